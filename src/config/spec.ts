@@ -1,0 +1,101 @@
+// RolloutSpec: the one validated description of a rollout. Everything in src/config produces it;
+// everything else only reads it. Durations are in seconds, fractions in 0..1, latencies in ms.
+
+export type RoutingPreset = 'ingress-nginx' | 'gateway-api' | 'istio' | 'replicas' | 'values';
+export type JudgeName = 'sequential' | 'threshold';
+export type Command = 'deploy' | 'promote' | 'rollback' | 'status';
+export type DecisionMode = 'auto' | 'manual' | 'hybrid';
+export type NoDataPolicy = 'fail' | 'pass';
+
+/**
+ * One metric, queried identically for both arms. Queries are PromQL selectors of RAW counters
+ * (never rate()/increase()); `{{release}}` and `{{namespace}}` are replaced, escaped, per arm.
+ */
+export type MetricSpec = ErrorsMetricSpec | LatencyMetricSpec | RatioMetricSpec;
+
+interface MetricSpecBase {
+  /** Short id, e.g. `error-rate`; unique within the spec. */
+  name: string;
+  /** Human label for reports, e.g. `5xx rate`. */
+  title: string;
+  /** This metric's share of the overall alpha; the shares sum to `analysis.alpha`. */
+  alpha?: number;
+}
+
+/** "Bad events out of events": 5xx over requests, failed checkouts over checkouts. */
+export interface ErrorsMetricSpec extends MetricSpecBase {
+  kind: 'errors';
+  bad: string;
+  total: string;
+  /** Static guard on the canary alone: roll back when its bad/total exceeds this fraction. */
+  max?: number;
+}
+
+/** Latency from a Prometheus histogram (`..._bucket` series with an `le` label). */
+export interface LatencyMetricSpec extends MetricSpecBase {
+  kind: 'latency';
+  buckets: string;
+  /** Quantile the guard applies to, e.g. 0.95. */
+  quantile: number;
+  /** Static guard: roll back when the canary's quantile exceeds this many milliseconds. */
+  maxMs?: number;
+}
+
+/** A business ratio where lower is worse, e.g. conversion = checkouts / sessions. */
+export interface RatioMetricSpec extends MetricSpecBase {
+  kind: 'ratio';
+  numerator: string;
+  denominator: string;
+  /** Static guard: roll back when the canary's ratio falls below this fraction. */
+  min?: number;
+  /** Relative drop tolerated against stable: 0.1 means canary >= 90% of stable is fine. */
+  margin: number;
+}
+
+export interface AnalysisSpec {
+  /** Traffic counter for each arm (requests), used for sample sizes and the sample-ratio check. */
+  requests: string;
+  metrics: MetricSpec[];
+  /** Overall false-rollback rate, split across metrics. Default 0.05. */
+  alpha: number;
+  /** Canary requests a step must see before it may pass. */
+  minCanaryRequests: number;
+  /** How long a step may extend its soak waiting for the minimum sample, in seconds. */
+  maxExtraSoakSeconds: number;
+  noData: NoDataPolicy;
+  /** Consecutive failed Prometheus queries tolerated before the rollout fails and rolls back. */
+  maxMetricFailures: number;
+}
+
+export interface RolloutSpec {
+  command: Command;
+  release: string;
+  canaryRelease: string;
+  chart: string;
+  chartVersion?: string;
+  namespace: string;
+  valuesFiles: string[];
+  /** `key=value` pairs from the `set` input, in order. */
+  set: Array<{ key: string; value: string }>;
+  version: string;
+  versionKey: string;
+
+  steps: number[];
+  soakSeconds: number;
+  intervalSeconds: number;
+  routing: RoutingPreset;
+  /** For routing `values`: `key={{weight}}` templates. */
+  weightValues: Array<{ key: string; value: string }>;
+
+  prometheus: { url: string; headers: Record<string, string>; timeoutSeconds: number };
+  analysis: AnalysisSpec;
+  judge: JudgeName;
+  decision: DecisionMode;
+
+  helmTimeoutSeconds: number;
+  dryRun: boolean;
+  replace: boolean;
+  githubToken?: string;
+  /** Where the JSON rollout record is written. */
+  reportPath: string;
+}

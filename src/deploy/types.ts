@@ -1,0 +1,34 @@
+// Deployer port: everything the engine asks of Helm. The Helm adapter builds argv from the spec.
+
+export interface HelmInfo {
+  major: 3 | 4;
+  version: string;
+}
+
+/** The canary as the cluster knows it, read back through Helm (never from the runner's disk). */
+export interface CanaryState {
+  exists: boolean;
+  version?: string;
+  weight?: number;
+  /** ISO time the canary release was first installed. */
+  installedAt?: string;
+  /** Helm release status, e.g. `deployed`, `failed`, `pending-upgrade`. */
+  status?: string;
+  /** Values the action wrote to mark ownership (run id, lock, phase). */
+  marks?: Record<string, string>;
+}
+
+export interface Deployer {
+  detect(): Promise<HelmInfo>;
+  /** Version the stable release runs now, if it can be read. */
+  stableVersion(): Promise<string | undefined>;
+  /** Install or upgrade the canary release at `weight` and wait for it to be ready. */
+  deployCanary(weight: number, marks?: Record<string, string>): Promise<void>;
+  /** Change the canary's traffic weight (same release, new routing values). */
+  setWeight(weight: number, marks?: Record<string, string>): Promise<void>;
+  /** Upgrade stable to the new version and wait. The canary is removed separately afterwards. */
+  promoteStable(): Promise<void>;
+  /** Weight 0 first, then uninstall the canary release. Never touches stable. Safe to repeat. */
+  removeCanary(): Promise<void>;
+  canaryState(): Promise<CanaryState>;
+}

@@ -1,0 +1,82 @@
+// RolloutRecord: the JSON record of a rollout (the `report` output). The reporter renders it,
+// `npm run report:preview` reads it back, and the sandbox asserts on it. Keep it stable.
+import type { MetricEvidence, VerdictAction } from '../judge/types.js';
+
+export type Decision = 'promoted' | 'rolled-back' | 'failed' | 'paused' | 'cancelled' | 'none' | 'refused';
+
+export type Phase =
+  | 'validating'
+  | 'deploying'
+  | 'soaking'
+  | 'promoting'
+  | 'rolling-back'
+  | 'paused'
+  | 'done';
+
+export type StepOutcome = 'running' | 'passed' | 'rolled-back' | 'failed' | 'paused' | 'cancelled';
+
+export interface StepRecord {
+  index: number;
+  weight: number;
+  startedAt: string;
+  endedAt?: string;
+  soakedSeconds: number;
+  canaryRequests: number;
+  stableRequests: number;
+  outcome: StepOutcome;
+  reason?: string;
+}
+
+export interface TickRecord {
+  at: string;
+  elapsedSeconds: number;
+  stepIndex: number;
+  weight: number;
+  canaryRequests: number | null;
+  stableRequests: number | null;
+  action: VerdictAction;
+  warning?: string;
+  unavailable?: string;
+  metrics: MetricEvidence[];
+}
+
+export interface EventRecord {
+  at: string;
+  /** e.g. deploy-canary, set-weight, promote, rollback, error, signal */
+  type: string;
+  message: string;
+}
+
+export interface RolloutRecord {
+  schemaVersion: 1;
+  command: string;
+  release: string;
+  canaryRelease: string;
+  namespace: string;
+  chart: string;
+  chartVersion?: string;
+  version: string;
+  previousVersion?: string;
+  routing: string;
+  steps: number[];
+  soakSeconds: number;
+  intervalSeconds: number;
+  judge: string;
+  decisionMode: string;
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt?: string;
+  phase: Phase;
+  decision?: Decision;
+  reason?: string;
+  /** Weight the canary holds at the end: 0 after rollback and after promotion (stable has 100%). */
+  finalWeight: number;
+  currentWeight: number;
+  stepRecords: StepRecord[];
+  ticks: TickRecord[];
+  events: EventRecord[];
+  /** Latest evidence per metric (the last tick's). */
+  metrics: MetricEvidence[];
+  /** Links and ids from the workflow run, when known. */
+  run?: { url?: string; sha?: string; repository?: string; runId?: string; workflow?: string; job?: string };
+}
