@@ -5,13 +5,7 @@ import type { MetricEvidence, VerdictAction } from '../judge/types.js';
 export type Decision = 'promoted' | 'rolled-back' | 'failed' | 'paused' | 'cancelled' | 'none' | 'refused';
 
 export type Phase =
-  | 'validating'
-  | 'deploying'
-  | 'soaking'
-  | 'promoting'
-  | 'rolling-back'
-  | 'paused'
-  | 'done';
+  'validating' | 'deploying' | 'soaking' | 'promoting' | 'rolling-back' | 'paused' | 'interrupted' | 'done';
 
 export type StepOutcome = 'running' | 'passed' | 'rolled-back' | 'failed' | 'paused' | 'cancelled';
 
@@ -69,7 +63,7 @@ export interface RolloutRecord {
   phase: Phase;
   decision?: Decision;
   reason?: string;
-  /** Weight the canary holds at the end: 0 after rollback and after promotion (stable has 100%). */
+  /** Share of traffic on the new version at the end: 100 when promoted, 0 when rolled back, the held weight when paused. */
   finalWeight: number;
   currentWeight: number;
   stepRecords: StepRecord[];

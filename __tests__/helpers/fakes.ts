@@ -1,0 +1,192 @@
+// Fakes for engine tests: a clock that jumps instead of waiting, a deployer that records calls,
+// a sampler fed from a script, and a judge with simple static rules.
+import type { Clock } from '../../src/clock.js';
+import type { RolloutSpec } from '../../src/config/spec.js';
+import type { CanaryState, Deployer, HelmInfo } from '../../src/deploy/types.js';
+import type { Baseline, Judge, StepContext, Verdict } from '../../src/judge/types.js';
+import type { Reporter } from '../../src/report/types.js';
+import type { RolloutRecord } from '../../src/rollout/record.js';
+import type { Logger, Sample, Sampler } from '../../src/rollout/ports.js';
+
+export class FakeClock implements Clock {
+  constructor(public ms = Date.UTC(2026, 10, 21, 12, 0, 0)) {}
+  now(): number {
+    return this.ms;
+  }
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return;
+    this.ms += ms;
+  }
+}
+
+export class FakeDeployer implements Deployer {
+  calls: string[] = [];
+  weight: number | null = null;
+  failOn: Partial<Record<string, Error>> = {};
+  async detect(): Promise<HelmInfo> {
+    return { major: 4, version: 'v4.1.4' };
+  }
+  async stableVersion(): Promise<string | undefined> {
+    return '1.0.0';
+  }
+  private act(call: string): void {
+    this.calls.push(call);
+    const name = call.split(' ')[0];
+    const failure = this.failOn[call] ?? this.failOn[name];
+    if (failure) throw failure;
+  }
+  async deployCanary(weight: number): Promise<void> {
+    this.act(`deployCanary ${weight}`);
+    this.weight = weight;
+  }
+  async setWeight(weight: number): Promise<void> {
+    this.act(`setWeight ${weight}`);
+    this.weight = weight;
+  }
+  async promoteStable(): Promise<void> {
+    this.act('promoteStable');
+  }
+  async removeCanary(): Promise<void> {
+    this.act('removeCanary');
+    this.weight = null;
+  }
+  async canaryState(): Promise<CanaryState> {
+    return this.weight === null ? { exists: false } : { exists: true, weight: this.weight };
+  }
+}
+
+/** Produces one sample per call from `next(callIndex)`; throws when it returns an Error. */
+export class ScriptedSampler implements Sampler {
+  calls = 0;
+  baselineError?: Error;
+  constructor(private readonly next: (call: number) => Sample | Error) {}
+  async baseline(): Promise<Baseline> {
+    if (this.baselineError) throw this.baselineError;
+    return { stable: {} };
+  }
+  async sample(): Promise<Sample> {
+    const result = this.next(this.calls++);
+    if (result instanceof Error) throw result;
+    return result;
+  }
+}
+
+export function healthySample(canaryErrors = 0, requests = 100): Sample {
+  return {
+    requests: { canary: requests * 0.2, stable: requests * 0.8 },
+    metrics: {
+      'error-rate': {
+        canary: { kind: 'errors', bad: canaryErrors, total: requests * 0.2 },
+        stable: { kind: 'errors', bad: 0, total: requests * 0.8 }
+      }
+    }
+  };
+}
+
+/** Rolls back when the canary's tick error rate exceeds `maxErrorRate`; passes once the soak is over. */
+export class RuleJudge implements Judge {
+  readonly name = 'rule';
+  private step?: StepContext;
+  constructor(
+    private readonly maxErrorRate = 0.05,
+    private readonly warnAbove?: number
+  ) {}
+  begin(): void {}
+  startStep(step: StepContext): void {
+    this.step = step;
+  }
+  evaluate(tick: Parameters<Judge['evaluate']>[0]): Verdict {
+    const obs = tick.metrics['error-rate']?.canary;
+    const rate = obs && obs.kind === 'errors' && obs.total > 0 ? obs.bad / obs.total : 0;
+    const metrics = [
+      {
+        metric: 'error-rate',
+        title: '5xx rate',
+        kind: 'errors' as const,
+        unit: 'fraction' as const,
+        canary: rate,
+        stable: 0,
+        canaryEvents: 0,
+        stableEvents: 0,
+        status: rate > this.maxErrorRate ? ('fail' as const) : ('ok' as const),
+        sentence: `5xx rate ${(rate * 100).toFixed(1)}% on canary vs 0.0% on stable`
+      }
+    ];
+    if (rate > this.maxErrorRate) return { action: 'rollback', reason: metrics[0].sentence, metrics };
+    const warning =
+      this.warnAbove !== undefined && rate > this.warnAbove ? `5xx rate near its limit: ${rate}` : undefined;
+    const done = tick.stepElapsedSeconds >= (this.step?.soakSeconds ?? 0);
+    return { action: done ? 'pass' : 'continue', reason: done ? 'soak passed' : 'soaking', warning, metrics };
+  }
+}
+
+export class RecordingReporter implements Reporter {
+  events: string[] = [];
+  last?: RolloutRecord;
+  constructor(private readonly failWith?: Error) {}
+  async start(record: RolloutRecord): Promise<void> {
+    this.events.push('start');
+    this.last = record;
+    if (this.failWith) throw this.failWith;
+  }
+  async update(record: RolloutRecord): Promise<void> {
+    this.events.push('update');
+    this.last = record;
+    if (this.failWith) throw this.failWith;
+  }
+  async finish(record: RolloutRecord): Promise<void> {
+    this.events.push(`finish ${record.decision}`);
+    this.last = record;
+    if (this.failWith) throw this.failWith;
+  }
+}
+
+export class MemoryLogger implements Logger {
+  lines: string[] = [];
+  info(m: string): void {
+    this.lines.push(`info ${m}`);
+  }
+  warning(m: string): void {
+    this.lines.push(`warning ${m}`);
+  }
+  error(m: string): void {
+    this.lines.push(`error ${m}`);
+  }
+}
+
+export function makeSpec(overrides: Partial<RolloutSpec> = {}): RolloutSpec {
+  const base = {
+    command: 'deploy',
+    release: 'storefront',
+    canaryRelease: 'storefront-canary',
+    chart: 'charts/storefront',
+    namespace: 'shop',
+    valuesFiles: [],
+    set: [],
+    version: '2.0.0',
+    versionKey: 'image.tag',
+    steps: [20],
+    soakSeconds: 600,
+    intervalSeconds: 30,
+    routing: 'ingress-nginx',
+    weightValues: [],
+    prometheus: { url: 'http://127.0.0.1:9090', headers: {}, timeoutSeconds: 10 },
+    analysis: {
+      requests: 'http_requests_total{release="{{release}}"}',
+      metrics: [],
+      alpha: 0.05,
+      minCanaryRequests: 50,
+      maxExtraSoakSeconds: 300,
+      noData: 'fail',
+      maxMetricFailures: 3
+    },
+    judge: 'threshold',
+    decision: 'auto',
+    manualGate: 'every-step',
+    helmTimeoutSeconds: 300,
+    dryRun: false,
+    replace: false,
+    reportPath: '/tmp/report.json'
+  } as unknown as RolloutSpec;
+  return { ...base, ...overrides };
+}

@@ -1,0 +1,291 @@
+// The rollout state machine: for each step set the weight, soak while sampling every interval and
+// asking the judge, then promote or roll back. Pure logic: the world is reached only through ports.
+// Invariant: once the canary release may exist, every exit path either promotes it, removes it,
+// pauses it on purpose, or (on a signal) hands it to the post step with the phase saved.
+import type { RolloutSpec } from '../config/spec.js';
+import type { TickObservation } from '../metrics/types.js';
+import type { Decision, RolloutRecord, StepRecord } from './record.js';
+import type { EngineDeps } from './ports.js';
+import { ReportQueue, errorMessage } from './report-queue.js';
+import { addEvent, addTick, beginStep, decide, endStep, newRecord, setPhase } from './record-builder.js';
+import { formatDuration } from './format.js';
+
+export interface EngineOptions {
+  /** Index into spec.steps to start from (resume, or continue after a manual pause). */
+  startStepIndex?: number;
+  /** The canary release already exists: move its weight instead of installing it. */
+  canaryExists?: boolean;
+  /** Ownership marks written with every Helm change, so later runs can read the state back. */
+  marks?: Record<string, string>;
+}
+
+/** Thrown inside the engine when the signal aborts; never escapes runRollout. */
+class Interrupted extends Error {}
+
+type SoakResult =
+  | { kind: 'pass'; warning?: string }
+  | { kind: 'rollback'; reason: string }
+  | { kind: 'fail'; reason: string }
+  | { kind: 'pause'; reason: string };
+
+const REMOVE_ATTEMPTS = 3;
+const REMOVE_BACKOFF_MS = 2_000;
+
+export async function runRollout(
+  spec: RolloutSpec,
+  deps: EngineDeps,
+  options: EngineOptions = {}
+): Promise<RolloutRecord> {
+  const { deployer, sampler, judge, clock, log, signal } = deps;
+  const now = (): Date => new Date(clock.now());
+  const record = newRecord(spec, now());
+  const reports = new ReportQueue(deps.reporter, log);
+  const startIndex = options.startStepIndex ?? 0;
+  const rolloutStart = clock.now();
+  let canaryMayExist = options.canaryExists ?? false;
+
+  const persist = (): void => {
+    try {
+      deps.persist?.(record);
+    } catch (error) {
+      log.warning(`Could not save the rollout state: ${errorMessage(error)}`);
+    }
+  };
+  const event = (type: string, message: string): void => {
+    addEvent(record, now(), type, message);
+    log.info(message);
+  };
+  const finish = async (decision: Decision, reason: string, finalWeight: number): Promise<RolloutRecord> => {
+    decide(record, decision, reason, finalWeight, now());
+    event('decision', `Decision: ${decision}. ${reason}`);
+    persist();
+    reports.finish(record);
+    await reports.drain();
+    return record;
+  };
+  const throwIfInterrupted = (): void => {
+    if (signal?.aborted) throw new Interrupted(abortReason(signal));
+  };
+
+  try {
+    record.previousVersion = await deployer.stableVersion().catch(() => undefined);
+    if (spec.dryRun) return await dryRun();
+
+    reports.start(record);
+    // Read every counter before the canary exists: a Prometheus that does not answer stops us here,
+    // with nothing touched, and later samples are deltas from this baseline.
+    const baseline = await sampler.baseline();
+    judge.begin(spec.analysis, baseline);
+    throwIfInterrupted();
+
+    for (let index = startIndex; index < spec.steps.length; index++) {
+      const weight = spec.steps[index];
+      const step = beginStep(record, index, weight, now());
+      setPhase(record, 'deploying');
+      persist();
+      canaryMayExist = true;
+      if (index === startIndex && !options.canaryExists) {
+        event('deploy-canary', `Installing ${spec.canaryRelease} (${spec.version}) at ${weight}% of traffic`);
+        await deployer.deployCanary(weight, options.marks);
+      } else {
+        event('set-weight', `Shifting ${weight}% of traffic to ${spec.canaryRelease}`);
+        await deployer.setWeight(weight, options.marks);
+      }
+      throwIfInterrupted();
+      setPhase(record, 'soaking');
+      persist();
+      reports.update(record);
+
+      const result = await soak(step, index, weight);
+      if (result.kind === 'rollback' || result.kind === 'fail') {
+        endStep(step, result.kind === 'rollback' ? 'rolled-back' : 'failed', now(), result.reason);
+        return await rollBack(result.kind === 'rollback' ? 'rolled-back' : 'failed', result.reason);
+      }
+      if (result.kind === 'pause') {
+        endStep(step, 'paused', now(), result.reason);
+        return await finish('paused', result.reason, weight);
+      }
+      endStep(step, 'passed', now());
+      event('step-passed', `Step ${index + 1} of ${spec.steps.length} passed at ${weight}%`);
+      const gate = manualGate(index, result.warning);
+      if (gate) {
+        step.outcome = 'paused';
+        step.reason = gate;
+        return await finish('paused', gate, weight);
+      }
+    }
+    return await promote();
+  } catch (error) {
+    if (error instanceof Interrupted) return interrupted(error.message);
+    const reason = `The rollout failed: ${errorMessage(error)}`;
+    const running = record.stepRecords.at(-1);
+    if (running?.outcome === 'running') endStep(running, 'failed', now(), reason);
+    if (!canaryMayExist) return finish('failed', `${reason}. Nothing was deployed.`, 0);
+    return rollBack('failed', reason);
+  }
+
+  async function soak(step: StepRecord, index: number, weight: number): Promise<SoakResult> {
+    const stepStart = clock.now();
+    const maxSoakSeconds = spec.soakSeconds + spec.analysis.maxExtraSoakSeconds;
+    judge.startStep({ index, weight, soakSeconds: spec.soakSeconds, maxSoakSeconds });
+    let failures = 0;
+    let warningSeen: string | undefined;
+    for (;;) {
+      await clock.sleep(spec.intervalSeconds * 1000, signal);
+      throwIfInterrupted();
+      const at = clock.now();
+      const tick: TickObservation = {
+        at: new Date(at).toISOString(),
+        elapsedSeconds: (at - rolloutStart) / 1000,
+        stepIndex: index,
+        weight,
+        stepElapsedSeconds: (at - stepStart) / 1000,
+        requests: { canary: null, stable: null },
+        metrics: {}
+      };
+      try {
+        const sample = await sampler.sample();
+        tick.requests = sample.requests;
+        tick.metrics = sample.metrics;
+        failures = 0;
+      } catch (error) {
+        // Any sampling error is missing data, never health: the judge is told, and a run of them fails the step.
+        failures++;
+        tick.unavailable = errorMessage(error);
+        log.warning(`Metrics unavailable (${failures} in a row): ${tick.unavailable}`);
+      }
+      const verdict = judge.evaluate(tick);
+      addTick(record, step, tick, verdict);
+      persist();
+      reports.update(record);
+      if (failures > spec.analysis.maxMetricFailures) {
+        return {
+          kind: 'fail',
+          reason: `Prometheus did not answer for ${failures} consecutive samples (limit ${spec.analysis.maxMetricFailures}): ${tick.unavailable}`
+        };
+      }
+      if (verdict.action === 'rollback') return { kind: 'rollback', reason: verdict.reason };
+      if (verdict.warning) warningSeen = verdict.warning;
+      if (verdict.action === 'pass') return { kind: 'pass', warning: verdict.warning ?? warningSeen };
+      if (tick.stepElapsedSeconds > maxSoakSeconds + 3 * spec.intervalSeconds) {
+        return {
+          kind: 'fail',
+          reason: `Step ${index + 1} soaked ${formatDuration(tick.stepElapsedSeconds)} without a verdict (limit ${formatDuration(maxSoakSeconds)})`
+        };
+      }
+    }
+  }
+
+  /** Why to stop after a passed step, or undefined to go on. */
+  function manualGate(index: number, warning: string | undefined): string | undefined {
+    const last = index === spec.steps.length - 1;
+    if (last) return undefined;
+    const next = spec.steps[index + 1];
+    const continueHint = `Run this action again with command: deploy and version: ${spec.version} to continue to ${next}%, or command: promote / rollback.`;
+    if (spec.decision === 'hybrid' && warning) {
+      return `Paused at ${spec.steps[index]}% for a person because the judge raised a warning: ${warning} ${continueHint}`;
+    }
+    if (spec.decision !== 'manual') return undefined;
+    const beforeFinal = index === spec.steps.length - 2;
+    if (spec.manualGate === 'before-final' && !beforeFinal) return undefined;
+    return `Paused at ${spec.steps[index]}% for approval after step ${index + 1} of ${spec.steps.length} passed. ${continueHint}`;
+  }
+
+  async function promote(): Promise<RolloutRecord> {
+    setPhase(record, 'promoting');
+    persist();
+    event('promote', `Promoting ${spec.release} to ${spec.version}`);
+    try {
+      await deployer.promoteStable();
+    } catch (error) {
+      return rollBack(
+        'failed',
+        `Promotion of ${spec.release} to ${spec.version} failed: ${errorMessage(error)}`
+      );
+    }
+    try {
+      await removeCanary();
+    } catch (error) {
+      log.warning(
+        `${spec.release} runs ${spec.version}, but removing ${spec.canaryRelease} failed: ${errorMessage(error)}. Remove it with command: rollback.`
+      );
+    }
+    const took = formatDuration((clock.now() - rolloutStart) / 1000);
+    const steps = spec.steps.length - startIndex;
+    return finish(
+      'promoted',
+      `All ${steps} step${steps === 1 ? '' : 's'} passed in ${took}; ${spec.release} now runs ${spec.version} at 100%.`,
+      100
+    );
+  }
+
+  async function rollBack(decision: 'rolled-back' | 'failed', reason: string): Promise<RolloutRecord> {
+    setPhase(record, 'rolling-back');
+    persist();
+    event('rollback', `Rolling back ${spec.canaryRelease}: ${reason}`);
+    try {
+      await removeCanary();
+    } catch (error) {
+      return finish(
+        'failed',
+        `${reason}. Removing the canary failed too (${errorMessage(error)}); run command: rollback.`,
+        record.currentWeight
+      );
+    }
+    record.currentWeight = 0;
+    return finish(decision, reason, 0);
+  }
+
+  async function removeCanary(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await deployer.removeCanary();
+        event('canary-removed', `Removed ${spec.canaryRelease}; ${spec.release} untouched`);
+        return;
+      } catch (error) {
+        if (attempt >= REMOVE_ATTEMPTS) throw error;
+        log.warning(`Removing ${spec.canaryRelease} failed (attempt ${attempt}): ${errorMessage(error)}`);
+        await clock.sleep(REMOVE_BACKOFF_MS * attempt);
+      }
+    }
+  }
+
+  async function interrupted(why: string): Promise<RolloutRecord> {
+    // The runner kills us ~10 s after SIGINT; the post step removes the canary with the saved phase.
+    const running = record.stepRecords.at(-1);
+    if (running?.outcome === 'running') endStep(running, 'cancelled', now(), why);
+    setPhase(record, 'interrupted');
+    event('signal', `${why}: stopped sampling; the post step removes the canary`);
+    record.decision = 'cancelled';
+    record.reason = `${why} at ${record.currentWeight}%; the canary is handed to the post step for removal.`;
+    record.finalWeight = record.currentWeight;
+    persist();
+    await reports.drain(2_000);
+    return record;
+  }
+
+  async function dryRun(): Promise<RolloutRecord> {
+    event('dry-run', 'Dry run: printing every Helm command, changing nothing');
+    for (let index = startIndex; index < spec.steps.length; index++) {
+      const weight = spec.steps[index];
+      if (index === startIndex && !options.canaryExists) await deployer.deployCanary(weight, options.marks);
+      else await deployer.setWeight(weight, options.marks);
+      log.info(
+        `Would soak ${formatDuration(spec.soakSeconds)} at ${weight}%, sampling every ${formatDuration(spec.intervalSeconds)}`
+      );
+    }
+    log.info('On success:');
+    await deployer.promoteStable();
+    await deployer.removeCanary();
+    log.info('On rollback:');
+    await deployer.removeCanary();
+    return finish('none', 'Dry run: nothing was changed.', 0);
+  }
+}
+
+function abortReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  if (typeof reason === 'string') return reason;
+  if (reason instanceof Error && !(reason.name === 'AbortError')) return reason.message;
+  return 'Interrupted';
+}

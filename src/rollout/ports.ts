@@ -1,0 +1,40 @@
+// What the engine needs from the world, gathered in one place so main.ts and the tests wire it the same way.
+import type { Clock } from '../clock.js';
+import type { Deployer } from '../deploy/types.js';
+import type { Baseline, Judge } from '../judge/types.js';
+import type { ArmObservation, ArmPair } from '../metrics/types.js';
+import type { Reporter } from '../report/types.js';
+import type { RolloutRecord } from './record.js';
+
+/** Counter deltas since the previous successful sample, per arm. */
+export interface Sample {
+  requests: ArmPair<number>;
+  metrics: Record<string, ArmPair<ArmObservation>>;
+}
+
+/** Reads the metrics of both arms; implemented by metrics/sampler.ts over a MetricsProvider. */
+export interface Sampler {
+  /** Reads every counter once before the canary exists; later samples are deltas from here. */
+  baseline(): Promise<Baseline>;
+  /** Deltas since the previous successful sample. Throws MetricsUnavailableError when it cannot. */
+  sample(): Promise<Sample>;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warning(message: string): void;
+  error(message: string): void;
+}
+
+export interface EngineDeps {
+  deployer: Deployer;
+  sampler: Sampler;
+  judge: Judge;
+  clock: Clock;
+  reporter: Reporter;
+  log: Logger;
+  /** Aborts on SIGINT/SIGTERM: the engine stops sampling and hands the canary to the post step. */
+  signal?: AbortSignal;
+  /** Called at every phase change and step (main saves state and writes the report file). */
+  persist?: (record: RolloutRecord) => void;
+}
