@@ -1,0 +1,121 @@
+// The shop's routes: method + path template -> handler. The template (e.g. /product/:id) is the
+// `route` label of the HTTP metrics, so label cardinality stays bounded whatever the URL.
+import { listProducts, findProduct } from './catalogue.js';
+import {
+  cataloguePage,
+  productPage,
+  cartPage,
+  checkoutPage,
+  paymentFailedPage,
+  orderPage,
+  messagePage
+} from './pages.js';
+import { HttpError, readForm, redirect } from './http-utils.js';
+
+function compile(template) {
+  const names = [];
+  const source = template.replace(/:([a-z]+)/g, (_, name) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  const regex = new RegExp(`^${source}$`);
+  return (pathname) => {
+    const match = regex.exec(pathname);
+    if (!match) return undefined;
+    return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
+  };
+}
+
+function cartWithProducts(store, sessionId) {
+  return store
+    .cartLines(sessionId)
+    .map(({ productId, qty }) => ({ product: findProduct(productId), qty }))
+    .filter((line) => line.product);
+}
+
+// Each handler gets ctx = { req, res, params, sessionId, page(status, title, body), store, metrics, faults }.
+const table = [
+  ['GET', '/', (ctx) => ctx.page(200, 'Catalogue', cataloguePage(listProducts()))],
+  [
+    'GET',
+    '/product/:id',
+    (ctx) => {
+      const product = findProduct(ctx.params.id);
+      if (!product) throw new HttpError(404, `No product "${ctx.params.id}"`);
+      ctx.page(200, product.name, productPage(product));
+    }
+  ],
+  ['GET', '/cart', (ctx) => ctx.page(200, 'Cart', cartPage(cartWithProducts(ctx.store, ctx.sessionId)))],
+  [
+    'POST',
+    '/cart/add',
+    async (ctx) => {
+      const form = await readForm(ctx.req);
+      const productId = form.get('productId') ?? '';
+      const qty = Number(form.get('qty') ?? '1');
+      if (!findProduct(productId)) throw new HttpError(400, `Unknown productId "${productId}"`);
+      if (!Number.isInteger(qty) || qty < 1 || qty > 99) {
+        throw new HttpError(400, `qty must be a whole number from 1 to 99, got "${form.get('qty')}"`);
+      }
+      ctx.store.addToCart(ctx.sessionId, productId, qty);
+      redirect(ctx.res, '/cart', ctx.headers);
+    }
+  ],
+  [
+    'GET',
+    '/checkout',
+    (ctx) => ctx.page(200, 'Checkout', checkoutPage(cartWithProducts(ctx.store, ctx.sessionId)))
+  ],
+  [
+    'POST',
+    '/checkout',
+    async (ctx) => {
+      await readForm(ctx.req);
+      const lines = cartWithProducts(ctx.store, ctx.sessionId);
+      if (lines.length === 0) return redirect(ctx.res, '/cart', ctx.headers);
+      // The checkout fault answers 200: conversion drops while the error rate stays clean.
+      if (ctx.faults.shouldFailCheckout()) {
+        ctx.metrics.checkoutFailed();
+        return ctx.page(200, 'Payment failed', paymentFailedPage());
+      }
+      const total = lines.reduce((sum, l) => sum + l.product.price * l.qty, 0);
+      const order = ctx.store.placeOrder(
+        ctx.sessionId,
+        lines.map((l) => ({ productId: l.product.id, qty: l.qty })),
+        total
+      );
+      ctx.metrics.checkoutCompleted();
+      redirect(ctx.res, `/order/${order.id}`, ctx.headers);
+    }
+  ],
+  [
+    'GET',
+    '/order/:id',
+    (ctx) => {
+      const order = ctx.store.findOrder(ctx.params.id);
+      if (!order) throw new HttpError(404, `No order "${ctx.params.id}"`);
+      ctx.page(200, 'Order complete', orderPage(order));
+    }
+  ]
+];
+
+export const routes = table.map(([method, template, handler]) => ({
+  method,
+  template,
+  match: compile(template),
+  handler
+}));
+
+// Finds the route for a request; `allowed` lists methods of a path that exists under another method.
+export function findRoute(method, pathname) {
+  const allowed = [];
+  for (const route of routes) {
+    const params = route.match(pathname);
+    if (!params) continue;
+    if (route.method === method) return { route, params };
+    allowed.push(route.method);
+  }
+  return { allowed };
+}
+
+export { messagePage };
