@@ -132,7 +132,8 @@ describe('rollout engine', () => {
     expect(record.decision).toBe('paused');
     expect(record.finalWeight).toBe(10);
     expect(record.reason).toContain('command: deploy');
-    expect(deps.deployer.calls).toEqual(['deployCanary 10']);
+    // The pause is written onto the canary release so that a later run knows it was deliberate.
+    expect(deps.deployer.calls).toEqual(['deployCanary 10', 'setWeight 10']);
   });
 
   it('continues from a given step on an existing canary (resume)', async () => {
@@ -157,7 +158,7 @@ describe('rollout engine', () => {
     const record = await run();
     expect(record.decision).toBe('paused');
     expect(record.reason).toContain('judge raised a warning');
-    expect(deps.deployer.calls).toEqual(['deployCanary 10']);
+    expect(deps.deployer.calls).toEqual(['deployCanary 10', 'setWeight 10']);
   });
 
   it('stops sampling on a signal and hands the canary to the post step', async () => {

@@ -9,6 +9,7 @@ import type { EngineDeps } from './ports.js';
 import { ReportQueue, errorMessage } from './report-queue.js';
 import { addEvent, addTick, beginStep, decide, endStep, newRecord, setPhase } from './record-builder.js';
 import { formatDuration } from './format.js';
+import type { MarkPhase } from './ownership.js';
 
 export interface EngineOptions {
   /** Index into spec.steps to start from (resume, or continue after a manual pause). */
@@ -16,7 +17,7 @@ export interface EngineOptions {
   /** The canary release already exists: move its weight instead of installing it. */
   canaryExists?: boolean;
   /** Ownership marks written with every Helm change, so later runs can read the state back. */
-  marks?: Record<string, string>;
+  marks?: (phase: MarkPhase) => Record<string, string>;
 }
 
 /** Thrown inside the engine when the signal aborts; never escapes runRollout. */
@@ -86,10 +87,10 @@ export async function runRollout(
       canaryMayExist = true;
       if (index === startIndex && !options.canaryExists) {
         event('deploy-canary', `Installing ${spec.canaryRelease} (${spec.version}) at ${weight}% of traffic`);
-        await deployer.deployCanary(weight, options.marks);
+        await deployer.deployCanary(weight, options.marks?.('soaking'));
       } else {
         event('set-weight', `Shifting ${weight}% of traffic to ${spec.canaryRelease}`);
-        await deployer.setWeight(weight, options.marks);
+        await deployer.setWeight(weight, options.marks?.('soaking'));
       }
       throwIfInterrupted();
       setPhase(record, 'soaking');
@@ -103,7 +104,7 @@ export async function runRollout(
       }
       if (result.kind === 'pause') {
         endStep(step, 'paused', now(), result.reason);
-        return await finish('paused', result.reason, weight);
+        return await pause(weight, result.reason);
       }
       endStep(step, 'passed', now());
       event('step-passed', `Step ${index + 1} of ${spec.steps.length} passed at ${weight}%`);
@@ -111,7 +112,7 @@ export async function runRollout(
       if (gate) {
         step.outcome = 'paused';
         step.reason = gate;
-        return await finish('paused', gate, weight);
+        return await pause(weight, gate);
       }
     }
     return await promote();
@@ -191,6 +192,16 @@ export async function runRollout(
     return `Paused at ${spec.steps[index]}% for approval after step ${index + 1} of ${spec.steps.length} passed. ${continueHint}`;
   }
 
+  async function pause(weight: number, reason: string): Promise<RolloutRecord> {
+    // Mark the pause on the release itself, so a later run knows it was deliberate and may continue.
+    try {
+      await deployer.setWeight(weight, options.marks?.('paused'));
+    } catch (error) {
+      log.warning(`Could not mark ${spec.canaryRelease} as paused: ${errorMessage(error)}`);
+    }
+    return finish('paused', reason, weight);
+  }
+
   async function promote(): Promise<RolloutRecord> {
     setPhase(record, 'promoting');
     persist();
@@ -268,8 +279,8 @@ export async function runRollout(
     event('dry-run', 'Dry run: printing every Helm command, changing nothing');
     for (let index = startIndex; index < spec.steps.length; index++) {
       const weight = spec.steps[index];
-      if (index === startIndex && !options.canaryExists) await deployer.deployCanary(weight, options.marks);
-      else await deployer.setWeight(weight, options.marks);
+      if (index === startIndex && !options.canaryExists) await deployer.deployCanary(weight);
+      else await deployer.setWeight(weight);
       log.info(
         `Would soak ${formatDuration(spec.soakSeconds)} at ${weight}%, sampling every ${formatDuration(spec.intervalSeconds)}`
       );

@@ -1,0 +1,75 @@
+// Entry of the main step: read inputs, build the adapters, run the command, set outputs.
+import * as core from '@actions/core';
+import { readRolloutSpec, secretValues } from './config/index.js';
+import type { RolloutSpec } from './config/spec.js';
+import { systemClock } from './clock.js';
+import { createAdapters } from './wiring.js';
+import { runCommand } from './rollout/commands.js';
+import type { RolloutRecord } from './rollout/record.js';
+import { STATE_KEYS } from './state.js';
+import { writeRecord } from './record-file.js';
+import { setRolloutOutputs } from './report/outputs.js';
+import { errorMessage } from './rollout/report-queue.js';
+
+export async function run(): Promise<void> {
+  let spec: RolloutSpec;
+  try {
+    spec = readRolloutSpec((name) => core.getInput(name));
+  } catch (error) {
+    // Nothing has touched the cluster yet: validation runs before any adapter is built.
+    core.setOutput('decision', 'failed');
+    core.setFailed(errorMessage(error));
+    return;
+  }
+  for (const secret of secretValues(spec)) core.setSecret(secret);
+
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    core.warning(`Received ${signal}: stopping the rollout`);
+    controller.abort(`Received ${signal}`);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    const adapters = await createAdapters(spec);
+    core.saveState(STATE_KEYS.recordPath, spec.reportPath);
+    const persist = (record: RolloutRecord) => {
+      core.saveState(STATE_KEYS.phase, record.phase);
+      const checkRunId = adapters.checkRunId();
+      if (checkRunId) core.saveState(STATE_KEYS.checkRunId, String(checkRunId));
+      writeRecord(spec.reportPath, record);
+    };
+    const { record, status } = await runCommand(
+      adapters.spec,
+      {
+        deployer: adapters.deployer,
+        sampler: adapters.sampler,
+        judge: adapters.judge,
+        clock: systemClock,
+        reporter: adapters.reporter,
+        log: { info: core.info, warning: core.warning, error: core.error },
+        signal: controller.signal,
+        persist
+      },
+      { holder: process.env.GITHUB_RUN_ID ?? `local-${process.pid}` }
+    );
+    persist(record);
+    setRolloutOutputs(record, spec.reportPath, adapters.checkRun());
+    if (status) {
+      core.setOutput('status', status.status);
+      core.setOutput('canary-version', status.version ?? '');
+      core.setOutput('canary-weight', status.weight === undefined ? '' : String(status.weight));
+      core.setOutput('canary-age-seconds', status.ageSeconds === undefined ? '' : String(status.ageSeconds));
+    }
+    if (record.decision === 'rolled-back' || record.decision === 'failed' || record.decision === 'refused') {
+      core.setFailed(record.reason ?? `Canary ${record.decision}`);
+    }
+  } catch (error) {
+    core.setOutput('decision', 'failed');
+    core.setFailed(errorMessage(error));
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,53 @@
+// Entry logic of the post step (runs.post, post-if: always()). When the main step was cancelled or
+// killed before the canary was promoted, rolled back or paused on purpose, remove the canary and
+// complete the check run as cancelled. Inputs are available to the post step as they were to main.
+import * as core from '@actions/core';
+import { readRolloutSpec, secretValues } from './config/index.js';
+import { createAdapters } from './wiring.js';
+import { STATE_KEYS, needsCleanup } from './state.js';
+import { readRecord, writeRecord } from './record-file.js';
+import { addEvent, decide, newRecord } from './rollout/record-builder.js';
+import { errorMessage } from './rollout/report-queue.js';
+
+export async function post(): Promise<void> {
+  const phase = core.getState(STATE_KEYS.phase);
+  if (!needsCleanup(phase)) {
+    core.info(phase ? `Canary finished in phase "${phase}": nothing to clean up.` : 'No rollout state: nothing to clean up.');
+    return;
+  }
+  try {
+    const spec = readRolloutSpec((name) => core.getInput(name));
+    for (const secret of secretValues(spec)) core.setSecret(secret);
+    const checkRunId = Number(core.getState(STATE_KEYS.checkRunId)) || undefined;
+    const adapters = await createAdapters(spec, { checkRunId });
+    const recordPath = core.getState(STATE_KEYS.recordPath) || spec.reportPath;
+    const record = readRecord(recordPath) ?? newRecord(spec, new Date());
+    const weight = record.currentWeight;
+    core.warning(`The rollout was interrupted in phase "${phase}" at ${weight}%: removing ${spec.canaryRelease}`);
+    try {
+      await adapters.deployer.removeCanary();
+      addEvent(record, new Date(), 'canary-removed', `Post step removed ${spec.canaryRelease}; ${spec.release} untouched`);
+      decide(
+        record,
+        'cancelled',
+        `Cancelled at ${weight}% during ${phase}; the post step removed ${spec.canaryRelease} and ${spec.release} was not touched.`,
+        0,
+        new Date()
+      );
+    } catch (error) {
+      decide(
+        record,
+        'failed',
+        `Cancelled at ${weight}% during ${phase}, and removing ${spec.canaryRelease} failed: ${errorMessage(error)}. Run command: rollback.`,
+        weight,
+        new Date()
+      );
+      core.setFailed(record.reason ?? 'Removing the canary failed');
+    }
+    writeRecord(recordPath, record);
+    await adapters.reporter.finish(record);
+    core.info(record.reason ?? '');
+  } catch (error) {
+    core.setFailed(`Post step: ${errorMessage(error)}`);
+  }
+}
