@@ -22,6 +22,9 @@ export class FakeClock implements Clock {
 export class FakeDeployer implements Deployer {
   calls: string[] = [];
   weight: number | null = null;
+  /** Marks written with the last Helm change, read back by canaryState() as Helm would. */
+  marks: Record<string, string> = {};
+  version = '2.0.0';
   failOn: Partial<Record<string, Error>> = {};
   async detect(): Promise<HelmInfo> {
     return { major: 4, version: 'v4.1.4' };
@@ -35,13 +38,15 @@ export class FakeDeployer implements Deployer {
     const failure = this.failOn[call] ?? this.failOn[name];
     if (failure) throw failure;
   }
-  async deployCanary(weight: number): Promise<void> {
+  async deployCanary(weight: number, marks: Record<string, string> = {}): Promise<void> {
     this.act(`deployCanary ${weight}`);
     this.weight = weight;
+    this.marks = marks;
   }
-  async setWeight(weight: number): Promise<void> {
+  async setWeight(weight: number, marks: Record<string, string> = {}): Promise<void> {
     this.act(`setWeight ${weight}`);
     this.weight = weight;
+    this.marks = marks;
   }
   async promoteStable(): Promise<void> {
     this.act('promoteStable');
@@ -51,7 +56,9 @@ export class FakeDeployer implements Deployer {
     this.weight = null;
   }
   async canaryState(): Promise<CanaryState> {
-    return this.weight === null ? { exists: false } : { exists: true, weight: this.weight };
+    return this.weight === null
+      ? { exists: false }
+      : { exists: true, weight: this.weight, version: this.marks.version ?? this.version, marks: this.marks };
   }
 }
 

@@ -1,0 +1,130 @@
+import { runCommand } from '../../src/rollout/commands.js';
+import type { RolloutSpec } from '../../src/config/spec.js';
+import {
+  FakeClock,
+  FakeDeployer,
+  MemoryLogger,
+  RecordingReporter,
+  RuleJudge,
+  ScriptedSampler,
+  healthySample,
+  makeSpec
+} from '../helpers/fakes.js';
+
+function setup() {
+  const deployer = new FakeDeployer();
+  const clock = new FakeClock();
+  const deps = {
+    deployer,
+    sampler: new ScriptedSampler(() => healthySample()),
+    judge: new RuleJudge(),
+    clock,
+    reporter: new RecordingReporter(),
+    log: new MemoryLogger()
+  };
+  const run = (spec: RolloutSpec, holder = 'run-1') => runCommand(spec, deps, { holder });
+  return { deployer, clock, deps, run };
+}
+
+const ladder = (overrides: Partial<RolloutSpec> = {}) =>
+  makeSpec({ steps: [10, 50, 100], soakSeconds: 60, ...overrides });
+
+describe('commands', () => {
+  it('manual: pauses at the first weight, a second run continues from there, status then says none', async () => {
+    const { deployer, run } = setup();
+    const first = await run(
+      ladder({ decision: 'manual', manualGate: 'before-final' } as Partial<RolloutSpec>)
+    );
+    // before-final: steps 10 and 50 run without a gate, the pause comes before 100.
+    expect(first.record.decision).toBe('paused');
+    expect(first.record.finalWeight).toBe(50);
+    expect(deployer.marks.phase).toBe('paused');
+
+    const status = await run(ladder({ command: 'status' }), 'run-2');
+    expect(status.status).toMatchObject({ status: 'paused', weight: 50, version: '2.0.0' });
+
+    // Another run (a person approving) continues from the next step.
+    deployer.calls = [];
+    const second = await run(ladder(), 'run-3');
+    expect(second.record.decision).toBe('promoted');
+    expect(deployer.calls).toEqual(['setWeight 100', 'promoteStable', 'removeCanary']);
+
+    const after = await run(ladder({ command: 'status' }), 'run-4');
+    expect(after.status).toEqual({ status: 'none' });
+    expect(after.record.decision).toBe('none');
+  });
+
+  it('promote from another run promotes the canary in flight and removes it', async () => {
+    const { deployer, run } = setup();
+    await run(ladder({ decision: 'manual' }));
+    deployer.calls = [];
+    const result = await run(ladder({ command: 'promote' }), 'run-2');
+    expect(result.record.decision).toBe('promoted');
+    expect(deployer.calls).toEqual(['promoteStable', 'removeCanary']);
+  });
+
+  it('rollback removes the canary whoever holds the lock, and says none when there is nothing', async () => {
+    const { deployer, run } = setup();
+    await deployer.deployCanary(25, {
+      version: '2.0.0',
+      holder: 'run-9',
+      phase: 'soaking',
+      leaseUntil: '2099-01-01T00:00:00Z'
+    });
+    const result = await run(ladder({ command: 'rollback' }), 'run-2');
+    expect(result.record.decision).toBe('rolled-back');
+    expect(result.record.reason).toContain('from 25%');
+    expect(deployer.weight).toBeNull();
+    expect((await run(ladder({ command: 'rollback' }))).record.decision).toBe('none');
+  });
+
+  it('refuses a deploy of another version while a canary is in flight, and changes nothing', async () => {
+    const { deployer, run } = setup();
+    await deployer.deployCanary(10, { version: '2.0.0', holder: 'run-1', phase: 'paused', leaseUntil: '' });
+    deployer.calls = [];
+    const result = await run(ladder({ version: '3.0.0' }), 'run-2');
+    expect(result.record.decision).toBe('refused');
+    expect(result.record.reason).toMatch(/already runs 2\.0\.0 at 10%.*replace: true/);
+    expect(deployer.calls).toEqual([]);
+  });
+
+  it('replace: true rolls the old canary back first', async () => {
+    const { deployer, run } = setup();
+    await deployer.deployCanary(10, { version: '2.0.0', holder: 'run-1', phase: 'paused', leaseUntil: '' });
+    deployer.calls = [];
+    const result = await run(ladder({ version: '3.0.0', replace: true }), 'run-2');
+    expect(result.record.decision).toBe('promoted');
+    expect(deployer.calls.slice(0, 2)).toEqual(['removeCanary', 'deployCanary 10']);
+  });
+
+  it('refuses to drive a canary another live run holds, even of the same version', async () => {
+    const { deployer, clock, run } = setup();
+    const lease = new Date(clock.now() + 600_000).toISOString();
+    await deployer.deployCanary(50, {
+      version: '2.0.0',
+      holder: 'run-1',
+      phase: 'soaking',
+      leaseUntil: lease
+    });
+    deployer.calls = [];
+    const result = await run(ladder(), 'run-2');
+    expect(result.record.decision).toBe('refused');
+    expect(result.record.reason).toContain('driven by run run-1');
+    expect(deployer.calls).toEqual([]);
+  });
+
+  it('resumes a crashed run (same run id) at the current weight', async () => {
+    const { deployer, clock, run } = setup();
+    const lease = new Date(clock.now() + 600_000).toISOString();
+    await deployer.deployCanary(50, {
+      version: '2.0.0',
+      holder: 'run-1',
+      phase: 'soaking',
+      leaseUntil: lease
+    });
+    deployer.calls = [];
+    const result = await run(ladder(), 'run-1');
+    expect(result.record.decision).toBe('promoted');
+    expect(deployer.calls).toEqual(['setWeight 50', 'setWeight 100', 'promoteStable', 'removeCanary']);
+  });
+});
