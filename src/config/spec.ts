@@ -6,6 +6,8 @@ export type JudgeName = 'sequential' | 'threshold';
 export type Command = 'deploy' | 'promote' | 'rollback' | 'status';
 export type DecisionMode = 'auto' | 'manual' | 'hybrid';
 export type NoDataPolicy = 'fail' | 'pass';
+/** decision: manual pauses after every passed step, or only before the final step. */
+export type ManualGate = 'every-step' | 'before-final';
 
 /**
  * One metric, queried identically for both arms. Queries are PromQL selectors of RAW counters
@@ -39,6 +41,8 @@ export interface LatencyMetricSpec extends MetricSpecBase {
   quantile: number;
   /** Static guard: roll back when the canary's quantile exceeds this many milliseconds. */
   maxMs?: number;
+  /** Unit of the histogram's `le` bounds; absent means seconds (the Prometheus convention). */
+  bucketUnit?: 'seconds' | 'milliseconds';
 }
 
 /** A business ratio where lower is worse, e.g. conversion = checkouts / sessions. */
@@ -71,12 +75,14 @@ export interface RolloutSpec {
   command: Command;
   release: string;
   canaryRelease: string;
+  /** Absolute path for a local chart, else `repo/chart`, `oci://...` or a URL. '' for rollback/status when not given. */
   chart: string;
   chartVersion?: string;
   namespace: string;
   valuesFiles: string[];
   /** `key=value` pairs from the `set` input, in order. */
   set: Array<{ key: string; value: string }>;
+  /** The new version. '' for promote/rollback/status when not given: read it back from the canary. */
   version: string;
   versionKey: string;
 
@@ -87,15 +93,22 @@ export interface RolloutSpec {
   /** For routing `values`: `key={{weight}}` templates. */
   weightValues: Array<{ key: string; value: string }>;
 
+  /** url is '' for promote/rollback/status when not given (they query no metrics). */
   prometheus: { url: string; headers: Record<string, string>; timeoutSeconds: number };
   analysis: AnalysisSpec;
   judge: JudgeName;
   decision: DecisionMode;
+  manualGate: ManualGate;
 
   helmTimeoutSeconds: number;
   dryRun: boolean;
   replace: boolean;
   githubToken?: string;
+  /** Check run name, unique per release; default `canary / <release>`. */
+  checkName: string;
+  /** Alert targets (secrets). */
+  slackWebhookUrl?: string;
+  webhookUrl?: string;
   /** Where the JSON rollout record is written. */
   reportPath: string;
 }

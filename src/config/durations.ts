@@ -1,0 +1,53 @@
+// Durations such as `10m`, `30s`, `1h30m`, `90s`, `500ms`, in seconds. Units are required (a bare
+// `600` is ambiguous) and must come largest first, each at most once, as Go and Helm write them.
+import { expectedError } from './errors.js';
+
+const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
+const UNIT_ORDER = ['h', 'm', 's', 'ms'];
+// `ms` is listed before `m` so that `500ms` is not read as 500 minutes followed by junk.
+const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/y;
+
+const EXPECTED = 'a duration like 10m, 30s, 1h30m or 500ms';
+
+export function parseDuration(text: string, where: string): number {
+  const trimmed = text.trim();
+  if (trimmed === '') throw expectedError(where, EXPECTED, text);
+  PART.lastIndex = 0;
+  let seconds = 0;
+  let lastUnit = -1;
+  while (PART.lastIndex < trimmed.length) {
+    const match = PART.exec(trimmed);
+    if (!match) throw expectedError(where, EXPECTED, text);
+    const unitIndex = UNIT_ORDER.indexOf(match[2]);
+    if (unitIndex <= lastUnit)
+      throw expectedError(where, `${EXPECTED} (units largest first, each once)`, text);
+    lastUnit = unitIndex;
+    seconds += Number(match[1]) * UNIT_SECONDS[match[2]];
+  }
+  // Avoid 0.1 + 0.2 style noise from the ms part.
+  return Math.round(seconds * 1000) / 1000;
+}
+
+/** A duration that must be > 0 (soak, interval, timeouts). */
+export function parsePositiveDuration(text: string, where: string): number {
+  const seconds = parseDuration(text, where);
+  if (seconds <= 0) throw expectedError(where, `${EXPECTED}, greater than zero`, text);
+  return seconds;
+}
+
+/** Formats seconds back the way users write them (`1h30m`, `90s` -> `1m30s`), for messages and docs. */
+export function formatDuration(seconds: number): string {
+  if (seconds > 0 && seconds < 1) return `${Math.round(seconds * 1000)}ms`;
+  let rest = Math.round(seconds);
+  const parts: string[] = [];
+  for (const [unit, size] of [
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1]
+  ] as const) {
+    const count = Math.floor(rest / size);
+    if (count > 0) parts.push(`${count}${unit}`);
+    rest -= count * size;
+  }
+  return parts.length > 0 ? parts.join('') : '0s';
+}
