@@ -1,0 +1,191 @@
+// Pure argv builders for every helm command the adapter runs, so tests can assert the exact argv.
+// Helm 3 and Helm 4 differ in how an upgrade is made all-or-nothing and how it waits:
+//   Helm 3: --atomic --wait            (--atomic rolls back / uninstalls a failed upgrade / install)
+//   Helm 4: --rollback-on-failure --wait=watcher   (--atomic is gone; --wait takes a strategy and
+//           must be written `--wait=watcher`, since `--wait watcher` would read `watcher` as an argument)
+import type { RolloutSpec } from '../config/spec.js';
+import type { HelmInfo } from './types.js';
+import { weightValues, type HelmValue } from './routing.js';
+import { escapeSetValue } from './set-syntax.js';
+
+export type HelmMajor = HelmInfo['major'];
+
+/**
+ * Reserved top-level values key for the action's ownership marks (run id, version, weight, lock
+ * holder, ...). Charts ignore unknown values, and `helm get values -o json` gives them back to a
+ * later workflow run, so the cluster, not the runner's disk, says who owns the canary.
+ */
+export const MARKS_VALUES_KEY = 'canaryAction';
+
+/** Mark keys become values keys, so they are restricted to plain identifiers. */
+const MARK_KEY = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+export const versionArgs = (): string[] => ['version', '--template', '{{.Version}}'];
+export const versionShortArgs = (): string[] => ['version', '--short'];
+
+/** Parse `v4.1.4`, `v3.17.3+ge4da497` or an old `version.BuildInfo{Version:"v3.x.y",...}`. */
+export function parseHelmVersion(output: string): HelmInfo | undefined {
+  const match = /v?(\d+)\.(\d+)\.(\d+)[^\s",}]*/.exec(output);
+  if (!match) return undefined;
+  const major = Number(match[1]);
+  if (major !== 3 && major !== 4) return undefined;
+  return { major, version: match[0].startsWith('v') ? match[0] : `v${match[0]}` };
+}
+
+function waitArgs(major: HelmMajor, timeoutSeconds: number): string[] {
+  const timeout = ['--timeout', `${timeoutSeconds}s`];
+  return major === 4
+    ? ['--rollback-on-failure', '--wait=watcher', ...timeout]
+    : ['--atomic', '--wait', ...timeout];
+}
+
+function chartArgs(spec: RolloutSpec): string[] {
+  return spec.chartVersion ? ['--version', spec.chartVersion] : [];
+}
+
+function valueFlags(values: HelmValue[]): string[] {
+  return values.flatMap((v) => [v.string ? '--set-string' : '--set', `${v.key}=${v.value}`]);
+}
+
+/** The user's values files and `set` lines (verbatim: they are Helm syntax already). */
+function userValueArgs(spec: RolloutSpec): string[] {
+  return [
+    ...spec.valuesFiles.flatMap((file) => ['-f', file]),
+    ...spec.set.flatMap((s) => ['--set', `${s.key}=${s.value}`])
+  ];
+}
+
+/** The new version, as a string: `--set image.tag=1.10` would be fine, but `true` or `1e3` would not. */
+function versionValue(spec: RolloutSpec): HelmValue {
+  return { key: spec.versionKey, value: escapeSetValue(spec.version), string: true };
+}
+
+function markValues(marks: Record<string, string>): HelmValue[] {
+  return Object.entries(marks).map(([key, value]) => {
+    if (!MARK_KEY.test(key)) {
+      throw new Error(`canary mark "${key}" is not a plain identifier (expected ${MARK_KEY.source})`);
+    }
+    return { key: `${MARKS_VALUES_KEY}.${key}`, value: escapeSetValue(value), string: true };
+  });
+}
+
+/** Marks always written on the canary: its version and weight, then the caller's marks. */
+function canaryMarks(
+  version: string | undefined,
+  weight: number,
+  marks: Record<string, string>
+): HelmValue[] {
+  const base: Record<string, string> = { weight: String(weight) };
+  if (version) base.version = version;
+  return markValues({ ...base, ...marks });
+}
+
+function description(action: string, marks: Record<string, string>): string[] {
+  const run = marks.runId ? ` (run ${marks.runId})` : '';
+  return ['--description', `canary-action: ${action}${run}`];
+}
+
+/**
+ * The canary's values: the user's files and sets, the new version, the routing values for `weight`
+ * and the marks. Exported so tests can feed exactly these to `helm template`.
+ */
+export function canaryValueArgs(
+  spec: RolloutSpec,
+  weight: number,
+  marks: Record<string, string> = {}
+): string[] {
+  return [
+    ...userValueArgs(spec),
+    ...valueFlags([
+      versionValue(spec),
+      ...weightValues(spec, weight),
+      ...canaryMarks(spec.version, weight, marks)
+    ])
+  ];
+}
+
+/** Install or upgrade the canary release at `weight`: everything stable has, plus version and routing. */
+export function canaryUpgradeArgs(
+  spec: RolloutSpec,
+  major: HelmMajor,
+  weight: number,
+  marks: Record<string, string> = {}
+): string[] {
+  return [
+    'upgrade',
+    '--install',
+    spec.canaryRelease,
+    spec.chart,
+    '--namespace',
+    spec.namespace,
+    ...chartArgs(spec),
+    ...canaryValueArgs(spec, weight, marks),
+    ...description(`canary ${spec.version} at weight ${weight}`, marks),
+    ...waitArgs(major, spec.helmTimeoutSeconds)
+  ];
+}
+
+/**
+ * Change only the weight of an existing canary, keeping every value it was installed with. Used on
+ * removal, which must work from a later run (manual rollback, post step) that may not know the
+ * canary's version or values.
+ */
+export function canaryReweightArgs(
+  spec: RolloutSpec,
+  major: HelmMajor,
+  weight: number,
+  marks: Record<string, string> = {}
+): string[] {
+  return [
+    'upgrade',
+    spec.canaryRelease,
+    spec.chart,
+    '--namespace',
+    spec.namespace,
+    ...chartArgs(spec),
+    '--reuse-values',
+    ...valueFlags([...weightValues(spec, weight), ...canaryMarks(undefined, weight, marks)]),
+    ...description(`canary weight ${weight} before removal`, marks),
+    ...waitArgs(major, spec.helmTimeoutSeconds)
+  ];
+}
+
+/** Upgrade stable to the new version (no canary values) and wait. */
+export function promoteArgs(spec: RolloutSpec, major: HelmMajor): string[] {
+  return [
+    'upgrade',
+    spec.release,
+    spec.chart,
+    '--namespace',
+    spec.namespace,
+    ...chartArgs(spec),
+    ...userValueArgs(spec),
+    ...valueFlags([versionValue(spec)]),
+    '--description',
+    `canary-action: promoted ${spec.version} from ${spec.canaryRelease}`,
+    ...waitArgs(major, spec.helmTimeoutSeconds)
+  ];
+}
+
+/** Uninstall the canary; `--ignore-not-found` (Helm >= 3.13) makes a repeat a no-op. */
+export function uninstallArgs(spec: RolloutSpec, major: HelmMajor): string[] {
+  return [
+    'uninstall',
+    spec.canaryRelease,
+    '--namespace',
+    spec.namespace,
+    '--ignore-not-found',
+    major === 4 ? '--wait=watcher' : '--wait',
+    '--timeout',
+    `${spec.helmTimeoutSeconds}s`
+  ];
+}
+
+export function statusArgs(release: string, namespace: string): string[] {
+  return ['status', release, '--namespace', namespace, '-o', 'json'];
+}
+
+/** User-supplied values (`all: false`) or the computed values with chart defaults (`all: true`). */
+export function getValuesArgs(release: string, namespace: string, all: boolean): string[] {
+  return ['get', 'values', release, '--namespace', namespace, '-o', 'json', ...(all ? ['--all'] : [])];
+}

@@ -1,0 +1,222 @@
+// HelmDeployer: the Deployer port on the Helm CLI (Helm 3 or 4, detected). Stable is only ever
+// touched by promoteStable(); everything else acts on the canary release.
+import type { RolloutSpec } from '../config/spec.js';
+import type { CanaryState, Deployer, HelmInfo } from './types.js';
+import type { CommandRunner } from './command-runner.js';
+import {
+  MARKS_VALUES_KEY,
+  canaryReweightArgs,
+  canaryUpgradeArgs,
+  getValuesArgs,
+  parseHelmVersion,
+  promoteArgs,
+  statusArgs,
+  uninstallArgs,
+  versionArgs,
+  versionShortArgs
+} from './helm-args.js';
+import { HelmError, displayCommand, isReleaseNotFound } from './helm-error.js';
+import { readValuesPath } from './set-syntax.js';
+
+/** Release states in which Helm refuses an upgrade because another operation holds the release. */
+const PENDING = /^pending-/;
+
+export class HelmDeployer implements Deployer {
+  private info?: HelmInfo;
+
+  constructor(
+    private readonly spec: RolloutSpec,
+    private readonly run: CommandRunner,
+    private readonly log: (line: string) => void,
+    private readonly helmPath = 'helm'
+  ) {}
+
+  async detect(): Promise<HelmInfo> {
+    if (this.info) return this.info;
+    // Read-only and needed to build every other command, so it runs even in dry-run mode.
+    let outputs = '';
+    for (const args of [versionArgs(), versionShortArgs()]) {
+      const result = await this.exec(args);
+      outputs += `${result.stdout}\n${result.stderr}\n`;
+      const info = result.exitCode === 0 ? parseHelmVersion(result.stdout) : undefined;
+      if (info) {
+        this.info = info;
+        return info;
+      }
+    }
+    throw new Error(
+      `could not detect the Helm version from \`${this.helmPath} version\`: expected Helm 3 or 4, got: ${outputs.trim() || '(no output)'}`
+    );
+  }
+
+  async stableVersion(): Promise<string | undefined> {
+    const values = await this.readJson(getValuesArgs(this.spec.release, this.spec.namespace, true));
+    if (values === undefined) return undefined;
+    return scalarString(readValuesPath(values, this.spec.versionKey));
+  }
+
+  async deployCanary(weight: number, marks: Record<string, string> = {}): Promise<void> {
+    const { major } = await this.detect();
+    this.require('chart', 'install the canary');
+    this.require('version', 'install the canary');
+    await this.mutate(canaryUpgradeArgs(this.spec, major, weight, marks));
+  }
+
+  async setWeight(weight: number, marks: Record<string, string> = {}): Promise<void> {
+    const { major } = await this.detect();
+    this.require('chart', 'change the canary weight');
+    this.require('version', 'change the canary weight');
+    await this.mutate(canaryUpgradeArgs(this.spec, major, weight, marks));
+  }
+
+  async promoteStable(): Promise<void> {
+    const { major } = await this.detect();
+    this.require('chart', `promote ${this.spec.release}`);
+    let spec = this.spec;
+    if (!spec.version) {
+      // A manual `command: promote` may leave `version` out: promote what the canary runs.
+      const version = (await this.canaryState()).version;
+      if (!version && !spec.dryRun) {
+        throw new Error(
+          `input \`version\` is empty and ${spec.canaryRelease} carries no version under ${spec.versionKey}: nothing to promote`
+        );
+      }
+      spec = { ...spec, version: version ?? '<canary version>' };
+    }
+    await this.mutate(promoteArgs(spec, major));
+  }
+
+  async removeCanary(): Promise<void> {
+    const { major } = await this.detect();
+    if (this.spec.dryRun) {
+      this.say(canaryReweightArgs(this.spec, major, 0), true);
+      this.say(uninstallArgs(this.spec, major), true);
+      return;
+    }
+    const state = await this.canaryState();
+    if (state.exists && !this.spec.chart) {
+      // An upgrade needs the chart; a rollback run that was not given one goes straight to uninstall.
+      this.log(
+        `input \`chart\` not given: skipping weight 0 on ${this.spec.canaryRelease}, uninstalling it directly`
+      );
+    } else if (state.exists && !PENDING.test(state.status ?? '')) {
+      // Take traffic away before deleting pods, so no request lands on a terminating canary.
+      try {
+        await this.mutate(canaryReweightArgs(this.spec, major, 0));
+      } catch (error) {
+        // Uninstalling removes the canary's routing too; a failed weight change must not block it.
+        this.log(
+          `warning: could not set ${this.spec.canaryRelease} to weight 0, uninstalling anyway: ${message(error)}`
+        );
+      }
+    } else if (state.exists) {
+      this.log(
+        `${this.spec.canaryRelease} is ${state.status}; skipping weight 0 (Helm would refuse the upgrade)`
+      );
+    }
+    const result = await this.exec(uninstallArgs(this.spec, major));
+    // --ignore-not-found covers a missing release; the check below covers Helms that word it differently.
+    if (result.exitCode !== 0 && !isReleaseNotFound(result.stderr)) {
+      throw new HelmError(
+        displayCommand(this.helmPath, uninstallArgs(this.spec, major)),
+        result.exitCode,
+        result.stderr
+      );
+    }
+  }
+
+  async canaryState(): Promise<CanaryState> {
+    const { canaryRelease, namespace } = this.spec;
+    const status = await this.readJson(statusArgs(canaryRelease, namespace));
+    if (status === undefined) return { exists: false };
+    const info = (status as { info?: Record<string, unknown> }).info ?? {};
+    const helmStatus = scalarString(info.status);
+    if (helmStatus === 'uninstalled') return { exists: false, status: helmStatus };
+
+    const values = (await this.readJson(getValuesArgs(canaryRelease, namespace, false))) ?? {};
+    const marks = stringRecord(readValuesPath(values, MARKS_VALUES_KEY));
+    const weight = Number(marks.weight ?? readValuesPath(values, 'canary.weight'));
+    return {
+      exists: true,
+      status: helmStatus,
+      installedAt: scalarString(info.first_deployed),
+      version: scalarString(readValuesPath(values, this.spec.versionKey)) ?? marks.version,
+      weight: Number.isFinite(weight) ? weight : undefined,
+      marks
+    };
+  }
+
+  private require(input: 'chart' | 'version', purpose: string): void {
+    if (!this.spec[input]) throw new Error(`input \`${input}\` is required to ${purpose}`);
+  }
+
+  /** Run a read-only query returning JSON; undefined when the release does not exist (or in dry-run). */
+  private async readJson(args: string[]): Promise<unknown> {
+    if (this.spec.dryRun) {
+      this.say(args, true);
+      return undefined;
+    }
+    const result = await this.exec(args);
+    if (result.exitCode !== 0) {
+      if (isReleaseNotFound(result.stderr)) return undefined;
+      throw new HelmError(displayCommand(this.helmPath, args), result.exitCode, result.stderr);
+    }
+    try {
+      // `helm get values -o json` prints `null` for a release without user-supplied values.
+      return JSON.parse(result.stdout) ?? {};
+    } catch {
+      throw new Error(
+        `\`${displayCommand(this.helmPath, args)}\` did not print JSON: ${result.stdout.slice(0, 200) || '(empty)'}`
+      );
+    }
+  }
+
+  /** Run a command that changes the cluster; in dry-run mode only log it. */
+  private async mutate(args: string[]): Promise<void> {
+    if (this.spec.dryRun) {
+      this.say(args, true);
+      return;
+    }
+    const result = await this.exec(args);
+    if (result.exitCode !== 0) {
+      throw new HelmError(displayCommand(this.helmPath, args), result.exitCode, result.stderr);
+    }
+  }
+
+  private async exec(args: string[]) {
+    this.say(args, false);
+    try {
+      return await this.run(this.helmPath, args);
+    } catch (error) {
+      // The runner rejects only when the process cannot start at all (e.g. no helm on PATH).
+      throw new Error(
+        `could not run \`${this.helmPath}\` (is Helm installed and on PATH?): ${message(error)}`
+      );
+    }
+  }
+
+  private say(args: string[], dryRun: boolean): void {
+    this.log(`${dryRun ? '[dry-run] ' : ''}${displayCommand(this.helmPath, args)}`);
+  }
+}
+
+function scalarString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value === '' ? undefined : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, v] of Object.entries(value)) {
+      const s = scalarString(v);
+      if (s !== undefined) out[key] = s;
+    }
+  }
+  return out;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
