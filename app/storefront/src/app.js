@@ -196,12 +196,15 @@ export function createStorefront(options = {}) {
       if (!server.listening) return { forced: false };
       let forced = false;
       const closed = new Promise((resolve) => server.close(() => resolve()));
+      // Keep-alive sockets go idle as their last response ends; close them then rather than at their timeout.
       server.closeIdleConnections();
+      const sweeper = setInterval(() => server.closeIdleConnections(), 50);
       const deadline = setTimeout(() => {
         forced = true;
         server.closeAllConnections();
       }, config.shutdownTimeoutMs);
       await closed;
+      clearInterval(sweeper);
       clearTimeout(deadline);
       log({ level: 'info', msg: 'stopped', forced });
       return { forced };

@@ -15,11 +15,13 @@ export function createFaults(
     scheduleCrash(onCrash) {
       if (!(crashAfterSeconds > 0)) return () => {};
       const timer = setTimeout(onCrash, crashAfterSeconds * 1000);
+      timer.unref(); // the listening server keeps the process alive; this timer alone should not
       return () => clearTimeout(timer);
     }
   };
 }
 
+// Unref'd: a delayed request whose connection was cut at shutdown must not hold the process open.
 export function sleep(ms) {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms).unref()) : Promise.resolve();
 }

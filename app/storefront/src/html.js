@@ -19,7 +19,7 @@ const css = `
   header a { color: var(--ink); text-decoration: none; }
   .brand { font-weight: 700; font-size: 1.2rem; } .brand span { color: var(--brand); }
   main { padding-top: 1.5rem; padding-bottom: 2rem; min-height: 70vh; }
-  h1 { font-size: 1.6rem; margin: 0 0 1rem; }
+  h1 { font-size: 1.6rem; margin: 0 0 1rem; } h2 { font-size: 1.2rem; margin: 1.25rem 0 .5rem; }
   .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 1rem; }
   .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 1rem; }
   .card a { color: var(--ink); text-decoration: none; }

@@ -70,10 +70,13 @@ export function paymentFailedPage() {
 <p><a class="button" href="/checkout">Back to checkout</a></p>`;
 }
 
-export function orderPage(order) {
+// lines: [{ product, qty }] as in the cart, resolved from the order's product ids.
+export function orderPage(order, lines) {
   return `<h1>Thank you!</h1>
 <div class="notice ok" id="order-complete">Order <strong id="order-id">${e(order.id)}</strong> is complete.
 Total paid: <strong>${e(formatPrice(order.total))}</strong>.</div>
+<h2>Your order</h2>
+${linesTable(lines)}
 <p><a href="/">Continue shopping</a></p>`;
 }
 

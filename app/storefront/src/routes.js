@@ -94,7 +94,10 @@ const table = [
     (ctx) => {
       const order = ctx.store.findOrder(ctx.params.id);
       if (!order) throw new HttpError(404, `No order "${ctx.params.id}"`);
-      ctx.page(200, 'Order complete', orderPage(order));
+      const lines = order.lines
+        .map(({ productId, qty }) => ({ product: findProduct(productId), qty }))
+        .filter((line) => line.product);
+      ctx.page(200, 'Order complete', orderPage(order, lines));
     }
   ]
 ];
