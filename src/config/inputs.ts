@@ -61,6 +61,7 @@ export const OUTPUT_NAMES = [
   'report',
   'check-run-id',
   'check-run-url',
+  'status',
   'canary-version',
   'canary-weight',
   'canary-age-seconds',
