@@ -1,0 +1,243 @@
+// CheckRunReporter: the rollout as a GitHub check run on the pull request's head commit.
+// Created in progress at start, updated at each step change and at most every 30 s in a soak,
+// completed with a conclusion at the end. It never throws: without `checks: write` it warns once
+// and switches itself off; transient errors are retried briefly; the rollout always goes on.
+import * as core from '@actions/core';
+import type { RolloutRecord } from '../rollout/record.js';
+import type { StepLocation } from './annotations.js';
+import { rollbackAnnotations } from './annotations.js';
+import {
+  createBody,
+  defaultCheckName,
+  updateBody,
+  type CreateCheckRunBody,
+  type UpdateCheckRunBody
+} from './request-body.js';
+import { DEFAULT_RETRY, errorStatus, isPermissionDenied, withRetry, type RetryOptions } from './retry.js';
+import type { Reporter } from './types.js';
+
+interface CheckRunData {
+  id: number;
+  html_url?: string | null;
+}
+
+/** The part of `getOctokit(token)` this reporter uses; tests pass a recording fake. */
+export interface ChecksClient {
+  rest: {
+    checks: {
+      create(
+        params: CreateCheckRunBody & { owner: string; repo: string; request?: { signal?: AbortSignal } }
+      ): Promise<{ data: CheckRunData }>;
+      update(
+        params: UpdateCheckRunBody & {
+          owner: string;
+          repo: string;
+          check_run_id: number;
+          request?: { signal?: AbortSignal };
+        }
+      ): Promise<{ data: CheckRunData }>;
+    };
+  };
+}
+
+/** The part of `@actions/github`'s context this reporter uses. */
+export interface CheckRunContext {
+  repo: { owner: string; repo: string };
+  sha: string;
+  payload: { pull_request?: { [key: string]: unknown; head?: { sha?: string } } };
+  serverUrl?: string;
+  runId?: number;
+}
+
+export interface CheckRunInfo {
+  id: number;
+  url?: string;
+}
+
+export interface CheckRunReporterOptions {
+  octokit: ChecksClient;
+  context: CheckRunContext;
+  /** Check name; default `canary / <release>`. */
+  name?: string;
+  /** Resume an existing check run (the post step) instead of creating one. */
+  checkRunId?: number;
+  checkRunUrl?: string;
+  /** Where the workflow step is, for the rollback annotation. */
+  stepLocation?: StepLocation;
+  /** Workflow file name for the "how to continue" commands. */
+  workflowFile?: string;
+  /** Minimum time between two progress updates within one step. */
+  updateIntervalMs?: number;
+  /** Per-request time limit. */
+  requestTimeoutMs?: number;
+  retry?: Partial<Omit<RetryOptions, 'now' | 'sleep'>>;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Called once the check run exists (save its id for the post step, set outputs). */
+  onCreated?: (info: CheckRunInfo) => void;
+}
+
+export const DEFAULT_UPDATE_INTERVAL_MS = 30_000;
+
+export class CheckRunReporter implements Reporter {
+  private info?: CheckRunInfo;
+  private disabled = false;
+  private finished = false;
+  private lastKey?: string;
+  private lastSentAt = -Infinity;
+  private tail: Promise<unknown> = Promise.resolve();
+  private warnings = 0;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: CheckRunReporterOptions) {
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    if (options.checkRunId !== undefined) this.info = { id: options.checkRunId, url: options.checkRunUrl };
+  }
+
+  /** The check run, once created or resumed. */
+  get checkRun(): CheckRunInfo | undefined {
+    return this.info;
+  }
+
+  /** False after a permission error: nothing more will be sent. */
+  get enabled(): boolean {
+    return !this.disabled;
+  }
+
+  async start(record: RolloutRecord): Promise<void> {
+    this.remember(record);
+    await this.serial(() => (this.info ? this.patch(record) : this.create(record)));
+  }
+
+  async update(record: RolloutRecord): Promise<void> {
+    if (this.disabled || this.finished) return;
+    const key = progressKey(record);
+    const due = key !== this.lastKey || this.now() - this.lastSentAt >= this.interval;
+    if (!due) return;
+    this.remember(record);
+    await this.serial(() =>
+      this.finished ? undefined : this.info ? this.patch(record) : this.create(record)
+    );
+  }
+
+  async finish(record: RolloutRecord): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    const annotations = rollbackAnnotations(record, this.options.stepLocation);
+    await this.serial(() => (this.info ? this.patch(record, annotations) : this.create(record, annotations)));
+  }
+
+  private get interval(): number {
+    return this.options.updateIntervalMs ?? DEFAULT_UPDATE_INTERVAL_MS;
+  }
+
+  private remember(record: RolloutRecord): void {
+    this.lastKey = progressKey(record);
+    this.lastSentAt = this.now();
+  }
+
+  /** One request at a time, in order, so a late progress update never overwrites the completion. */
+  private serial(fn: () => Promise<void> | undefined): Promise<void> {
+    const run = this.tail.then(() => (this.disabled ? undefined : fn()));
+    this.tail = run.catch(() => undefined);
+    return run.catch((error) => this.fail(error));
+  }
+
+  private name(record: RolloutRecord): string {
+    return this.options.name || defaultCheckName(record.release);
+  }
+
+  private headSha(): string {
+    const { context } = this.options;
+    return context.payload.pull_request?.head?.sha ?? context.sha;
+  }
+
+  private detailsUrl(record: RolloutRecord): string | undefined {
+    if (record.run?.url) return record.run.url;
+    const { context } = this.options;
+    if (!context.serverUrl || !context.runId) return undefined;
+    return `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`;
+  }
+
+  private async create(record: RolloutRecord, annotations?: CreateCheckRunBody['output']['annotations']) {
+    const body = createBody(
+      record,
+      { name: this.name(record), headSha: this.headSha(), detailsUrl: this.detailsUrl(record) },
+      { workflowFile: this.options.workflowFile, annotations, completedAt: this.completedAt(record) }
+    );
+    const { data } = await this.call((signal) =>
+      this.options.octokit.rest.checks.create({ ...this.options.context.repo, ...body, request: { signal } })
+    );
+    this.info = { id: data.id, url: data.html_url ?? undefined };
+    this.options.onCreated?.(this.info);
+  }
+
+  private async patch(record: RolloutRecord, annotations?: UpdateCheckRunBody['output']['annotations']) {
+    const id = this.info!.id;
+    const body = updateBody(record, {
+      workflowFile: this.options.workflowFile,
+      annotations,
+      completedAt: this.completedAt(record)
+    });
+    const { data } = await this.call((signal) =>
+      this.options.octokit.rest.checks.update({
+        ...this.options.context.repo,
+        check_run_id: id,
+        ...body,
+        request: { signal }
+      })
+    );
+    if (data?.html_url && !this.info?.url) this.info = { id, url: data.html_url };
+  }
+
+  private completedAt(record: RolloutRecord): string | undefined {
+    return record.decision && !record.finishedAt ? new Date(this.now()).toISOString() : undefined;
+  }
+
+  private call<T>(request: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const timeout = this.options.requestTimeoutMs ?? 10_000;
+    return withRetry(() => request(AbortSignal.timeout(timeout)), {
+      ...DEFAULT_RETRY,
+      ...this.options.retry,
+      now: this.now,
+      sleep: this.sleep
+    });
+  }
+
+  private fail(error: unknown): void {
+    if (isPermissionDenied(error)) {
+      this.disabled = true;
+      core.warning(
+        `The canary check run is off: GitHub answered HTTP ${errorStatus(error)} (${messageOf(error)}). ` +
+          'Give the job `permissions: checks: write` (pull requests from forks get a read-only token). ' +
+          'The rollout goes on; the report is in the job summary.'
+      );
+      return;
+    }
+    // Keep the log readable when GitHub is down for a while: a few warnings, then silence.
+    if (++this.warnings > 3) return;
+    const status = errorStatus(error);
+    core.warning(
+      `Could not ${this.info ? 'update' : 'create'} the canary check run (${status ? `HTTP ${status}` : 'network error'}: ${messageOf(error)}); the rollout goes on.`
+    );
+  }
+}
+
+/** Changes that deserve an immediate update: a new step, weight, phase or outcome. */
+function progressKey(record: RolloutRecord): string {
+  const last = record.stepRecords[record.stepRecords.length - 1];
+  return [
+    record.phase,
+    record.decision ?? '',
+    record.currentWeight,
+    record.stepRecords.length,
+    last?.outcome ?? ''
+  ].join('|');
+}
+
+function messageOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0].slice(0, 200);
+}
