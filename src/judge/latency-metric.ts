@@ -1,0 +1,134 @@
+// Latency metric from histogram buckets: exceedance mSPRTs at bounds fixed from stable's baseline,
+// plus the static guard on the canary's quantile (interpolated like histogram_quantile).
+import type { LatencyMetricSpec } from '../config/spec.js';
+import type { ArmObservation, HistogramCounts, TickObservation } from '../metrics/types.js';
+import { warningLevel } from './alpha.js';
+import { formatEValue, formatMs, formatPercent } from './format.js';
+import {
+  GUARD_MIN_EVENTS_AT_LIMIT,
+  maxGuard,
+  recentWindow,
+  type GuardResult,
+  type WindowEntry
+} from './guards.js';
+import { LatencyExceedanceTest } from './latency.js';
+import { addHistograms, histogramQuantile } from './quantile.js';
+import { armOf, finiteEValue, missingArms, type MetricTracker, type TrackerOptions } from './tracker.js';
+import type { MetricEvidence } from './types.js';
+
+/** Without a baseline, bounds are fixed from stable's own first requests once it has this many. */
+export const BOUNDS_FROM_STABLE_AFTER = 200;
+
+const toMs = (seconds: number | null): number | null => (seconds === null ? null : seconds * 1000);
+
+export class LatencyMetric implements MetricTracker {
+  private canary: HistogramCounts | null = null;
+  private stable: HistogramCounts | null = null;
+  private readonly history: Array<WindowEntry<HistogramCounts>> = [];
+  private test: LatencyExceedanceTest | null = null;
+  private readonly threshold: number;
+  private readonly sequential: boolean;
+  private now = 0;
+  private missing: string | null = null;
+
+  constructor(
+    private readonly spec: LatencyMetricSpec,
+    options: TrackerOptions,
+    baseline: ArmObservation | null | undefined
+  ) {
+    this.sequential = options.sequential;
+    this.threshold = 1 / options.alpha;
+    const base = armOf(baseline, 'latency');
+    if (this.sequential && base && base.histogram.count > 0)
+      this.test = new LatencyExceedanceTest(base.histogram);
+  }
+
+  observe(tick: TickObservation): void {
+    this.now = tick.elapsedSeconds;
+    const pair = tick.unavailable ? undefined : tick.metrics[this.spec.name];
+    this.missing = missingArms(tick, pair);
+    const c = armOf(pair?.canary, 'latency')?.histogram ?? null;
+    const s = armOf(pair?.stable, 'latency')?.histogram ?? null;
+    if (c) {
+      this.canary = addHistograms(this.canary, c);
+      this.history.push({ at: tick.elapsedSeconds, value: c });
+    }
+    if (s) this.stable = addHistograms(this.stable, s);
+    if (c && s && this.test) this.test.update(c, s);
+    // No baseline was given: fix the bounds from stable alone (never from the canary), then test
+    // only the ticks that follow, so the bounds do not depend on the data they judge.
+    else if (this.sequential && !this.test && this.stable && this.stable.count >= BOUNDS_FROM_STABLE_AFTER) {
+      this.test = new LatencyExceedanceTest(this.stable);
+    }
+  }
+
+  private guard(): GuardResult | undefined {
+    if (this.spec.maxMs === undefined) return undefined;
+    const need = Math.ceil(GUARD_MIN_EVENTS_AT_LIMIT / Math.max(1e-9, 1 - this.spec.quantile));
+    const w = recentWindow(this.history, this.now, addHistograms, (acc) => acc.count >= need);
+    const value = w.enough && w.sum ? toMs(histogramQuantile(this.spec.quantile, w.sum)) : null;
+    return maxGuard(value, this.spec.maxMs, w.seconds);
+  }
+
+  evidence(): MetricEvidence {
+    const q = this.spec.quantile;
+    const canaryMs = this.canary ? toMs(histogramQuantile(q, this.canary)) : null;
+    const stableMs = this.stable ? toMs(histogramQuantile(q, this.stable)) : null;
+    const guard = this.guard();
+    const e = this.test ? this.test.eValue : undefined;
+    const crossed = e !== undefined && e >= this.threshold;
+    const warn = (e !== undefined && e >= warningLevel(this.threshold)) || (guard?.near ?? false);
+    const both = `${this.spec.title} ${formatMs(canaryMs)} on canary vs ${formatMs(stableMs)} on stable`;
+    const bound = this.test?.strongestBound();
+    const n = this.test?.requests;
+    const exceed =
+      bound && n && n.canary > 0 && n.stable > 0
+        ? `; slower than ${formatMs(bound.le * 1000)}: ${formatPercent(bound.slowCanary / n.canary)} vs ${formatPercent(bound.slowStable / n.stable)}`
+        : '';
+    let status: MetricEvidence['status'];
+    let sentence: string;
+    if (crossed) {
+      status = 'fail';
+      sentence = `${both}${exceed} (e-value ${formatEValue(e)} ≥ ${formatEValue(this.threshold)})`;
+    } else if (guard?.breached) {
+      status = 'fail';
+      sentence =
+        `${this.spec.title} ${formatMs(guard.value)} on canary over the last ${guard.windowSeconds} s ` +
+        `is above the ${formatMs(guard.limit)} limit (stable ${formatMs(stableMs)})`;
+    } else {
+      status = warn ? 'warn' : 'ok';
+      const stat =
+        e !== undefined
+          ? `e-value ${formatEValue(e)} < ${formatEValue(this.threshold)}`
+          : this.sequential
+            ? 'exceedance bounds not fixed yet: waiting for stable requests'
+            : undefined;
+      const limit = guard ? `limit ${formatMs(guard.limit)}` : undefined;
+      const detail = [stat, limit].filter(Boolean).join(', ');
+      sentence = `${both}${exceed}${detail ? ` (${detail})` : ''}`;
+      if (canaryMs === null && stableMs === null) {
+        status = 'no-data';
+        sentence = `${this.spec.title}: no data yet (${this.missing ?? 'no requests'})`;
+      } else if (this.missing) {
+        status = status === 'warn' ? 'warn' : 'no-data';
+        sentence += `; ${this.missing}`;
+      }
+    }
+    return {
+      metric: this.spec.name,
+      title: this.spec.title,
+      kind: 'latency',
+      unit: 'ms',
+      canary: canaryMs,
+      stable: stableMs,
+      canaryEvents: this.canary?.count ?? 0,
+      stableEvents: this.stable?.count ?? 0,
+      ...(e !== undefined ? { eValue: finiteEValue(e), eThreshold: this.threshold } : {}),
+      ...(guard
+        ? { guard: { limit: guard.limit, comparator: guard.comparator, breached: guard.breached } }
+        : {}),
+      status,
+      sentence
+    };
+  }
+}

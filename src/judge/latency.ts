@@ -1,0 +1,125 @@
+// Latency regressions as exceedances: at a few bucket bounds L fixed from stable's baseline, a
+// request slower than L is a "bad event". Each bound runs a one-sided two-proportion mixture SPRT
+// (mSPRT) on the rollout's cumulative counts; the bounds' e-values are averaged (an average of
+// e-values is an e-value), so the latency metric spends one alpha share.
+import type { HistogramCounts } from '../metrics/types.js';
+import { logNormalCdf } from './math.js';
+import { countAbove, histogramQuantile } from './quantile.js';
+
+/** Stable's quantiles whose nearest bucket bounds become the exceedance bounds. */
+export const BOUND_QUANTILES: readonly number[] = [0.5, 0.9, 0.99];
+/** A bound may not reject before each arm has seen this many slower requests. */
+export const MIN_SLOW_PER_ARM = 5;
+/**
+ * Mixture scale tau as a fraction of the baseline's Bernoulli standard deviation sqrt(p(1-p)) at a
+ * bound. JUDGE.md suggests about 0.1; a larger scale puts the mixture's weight on the shifts worth
+ * catching early (a 25% slower median moves the p50 exceedance by about 0.15, i.e. 0.3 sd).
+ */
+export const TAU_SCALE = 0.3;
+
+/** The finite bucket bounds nearest to the baseline's p50, p90 and p99 (distinct, ascending). */
+export function chooseBounds(
+  baseline: HistogramCounts,
+  quantiles: readonly number[] = BOUND_QUANTILES
+): number[] {
+  const finite = baseline.buckets.map((b) => b.le).filter((le) => Number.isFinite(le));
+  if (finite.length === 0 || baseline.count <= 0) return [];
+  const chosen = new Set<number>();
+  for (const q of quantiles) {
+    const value = histogramQuantile(q, baseline);
+    if (value === null || !Number.isFinite(value)) continue;
+    let best = finite[0];
+    for (const le of finite) if (Math.abs(le - value) < Math.abs(best - value)) best = le;
+    chosen.add(best);
+  }
+  return [...chosen].sort((a, b) => a - b);
+}
+
+/**
+ * log of the one-sided two-proportion mSPRT statistic (JUDGE.md):
+ *   Lambda = 2 sqrt(V/(V+tau^2)) exp(tau^2 D^2 / (2V(V+tau^2))) Phi(D tau / sqrt(V(V+tau^2)))
+ * with D = p_canary - p_stable and V = pbar(1-pbar)(1/n_canary + 1/n_stable).
+ */
+export function mixtureSprtLogE(
+  slowCanary: number,
+  nCanary: number,
+  slowStable: number,
+  nStable: number,
+  tau: number
+): number {
+  if (nCanary <= 0 || nStable <= 0 || tau <= 0) return 0;
+  const pooled = (slowCanary + slowStable) / (nCanary + nStable);
+  const v = pooled * (1 - pooled) * (1 / nCanary + 1 / nStable);
+  if (v <= 0) return 0;
+  const d = slowCanary / nCanary - slowStable / nStable;
+  const t2 = tau * tau;
+  return (
+    Math.LN2 +
+    0.5 * Math.log(v / (v + t2)) +
+    (t2 * d * d) / (2 * v * (v + t2)) +
+    logNormalCdf((d * tau) / Math.sqrt(v * (v + t2)))
+  );
+}
+
+export interface BoundState {
+  /** Bound in the histogram's unit (seconds for Prometheus). */
+  le: number;
+  tau: number;
+  slowCanary: number;
+  slowStable: number;
+  eValue: number;
+}
+
+export class LatencyExceedanceTest {
+  readonly bounds: BoundState[];
+  private nCanary = 0;
+  private nStable = 0;
+
+  /** `baseline` is stable's cumulative histogram from before the canary started. */
+  constructor(baseline: HistogramCounts, bounds: number[] = chooseBounds(baseline)) {
+    this.bounds = bounds.map((le) => {
+      const p = baseline.count > 0 ? countAbove(baseline, le) / baseline.count : 0.5;
+      const floor = 1 / Math.max(100, baseline.count);
+      const pClamped = Math.min(1 - floor, Math.max(floor, p));
+      return {
+        le,
+        tau: TAU_SCALE * Math.sqrt(pClamped * (1 - pClamped)),
+        slowCanary: 0,
+        slowStable: 0,
+        eValue: 1
+      };
+    });
+  }
+
+  /** Add one tick's histograms (both arms present). */
+  update(canary: HistogramCounts, stable: HistogramCounts): void {
+    this.nCanary += canary.count;
+    this.nStable += stable.count;
+    for (const bound of this.bounds) {
+      bound.slowCanary += countAbove(canary, bound.le);
+      bound.slowStable += countAbove(stable, bound.le);
+      const e = Math.exp(
+        mixtureSprtLogE(bound.slowCanary, this.nCanary, bound.slowStable, this.nStable, bound.tau)
+      );
+      // Below the minimum count a bound may lower the average but never raise it.
+      const mayReject = bound.slowCanary >= MIN_SLOW_PER_ARM && bound.slowStable >= MIN_SLOW_PER_ARM;
+      bound.eValue = mayReject ? e : Math.min(e, 1);
+    }
+  }
+
+  get eValue(): number {
+    if (this.bounds.length === 0) return 1;
+    return this.bounds.reduce((sum, b) => sum + b.eValue, 0) / this.bounds.length;
+  }
+
+  get requests(): { canary: number; stable: number } {
+    return { canary: this.nCanary, stable: this.nStable };
+  }
+
+  /** The bound carrying the most evidence, for the human sentence. */
+  strongestBound(): BoundState | null {
+    let best: BoundState | null = null;
+    for (const b of this.bounds) if (!best || b.eValue > best.eValue) best = b;
+    return best;
+  }
+}
