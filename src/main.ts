@@ -35,9 +35,8 @@ export async function run(): Promise<void> {
     const adapters = await createAdapters(spec);
     core.saveState(STATE_KEYS.recordPath, spec.reportPath);
     const persist = (record: RolloutRecord) => {
+      // The post step reads the phase (and the check run id the reporter saves) if we get killed.
       core.saveState(STATE_KEYS.phase, record.phase);
-      const checkRunId = adapters.checkRunId();
-      if (checkRunId) core.saveState(STATE_KEYS.checkRunId, String(checkRunId));
       writeRecord(spec.reportPath, record);
     };
     const { record, status } = await runCommand(

@@ -1,0 +1,56 @@
+// Builds the real adapters (Helm CLI, Prometheus over HTTP, the judge, the reporters) for a spec.
+// Shared by the main and post steps so both talk to the world the same way.
+import * as core from '@actions/core';
+import type { RolloutSpec } from './config/spec.js';
+import { HelmDeployer } from './deploy/helm.js';
+import { actionsExecRunner } from './deploy/command-runner.js';
+import { PrometheusProvider } from './metrics/prometheus.js';
+import { MetricSampler } from './metrics/sampler.js';
+import { createJudge } from './judge/index.js';
+import { createReporter, type CheckRunInfo, type Reporting } from './report/index.js';
+import type { Deployer } from './deploy/types.js';
+import type { Judge } from './judge/types.js';
+import type { Sampler } from './rollout/ports.js';
+
+export interface Adapters {
+  /** The spec, with the version read back from the canary when a command did not give one. */
+  spec: RolloutSpec;
+  deployer: Deployer;
+  sampler: Sampler;
+  judge: Judge;
+  reporter: Reporting;
+  checkRun(): CheckRunInfo | undefined;
+}
+
+export async function createAdapters(spec: RolloutSpec, saved: { checkRunId?: number } = {}): Promise<Adapters> {
+  const helm = (s: RolloutSpec) => new HelmDeployer(s, actionsExecRunner, (line) => core.info(line));
+  let deployer = helm(spec);
+  await deployer.detect();
+  if (!spec.version && spec.command !== 'deploy') {
+    // promote/rollback/status may come from another run that does not know the version: read it back.
+    const state = await deployer.canaryState();
+    if (state.version) {
+      spec = { ...spec, version: state.version };
+      deployer = helm(spec);
+    }
+  }
+  const provider = new PrometheusProvider({
+    url: spec.prometheus.url,
+    headers: spec.prometheus.headers,
+    timeoutSeconds: spec.prometheus.timeoutSeconds
+  });
+  const sampler = new MetricSampler(provider, {
+    release: spec.release,
+    canaryRelease: spec.canaryRelease,
+    namespace: spec.namespace,
+    analysis: spec.analysis
+  });
+  const reporter = createReporter({
+    token: spec.githubToken,
+    checkName: spec.checkName,
+    checkRunId: saved.checkRunId,
+    slackWebhookUrl: spec.slackWebhookUrl,
+    webhookUrl: spec.webhookUrl
+  });
+  return { spec, deployer, sampler, judge: createJudge(spec.judge), reporter, checkRun: () => reporter.checkRun() };
+}
