@@ -6,7 +6,7 @@ import { isMap, parseDocument } from 'yaml';
 import { parsePositiveDuration } from './durations.js';
 import { ConfigError, expectedError } from './errors.js';
 import { parseFraction, parseOpenFraction } from './fractions.js';
-import { DEFAULT_METRIC_NAMES, type MetricNames } from './default-metrics.js';
+import { BUILT_IN_KINDS, DEFAULT_METRIC_NAMES, type MetricNames } from './default-metrics.js';
 import {
   checkQueryTemplate,
   escapePromqlString,
@@ -215,9 +215,11 @@ function parseMetricEntry(item: unknown, source: string, path: string): MetricEn
     }
     kind = kindText as MetricKind;
   }
-  // Without a kind (an override of a built-in), accept the union; the merge checks the fit.
-  const allowed = kind ? METRIC_KEYS[kind] : [...new Set(Object.values(METRIC_KEYS).flat())];
-  checkKeys(map, allowed, source, `${path}.`, kind ? `an ${kind} metric` : undefined);
+  // A kind-less entry overrides a built-in and takes its kind's keys; a new metric without a kind
+  // gets the union here and a "needs a kind" error later.
+  const keyKind = kind ?? BUILT_IN_KINDS[name as keyof typeof BUILT_IN_KINDS];
+  const allowed = keyKind ? METRIC_KEYS[keyKind] : [...new Set(Object.values(METRIC_KEYS).flat())];
+  checkKeys(map, allowed, source, `${path}.`, keyKind ? `an ${keyKind} metric` : undefined);
 
   const entry: MetricEntry = { where, source, path, name, enabled: true, ...(kind && { kind }) };
   const key = (k: string) => at(source, `${path}.${k}`);

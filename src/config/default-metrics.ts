@@ -32,6 +32,11 @@ export const DEFAULT_METRIC_NAMES: MetricNames = {
 
 export const BUILT_IN_METRICS = ['error-rate', 'latency-p95', 'conversion'] as const;
 export type BuiltInMetricName = (typeof BUILT_IN_METRICS)[number];
+export const BUILT_IN_KINDS: Record<BuiltInMetricName, 'errors' | 'latency' | 'ratio'> = {
+  'error-rate': 'errors',
+  'latency-p95': 'latency',
+  conversion: 'ratio'
+};
 
 export const DEFAULT_CONVERSION_MARGIN = 0.1;
 export const DEFAULT_LATENCY_QUANTILE = 0.95;

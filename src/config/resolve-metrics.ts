@@ -1,7 +1,7 @@
 // Turns the YAML's `metrics:` entries and the guard inputs into the final metric list: built-ins
 // first (overridden or disabled by entries of the same name), then the user's own metrics, each
 // with its share of the overall alpha.
-import { keyLabel, METRIC_KEYS, type AnalysisConfig, type MetricEntry } from './analysis.js';
+import { keyLabel, type AnalysisConfig, type MetricEntry } from './analysis.js';
 import {
   BUILT_IN_METRICS,
   DEFAULT_CONVERSION_MARGIN,
@@ -21,19 +21,6 @@ export interface ResolvedMetrics {
   requests: string;
   metrics: MetricSpec[];
 }
-
-// Entry fields that only make sense for one kind, by their YAML key.
-const KIND_FIELDS: Array<[keyof MetricEntry, string]> = [
-  ['bad', 'bad'],
-  ['total', 'total'],
-  ['buckets', 'buckets'],
-  ['quantile', 'quantile'],
-  ['unit', 'unit'],
-  ['numerator', 'numerator'],
-  ['denominator', 'denominator'],
-  ['min', 'min'],
-  ['margin', 'margin']
-];
 
 export function resolveMetrics(
   config: AnalysisConfig | undefined,
@@ -68,10 +55,9 @@ export function resolveMetrics(
 function overrideBuiltIn(builtIn: MetricSpec, entry: MetricEntry): MetricSpec {
   if (entry.kind && entry.kind !== builtIn.kind) {
     throw new ConfigError(
-      `${keyLabel(entry.source, `${entry.path}.kind`)}: "${entry.name}" is the built-in ${builtIn.kind} metric; give a ${entry.kind} metric another name.`
+      `${keyLabel(entry.source, `${entry.path}.kind`)}: "${entry.name}" is the built-in ${builtIn.kind} metric; give the new ${entry.kind} metric another name.`
     );
   }
-  checkFieldsFit(entry, builtIn.kind);
   const common = {
     ...(entry.title !== undefined && { title: entry.title }),
     ...(entry.alpha !== undefined && { alpha: entry.alpha })
@@ -120,7 +106,6 @@ function customMetric(entry: MetricEntry): MetricSpec {
       `a \`kind\` (errors, latency or ratio) for the new metric "${entry.name}" (the built-in metrics are ${BUILT_IN_METRICS.join(', ')})`
     );
   }
-  checkFieldsFit(entry, entry.kind);
   const base = {
     name: entry.name,
     title: entry.title ?? entry.name,
@@ -155,17 +140,6 @@ function customMetric(entry: MetricEntry): MetricSpec {
         margin: entry.margin ?? DEFAULT_CONVERSION_MARGIN,
         ...(entry.min !== undefined && { min: entry.min })
       };
-  }
-}
-
-function checkFieldsFit(entry: MetricEntry, kind: MetricSpec['kind']): void {
-  const allowed = METRIC_KEYS[kind];
-  for (const [field, key] of KIND_FIELDS) {
-    if (entry[field] !== undefined && !allowed.includes(key)) {
-      throw new ConfigError(
-        `${keyLabel(entry.source, `${entry.path}.${key}`)}: unknown key "${key}" for the ${kind} metric "${entry.name}". Allowed keys for an ${kind} metric: ${allowed.join(', ')}.`
-      );
-    }
   }
 }
 
