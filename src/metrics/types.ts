@@ -7,8 +7,11 @@ export interface CounterSeries {
 }
 
 export interface MetricsProvider {
-  /** Instant query of raw counter series (no rate()). Throws MetricsUnavailableError when it cannot answer. */
-  query(promql: string): Promise<CounterSeries[]>;
+  /**
+   * Instant query of raw counter series (no rate()). Throws MetricsUnavailableError when it cannot answer.
+   * `time` (unix seconds) evaluates every query of one sample at the same instant; default now.
+   */
+  query(promql: string, time?: number): Promise<CounterSeries[]>;
 }
 
 export class MetricsUnavailableError extends Error {
