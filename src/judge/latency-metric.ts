@@ -19,8 +19,6 @@ import type { MetricEvidence } from './types.js';
 /** Without a baseline, bounds are fixed from stable's own first requests once it has this many. */
 export const BOUNDS_FROM_STABLE_AFTER = 200;
 
-const toMs = (seconds: number | null): number | null => (seconds === null ? null : seconds * 1000);
-
 export class LatencyMetric implements MetricTracker {
   private canary: HistogramCounts | null = null;
   private stable: HistogramCounts | null = null;
@@ -30,6 +28,8 @@ export class LatencyMetric implements MetricTracker {
   private readonly sequential: boolean;
   private now = 0;
   private missing: string | null = null;
+  /** Milliseconds per unit of the histogram's `le` bounds. */
+  private readonly msPerUnit: number;
 
   constructor(
     private readonly spec: LatencyMetricSpec,
@@ -38,6 +38,7 @@ export class LatencyMetric implements MetricTracker {
   ) {
     this.sequential = options.sequential;
     this.threshold = 1 / options.alpha;
+    this.msPerUnit = spec.bucketUnit === 'milliseconds' ? 1 : 1000;
     const base = armOf(baseline, 'latency');
     if (this.sequential && base && base.histogram.count > 0)
       this.test = new LatencyExceedanceTest(base.histogram);
@@ -62,18 +63,22 @@ export class LatencyMetric implements MetricTracker {
     }
   }
 
+  private toMs(value: number | null): number | null {
+    return value === null ? null : value * this.msPerUnit;
+  }
+
   private guard(): GuardResult | undefined {
     if (this.spec.maxMs === undefined) return undefined;
     const need = Math.ceil(GUARD_MIN_EVENTS_AT_LIMIT / Math.max(1e-9, 1 - this.spec.quantile));
     const w = recentWindow(this.history, this.now, addHistograms, (acc) => acc.count >= need);
-    const value = w.enough && w.sum ? toMs(histogramQuantile(this.spec.quantile, w.sum)) : null;
+    const value = w.enough && w.sum ? this.toMs(histogramQuantile(this.spec.quantile, w.sum)) : null;
     return maxGuard(value, this.spec.maxMs, w.seconds);
   }
 
   evidence(): MetricEvidence {
     const q = this.spec.quantile;
-    const canaryMs = this.canary ? toMs(histogramQuantile(q, this.canary)) : null;
-    const stableMs = this.stable ? toMs(histogramQuantile(q, this.stable)) : null;
+    const canaryMs = this.canary ? this.toMs(histogramQuantile(q, this.canary)) : null;
+    const stableMs = this.stable ? this.toMs(histogramQuantile(q, this.stable)) : null;
     const guard = this.guard();
     const e = this.test ? this.test.eValue : undefined;
     const crossed = e !== undefined && e >= this.threshold;
@@ -83,7 +88,7 @@ export class LatencyMetric implements MetricTracker {
     const n = this.test?.requests;
     const exceed =
       bound && n && n.canary > 0 && n.stable > 0
-        ? `; slower than ${formatMs(bound.le * 1000)}: ${formatPercent(bound.slowCanary / n.canary)} vs ${formatPercent(bound.slowStable / n.stable)}`
+        ? `; slower than ${formatMs(bound.le * this.msPerUnit)}: ${formatPercent(bound.slowCanary / n.canary)} vs ${formatPercent(bound.slowStable / n.stable)}`
         : '';
     let status: MetricEvidence['status'];
     let sentence: string;
