@@ -31,19 +31,19 @@ function metric(metrics: MetricSpec[], name: string): MetricSpec {
 describe('strict keys', () => {
   test('an unknown top-level key in the config file names the key, the file and the allowed keys', () => {
     expect(configErrorOf(() => withFile('metrcs: []\n'))).toBe(
-      'config file .github/canary.yml, key `metrcs`: unknown key "metrcs". Allowed keys: names, requests, metrics, query-timeout, max-metric-failures.'
+      'config file .github/canary.yml, key `metrcs` (line 1): unknown key "metrcs". Allowed keys: names, requests, metrics, query-timeout, max-metric-failures.'
     );
   });
 
   test('an unknown key inline names the input', () => {
     expect(configErrorOf(() => inline('metrics:\n  - name: error-rate\n    maximum: 2%\n'))).toMatch(
-      /^input `analysis`, key `metrics\[0\]\.maximum`: unknown key "maximum"\. Allowed keys for an errors metric under metrics\[0\]: name, kind, title, enabled, alpha, bad, total, max\.$/
+      /^input `analysis`, key `metrics\[0\]\.maximum` \(line 3\): unknown key "maximum"\. Allowed keys for an errors metric under metrics\[0\]: name, kind, title, enabled, alpha, bad, total, max\.$/
     );
   });
 
   test('an unknown key under names lists the name keys', () => {
     expect(configErrorOf(() => withFile('names:\n  request-metric: x\n'))).toBe(
-      'config file .github/canary.yml, key `names.request-metric`: unknown key "request-metric". Allowed keys under names: requests-metric, latency-histogram, sessions-metric, checkouts-metric, status-code-label, release-label, namespace-label, extra-matchers.'
+      'config file .github/canary.yml, key `names.request-metric` (line 2): unknown key "request-metric". Allowed keys under names: requests-metric, latency-histogram, sessions-metric, checkouts-metric, status-code-label, release-label, namespace-label, extra-matchers.'
     );
   });
 
@@ -64,13 +64,13 @@ describe('strict keys', () => {
         )
       )
     ).toBe(
-      'input `analysis`, key `metrics[0].quantile`: unknown key "quantile". Allowed keys for an errors metric under metrics[0]: name, kind, title, enabled, alpha, bad, total, max.'
+      'input `analysis`, key `metrics[0].quantile` (line 6): unknown key "quantile". Allowed keys for an errors metric under metrics[0]: name, kind, title, enabled, alpha, bad, total, max.'
     );
   });
 
   test('a key of another kind on a built-in override is refused', () => {
     expect(configErrorOf(() => inline('metrics:\n  - name: error-rate\n    margin: 0.2\n'))).toBe(
-      'input `analysis`, key `metrics[0].margin`: unknown key "margin". Allowed keys for an errors metric under metrics[0]: name, kind, title, enabled, alpha, bad, total, max.'
+      'input `analysis`, key `metrics[0].margin` (line 3): unknown key "margin". Allowed keys for an errors metric under metrics[0]: name, kind, title, enabled, alpha, bad, total, max.'
     );
   });
 

@@ -18,7 +18,8 @@ describe('durations', () => {
     ['1m30s', 90],
     ['2h', 7200],
     ['1.5m', 90],
-    ['1s500ms', 1.5]
+    ['1s500ms', 1.5],
+    ['0', 0]
   ])('%s is %d seconds', (text, seconds) => {
     expect(parseDuration(text, 'input `soak`')).toBe(seconds);
   });

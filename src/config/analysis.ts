@@ -2,7 +2,7 @@
 // the names behind the built-in queries. Strict on purpose: a misspelt key would otherwise be
 // silently ignored and a guard the user believes in would not exist. Keys are kebab-case.
 // The format is documented in docs/configuration.md.
-import { isMap, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { parsePositiveDuration } from './durations.js';
 import { ConfigError, expectedError } from './errors.js';
 import { parseFraction, parseOpenFraction } from './fractions.js';
@@ -82,20 +82,24 @@ type YamlMap = Record<string, unknown>;
 
 /** Parses and validates the YAML text; `source` names the file or input in every message. */
 export function parseAnalysisYaml(text: string, source: string): AnalysisConfig {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
   if (document.errors.length > 0) {
-    throw new ConfigError(`${source}: not valid YAML: ${document.errors[0].message.split('\n')[0]}`);
+    throw new ConfigError(
+      `${source}: not valid YAML: ${document.errors[0].message.split('\n')[0].replace(/:$/, '')}.`
+    );
   }
   const contents = document.contents;
   if (contents === null) return { source, names: { ...DEFAULT_METRIC_NAMES }, metrics: [] };
   if (!isMap(contents)) throw expectedError(source, `a YAML map with the keys ${TOP_LEVEL_KEYS.join(', ')}`);
   const root = document.toJS() as YamlMap;
-  checkKeys(root, TOP_LEVEL_KEYS, source, '');
+  const lines = keyLines(contents, lineCounter);
+  checkKeys(root, TOP_LEVEL_KEYS, source, '', lines);
 
   const config: AnalysisConfig = {
     source,
-    names: parseNames(root.names, source),
-    metrics: parseMetricList(root.metrics, source)
+    names: parseNames(root.names, source, lines),
+    metrics: parseMetricList(root.metrics, source, lines)
   };
   if (root.requests !== undefined) {
     config.requests = checkQueryTemplate(
@@ -118,12 +122,12 @@ export function parseAnalysisYaml(text: string, source: string): AnalysisConfig 
   return config;
 }
 
-function parseNames(value: unknown, source: string): MetricNames {
+function parseNames(value: unknown, source: string, lines: KeyLines): MetricNames {
   const names: MetricNames = { ...DEFAULT_METRIC_NAMES, extraMatchers: [] };
   if (value === undefined || value === null) return names;
   const where = at(source, 'names');
   const map = asMap(value, where);
-  checkKeys(map, NAMES_KEYS, source, 'names.');
+  checkKeys(map, NAMES_KEYS, source, 'names.', lines);
   const metric = (
     key: string,
     field: 'requestsMetric' | 'latencyHistogram' | 'sessionsMetric' | 'checkoutsMetric'
@@ -179,12 +183,12 @@ function parseExtraMatchers(value: unknown, where: string): string[] {
   });
 }
 
-function parseMetricList(value: unknown, source: string): MetricEntry[] {
+function parseMetricList(value: unknown, source: string, lines: KeyLines): MetricEntry[] {
   if (value === undefined || value === null) return [];
   const where = at(source, 'metrics');
   if (!Array.isArray(value))
     throw expectedError(where, 'a list of metrics (each item starting with "- name:")');
-  const entries = value.map((item, index) => parseMetricEntry(item, source, `metrics[${index}]`));
+  const entries = value.map((item, index) => parseMetricEntry(item, source, `metrics[${index}]`, lines));
   const seen = new Set<string>();
   for (const entry of entries) {
     if (seen.has(entry.name))
@@ -194,7 +198,7 @@ function parseMetricList(value: unknown, source: string): MetricEntry[] {
   return entries;
 }
 
-function parseMetricEntry(item: unknown, source: string, path: string): MetricEntry {
+function parseMetricEntry(item: unknown, source: string, path: string, lines: KeyLines): MetricEntry {
   const where = at(source, path);
   const map = asMap(item, where, 'a metric: a map with name, and kind for a new metric');
   if (map.name === undefined)
@@ -219,7 +223,7 @@ function parseMetricEntry(item: unknown, source: string, path: string): MetricEn
   // gets the union here and a "needs a kind" error later.
   const keyKind = kind ?? BUILT_IN_KINDS[name as keyof typeof BUILT_IN_KINDS];
   const allowed = keyKind ? METRIC_KEYS[keyKind] : [...new Set(Object.values(METRIC_KEYS).flat())];
-  checkKeys(map, allowed, source, `${path}.`, keyKind ? `an ${keyKind} metric` : undefined);
+  checkKeys(map, allowed, source, `${path}.`, lines, keyKind ? `an ${keyKind} metric` : undefined);
 
   const entry: MetricEntry = { where, source, path, name, enabled: true, ...(kind && { kind }) };
   const key = (k: string) => at(source, `${path}.${k}`);
@@ -256,6 +260,7 @@ function checkKeys(
   allowed: readonly string[],
   source: string,
   prefix: string,
+  lines: KeyLines,
   what?: string
 ): void {
   for (const key of Object.keys(map)) {
@@ -266,10 +271,33 @@ function checkKeys(
       .toLowerCase();
     const hint =
       kebab !== key && allowed.includes(kebab) ? ` (keys are kebab-case: did you mean "${kebab}"?)` : '';
+    const line = lines.get(prefix + key);
+    const under = prefix ? ` under ${prefix.replace(/\.$/, '')}` : '';
     throw new ConfigError(
-      `${at(source, prefix + key)}: unknown key "${key}"${hint}. Allowed keys${what ? ` for ${what}` : ''}${prefix ? ` under ${prefix.replace(/\.$/, '')}` : ''}: ${allowed.join(', ')}.`
+      `${at(source, prefix + key)}${line ? ` (line ${line})` : ''}: unknown key "${key}"${hint}. Allowed keys${what ? ` for ${what}` : ''}${under}: ${allowed.join(', ')}.`
     );
   }
+}
+
+/** Line of every key, by path (`metrics[0].max`), so messages can point into the file. */
+type KeyLines = Map<string, number>;
+
+function keyLines(root: unknown, lineCounter: LineCounter): KeyLines {
+  const lines: KeyLines = new Map();
+  const walk = (node: unknown, prefix: string) => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isScalar(pair.key) || !pair.key.range) continue;
+        const path = prefix ? `${prefix}.${String(pair.key.value)}` : String(pair.key.value);
+        lines.set(path, lineCounter.linePos(pair.key.range[0]).line);
+        walk(pair.value, path);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => walk(item, `${prefix}[${index}]`));
+    }
+  };
+  walk(root, '');
+  return lines;
 }
 
 function asMap(value: unknown, where: string, expected = 'a map'): YamlMap {

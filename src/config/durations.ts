@@ -1,5 +1,5 @@
 // Durations such as `10m`, `30s`, `1h30m`, `90s`, `500ms`, in seconds. Units are required (a bare
-// `600` is ambiguous) and must come largest first, each at most once, as Go and Helm write them.
+// `600` is ambiguous; only `0` may go without) and must come largest first, each at most once, as Go and Helm write them.
 import { expectedError } from './errors.js';
 
 const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
@@ -12,6 +12,7 @@ const EXPECTED = 'a duration like 10m, 30s, 1h30m or 500ms';
 export function parseDuration(text: string, where: string): number {
   const trimmed = text.trim();
   if (trimmed === '') throw expectedError(where, EXPECTED, text);
+  if (trimmed === '0') return 0; // zero needs no unit
   PART.lastIndex = 0;
   let seconds = 0;
   let lastUnit = -1;
