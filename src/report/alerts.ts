@@ -27,9 +27,9 @@ export class AlertReporter implements Reporter {
     return !!(this.options.slackWebhookUrl || this.options.webhookUrl);
   }
 
-  async start(): Promise<void> {}
+  async start(_record: RolloutRecord): Promise<void> {}
 
-  async update(): Promise<void> {}
+  async update(_record: RolloutRecord): Promise<void> {}
 
   async finish(record: RolloutRecord): Promise<void> {
     if (this.sent || !shouldAlert(record)) return;

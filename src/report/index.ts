@@ -58,8 +58,7 @@ export function createReporter(options: ReportingOptions): Reporting {
   const reporters: NamedReporter[] = [];
 
   let checkRun: CheckRunReporter | undefined;
-  const octokit =
-    options.octokit ?? (options.token ? (getOctokit(options.token) as unknown as ChecksClient) : undefined);
+  const octokit = options.octokit ?? (options.token ? getOctokit(options.token) : undefined);
   if (octokit) {
     checkRun = new CheckRunReporter({
       octokit,

@@ -32,9 +32,9 @@ export class JobSummaryReporter implements Reporter {
 
   constructor(private readonly options: JobSummaryOptions = {}) {}
 
-  async start(): Promise<void> {}
+  async start(_record: RolloutRecord): Promise<void> {}
 
-  async update(): Promise<void> {}
+  async update(_record: RolloutRecord): Promise<void> {}
 
   async finish(record: RolloutRecord): Promise<void> {
     if (this.written) return;

@@ -8,9 +8,9 @@ import type { Reporter } from './types.js';
 export class LogAnnotationReporter implements Reporter {
   constructor(private readonly location?: StepLocation) {}
 
-  async start(): Promise<void> {}
+  async start(_record: RolloutRecord): Promise<void> {}
 
-  async update(): Promise<void> {}
+  async update(_record: RolloutRecord): Promise<void> {}
 
   async finish(record: RolloutRecord): Promise<void> {
     if (!needsErrorAnnotation(record)) return;

@@ -7,7 +7,7 @@ import { renderCheckOutput, type RenderOptions } from './markdown.js';
 
 export type CheckConclusion = 'success' | 'failure' | 'cancelled' | 'action_required' | 'neutral';
 
-export interface CheckAnnotation {
+export type CheckAnnotation = {
   path: string;
   start_line: number;
   end_line: number;
@@ -15,16 +15,16 @@ export interface CheckAnnotation {
   message: string;
   title?: string;
   raw_details?: string;
-}
+};
 
-export interface CheckOutputBody {
+export type CheckOutputBody = {
   title: string;
   summary: string;
   text: string;
   annotations?: CheckAnnotation[];
-}
+};
 
-export interface CreateCheckRunBody {
+export type CreateCheckRunBody = {
   name: string;
   head_sha: string;
   status: 'in_progress' | 'completed';
@@ -34,14 +34,14 @@ export interface CreateCheckRunBody {
   conclusion?: CheckConclusion;
   completed_at?: string;
   output: CheckOutputBody;
-}
+};
 
-export interface UpdateCheckRunBody {
+export type UpdateCheckRunBody = {
   status: 'in_progress' | 'completed';
   conclusion?: CheckConclusion;
   completed_at?: string;
   output: CheckOutputBody;
-}
+};
 
 const CONCLUSIONS: Record<Decision, CheckConclusion> = {
   promoted: 'success',
