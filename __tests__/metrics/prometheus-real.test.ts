@@ -7,6 +7,7 @@ import { MetricSampler } from '../../src/metrics/sampler.js';
 import {
   startExporter,
   startPrometheus,
+  waitForQuery,
   waitForScrape,
   type ExposedSeries,
   type Exporter,
@@ -200,4 +201,28 @@ it('surfaces a query Prometheus rejects, naming it, without retrying', async () 
     /rejected query http_requests_total\{release="x": bad_data: .*parse error/
   );
   expect(logs).toEqual([]);
+});
+
+it('an arm whose target goes away becomes null after a reload (no data is never zero)', async () => {
+  const provider = new PrometheusProvider({ url: prometheus!.url, headers: {}, timeoutSeconds: 5 });
+  const sampler = new MetricSampler(provider, {
+    release: 'storefront',
+    canaryRelease: 'storefront-canary',
+    namespace: 'shop',
+    analysis
+  });
+  await sampler.baseline();
+  await prometheus!.reload([
+    { address: stable.address, labels: { namespace: 'shop', release: 'storefront' } }
+  ]);
+  // Prometheus marks a dropped target's series stale; wait until the canary's are gone.
+  await waitForQuery(
+    prometheus!.url,
+    'http_requests_total{release="storefront-canary"}',
+    (r) => r.length === 0
+  );
+  const sample = await sampler.sample();
+  expect(sample.requests.canary).toBeNull();
+  expect(sample.metrics['error-rate'].canary).toBeNull();
+  expect(sample.requests.stable).toEqual(expect.any(Number));
 });
