@@ -149,3 +149,10 @@ it('never puts header values or URL passwords in errors or logs', async () => {
   expect(everything).not.toContain(SECRET);
   expect(everything).not.toContain('hunter2');
 });
+
+it('can be built without a URL (commands that sample nothing) and names the input when queried', async () => {
+  const empty = new PrometheusProvider({ url: '', headers: {}, timeoutSeconds: 1 });
+  await expect(empty.query('up')).rejects.toThrow(
+    'prometheus-url "" is not a URL; expected http(s)://host:port'
+  );
+});

@@ -48,7 +48,6 @@ interface ApiBody {
 }
 
 export class PrometheusProvider implements MetricsProvider {
-  private readonly endpoint: string;
   /** The URL as shown in messages: without user:password. */
   readonly displayUrl: string;
   private readonly retries: number;
@@ -61,17 +60,6 @@ export class PrometheusProvider implements MetricsProvider {
     private readonly config: PrometheusConfig,
     options: PrometheusRetryOptions = {}
   ) {
-    let base: URL;
-    try {
-      base = new URL(config.url);
-    } catch {
-      throw new Error(
-        `prometheus-url ${JSON.stringify(redactUrl(config.url))} is not a URL; expected http(s)://host:port`
-      );
-    }
-    // Keep a path prefix (https://host/prometheus) and add the API path under it.
-    base.pathname = `${base.pathname.replace(/\/+$/, '')}/api/v1/query`;
-    this.endpoint = base.toString();
     this.displayUrl = redactUrl(config.url);
     this.retries = options.retries ?? 3;
     this.backoffMs = options.backoffMs ?? 500;
@@ -103,11 +91,29 @@ export class PrometheusProvider implements MetricsProvider {
     );
   }
 
+  /**
+   * The query endpoint under the configured URL, keeping a path prefix (https://host/prometheus).
+   * Resolved per query, not in the constructor: commands that sample nothing have no URL.
+   */
+  private endpoint(): string {
+    let base: URL;
+    try {
+      base = new URL(this.config.url);
+    } catch {
+      throw new Error(
+        `prometheus-url ${JSON.stringify(this.displayUrl)} is not a URL; expected http(s)://host:port`
+      );
+    }
+    base.pathname = `${base.pathname.replace(/\/+$/, '')}/api/v1/query`;
+    return base.toString();
+  }
+
   /** One GET; resolves with the decoded API body or throws an AttemptError. */
   private async get(promql: string, time: number): Promise<ApiBody> {
+    const endpoint = this.endpoint();
     let response: AxiosResponse<string>;
     try {
-      response = await axios.get<string>(this.endpoint, {
+      response = await axios.get<string>(endpoint, {
         params: { query: promql, time: time.toFixed(3) },
         headers: { Accept: 'application/json', ...this.config.headers },
         timeout: this.config.timeoutSeconds * 1000,
