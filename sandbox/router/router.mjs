@@ -59,7 +59,7 @@ export function createRouter(options = {}) {
   function agentFor(endpoint) {
     let agent = agents.get(endpoint.id);
     if (!agent) {
-      agent = new http.Agent({ keepAlive: true, maxSockets: 64, keepAliveMsecs: 1000 });
+      agent = new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 4000 });
       agents.set(endpoint.id, agent);
     }
     return agent;

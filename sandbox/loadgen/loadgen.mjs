@@ -1,0 +1,248 @@
+// Steady Poisson traffic through the router: requests arrive at `rps` on average, each one the next
+// step of some virtual shopper (browse/product/cart/checkout). Every answer is accounted per track
+// (the router's x-sandbox-track header), and every failure is classified: the app's (5xx, an upstream
+// that died mid-request) or the routing's (the router could not route it, or the connection to the
+// router itself failed) - the latter must stay 0 through every weight and endpoint change.
+import http from 'node:http';
+import { ROUTING_FAILURES } from '../router/router.mjs';
+import { createSession } from './session.mjs';
+
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function emptyTrack() {
+  return {
+    requests: 0,
+    ok: 0,
+    status4xx: 0,
+    status5xx: 0,
+    upstreamFailures: 0,
+    routingFailures: 0,
+    checkouts: 0,
+    checkoutsFailed: 0,
+    targeted: 0
+  };
+}
+
+/**
+ * @param {object} options
+ * @param {string} options.url router base URL
+ * @param {number} options.rps mean arrival rate
+ * @param {number} [options.durationSeconds] stop after this long (default: until stop())
+ * @param {number} [options.maxRequests] stop after this many requests
+ * @param {number} [options.seed]
+ * @param {number} [options.maxSessions] concurrent shoppers
+ * @param {number} [options.timeoutMs] per request
+ * @param {string} [options.host] Host header (the Ingress host)
+ */
+export function createLoadGenerator(options) {
+  const { url, host } = options;
+  const random = mulberry32(options.seed ?? 1);
+  const base = new URL(url);
+  // Idle sockets close before the router's keep-alive timeout, so a reused socket is never a closed one.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 128, timeout: 4000 });
+  const maxSessions = options.maxSessions ?? 40;
+  const timeoutMs = options.timeoutMs ?? 15000;
+  const productIds = [];
+  const idle = [];
+  const tracks = { stable: emptyTrack(), canary: emptyTrack(), unknown: emptyTrack() };
+  const perSecond = new Map(); // unix second -> { stable, canary, failed }
+  const failures = [];
+  let rps = options.rps;
+  /** Share of new sessions that are "internal users" with extra headers (e.g. X-Canary: always). */
+  let targeting = { share: 0, headers: {} };
+  let sent = 0;
+  let inFlight = 0;
+  let timer;
+  let running = false;
+  let nextAt = 0;
+  let stopAt = Infinity;
+  let drained;
+  const waiters = [];
+
+  function trackOf(name) {
+    return tracks[name] ?? (tracks[name] = emptyTrack());
+  }
+
+  function bucket() {
+    const second = Math.floor(Date.now() / 1000);
+    let b = perSecond.get(second);
+    if (!b) {
+      b = { at: second, stable: 0, canary: 0, failed: 0 };
+      perSecond.set(second, b);
+      if (perSecond.size > 3600) perSecond.delete(perSecond.keys().next().value);
+    }
+    return b;
+  }
+
+  function newSession() {
+    const internal = random() < targeting.share;
+    const session = createSession({ random, productIds, headers: internal ? targeting.headers : {} });
+    session.internal = internal;
+    return session;
+  }
+
+  function record(trackName, outcome, request, status, session) {
+    const t = trackOf(trackName);
+    t.requests += 1;
+    if (session.internal) t.targeted += 1;
+    const b = bucket();
+    if (trackName === 'stable' || trackName === 'canary') b[trackName] += 1;
+    if (outcome === 'ok') {
+      if (status >= 500) t.status5xx += 1;
+      else if (status >= 400) t.status4xx += 1;
+      else t.ok += 1;
+      if (request.step === 'checkout') {
+        if (status === 303) t.checkouts += 1;
+        else if (status === 200) t.checkoutsFailed += 1; // the payment-failed page
+      }
+    } else if (outcome === 'routing') t.routingFailures += 1;
+    else t.upstreamFailures += 1;
+    if (outcome !== 'ok' || status >= 500) b.failed += 1;
+  }
+
+  function send(session) {
+    const request = session.next();
+    if (!request) return;
+    inFlight += 1;
+    sent += 1;
+    const body = request.form ? Buffer.from(request.form) : undefined;
+    const headers = { ...request.headers };
+    if (host) headers.host = host;
+    if (!headers.cookie) delete headers.cookie;
+    if (body) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      headers['content-length'] = String(body.length);
+    }
+    let settled = false;
+    const finish = (trackName, outcome, status, responseHeaders, text, detail) => {
+      if (settled) return;
+      settled = true;
+      inFlight -= 1;
+      record(trackName, outcome, request, status, session);
+      if (outcome !== 'ok') {
+        failures.push({
+          at: new Date().toISOString(),
+          track: trackName,
+          outcome,
+          detail,
+          path: request.path
+        });
+        if (failures.length > 500) failures.shift();
+      }
+      if (outcome === 'ok') session.observe({ request, status, headers: responseHeaders, body: text });
+      if (session.done || outcome !== 'ok') {
+        if (idle.length + inFlight < maxSessions) idle.push(newSession());
+      } else idle.push(session);
+      if (inFlight === 0) for (const w of waiters.splice(0)) w();
+    };
+    const req = http.request(
+      { host: base.hostname, port: base.port, path: request.path, method: request.method, headers, agent },
+      (res) => {
+        const trackName = String(res.headers['x-sandbox-track'] ?? 'unknown');
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const error = res.headers['x-sandbox-error'];
+          const status = res.statusCode ?? 0;
+          if (error) {
+            const outcome = ROUTING_FAILURES.has(String(error)) ? 'routing' : 'upstream';
+            return finish(trackName, outcome, status, res.headers, '', String(error));
+          }
+          finish(trackName, 'ok', status, res.headers, Buffer.concat(chunks).toString('utf8'));
+        });
+        // Headers came from an upstream; a body cut short is that upstream's failure.
+        res.on('aborted', () => finish(trackName, 'upstream', 0, res.headers, '', 'response aborted'));
+        res.on('error', () => finish(trackName, 'upstream', 0, res.headers, '', 'response error'));
+      }
+    );
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+    req.on('error', (error) => finish('unknown', 'routing', 0, {}, '', error.code ?? error.message));
+    req.end(body);
+  }
+
+  function fire() {
+    if (!running) return;
+    const now = Date.now();
+    if (now >= stopAt || (options.maxRequests !== undefined && sent >= options.maxRequests)) {
+      running = false;
+      return;
+    }
+    while (nextAt <= now) {
+      let session = idle.shift();
+      if (!session && inFlight < maxSessions * 4) session = newSession();
+      if (session) send(session);
+      nextAt += (-Math.log(1 - random()) / rps) * 1000;
+    }
+    timer = setTimeout(fire, Math.max(0, nextAt - Date.now()));
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      nextAt = Date.now();
+      if (options.durationSeconds !== undefined) stopAt = Date.now() + options.durationSeconds * 1000;
+      fire();
+    },
+    setRate(next) {
+      rps = next;
+    },
+    /** e.g. { share: 0.2, headers: { 'x-canary': 'always' } }; applies to sessions started from now on. */
+    setTargeting(next) {
+      targeting = { share: next.share ?? 0, headers: next.headers ?? {} };
+      idle.splice(0);
+    },
+    get running() {
+      return running;
+    },
+    get inFlight() {
+      return inFlight;
+    },
+    /** Cumulative counters (copy); subtract two snapshots for a window. */
+    snapshot() {
+      return { at: Date.now(), sent, tracks: structuredClone(tracks) };
+    },
+    perSecond: () => [...perSecond.values()],
+    failures: () => failures.slice(),
+    /** Stops sending and waits (bounded) for requests in flight. */
+    async stop(timeout = 20000) {
+      running = false;
+      clearTimeout(timer);
+      if (inFlight > 0) {
+        drained ??= new Promise((resolve) => {
+          const t = setTimeout(resolve, timeout);
+          waiters.push(() => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+        await drained;
+      }
+      agent.destroy();
+    },
+    /** Resolves when a run bounded by count or time has sent everything and heard back. */
+    async finished() {
+      while (running) await new Promise((r) => setTimeout(r, 50));
+      if (inFlight > 0) await new Promise((resolve) => waiters.push(resolve));
+    }
+  };
+}
+
+/** Difference of two snapshots, per track. */
+export function diffSnapshots(before, after) {
+  const out = {};
+  for (const [name, t] of Object.entries(after.tracks)) {
+    const b = before.tracks[name] ?? {};
+    out[name] = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v - (b[k] ?? 0)]));
+  }
+  return { seconds: (after.at - before.at) / 1000, sent: after.sent - before.sent, tracks: out };
+}
