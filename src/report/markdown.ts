@@ -255,7 +255,14 @@ function detailsSection(record: RolloutRecord): string {
   }
   if (run?.sha) rows.push(['Commit', commitLink(record)]);
   rows.push(['Started', `${record.startedAt}${record.finishedAt ? `, finished ${record.finishedAt}` : ''}`]);
-  const lines = ['### Details', '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), ''];
+  const lines = [
+    '### Details',
+    '',
+    '| Detail | Value |',
+    '|---|---|',
+    ...rows.map(([k, v]) => `| ${k} | ${v} |`),
+    ''
+  ];
   return lines.join('\n');
 }
 
