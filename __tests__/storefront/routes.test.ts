@@ -26,12 +26,15 @@ describe('storefront pages', () => {
     expect(await missing.text()).toContain('No product &quot;teapot&quot;');
   });
 
-  it('answers 404 for unknown paths and 405 with Allow for a known path under the wrong method', async () => {
+  it('answers 404 for unknown paths, 405 with Allow for a known path under the wrong method, HEAD like GET', async () => {
     const { base } = await startStorefront();
     expect((await fetch(`${base}/nope`)).status).toBe(404);
     const wrong = await fetch(`${base}/cart/add`);
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('POST');
+    const head = await fetch(`${base}/cart`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
   });
 
   it('serves liveness and readiness probes', async () => {

@@ -110,12 +110,14 @@ export const routes = table.map(([method, template, handler]) => ({
 }));
 
 // Finds the route for a request; `allowed` lists methods of a path that exists under another method.
+// HEAD is answered like GET (Node drops the body).
 export function findRoute(method, pathname) {
+  const lookup = method === 'HEAD' ? 'GET' : method;
   const allowed = [];
   for (const route of routes) {
     const params = route.match(pathname);
     if (!params) continue;
-    if (route.method === method) return { route, params };
+    if (route.method === lookup) return { route, params };
     allowed.push(route.method);
   }
   return { allowed };
