@@ -144,6 +144,35 @@ test('the post step resumes the saved check run and completes it as cancelled', 
   expectValidBody('checks/update', github.calls[0].body);
 });
 
+test('a record without run links gets them from the runner environment, with the PR head commit', async () => {
+  const github = fakeChecks();
+  const reporter = createReporter({
+    octokit: github.client,
+    context: prContext(),
+    env: env({
+      GITHUB_SERVER_URL: 'https://github.example.com',
+      GITHUB_REPOSITORY: 'upcommerce/storefront',
+      GITHUB_RUN_ID: '555',
+      GITHUB_RUN_ATTEMPT: '2',
+      GITHUB_WORKFLOW: 'release',
+      GITHUB_JOB: 'canary'
+    })
+  });
+  const { run: _run, ...record } = fixture('healthy');
+  await reporter.finish(record);
+  const body = github.calls[0].body as { details_url: string; output: { summary: string } };
+  expect(body.details_url).toBe(
+    'https://github.example.com/upcommerce/storefront/actions/runs/555/attempts/2'
+  );
+  expect(body.output.summary).toContain(
+    '| Workflow run | [release / canary](https://github.example.com/upcommerce/storefront/actions/runs/555/attempts/2) |'
+  );
+  expect(body.output.summary).toContain(
+    '[`aaaaaaa`](https://github.example.com/upcommerce/storefront/commit/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa)'
+  );
+  expect(core.calls.summaries[0]).toContain('actions/runs/555/attempts/2');
+});
+
 test('savedCheckRunId is undefined when nothing was saved', () => {
   expect(savedCheckRunId()).toBeUndefined();
 });

@@ -17,6 +17,7 @@ import { JobSummaryReporter } from './job-summary.js';
 import { LogAnnotationReporter } from './log-annotation.js';
 import { setCheckRunOutputs } from './outputs.js';
 import type { Reporter } from './types.js';
+import { runInfoFromEnv, withRunInfo } from './run-info.js';
 import { locateWorkflowStep } from './workflow-location.js';
 
 export interface ReportingOptions {
@@ -57,12 +58,14 @@ export function createReporter(options: ReportingOptions): Reporting {
   const workflowFile = workflowPathFromRef(env.GITHUB_WORKFLOW_REF)?.split('/').pop();
   const reporters: NamedReporter[] = [];
 
+  const context = options.context ?? githubContext;
+  const run = runInfoFromEnv(env, context.payload.pull_request?.head?.sha ?? context.sha);
   let checkRun: CheckRunReporter | undefined;
   const octokit = options.octokit ?? (options.token ? getOctokit(options.token) : undefined);
   if (octokit) {
     checkRun = new CheckRunReporter({
       octokit,
-      context: options.context ?? githubContext,
+      context,
       name: options.checkName,
       checkRunId: options.checkRunId,
       stepLocation: location,
@@ -95,9 +98,9 @@ export function createReporter(options: ReportingOptions): Reporting {
 
   const fanOut = new FanOutReporter(reporters, { ...DEFAULT_FAN_OUT_TIMEOUTS, ...options.timeouts });
   return {
-    start: (record) => fanOut.start(record),
-    update: (record) => fanOut.update(record),
-    finish: (record) => fanOut.finish(record),
+    start: (record) => fanOut.start(withRunInfo(record, run)),
+    update: (record) => fanOut.update(withRunInfo(record, run)),
+    finish: (record) => fanOut.finish(withRunInfo(record, run)),
     checkRun: () => checkRun?.checkRun,
     names: reporters.map((r) => r.name)
   };
@@ -117,3 +120,4 @@ export { setRolloutOutputs, setCheckRunOutputs } from './outputs.js';
 export { renderCheckOutput, renderSummary, renderText } from './markdown.js';
 export { renderTitle } from './title.js';
 export { createBody, updateBody, conclusionFor, defaultCheckName } from './request-body.js';
+export { runInfoFromEnv, withRunInfo, type RunInfo } from './run-info.js';
