@@ -197,7 +197,7 @@ export class CheckRunReporter implements Reporter {
   }
 
   private call<T>(request: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const timeout = this.options.requestTimeoutMs ?? 10_000;
+    const timeout = this.options.requestTimeoutMs ?? 8_000;
     return withRetry(() => request(AbortSignal.timeout(timeout)), {
       ...DEFAULT_RETRY,
       ...this.options.retry,
