@@ -13,7 +13,7 @@ export interface RetryOptions {
 export const DEFAULT_RETRY: Omit<RetryOptions, 'now' | 'sleep'> = {
   attempts: 4,
   baseDelayMs: 500,
-  maxTotalMs: 15_000
+  maxTotalMs: 8_000
 };
 
 interface HttpLikeError {
