@@ -1,6 +1,6 @@
 // Entry of the main step: read inputs, build the adapters, run the command, set outputs.
 import * as core from '@actions/core';
-import { readRolloutSpec, secretValues } from './config/index.js';
+import { readRolloutSpec, secretInputValues, secretValues } from './config/index.js';
 import type { RolloutSpec } from './config/spec.js';
 import { systemClock } from './clock.js';
 import { createAdapters } from './wiring.js';
@@ -12,6 +12,8 @@ import { setRolloutOutputs } from './report/outputs.js';
 import { errorMessage } from './rollout/report-queue.js';
 
 export async function run(): Promise<void> {
+  // Mask secrets from the raw inputs first, so even a validation error cannot echo one.
+  for (const secret of secretInputValues((name) => core.getInput(name))) core.setSecret(secret);
   let spec: RolloutSpec;
   try {
     spec = readRolloutSpec((name) => core.getInput(name));

@@ -34,11 +34,10 @@ export async function createAdapters(spec: RolloutSpec, saved: { checkRunId?: nu
       deployer = helm(spec);
     }
   }
-  const provider = new PrometheusProvider({
-    url: spec.prometheus.url,
-    headers: spec.prometheus.headers,
-    timeoutSeconds: spec.prometheus.timeoutSeconds
-  });
+  const provider = new PrometheusProvider(
+    { url: spec.prometheus.url, headers: spec.prometheus.headers, timeoutSeconds: spec.prometheus.timeoutSeconds },
+    { log: (line: string) => core.warning(line) }
+  );
   const sampler = new MetricSampler(provider, {
     release: spec.release,
     canaryRelease: spec.canaryRelease,
