@@ -2,6 +2,14 @@
 // P(any false rollback, ever) <= alpha however the metrics depend on each other.
 import type { AnalysisSpec } from '../config/spec.js';
 
+/**
+ * The sample-ratio test's share of alpha. It is small on purpose: SRM exists to catch a canary
+ * that gets no traffic or crashed, where one tick at ordinary traffic multiplies its e-value by
+ * e^50 or more, so a smaller share costs it nothing, while every share it does not take sharpens
+ * the metrics' tests (an equal share would cost the 5xx test a third of its alpha with two metrics).
+ */
+export const SRM_ALPHA_FRACTION = 0.05;
+
 export interface AlphaSplit {
   perMetric: Map<string, number>;
   /** The sample-ratio-mismatch test's share. */
@@ -9,29 +17,21 @@ export interface AlphaSplit {
 }
 
 /**
- * Metrics with their own `alpha` keep it; the rest of `analysis.alpha` is shared equally by the
- * other metrics and the SRM test. If the given shares leave nothing for SRM, SRM takes an equal
- * share (alpha / (metrics + 1)) and the given shares are scaled down to make room.
+ * SRM takes SRM_ALPHA_FRACTION of `analysis.alpha`. Metrics with their own `alpha` keep it; the
+ * rest is shared equally by the other metrics. If the given shares exceed what is left after SRM,
+ * they are scaled down proportionally so that the total stays `analysis.alpha`.
  */
 export function splitAlpha(analysis: Pick<AnalysisSpec, 'alpha' | 'metrics'>): AlphaSplit {
   const total = analysis.alpha;
-  const given = analysis.metrics.filter((m) => m.alpha !== undefined && m.alpha > 0);
-  const givenSum = given.reduce((sum, m) => sum + (m.alpha ?? 0), 0);
-  const others = analysis.metrics.length - given.length;
+  const srm = analysis.metrics.length === 0 ? total : total * SRM_ALPHA_FRACTION;
+  const forMetrics = total - srm;
+  const hasOwn = (alpha: number | undefined): alpha is number => alpha !== undefined && alpha > 0;
+  const givenSum = analysis.metrics.reduce((sum, m) => sum + (hasOwn(m.alpha) ? m.alpha : 0), 0);
+  const others = analysis.metrics.filter((m) => !hasOwn(m.alpha)).length;
+  const scale = givenSum > forMetrics || (others === 0 && givenSum > 0) ? forMetrics / givenSum : 1;
+  const share = others > 0 ? Math.max(0, forMetrics - givenSum * scale) / others : 0;
   const perMetric = new Map<string, number>();
-  let srm: number;
-  const remaining = total - givenSum;
-  if (remaining > total * 1e-9) {
-    const share = remaining / (others + 1);
-    srm = share;
-    for (const m of analysis.metrics)
-      perMetric.set(m.name, m.alpha !== undefined && m.alpha > 0 ? m.alpha : share);
-  } else {
-    srm = total / (analysis.metrics.length + 1);
-    const scale = (total - srm) / givenSum;
-    for (const m of analysis.metrics)
-      perMetric.set(m.name, m.alpha !== undefined && m.alpha > 0 ? m.alpha * scale : 0);
-  }
+  for (const m of analysis.metrics) perMetric.set(m.name, hasOwn(m.alpha) ? m.alpha * scale : share);
   return { perMetric, srm };
 }
 

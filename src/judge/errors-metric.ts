@@ -9,7 +9,8 @@ import {
   minEventsForFraction,
   recentWindow,
   type GuardResult,
-  type WindowEntry
+  type WindowEntry,
+  wilsonInterval
 } from './guards.js';
 import { armOf, finiteEValue, missingArms, type MetricTracker, type TrackerOptions } from './tracker.js';
 import type { MetricEvidence } from './types.js';
@@ -63,8 +64,10 @@ export class ErrorsMetric implements MetricTracker {
     if (this.spec.max === undefined) return undefined;
     const need = minEventsForFraction(this.spec.max);
     const w = recentWindow(this.history, this.now, addCounts, (acc) => acc.total >= need);
-    const value = w.enough && w.sum ? w.sum.bad / w.sum.total : null;
-    return maxGuard(value, this.spec.max, w.seconds);
+    const sum = w.enough ? w.sum : null;
+    const value = sum ? sum.bad / sum.total : null;
+    const confident = sum !== null && wilsonInterval(sum.bad, sum.total).lower > this.spec.max;
+    return maxGuard(value, this.spec.max, w.seconds, confident);
   }
 
   evidence(): MetricEvidence {

@@ -1,12 +1,25 @@
 // Static guards on the canary alone (max error rate, max latency quantile, min ratio). They apply
 // under both judges. A guard looks at the last minute of canary data, reaching further back when
-// that minute holds too few events to tell (so one unlucky request at low traffic cannot trip it).
+// that minute holds too few events to tell, and trips only when the limit is breached with 99%
+// confidence (a one-sided Wilson bound), so that noise around the limit cannot roll a canary back.
 
 export const GUARD_WINDOW_SECONDS = 60;
 /** A guard judges only once the window would hold this many events at the limit. */
 export const GUARD_MIN_EVENTS_AT_LIMIT = 5;
 /** "Near its limit" for the hybrid warning: within 80% of the limit. */
 export const GUARD_NEAR_FRACTION = 0.8;
+/** One-sided 99% normal quantile for the guards' confidence bounds. */
+export const GUARD_Z = 2.326;
+
+/** Wilson score interval for k successes out of n (k clamped to n), at normal quantile z. */
+export function wilsonInterval(k: number, n: number, z = GUARD_Z): { lower: number; upper: number } {
+  if (n <= 0) return { lower: 0, upper: 1 };
+  const p = Math.min(1, Math.max(0, k / n));
+  const z2 = z * z;
+  const center = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return { lower: Math.max(0, center - half), upper: Math.min(1, center + half) };
+}
 
 export interface WindowEntry<T> {
   /** Seconds since the canary started, at the end of the tick. */
@@ -51,22 +64,40 @@ export interface GuardResult {
   /** The canary's value over the guard's window; null when there was not enough data. */
   value: number | null;
   windowSeconds: number;
+  /** The limit is breached with 99% confidence. */
   breached: boolean;
+  /** The value itself is past the limit (breached or not yet proven). */
+  past: boolean;
   near: boolean;
 }
 
-/** Guard "value <= limit" (errors, latency). */
-export function maxGuard(value: number | null, limit: number, windowSeconds: number): GuardResult {
-  const breached = value !== null && value > limit;
+/**
+ * Guard "value <= limit" (errors, latency). `confidentAbove`: the data show, at 99% confidence,
+ * that the canary is past the limit (e.g. the Wilson lower bound of its error rate exceeds it).
+ */
+export function maxGuard(
+  value: number | null,
+  limit: number,
+  windowSeconds: number,
+  confidentAbove: boolean
+): GuardResult {
+  const past = value !== null && value > limit;
+  const breached = past && confidentAbove;
   const near = value !== null && !breached && value >= GUARD_NEAR_FRACTION * limit;
-  return { limit, comparator: '<=', value, windowSeconds, breached, near };
+  return { limit, comparator: '<=', value, windowSeconds, breached, past, near };
 }
 
-/** Guard "value >= limit" (business ratios). */
-export function minGuard(value: number | null, limit: number, windowSeconds: number): GuardResult {
-  const breached = value !== null && value < limit;
+/** Guard "value >= limit" (business ratios); `confidentBelow` as in maxGuard. */
+export function minGuard(
+  value: number | null,
+  limit: number,
+  windowSeconds: number,
+  confidentBelow: boolean
+): GuardResult {
+  const past = value !== null && value < limit;
+  const breached = past && confidentBelow;
   const near = value !== null && !breached && value * GUARD_NEAR_FRACTION <= limit;
-  return { limit, comparator: '>=', value, windowSeconds, breached, near };
+  return { limit, comparator: '>=', value, windowSeconds, breached, past, near };
 }
 
 /** Events a window needs before a guard at `limit` (a fraction) may judge it. */

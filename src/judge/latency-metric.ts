@@ -9,10 +9,11 @@ import {
   maxGuard,
   recentWindow,
   type GuardResult,
-  type WindowEntry
+  type WindowEntry,
+  wilsonInterval
 } from './guards.js';
 import { LatencyExceedanceTest } from './latency.js';
-import { addHistograms, histogramQuantile } from './quantile.js';
+import { addHistograms, fractionAbove, histogramQuantile } from './quantile.js';
 import { armOf, finiteEValue, missingArms, type MetricTracker, type TrackerOptions } from './tracker.js';
 import type { MetricEvidence } from './types.js';
 
@@ -71,8 +72,14 @@ export class LatencyMetric implements MetricTracker {
     if (this.spec.maxMs === undefined) return undefined;
     const need = Math.ceil(GUARD_MIN_EVENTS_AT_LIMIT / Math.max(1e-9, 1 - this.spec.quantile));
     const w = recentWindow(this.history, this.now, addHistograms, (acc) => acc.count >= need);
-    const value = w.enough && w.sum ? this.toMs(histogramQuantile(this.spec.quantile, w.sum)) : null;
-    return maxGuard(value, this.spec.maxMs, w.seconds);
+    const sum = w.enough ? w.sum : null;
+    const value = sum ? this.toMs(histogramQuantile(this.spec.quantile, sum)) : null;
+    // The quantile is past maxMs with confidence when the share slower than maxMs is, with 99%
+    // confidence, larger than 1 - quantile.
+    const slower = sum ? fractionAbove(sum, this.spec.maxMs / this.msPerUnit) : 0;
+    const confident =
+      sum !== null && wilsonInterval(slower * sum.count, sum.count).lower > 1 - this.spec.quantile;
+    return maxGuard(value, this.spec.maxMs, w.seconds, confident);
   }
 
   evidence(): MetricEvidence {

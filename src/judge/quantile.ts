@@ -68,3 +68,27 @@ function sameBounds(a: HistogramCounts, b: HistogramCounts): boolean {
   for (let i = 0; i < a.buckets.length; i++) if (a.buckets[i].le !== b.buckets[i].le) return false;
   return true;
 }
+
+/**
+ * Share of observations above `value`, interpolating linearly inside its bucket as
+ * histogram_quantile does (the inverse of it). Above the highest finite bound: the +Inf bucket's share.
+ */
+export function fractionAbove(histogram: HistogramCounts, value: number): number {
+  const total = histogram.count;
+  if (total <= 0) return 0;
+  let previousLe = 0;
+  let previousCount = 0;
+  for (const bucket of histogram.buckets) {
+    if (!Number.isFinite(bucket.le)) break;
+    if (value <= bucket.le) {
+      const start = Math.min(previousLe, value);
+      const span = bucket.le - start;
+      const below =
+        previousCount + (span > 0 ? ((bucket.count - previousCount) * (value - start)) / span : 0);
+      return Math.max(0, (total - below) / total);
+    }
+    previousLe = bucket.le;
+    previousCount = bucket.count;
+  }
+  return Math.max(0, (total - previousCount) / total);
+}

@@ -8,7 +8,8 @@ import {
   minGuard,
   recentWindow,
   type GuardResult,
-  type WindowEntry
+  type WindowEntry,
+  wilsonInterval
 } from './guards.js';
 import {
   classifyRatio,
@@ -76,8 +77,10 @@ export class RatioMetric implements MetricTracker {
     if (this.spec.min === undefined) return undefined;
     const need = minEventsForFraction(this.spec.min);
     const w = recentWindow(this.history, this.now, addFraction, (acc) => acc.den >= need);
-    const value = w.enough && w.sum ? w.sum.num / w.sum.den : null;
-    return minGuard(value, this.spec.min, w.seconds);
+    const sum = w.enough ? w.sum : null;
+    const value = sum ? sum.num / sum.den : null;
+    const confident = sum !== null && wilsonInterval(sum.num, sum.den).upper < this.spec.min;
+    return minGuard(value, this.spec.min, w.seconds, confident);
   }
 
   private bounds(): RatioBounds | null {
