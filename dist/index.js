@@ -34251,7 +34251,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1696);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9793);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34260,7 +34260,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1696:
+/***/ 9793:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38037,7 +38037,7 @@ const HEADER_LINE = /^([^:\s]+)\s*:\s*(.*)$/;
  * `Name: value` lines, or a YAML/JSON map (`{"Authorization": "Bearer ..."}`). A line-form value
  * wrapped in matching quotes is unquoted, so the block also reads the same as a YAML map.
  */
-function prometheus_parsePrometheusHeaders(text, where) {
+function parsePrometheusHeaders(text, where) {
     const trimmed = text.trim();
     if (trimmed === '')
         return {};
@@ -38096,7 +38096,7 @@ function redactUrl(text) {
     return text.replace(/\/\/[^/@\s]*@/, '//***@');
 }
 /** The password of user:password@host URLs, to be masked in logs. */
-function prometheus_urlPassword(text) {
+function urlPassword(text) {
     try {
         const url = new URL(text);
         return url.password !== '' ? decodeURIComponent(url.password) : undefined;
@@ -38300,7 +38300,7 @@ function parseSteps(text, where) {
 function secretValues(spec) {
     return unique([
         ...Object.values(spec.prometheus.headers),
-        prometheus_urlPassword(spec.prometheus.url),
+        urlPassword(spec.prometheus.url),
         spec.githubToken,
         spec.slackWebhookUrl,
         spec.webhookUrl
@@ -38438,7 +38438,7 @@ function readRolloutSpec(getInput, options = {}) {
         requireInput('prometheus-url', 'the http(s) URL of the Prometheus server that scrapes the app')) {
         prometheusUrl = optional('prometheus-url', parsePrometheusUrl) ?? '';
     }
-    const headers = read('prometheus-headers', prometheus_parsePrometheusHeaders, {});
+    const headers = read('prometheus-headers', parsePrometheusHeaders, {});
     const analysisConfig = readAnalysisConfig(value('config'), value('analysis'), cwd, problems);
     const guards = {
         maxErrorRate: read('max-error-rate', parsePositiveFraction, 0.05),
@@ -49351,11 +49351,11 @@ function bernoulliKl(a, b) {
 /** Ratios of canary-to-stable rate the mixture puts weight on (JUDGE.md's grid). */
 const REGRESSION_GRID = [1.25, 1.5, 2, 3, 5, 10];
 /**
- * Prior weights over the grid (normalized). More weight on 3x and 5x: those regressions are common,
- * costly, and the ones where a faster crossing saves the most bad requests; 10x is caught within a
- * tick or two whatever its weight, and 1.25x needs so much data that its weight barely matters.
+ * Prior weights over the grid (normalized). More weight on 3x to 10x: those regressions are common,
+ * costly, and the ones where a faster crossing saves the most bad requests (tuned on simulated
+ * streams: 2x-10x regressions gain a tick, 1.25x needs so much data that its weight barely matters).
  */
-const REGRESSION_WEIGHTS = [1, 1, 2, 4, 4, 2];
+const REGRESSION_WEIGHTS = [1, 1, 2, 3, 4, 3];
 /** The probability that an event comes from the canary when its rate is r times stable's. */
 function alternativeShare(r, theta0) {
     return (r * theta0) / (r * theta0 + 1 - theta0);
@@ -49456,12 +49456,25 @@ function formatRatio(x) {
 ;// CONCATENATED MODULE: ./src/judge/guards.ts
 // Static guards on the canary alone (max error rate, max latency quantile, min ratio). They apply
 // under both judges. A guard looks at the last minute of canary data, reaching further back when
-// that minute holds too few events to tell (so one unlucky request at low traffic cannot trip it).
+// that minute holds too few events to tell, and trips only when the limit is breached with 99%
+// confidence (a one-sided Wilson bound), so that noise around the limit cannot roll a canary back.
 const GUARD_WINDOW_SECONDS = 60;
 /** A guard judges only once the window would hold this many events at the limit. */
 const GUARD_MIN_EVENTS_AT_LIMIT = 5;
 /** "Near its limit" for the hybrid warning: within 80% of the limit. */
 const GUARD_NEAR_FRACTION = 0.8;
+/** One-sided 99% normal quantile for the guards' confidence bounds. */
+const GUARD_Z = 2.326;
+/** Wilson score interval for k successes out of n (k clamped to n), at normal quantile z. */
+function wilsonInterval(k, n, z = GUARD_Z) {
+    if (n <= 0)
+        return { lower: 0, upper: 1 };
+    const p = Math.min(1, Math.max(0, k / n));
+    const z2 = z * z;
+    const center = (p + z2 / (2 * n)) / (1 + z2 / n);
+    const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+    return { lower: Math.max(0, center - half), upper: Math.min(1, center + half) };
+}
 /**
  * Sum the entries of the last GUARD_WINDOW_SECONDS; while the sum is not `enough`, keep adding
  * older entries (back to the start of the rollout).
@@ -49480,17 +49493,22 @@ function recentWindow(entries, now, add, enough, windowSeconds = GUARD_WINDOW_SE
     }
     return { sum, seconds: now - oldest, enough: sum !== null && enough(sum) };
 }
-/** Guard "value <= limit" (errors, latency). */
-function maxGuard(value, limit, windowSeconds) {
-    const breached = value !== null && value > limit;
+/**
+ * Guard "value <= limit" (errors, latency). `confidentAbove`: the data show, at 99% confidence,
+ * that the canary is past the limit (e.g. the Wilson lower bound of its error rate exceeds it).
+ */
+function maxGuard(value, limit, windowSeconds, confidentAbove) {
+    const past = value !== null && value > limit;
+    const breached = past && confidentAbove;
     const near = value !== null && !breached && value >= GUARD_NEAR_FRACTION * limit;
-    return { limit, comparator: '<=', value, windowSeconds, breached, near };
+    return { limit, comparator: '<=', value, windowSeconds, breached, past, near };
 }
-/** Guard "value >= limit" (business ratios). */
-function minGuard(value, limit, windowSeconds) {
-    const breached = value !== null && value < limit;
+/** Guard "value >= limit" (business ratios); `confidentBelow` as in maxGuard. */
+function minGuard(value, limit, windowSeconds, confidentBelow) {
+    const past = value !== null && value < limit;
+    const breached = past && confidentBelow;
     const near = value !== null && !breached && value * GUARD_NEAR_FRACTION <= limit;
-    return { limit, comparator: '>=', value, windowSeconds, breached, near };
+    return { limit, comparator: '>=', value, windowSeconds, breached, past, near };
 }
 /** Events a window needs before a guard at `limit` (a fraction) may judge it. */
 function minEventsForFraction(limit) {
@@ -49568,8 +49586,10 @@ class ErrorsMetric {
             return undefined;
         const need = minEventsForFraction(this.spec.max);
         const w = recentWindow(this.history, this.now, addCounts, (acc) => acc.total >= need);
-        const value = w.enough && w.sum ? w.sum.bad / w.sum.total : null;
-        return maxGuard(value, this.spec.max, w.seconds);
+        const sum = w.enough ? w.sum : null;
+        const value = sum ? sum.bad / sum.total : null;
+        const confident = sum !== null && wilsonInterval(sum.bad, sum.total).lower > this.spec.max;
+        return maxGuard(value, this.spec.max, w.seconds, confident);
     }
     evidence() {
         const canaryRate = this.canary.total > 0 ? this.canary.bad / this.canary.total : null;
@@ -49704,6 +49724,30 @@ function sameBounds(a, b) {
         if (a.buckets[i].le !== b.buckets[i].le)
             return false;
     return true;
+}
+/**
+ * Share of observations above `value`, interpolating linearly inside its bucket as
+ * histogram_quantile does (the inverse of it). Above the highest finite bound: the +Inf bucket's share.
+ */
+function fractionAbove(histogram, value) {
+    const total = histogram.count;
+    if (total <= 0)
+        return 0;
+    let previousLe = 0;
+    let previousCount = 0;
+    for (const bucket of histogram.buckets) {
+        if (!Number.isFinite(bucket.le))
+            break;
+        if (value <= bucket.le) {
+            const start = Math.min(previousLe, value);
+            const span = bucket.le - start;
+            const below = previousCount + (span > 0 ? ((bucket.count - previousCount) * (value - start)) / span : 0);
+            return Math.max(0, (total - below) / total);
+        }
+        previousLe = bucket.le;
+        previousCount = bucket.count;
+    }
+    return Math.max(0, (total - previousCount) / total);
 }
 
 ;// CONCATENATED MODULE: ./src/judge/latency.ts
@@ -49864,8 +49908,13 @@ class LatencyMetric {
             return undefined;
         const need = Math.ceil(GUARD_MIN_EVENTS_AT_LIMIT / Math.max(1e-9, 1 - this.spec.quantile));
         const w = recentWindow(this.history, this.now, addHistograms, (acc) => acc.count >= need);
-        const value = w.enough && w.sum ? this.toMs(histogramQuantile(this.spec.quantile, w.sum)) : null;
-        return maxGuard(value, this.spec.maxMs, w.seconds);
+        const sum = w.enough ? w.sum : null;
+        const value = sum ? this.toMs(histogramQuantile(this.spec.quantile, sum)) : null;
+        // The quantile is past maxMs with confidence when the share slower than maxMs is, with 99%
+        // confidence, larger than 1 - quantile.
+        const slower = sum ? fractionAbove(sum, this.spec.maxMs / this.msPerUnit) : 0;
+        const confident = sum !== null && wilsonInterval(slower * sum.count, sum.count).lower > 1 - this.spec.quantile;
+        return maxGuard(value, this.spec.maxMs, w.seconds, confident);
     }
     evidence() {
         const q = this.spec.quantile;
@@ -50023,8 +50072,10 @@ class RatioMetric {
             return undefined;
         const need = minEventsForFraction(this.spec.min);
         const w = recentWindow(this.history, this.now, addFraction, (acc) => acc.den >= need);
-        const value = w.enough && w.sum ? w.sum.num / w.sum.den : null;
-        return minGuard(value, this.spec.min, w.seconds);
+        const sum = w.enough ? w.sum : null;
+        const value = sum ? sum.num / sum.den : null;
+        const confident = sum !== null && wilsonInterval(sum.num, sum.den).upper < this.spec.min;
+        return minGuard(value, this.spec.min, w.seconds, confident);
     }
     bounds() {
         if (!this.sequential)
@@ -56259,7 +56310,7 @@ function updateBody(record, options = {}) {
 const DEFAULT_RETRY = {
     attempts: 4,
     baseDelayMs: 500,
-    maxTotalMs: 15_000
+    maxTotalMs: 8_000
 };
 /** HTTP status of an Octokit/axios-style error, or undefined for network errors. */
 function errorStatus(error) {
@@ -56418,7 +56469,7 @@ class CheckRunReporter {
         return record.decision && !record.finishedAt ? new Date(this.now()).toISOString() : undefined;
     }
     call(request) {
-        const timeout = this.options.requestTimeoutMs ?? 10_000;
+        const timeout = this.options.requestTimeoutMs ?? 8_000;
         return withRetry(() => request(AbortSignal.timeout(timeout)), {
             ...DEFAULT_RETRY,
             ...this.options.retry,
@@ -56593,6 +56644,38 @@ function setCheckRunOutputs(checkRun) {
     setOutput('check-run-url', checkRun?.url ?? '');
 }
 
+;// CONCATENATED MODULE: ./src/report/run-info.ts
+function runInfoFromEnv(env, headSha) {
+    const repository = env.GITHUB_REPOSITORY;
+    const runId = env.GITHUB_RUN_ID;
+    if (!repository || !runId)
+        return undefined;
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    const attempt = Number(env.GITHUB_RUN_ATTEMPT);
+    const info = {
+        url: `${server}/${repository}/actions/runs/${runId}${attempt > 1 ? `/attempts/${attempt}` : ''}`,
+        repository,
+        runId
+    };
+    const sha = headSha || env.GITHUB_SHA;
+    if (sha)
+        info.sha = sha;
+    if (env.GITHUB_WORKFLOW)
+        info.workflow = env.GITHUB_WORKFLOW;
+    if (env.GITHUB_JOB)
+        info.job = env.GITHUB_JOB;
+    return info;
+}
+/** The record with `run` filled from `info` where the record itself says nothing. */
+function withRunInfo(record, info) {
+    if (!info)
+        return record;
+    return { ...record, run: { ...info, ...stripUndefined(record.run ?? {}) } };
+}
+function stripUndefined(o) {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
 ;// CONCATENATED MODULE: ./src/report/workflow-location.ts
 // Finds the workflow file and the line of the canary step, for annotations. Reads the checked-out
 // workflow when it is there; otherwise line 1 of the file, which GitHub still links to.
@@ -56646,6 +56729,7 @@ function escapeRegExp(text) {
 
 
 
+
 /** The state key under which the check run id is saved for the post step. */
 const CHECK_RUN_STATE_KEY = STATE_KEYS.checkRunId;
 function createReporter(options) {
@@ -56653,12 +56737,14 @@ function createReporter(options) {
     const location = locateWorkflowStep(env);
     const workflowFile = workflowPathFromRef(env.GITHUB_WORKFLOW_REF)?.split('/').pop();
     const reporters = [];
+    const context = options.context ?? github_context;
+    const run = runInfoFromEnv(env, context.payload.pull_request?.head?.sha ?? context.sha);
     let checkRun;
     const octokit = options.octokit ?? (options.token ? getOctokit(options.token) : undefined);
     if (octokit) {
         checkRun = new CheckRunReporter({
             octokit,
-            context: options.context ?? github_context,
+            context,
             name: options.checkName,
             checkRunId: options.checkRunId,
             stepLocation: location,
@@ -56692,9 +56778,9 @@ function createReporter(options) {
         reporters.push({ name: 'alert webhooks', reporter: alerts });
     const fanOut = new FanOutReporter(reporters, { ...DEFAULT_FAN_OUT_TIMEOUTS, ...options.timeouts });
     return {
-        start: (record) => fanOut.start(record),
-        update: (record) => fanOut.update(record),
-        finish: (record) => fanOut.finish(record),
+        start: (record) => fanOut.start(withRunInfo(record, run)),
+        update: (record) => fanOut.update(withRunInfo(record, run)),
+        finish: (record) => fanOut.finish(withRunInfo(record, run)),
         checkRun: () => checkRun?.checkRun,
         names: reporters.map((r) => r.name)
     };
@@ -56704,6 +56790,7 @@ function savedCheckRunId() {
     const id = Number(core.getState(CHECK_RUN_STATE_KEY));
     return Number.isInteger(id) && id > 0 ? id : undefined;
 }
+
 
 
 
@@ -56734,11 +56821,7 @@ async function createAdapters(spec, saved = {}) {
             deployer = helm(spec);
         }
     }
-    const provider = new PrometheusProvider({
-        url: spec.prometheus.url,
-        headers: spec.prometheus.headers,
-        timeoutSeconds: spec.prometheus.timeoutSeconds
-    });
+    const provider = new PrometheusProvider({ url: spec.prometheus.url, headers: spec.prometheus.headers, timeoutSeconds: spec.prometheus.timeoutSeconds }, { log: (line) => warning(line) });
     const sampler = new MetricSampler(provider, {
         release: spec.release,
         canaryRelease: spec.canaryRelease,
@@ -57354,7 +57437,12 @@ function readRecord(file) {
 
 
 
+
+
 async function run() {
+    // Mask secrets from the raw inputs first, so even a validation error cannot echo one.
+    for (const secret of secretInputValues((name) => getInput(name)))
+        core_setSecret(secret);
     let spec;
     try {
         spec = readRolloutSpec((name) => getInput(name));
@@ -57380,6 +57468,7 @@ async function run() {
         const persist = (record) => {
             // The post step reads the phase (and the check run id the reporter saves) if we get killed.
             saveState(STATE_KEYS.phase, record.phase);
+            record.run ??= runInfoFromEnv(process.env, github_context.payload.pull_request?.head?.sha ?? github_context.sha);
             writeRecord(spec.reportPath, record);
         };
         const { record, status } = await runCommand(adapters.spec, {
@@ -57400,7 +57489,11 @@ async function run() {
             setOutput('canary-weight', status.weight === undefined ? '' : String(status.weight));
             setOutput('canary-age-seconds', status.ageSeconds === undefined ? '' : String(status.ageSeconds));
         }
-        if (record.decision === 'rolled-back' || record.decision === 'failed' || record.decision === 'refused') {
+        if (record.decision === 'rolled-back') {
+            // The reporter already wrote the error annotation on the workflow step; just fail the step.
+            process.exitCode = ExitCode.Failure;
+        }
+        else if (record.decision === 'failed' || record.decision === 'refused') {
             setFailed(record.reason ?? `Canary ${record.decision}`);
         }
     }
