@@ -5,7 +5,7 @@ export function formatPercent(fraction: number | null): string {
   const pct = fraction * 100;
   if (pct === 0) return '0%';
   if (Math.abs(pct) >= 10) return `${pct.toFixed(0)}%`;
-  if (Math.abs(pct) >= 0.1) return `${pct.toFixed(1)}%`;
+  if (Math.abs(pct) >= 0.1) return `${pct.toFixed(1).replace(/\.0$/, '')}%`;
   return `${pct.toPrecision(1)}%`;
 }
 
