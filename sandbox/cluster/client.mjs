@@ -88,6 +88,7 @@ export function connect(info, child) {
         body,
         timeoutMs
       ),
+    events: () => call('GET', '/events'),
     routerLog: () => call('GET', '/router/log'),
     routerStats: () => call('GET', '/router/stats'),
     stopPrometheus: () => call('POST', '/prometheus/stop'),

@@ -108,6 +108,7 @@ async function handle(req, res) {
         return sendJson(res, 200, { uninstalled: (await releases.uninstall(b, c, body)) ?? true });
     }
   }
+  if (method === 'GET' && a === 'events') return sendJson(res, 200, releases.events());
   if (method === 'GET' && a === 'router' && b === 'log') return sendJson(res, 200, router.weightLog());
   if (method === 'GET' && a === 'router' && b === 'stats') return sendJson(res, 200, router.stats());
   if (method === 'POST' && a === 'prometheus' && prometheus) {

@@ -30,6 +30,21 @@ export function createReleaseStore({ dir, cluster, log = () => {} }) {
   fs.mkdirSync(dir, { recursive: true });
   const releases = new Map(); // ns/name -> { name, namespace, revisions: [] }
   const queues = new Map(); // ns/name -> promise chain
+  const events = []; // every operation's start and end, for timelines
+  function event(op, rel, revision, extra = {}) {
+    events.push({
+      at: new Date().toISOString(),
+      op,
+      release: rel.name,
+      namespace: rel.namespace,
+      revision: revision?.version ?? null,
+      status: revision?.info.status ?? null,
+      weight: revision?.config?.canary?.weight ?? null,
+      version: revision?.config?.image?.tag ?? null,
+      ...extra
+    });
+    if (events.length > 5000) events.shift();
+  }
 
   function fileOf(namespace, name) {
     return path.join(dir, `${namespace}.${name}.json`);
@@ -79,6 +94,7 @@ export function createReleaseStore({ dir, cluster, log = () => {} }) {
     } catch (error) {
       failure = error.message;
     }
+    event(failure ? 'failed' : 'applied', rel, revision, failure ? { error: failure } : {});
     if (!failure) {
       for (const r of rel.revisions)
         if (r !== revision && r.info.status === 'deployed') r.info.status = 'superseded';
@@ -125,11 +141,13 @@ export function createReleaseStore({ dir, cluster, log = () => {} }) {
     };
     rel.revisions.push(revision);
     persist(rel);
+    event('rollback', rel, revision);
     return applyRevision(rel, revision, { ...options, verb: 'Rollback', atomic: false });
   }
 
   async function uninstallNow(rel, { keepHistory, wait }) {
     const last = latest(rel);
+    event('uninstall', rel, last);
     if (last) {
       last.info.status = 'uninstalling';
       persist(rel);
@@ -149,6 +167,7 @@ export function createReleaseStore({ dir, cluster, log = () => {} }) {
   }
 
   return {
+    events: () => events.slice(),
     get(namespace, name) {
       const rel = releases.get(`${namespace}/${name}`);
       return rel && rel.revisions.length > 0 ? rel : undefined;
@@ -196,6 +215,7 @@ export function createReleaseStore({ dir, cluster, log = () => {} }) {
         rel.revisions.push(revision);
         persist(rel);
         log({ msg: install ? 'install' : 'upgrade', release: name, namespace, revision: revision.version });
+        event(install ? 'install' : 'upgrade', rel, revision);
         return applyRevision(rel, revision, { ...body, verb: install ? 'Install' : 'Upgrade' });
       });
     },

@@ -1,0 +1,105 @@
+// The per-scenario figures, from what the action wrote (its outputs and rollout record) and what the
+// sandbox saw (release operations, the router's weight log, the load generator's accounting).
+//   secondsToDecision:   canary install -> the promote/rollback decision
+//   secondsToZeroWeight: decision -> the canary getting no traffic (null when promoted)
+import fs from 'node:fs';
+
+const ms = (iso) => (iso ? Date.parse(iso) : NaN);
+const round1 = (x) => (Number.isFinite(x) ? Math.round(x * 10) / 10 : null);
+
+export function readRecord(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** When the canary was installed: the sandbox's first install of the canary release in this run. */
+export function canaryInstalledAt({ events, canaryRelease, since }) {
+  const install = events.find((e) => e.release === canaryRelease && e.op === 'install' && ms(e.at) >= since);
+  return install ? ms(install.at) : NaN;
+}
+
+/**
+ * When the action decided. In order: the tick whose verdict was `rollback`; an event the record names
+ * as the decision (rollback/promote); the first sandbox operation that acts on it (the stable upgrade for
+ * a promotion, weight 0 or uninstall of the canary for a rollback); the record's finishedAt.
+ */
+export function decisionAt({ record, events, decision, canaryRelease, stableRelease, installedAt }) {
+  const after = (e) => ms(e.at) > installedAt;
+  const sources = [];
+  const rollbackTick = record?.ticks?.find((t) => t.action === 'rollback');
+  if (decision !== 'promoted' && rollbackTick) sources.push(['tick', ms(rollbackTick.at)]);
+  const pattern = decision === 'promoted' ? /promot/i : /roll|fail|error|abort/i;
+  const recordEvent = record?.events?.find((e) => pattern.test(e.type) && ms(e.at) > installedAt);
+  if (recordEvent) sources.push(['record-event', ms(recordEvent.at)]);
+  const op =
+    decision === 'promoted'
+      ? events.find((e) => after(e) && e.release === stableRelease && e.op === 'upgrade')
+      : events.find(
+          (e) =>
+            after(e) &&
+            e.release === canaryRelease &&
+            (e.op === 'uninstall' || (e.op === 'upgrade' && e.weight === 0))
+        );
+  if (op) sources.push(['sandbox-op', ms(op.at)]);
+  if (record?.finishedAt) sources.push(['record-finished', ms(record.finishedAt)]);
+  const found = sources.find(([, t]) => Number.isFinite(t));
+  return found ? { at: found[1], source: found[0] } : { at: NaN, source: 'none' };
+}
+
+/** First moment after the decision from which the router sends the canary nothing. */
+export function zeroWeightAt({ routerLog, routerStats, canaryRelease, decidedAt }) {
+  const entry = routerLog.find(
+    (e) =>
+      ms(e.at) >= decidedAt - 1 &&
+      (e.canaryRelease !== canaryRelease || e.canaryWeight === 0 || e.removed === true)
+  );
+  if (!entry) return NaN;
+  // Sticky (affinity) or targeted sessions can still reach the canary after its weight is 0.
+  const last = routerStats?.lastServedAt?.[canaryRelease] ?? 0;
+  return Math.max(ms(entry.at), last);
+}
+
+/**
+ * @returns the JSON object the demo prints for a scenario (exactly these fields)
+ */
+export function scenarioFigures({
+  scenario,
+  expected,
+  outputs,
+  record,
+  reportPath,
+  summaryPath,
+  events,
+  routerLog,
+  routerStats,
+  window,
+  canaryRelease,
+  stableRelease,
+  since
+}) {
+  const decision = outputs.decision || record?.decision || 'none';
+  const installedAt = canaryInstalledAt({ events, canaryRelease, since });
+  const decided = decisionAt({ record, events, decision, canaryRelease, stableRelease, installedAt });
+  const zeroAt =
+    decision === 'promoted'
+      ? NaN
+      : zeroWeightAt({ routerLog, routerStats, canaryRelease, decidedAt: decided.at });
+  const canary = window.tracks.canary ?? {};
+  const tracks = Object.values(window.tracks);
+  return {
+    scenario,
+    decision,
+    expected,
+    secondsToDecision: round1((decided.at - installedAt) / 1000),
+    secondsToZeroWeight: decision === 'promoted' ? null : round1(Math.max(0, zeroAt - decided.at) / 1000),
+    canaryBadRequests:
+      (canary.status5xx ?? 0) + (canary.upstreamFailures ?? 0) + (canary.checkoutsFailed ?? 0),
+    requestsFailedByRouting: tracks.reduce((n, t) => n + (t.routingFailures ?? 0), 0),
+    requestsTotal: tracks.reduce((n, t) => n + (t.requests ?? 0), 0),
+    report: reportPath ?? null,
+    summary: summaryPath
+  };
+}
