@@ -8,7 +8,7 @@ import { expectValidBody } from './openapi.js';
 import { FIXTURES, fixture } from './records.js';
 
 function preview(...args: string[]) {
-  const env = { ...process.env, NODE_OPTIONS: '' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
   delete env.GITHUB_WORKFLOW_REF;
   return spawnSync(process.execPath, ['--import', 'tsx', 'src/report/preview-cli.ts', ...args], {
     cwd: process.cwd(),

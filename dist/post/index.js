@@ -34251,7 +34251,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2341);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3411);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 
@@ -34260,7 +34260,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2341:
+/***/ 3411:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37291,6 +37291,25 @@ class ProblemCollector {
     }
 }
 
+;// CONCATENATED MODULE: ./src/format.ts
+// Durations as people write them, shared by config messages, engine reasons and reports:
+// `500ms`, `45s`, `2m10s`, `12m`, `1h05m`, `2h`.
+function formatDuration(seconds) {
+    if (!Number.isFinite(seconds) || seconds <= 0)
+        return '0s';
+    if (seconds < 1)
+        return `${Math.round(seconds * 1000)}ms`;
+    const total = Math.round(seconds);
+    const h = Math.floor(total / 3600);
+    const m = Math.floor((total % 3600) / 60);
+    const s = total % 60;
+    if (h > 0)
+        return m > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${h}h`;
+    if (m > 0)
+        return s > 0 ? `${m}m${String(s).padStart(2, '0')}s` : `${m}m`;
+    return `${s}s`;
+}
+
 ;// CONCATENATED MODULE: ./src/config/durations.ts
 // Durations such as `10m`, `30s`, `1h30m`, `90s`, `500ms`, in seconds. Units are required (a bare
 // `600` is ambiguous; only `0` may go without) and must come largest first, each at most once, as Go and Helm write them.
@@ -37329,24 +37348,7 @@ function parsePositiveDuration(text, where) {
         throw expectedError(where, `${EXPECTED}, greater than zero`, text);
     return seconds;
 }
-/** Formats seconds back the way users write them (`1h30m`, `90s` -> `1m30s`), for messages and docs. */
-function formatDuration(seconds) {
-    if (seconds > 0 && seconds < 1)
-        return `${Math.round(seconds * 1000)}ms`;
-    let rest = Math.round(seconds);
-    const parts = [];
-    for (const [unit, size] of [
-        ['h', 3600],
-        ['m', 60],
-        ['s', 1]
-    ]) {
-        const count = Math.floor(rest / size);
-        if (count > 0)
-            parts.push(`${count}${unit}`);
-        rest -= count * size;
-    }
-    return parts.length > 0 ? parts.join('') : '0s';
-}
+
 
 ;// CONCATENATED MODULE: ./src/config/fractions.ts
 // Rates and shares: `5%` or `0.05`, both meaning 0.05. A bare number above 1 is refused rather
@@ -49407,7 +49409,7 @@ function formatPercent(fraction) {
     if (Math.abs(pct) >= 10)
         return `${pct.toFixed(0)}%`;
     if (Math.abs(pct) >= 0.1)
-        return `${pct.toFixed(1)}%`;
+        return `${pct.toFixed(1).replace(/\.0$/, '')}%`;
     return `${pct.toPrecision(1)}%`;
 }
 function formatMs(ms) {
@@ -55410,20 +55412,7 @@ function needsCleanup(phase) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
-/** `2m10s`, `12m`, `45s`, `1h05m`: compact, exact to the second below an hour. */
-function format_formatDuration(seconds) {
-    if (!Number.isFinite(seconds) || seconds < 0)
-        return '0s';
-    const total = Math.round(seconds);
-    const h = Math.floor(total / 3600);
-    const m = Math.floor((total % 3600) / 60);
-    const s = total % 60;
-    if (h > 0)
-        return m > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${h}h`;
-    if (m > 0)
-        return s > 0 ? `${m}m${String(s).padStart(2, '0')}s` : `${m}m`;
-    return `${s}s`;
-}
+
 /** A fraction as a percentage: 0.041 -> `4.1%`, 0.00012 -> `0.012%`, 1 -> `100%`. */
 function format_formatPercent(fraction) {
     if (!Number.isFinite(fraction))
@@ -55579,7 +55568,7 @@ function renderTitle(record) {
     switch (record.decision) {
         case 'promoted': {
             const n = record.stepRecords.length || record.steps.length;
-            const took = format_formatDuration(secondsElapsed(record));
+            const took = formatDuration(secondsElapsed(record));
             return `Promoted ${record.version} to 100% after ${n} step${n === 1 ? '' : 's'} (${took})`;
         }
         case 'rolled-back': {
@@ -55587,7 +55576,7 @@ function renderTitle(record) {
             const why = m ? title_metricHeadline(m) : oneLine(record.reason, 120);
             // Time at the weight that failed: what a reader compares with the step's soak.
             const soaked = lastStep(record)?.soakedSeconds ?? secondsToDecision(record);
-            const head = `Rolled back at ${at}% after ${format_formatDuration(soaked)}`;
+            const head = `Rolled back at ${at}% after ${formatDuration(soaked)}`;
             return why ? `${head}: ${why}` : head;
         }
         case 'failed': {
@@ -55983,7 +55972,7 @@ function stateSentence(record) {
     const dry = record.dryRun ? ' (dry run: nothing was changed)' : '';
     switch (record.decision) {
         case 'promoted':
-            return `Stable ${stable} now runs ${next} at 100% after ${format_formatDuration(secondsToDecision(record))}; the canary release ${canary} was removed.${dry}`;
+            return `Stable ${stable} now runs ${next} at 100% after ${formatDuration(secondsToDecision(record))}; the canary release ${canary} was removed.${dry}`;
         case 'rolled-back':
         case 'failed':
             return record.finalWeight === 0
@@ -56043,7 +56032,7 @@ function timelineSection(record) {
     ];
     for (const s of record.stepRecords) {
         const outcome = OUTCOME_LABELS[s.outcome] + (s.reason ? `: ${inline(s.reason)}` : '');
-        lines.push(`| ${s.index + 1} of ${record.steps.length} | ${s.weight}% | ${format_formatDuration(s.soakedSeconds)} of ${format_formatDuration(record.soakSeconds)} | ${format_formatCount(s.canaryRequests)} | ${format_formatCount(s.stableRequests)} | ${outcome} |`);
+        lines.push(`| ${s.index + 1} of ${record.steps.length} | ${s.weight}% | ${formatDuration(s.soakedSeconds)} of ${formatDuration(record.soakSeconds)} | ${format_formatCount(s.canaryRequests)} | ${format_formatCount(s.stableRequests)} | ${outcome} |`);
     }
     const pending = record.steps.slice(record.stepRecords.length);
     if (pending.length > 0 && !record.decision)
@@ -56105,7 +56094,7 @@ function trendSection(record) {
     const lines = [
         '### Trend',
         '',
-        `${format_formatCount(record.ticks.length)} ticks every ${format_formatDuration(record.intervalSeconds)}${per > 1 ? `, ${per} per cell` : ''}; a metric's two arms share one scale, lowest to highest value; requests are scaled per arm (\`·\` = no data).`,
+        `${format_formatCount(record.ticks.length)} ticks every ${formatDuration(record.intervalSeconds)}${per > 1 ? `, ${per} per cell` : ''}; a metric's two arms share one scale, lowest to highest value; requests are scaled per arm (\`·\` = no data).`,
         '',
         '| Metric | Stable | Canary |',
         '|---|---|---|'
@@ -56128,7 +56117,7 @@ function detailsSection(record) {
         ['Namespace', code(record.namespace)],
         [
             'Plan',
-            `${record.steps.map((w) => `${w}%`).join(' → ')}, soak ${format_formatDuration(record.soakSeconds)} per step, a sample every ${format_formatDuration(record.intervalSeconds)}`
+            `${record.steps.map((w) => `${w}%`).join(' → ')}, soak ${formatDuration(record.soakSeconds)} per step, a sample every ${formatDuration(record.intervalSeconds)}`
         ],
         ['Judge', `${record.judge}, decision ${record.decisionMode}, routing ${record.routing}`],
         ['Command', `${code(record.command)}${record.dryRun ? ' (dry run)' : ''}`]
@@ -56189,7 +56178,7 @@ function eventLine(e) {
 function tickLine(t, record) {
     const parts = [
         formatClock(t.at),
-        `+${format_formatDuration(t.elapsedSeconds)}`.padEnd(8),
+        `+${formatDuration(t.elapsedSeconds)}`.padEnd(8),
         `step ${t.stepIndex + 1}/${record.steps.length} ${`${t.weight}%`.padStart(4)}`,
         `req ${format_formatCount(t.canaryRequests)}|${format_formatCount(t.stableRequests)}`,
         t.action.padEnd(8)

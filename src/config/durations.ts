@@ -36,19 +36,4 @@ export function parsePositiveDuration(text: string, where: string): number {
   return seconds;
 }
 
-/** Formats seconds back the way users write them (`1h30m`, `90s` -> `1m30s`), for messages and docs. */
-export function formatDuration(seconds: number): string {
-  if (seconds > 0 && seconds < 1) return `${Math.round(seconds * 1000)}ms`;
-  let rest = Math.round(seconds);
-  const parts: string[] = [];
-  for (const [unit, size] of [
-    ['h', 3600],
-    ['m', 60],
-    ['s', 1]
-  ] as const) {
-    const count = Math.floor(rest / size);
-    if (count > 0) parts.push(`${count}${unit}`);
-    rest -= count * size;
-  }
-  return parts.length > 0 ? parts.join('') : '0s';
-}
+export { formatDuration } from '../format.js';

@@ -1,17 +1,7 @@
 // Number and time formatting shared by the title, the markdown and the alerts. Pure.
 import type { MetricEvidence } from '../judge/types.js';
 
-/** `2m10s`, `12m`, `45s`, `1h05m`: compact, exact to the second below an hour. */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '0s';
-  const total = Math.round(seconds);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  if (h > 0) return m > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${h}h`;
-  if (m > 0) return s > 0 ? `${m}m${String(s).padStart(2, '0')}s` : `${m}m`;
-  return `${s}s`;
-}
+export { formatDuration } from '../format.js';
 
 /** A fraction as a percentage: 0.041 -> `4.1%`, 0.00012 -> `0.012%`, 1 -> `100%`. */
 export function formatPercent(fraction: number): string {

@@ -8,7 +8,7 @@ import { runRollout } from './engine.js';
 import { addEvent, decide, newRecord } from './record-builder.js';
 import { lockConflict, makeMarks, resumeStepIndex, type MarkPhase } from './ownership.js';
 import { errorMessage } from './report-queue.js';
-import { formatDuration } from './format.js';
+import { formatDuration } from '../format.js';
 
 export interface CommandContext {
   /** Identifies this workflow run for the lock (GITHUB_RUN_ID; re-runs of the same run share it). */

@@ -8,7 +8,7 @@ import type { Decision, RolloutRecord, StepRecord } from './record.js';
 import type { EngineDeps } from './ports.js';
 import { ReportQueue, errorMessage } from './report-queue.js';
 import { addEvent, addTick, beginStep, decide, endStep, newRecord, setPhase } from './record-builder.js';
-import { formatDuration } from './format.js';
+import { formatDuration } from '../format.js';
 import type { MarkPhase } from './ownership.js';
 
 export interface EngineOptions {
