@@ -60,7 +60,7 @@ const human = (text) => {
 
 // The committed bundle is what the demo runs. SANDBOX_ACTION_ENTRY (e.g. src/index.ts, run with tsx) is
 // only for developing the sandbox before dist/ exists; the end-to-end tests never set it.
-const actionEntry = process.env.SANDBOX_ACTION_ENTRY ?? 'dist/index.js';
+const actionEntry = process.env.SANDBOX_ACTION_ENTRY || 'dist/index.js';
 const helmMajor = args['helm-major'] === '3' ? 3 : 4;
 const outDir = path.resolve(args.out ?? fs.mkdtempSync(path.join(os.tmpdir(), 'canary-demo-')));
 const stateDir = path.join(outDir, 'cluster');
