@@ -140,7 +140,7 @@ describe('guards, SRM and alpha split', () => {
     expect(weightShare(25)).toBe(0.25);
   });
 
-  it('splits alpha: SRM 5%, then equal shares or the given ones', () => {
+  it('splits alpha: SRM 5%, then equal shares within a kind, or the given ones', () => {
     const metrics = [
       { kind: 'errors', name: 'a', title: 'a', bad: '', total: '' },
       { kind: 'errors', name: 'b', title: 'b', bad: '', total: '' }
@@ -153,5 +153,34 @@ describe('guards, SRM and alpha split', () => {
     expect(given.perMetric.get('b')).toBeCloseTo(0.0075, 12);
     const total = given.srm + given.perMetric.get('a')! + given.perMetric.get('b')!;
     expect(total).toBeCloseTo(0.05, 12);
+  });
+
+  it('by default weighs the shares by kind: errors 50, latency 25, ratio 15, normalised', () => {
+    const errors = { kind: 'errors', name: 'e', title: 'e', bad: '', total: '' } as const;
+    const latency = { kind: 'latency', name: 'l', title: 'l', buckets: '', quantile: 0.95 } as const;
+    const ratio = {
+      kind: 'ratio',
+      name: 'r',
+      title: 'r',
+      numerator: '',
+      denominator: '',
+      margin: 0.1
+    } as const;
+    // errors + latency: 0.0475 * 50/75 = 0.031667 and 0.0475 * 25/75 = 0.015833
+    const two = splitAlpha({ alpha: 0.05, metrics: [errors, latency] });
+    expect(two.perMetric.get('e')).toBeCloseTo(0.031667, 6);
+    expect(two.perMetric.get('l')).toBeCloseTo(0.015833, 6);
+    // all three: 0.0475 * 50/90, 25/90, 15/90
+    const three = splitAlpha({ alpha: 0.05, metrics: [errors, latency, ratio] });
+    expect(three.perMetric.get('e')).toBeCloseTo(0.026389, 6);
+    expect(three.perMetric.get('l')).toBeCloseTo(0.013194, 6);
+    expect(three.perMetric.get('r')).toBeCloseTo(0.007917, 6);
+    // a given share is kept; the rest is split by kind: 0.0475 - 0.02 = 0.0275 -> 25/40 and 15/40
+    const mixed = splitAlpha({ alpha: 0.05, metrics: [{ ...errors, alpha: 0.02 }, latency, ratio] });
+    expect(mixed.perMetric.get('e')).toBeCloseTo(0.02, 12);
+    expect(mixed.perMetric.get('l')).toBeCloseTo(0.0171875, 9);
+    expect(mixed.perMetric.get('r')).toBeCloseTo(0.0103125, 9);
+    const sum = [...three.perMetric.values()].reduce((a, b) => a + b, three.srm);
+    expect(sum).toBeCloseTo(0.05, 12);
   });
 });

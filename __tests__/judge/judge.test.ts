@@ -188,7 +188,7 @@ describe('SequentialJudge on bad canaries', () => {
     expect(at!).toBeLessThanOrEqual(60);
     const last = verdicts.at(-1)!;
     expect(last.reason).toMatch(
-      /^5xx rate [\d.]+% on canary vs [\d.]+% on stable \(e-value [\d.e+]+ ≥ 42\)$/
+      /^5xx rate [\d.]+% on canary vs [\d.]+% on stable \(e-value [\d.e+]+ ≥ 32\)$/
     );
     const row = last.metrics.find((m) => m.metric === 'error-rate')!;
     expect(row.status).toBe('fail');
@@ -219,6 +219,15 @@ describe('SequentialJudge on bad canaries', () => {
     expect(traffic.kind).toBe('traffic');
     expect(traffic.canary).toBe(100);
     expect(traffic.stable).toBe(800);
+  });
+
+  it("tests the 5xx counts of a step's first tick (only the sample-ratio test skips it)", () => {
+    const judge = startJudge(new SequentialJudge(), 1, 600, errorsOnly());
+    // 6 canary errors and none on stable at a 20% split: e = 3/14 * 3.57^6 (r = 10 alone) = 446 >= 21
+    const v = judge.evaluate(countsTick(10, 100, 6, 400, 0));
+    expect(v.action).toBe('rollback');
+    expect(v.reason).toMatch(/^5xx rate 6% on canary vs 0% on stable/);
+    expect(v.metrics.find((m) => m.metric === 'traffic')!.eValue).toBe(1);
   });
 
   it('raises a hybrid warning when an e-value passes the square root of its threshold', () => {

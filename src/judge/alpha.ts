@@ -1,6 +1,6 @@
 // Split the overall false-rollback rate across the tests: a union bound plus Ville's inequality keeps
 // P(any false rollback, ever) <= alpha however the metrics depend on each other.
-import type { AnalysisSpec } from '../config/spec.js';
+import type { AnalysisSpec, MetricSpec } from '../config/spec.js';
 
 /**
  * The sample-ratio test's share of alpha. It is small on purpose: SRM exists to catch a canary
@@ -10,6 +10,21 @@ import type { AnalysisSpec } from '../config/spec.js';
  */
 export const SRM_ALPHA_FRACTION = 0.05;
 
+/**
+ * Relative weight of each metric kind in the default split (metrics without their own `alpha`).
+ * Any fixed split that sums to alpha keeps the union bound valid; the split only decides where
+ * the test is sharpest. Errors get the most: a 5xx regression is the commonest sign of a bad
+ * release and the costliest per second, and its evidence arrives in a few discrete events per
+ * tick, so a lower threshold lets it stop a tick earlier. Latency evidence comes from every
+ * request, so a higher threshold costs it little time (ln 2 nats at its information rate).
+ * A conversion sequence only catches gross drops at ordinary traffic (see JUDGE.md).
+ */
+export const KIND_ALPHA_WEIGHTS: Readonly<Record<MetricSpec['kind'], number>> = {
+  errors: 0.5,
+  latency: 0.25,
+  ratio: 0.15
+};
+
 export interface AlphaSplit {
   perMetric: Map<string, number>;
   /** The sample-ratio-mismatch test's share. */
@@ -17,9 +32,21 @@ export interface AlphaSplit {
 }
 
 /**
+ * The default shares of `alpha` for the given metrics: proportional to KIND_ALPHA_WEIGHTS,
+ * normalised over the metrics present, so they sum to `alpha`.
+ */
+export function defaultAlphaShares(
+  metrics: ReadonlyArray<Pick<MetricSpec, 'kind'>>,
+  alpha: number
+): number[] {
+  const total = metrics.reduce((sum, m) => sum + KIND_ALPHA_WEIGHTS[m.kind], 0);
+  return metrics.map((m) => (total > 0 ? (alpha * KIND_ALPHA_WEIGHTS[m.kind]) / total : 0));
+}
+
+/**
  * SRM takes SRM_ALPHA_FRACTION of `analysis.alpha`. Metrics with their own `alpha` keep it; the
- * rest is shared equally by the other metrics. If the given shares exceed what is left after SRM,
- * they are scaled down proportionally so that the total stays `analysis.alpha`.
+ * rest share what is left by kind (defaultAlphaShares). If the given shares exceed what is left
+ * after SRM, they are scaled down proportionally so that the total stays `analysis.alpha`.
  */
 export function splitAlpha(analysis: Pick<AnalysisSpec, 'alpha' | 'metrics'>): AlphaSplit {
   const total = analysis.alpha;
@@ -27,11 +54,13 @@ export function splitAlpha(analysis: Pick<AnalysisSpec, 'alpha' | 'metrics'>): A
   const forMetrics = total - srm;
   const hasOwn = (alpha: number | undefined): alpha is number => alpha !== undefined && alpha > 0;
   const givenSum = analysis.metrics.reduce((sum, m) => sum + (hasOwn(m.alpha) ? m.alpha : 0), 0);
-  const others = analysis.metrics.filter((m) => !hasOwn(m.alpha)).length;
-  const scale = givenSum > forMetrics || (others === 0 && givenSum > 0) ? forMetrics / givenSum : 1;
-  const share = others > 0 ? Math.max(0, forMetrics - givenSum * scale) / others : 0;
+  const others = analysis.metrics.filter((m) => !hasOwn(m.alpha));
+  const scale = givenSum > forMetrics || (others.length === 0 && givenSum > 0) ? forMetrics / givenSum : 1;
+  const left = Math.max(0, forMetrics - givenSum * scale);
+  const shares = defaultAlphaShares(others, left);
   const perMetric = new Map<string, number>();
-  for (const m of analysis.metrics) perMetric.set(m.name, hasOwn(m.alpha) ? m.alpha * scale : share);
+  others.forEach((m, i) => perMetric.set(m.name, shares[i]));
+  for (const m of analysis.metrics) if (hasOwn(m.alpha)) perMetric.set(m.name, m.alpha * scale);
   return { perMetric, srm };
 }
 
