@@ -30,7 +30,8 @@ export function renderTable(
   }
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
   const line = (cells: string[]): string => `| ${cells.map((x, c) => x.padEnd(widths[c])).join(' | ')} |`;
-  const out = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)];
+  // The separator as Prettier writes it, so the printed table can go into Markdown docs unchanged.
+  const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
   return out.join('\n');
 }
 
