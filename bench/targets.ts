@@ -41,24 +41,19 @@ export function checkTargets(
       ok: median !== null && (flagger === null || median <= flagger / 3)
     });
   }
-  const five = find('canary 5% errors');
-  if (five) {
-    const median = five.judges.sequential.medianDetectSeconds;
+  // "median under N s" for the sequential judge on one scenario.
+  const medianUnder = (name: string, label: string, limit: number): void => {
+    const result = find(name);
+    if (!result) return;
+    const median = result.judges.sequential.medianDetectSeconds;
     checks.push({
-      target: 'canary 5%: median < 20 s',
+      target: `${label}: median < ${limit} s`,
       measured: fmt(median, ' s'),
-      ok: median !== null && median < 20
+      ok: median !== null && median < limit
     });
-  }
-  const slow = find('latency x1.25');
-  if (slow) {
-    const median = slow.judges.sequential.medianDetectSeconds;
-    checks.push({
-      target: 'latency x1.25: median < 60 s',
-      measured: fmt(median, ' s'),
-      ok: median !== null && median < 60
-    });
-  }
+  };
+  medianUnder('canary 5% errors', 'canary 5%', 20);
+  medianUnder('latency x1.25', 'latency x1.25', 60);
   const incident = find('incident: both arms 3% for 5 min');
   if (incident) {
     const ours = incident.judges.sequential.falseRollbackRate;

@@ -3,32 +3,16 @@ import type { ErrorsMetricSpec } from '../config/spec.js';
 import type { TickObservation } from '../metrics/types.js';
 import { warningLevel } from './alpha.js';
 import { CountEProcess } from './count-eprocess.js';
+import { guardBreachSentence, guardField, withDataState } from './evidence-row.js';
 import { formatEValue, formatPercent } from './format.js';
-import {
-  maxGuard,
-  minEventsForFraction,
-  recentWindow,
-  type GuardResult,
-  type WindowEntry,
-  wilsonInterval
-} from './guards.js';
-import { armOf, finiteEValue, missingArms, type MetricTracker, type TrackerOptions } from './tracker.js';
+import { FractionTally, fractionValue } from './fraction-tally.js';
+import { fractionGuard, type Fraction, type GuardResult } from './guards.js';
+import { armOf, finiteEValue, metricPair, type MetricTracker, type TrackerOptions } from './tracker.js';
 import type { MetricEvidence } from './types.js';
 
-interface Counts {
-  bad: number;
-  total: number;
-}
-
-const addCounts = (acc: Counts | null, v: Counts): Counts => ({
-  bad: (acc?.bad ?? 0) + v.bad,
-  total: (acc?.total ?? 0) + v.total
-});
-
 export class ErrorsMetric implements MetricTracker {
-  private readonly canary: Counts = { bad: 0, total: 0 };
-  private readonly stable: Counts = { bad: 0, total: 0 };
-  private readonly history: Array<WindowEntry<Counts>> = [];
+  /** Bad events (num) out of events (den) per arm over the rollout. */
+  private readonly tally = new FractionTally();
   private readonly test: CountEProcess | null;
   private readonly threshold: number;
   private now = 0;
@@ -44,64 +28,48 @@ export class ErrorsMetric implements MetricTracker {
 
   observe(tick: TickObservation): void {
     this.now = tick.elapsedSeconds;
-    const pair = tick.unavailable ? undefined : tick.metrics[this.spec.name];
-    this.missing = missingArms(tick, pair);
+    const { pair, missing } = metricPair(tick, this.spec.name);
+    this.missing = missing;
     const c = armOf(pair?.canary, 'errors');
     const s = armOf(pair?.stable, 'errors');
-    if (c) {
-      this.canary.bad += c.bad;
-      this.canary.total += c.total;
-      this.history.push({ at: tick.elapsedSeconds, value: { bad: c.bad, total: c.total } });
-    }
-    if (s) {
-      this.stable.bad += s.bad;
-      this.stable.total += s.total;
-    }
+    const counts = (arm: typeof c): Fraction | null => (arm ? { num: arm.bad, den: arm.total } : null);
+    this.tally.add(tick.elapsedSeconds, counts(c), counts(s));
+    // Every tick with both arms counts, the first of a step included (only SRM skips that one).
     if (c && s && this.test) this.test.update(c.bad, s.bad, c.total / (c.total + s.total));
   }
 
   private guard(): GuardResult | undefined {
     if (this.spec.max === undefined) return undefined;
-    const need = minEventsForFraction(this.spec.max);
-    const w = recentWindow(this.history, this.now, addCounts, (acc) => acc.total >= need);
-    const sum = w.enough ? w.sum : null;
-    const value = sum ? sum.bad / sum.total : null;
-    const confident = sum !== null && wilsonInterval(sum.bad, sum.total).lower > this.spec.max;
-    return maxGuard(value, this.spec.max, w.seconds, confident);
+    return fractionGuard(this.tally.history, this.now, this.spec.max, 'max');
   }
 
   evidence(): MetricEvidence {
-    const canaryRate = this.canary.total > 0 ? this.canary.bad / this.canary.total : null;
-    const stableRate = this.stable.total > 0 ? this.stable.bad / this.stable.total : null;
+    const canaryRate = fractionValue(this.tally.canary);
+    const stableRate = fractionValue(this.tally.stable);
     const guard = this.guard();
     const e = this.test?.eValue;
     const crossed = e !== undefined && e >= this.threshold;
     const warn = (e !== undefined && e >= warningLevel(this.threshold)) || (guard?.near ?? false);
     const both = `${this.spec.title} ${formatPercent(canaryRate)} on canary vs ${formatPercent(stableRate)} on stable`;
-    let sentence: string;
     let status: MetricEvidence['status'];
+    let sentence: string;
     if (crossed) {
       status = 'fail';
       sentence = `${both} (e-value ${formatEValue(e)} ≥ ${formatEValue(this.threshold)})`;
     } else if (guard?.breached) {
       status = 'fail';
-      sentence =
-        `${this.spec.title} ${formatPercent(guard.value)} on canary over the last ${guard.windowSeconds} s ` +
-        `is above the ${formatPercent(guard.limit)} limit (stable ${formatPercent(stableRate)})`;
+      sentence = guardBreachSentence(this.spec.title, guard, formatPercent, stableRate);
     } else {
-      status = warn ? 'warn' : 'ok';
       const stat =
         e !== undefined ? `e-value ${formatEValue(e)} < ${formatEValue(this.threshold)}` : undefined;
       const limit = guard ? `limit ${formatPercent(guard.limit)}` : undefined;
       const detail = [stat, limit].filter(Boolean).join(', ');
-      sentence = detail ? `${both} (${detail})` : both;
-      if (canaryRate === null && stableRate === null) {
-        status = 'no-data';
-        sentence = `${this.spec.title}: no data yet (${this.missing ?? 'no requests'})`;
-      } else if (this.missing) {
-        status = status === 'warn' ? 'warn' : 'no-data';
-        sentence += `; ${this.missing}`;
-      }
+      ({ status, sentence } = withDataState(warn ? 'warn' : 'ok', detail ? `${both} (${detail})` : both, {
+        title: this.spec.title,
+        hasData: canaryRate !== null || stableRate !== null,
+        missing: this.missing,
+        nothing: 'no requests'
+      }));
     }
     return {
       metric: this.spec.name,
@@ -110,12 +78,10 @@ export class ErrorsMetric implements MetricTracker {
       unit: 'fraction',
       canary: canaryRate,
       stable: stableRate,
-      canaryEvents: this.canary.total,
-      stableEvents: this.stable.total,
+      canaryEvents: this.tally.canary.den,
+      stableEvents: this.tally.stable.den,
       ...(e !== undefined ? { eValue: finiteEValue(e), eThreshold: this.threshold } : {}),
-      ...(guard
-        ? { guard: { limit: guard.limit, comparator: guard.comparator, breached: guard.breached } }
-        : {}),
+      ...guardField(guard),
       status,
       sentence
     };

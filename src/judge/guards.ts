@@ -104,3 +104,34 @@ export function minGuard(
 export function minEventsForFraction(limit: number): number {
   return limit > 0 ? Math.ceil(GUARD_MIN_EVENTS_AT_LIMIT / limit) : Infinity;
 }
+
+/** Events out of events, e.g. 5xx out of requests or checkouts out of sessions. */
+export interface Fraction {
+  num: number;
+  den: number;
+}
+
+export const addFraction = (acc: Fraction | null, v: Fraction): Fraction => ({
+  num: (acc?.num ?? 0) + v.num,
+  den: (acc?.den ?? 0) + v.den
+});
+
+/**
+ * Guard on a fraction of the canary's recent events: `max` (errors) trips when the fraction is
+ * above `limit` with 99% confidence, `min` (business ratios) when it is below.
+ */
+export function fractionGuard(
+  history: ReadonlyArray<WindowEntry<Fraction>>,
+  now: number,
+  limit: number,
+  direction: 'max' | 'min'
+): GuardResult {
+  const need = minEventsForFraction(limit);
+  const w = recentWindow(history, now, addFraction, (acc) => acc.den >= need);
+  const sum = w.enough ? w.sum : null;
+  const value = sum ? sum.num / sum.den : null;
+  const bounds = sum ? wilsonInterval(sum.num, sum.den) : null;
+  return direction === 'max'
+    ? maxGuard(value, limit, w.seconds, bounds !== null && bounds.lower > limit)
+    : minGuard(value, limit, w.seconds, bounds !== null && bounds.upper < limit);
+}

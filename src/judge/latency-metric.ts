@@ -3,6 +3,7 @@
 import type { LatencyMetricSpec } from '../config/spec.js';
 import type { ArmObservation, HistogramCounts, TickObservation } from '../metrics/types.js';
 import { warningLevel } from './alpha.js';
+import { guardBreachSentence, guardField, withDataState } from './evidence-row.js';
 import { formatEValue, formatMs, formatPercent } from './format.js';
 import {
   GUARD_MIN_EVENTS_AT_LIMIT,
@@ -14,7 +15,7 @@ import {
 } from './guards.js';
 import { LatencyExceedanceTest } from './latency.js';
 import { addHistograms, fractionAbove, histogramQuantile } from './quantile.js';
-import { armOf, finiteEValue, missingArms, type MetricTracker, type TrackerOptions } from './tracker.js';
+import { armOf, finiteEValue, metricPair, type MetricTracker, type TrackerOptions } from './tracker.js';
 import type { MetricEvidence } from './types.js';
 
 /** Without a baseline, bounds are fixed from stable's own first requests once it has this many. */
@@ -47,8 +48,8 @@ export class LatencyMetric implements MetricTracker {
 
   observe(tick: TickObservation): void {
     this.now = tick.elapsedSeconds;
-    const pair = tick.unavailable ? undefined : tick.metrics[this.spec.name];
-    this.missing = missingArms(tick, pair);
+    const { pair, missing } = metricPair(tick, this.spec.name);
+    this.missing = missing;
     const c = armOf(pair?.canary, 'latency')?.histogram ?? null;
     const s = armOf(pair?.stable, 'latency')?.histogram ?? null;
     if (c) {
@@ -104,11 +105,8 @@ export class LatencyMetric implements MetricTracker {
       sentence = `${both}${exceed} (e-value ${formatEValue(e)} ≥ ${formatEValue(this.threshold)})`;
     } else if (guard?.breached) {
       status = 'fail';
-      sentence =
-        `${this.spec.title} ${formatMs(guard.value)} on canary over the last ${guard.windowSeconds} s ` +
-        `is above the ${formatMs(guard.limit)} limit (stable ${formatMs(stableMs)})`;
+      sentence = guardBreachSentence(this.spec.title, guard, formatMs, stableMs);
     } else {
-      status = warn ? 'warn' : 'ok';
       const stat =
         e !== undefined
           ? `e-value ${formatEValue(e)} < ${formatEValue(this.threshold)}`
@@ -117,14 +115,16 @@ export class LatencyMetric implements MetricTracker {
             : undefined;
       const limit = guard ? `limit ${formatMs(guard.limit)}` : undefined;
       const detail = [stat, limit].filter(Boolean).join(', ');
-      sentence = `${both}${exceed}${detail ? ` (${detail})` : ''}`;
-      if (canaryMs === null && stableMs === null) {
-        status = 'no-data';
-        sentence = `${this.spec.title}: no data yet (${this.missing ?? 'no requests'})`;
-      } else if (this.missing) {
-        status = status === 'warn' ? 'warn' : 'no-data';
-        sentence += `; ${this.missing}`;
-      }
+      ({ status, sentence } = withDataState(
+        warn ? 'warn' : 'ok',
+        `${both}${exceed}${detail ? ` (${detail})` : ''}`,
+        {
+          title: this.spec.title,
+          hasData: canaryMs !== null || stableMs !== null,
+          missing: this.missing,
+          nothing: 'no requests'
+        }
+      ));
     }
     return {
       metric: this.spec.name,
@@ -136,9 +136,7 @@ export class LatencyMetric implements MetricTracker {
       canaryEvents: this.canary?.count ?? 0,
       stableEvents: this.stable?.count ?? 0,
       ...(e !== undefined ? { eValue: finiteEValue(e), eThreshold: this.threshold } : {}),
-      ...(guard
-        ? { guard: { limit: guard.limit, comparator: guard.comparator, breached: guard.breached } }
-        : {}),
+      ...guardField(guard),
       status,
       sentence
     };

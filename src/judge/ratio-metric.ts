@@ -3,14 +3,9 @@
 import type { RatioMetricSpec } from '../config/spec.js';
 import type { TickObservation } from '../metrics/types.js';
 import { formatPercent, formatRatio } from './format.js';
-import {
-  minEventsForFraction,
-  minGuard,
-  recentWindow,
-  type GuardResult,
-  type WindowEntry,
-  wilsonInterval
-} from './guards.js';
+import { guardBreachSentence, guardField, withDataState } from './evidence-row.js';
+import { FractionTally, fractionValue } from './fraction-tally.js';
+import { fractionGuard, type Fraction, type GuardResult } from './guards.js';
 import {
   classifyRatio,
   isStillWide,
@@ -18,25 +13,13 @@ import {
   ratioTau,
   type RatioBounds
 } from './ratio-cs.js';
-import { armOf, missingArms, type MetricTracker, type TrackerOptions } from './tracker.js';
+import { armOf, metricPair, type MetricTracker, type TrackerOptions } from './tracker.js';
 import type { MetricEvidence } from './types.js';
 
-interface Fraction {
-  num: number;
-  den: number;
-}
-
-const addFraction = (acc: Fraction | null, v: Fraction): Fraction => ({
-  num: (acc?.num ?? 0) + v.num,
-  den: (acc?.den ?? 0) + v.den
-});
-
 export class RatioMetric implements MetricTracker {
-  private readonly canary: Fraction = { num: 0, den: 0 };
-  private readonly stable: Fraction = { num: 0, den: 0 };
+  private readonly tally = new FractionTally();
   /** Counts from ticks where both arms reported: the only ones the sequence may compare. */
-  private readonly paired = { canary: { num: 0, den: 0 }, stable: { num: 0, den: 0 } };
-  private readonly history: Array<WindowEntry<Fraction>> = [];
+  private readonly paired = new FractionTally();
   private readonly sequential: boolean;
   private readonly alpha: number;
   private now = 0;
@@ -52,35 +35,19 @@ export class RatioMetric implements MetricTracker {
 
   observe(tick: TickObservation): void {
     this.now = tick.elapsedSeconds;
-    const pair = tick.unavailable ? undefined : tick.metrics[this.spec.name];
-    this.missing = missingArms(tick, pair);
+    const { pair, missing } = metricPair(tick, this.spec.name);
+    this.missing = missing;
     const c = armOf(pair?.canary, 'ratio');
     const s = armOf(pair?.stable, 'ratio');
-    if (c) {
-      this.canary.num += c.numerator;
-      this.canary.den += c.denominator;
-      this.history.push({ at: tick.elapsedSeconds, value: { num: c.numerator, den: c.denominator } });
-    }
-    if (s) {
-      this.stable.num += s.numerator;
-      this.stable.den += s.denominator;
-    }
-    if (c && s) {
-      this.paired.canary.num += c.numerator;
-      this.paired.canary.den += c.denominator;
-      this.paired.stable.num += s.numerator;
-      this.paired.stable.den += s.denominator;
-    }
+    const counts = (arm: typeof c): Fraction | null =>
+      arm ? { num: arm.numerator, den: arm.denominator } : null;
+    this.tally.add(tick.elapsedSeconds, counts(c), counts(s));
+    if (c && s) this.paired.add(tick.elapsedSeconds, counts(c), counts(s));
   }
 
   private guard(): GuardResult | undefined {
     if (this.spec.min === undefined) return undefined;
-    const need = minEventsForFraction(this.spec.min);
-    const w = recentWindow(this.history, this.now, addFraction, (acc) => acc.den >= need);
-    const sum = w.enough ? w.sum : null;
-    const value = sum ? sum.num / sum.den : null;
-    const confident = sum !== null && wilsonInterval(sum.num, sum.den).upper < this.spec.min;
-    return minGuard(value, this.spec.min, w.seconds, confident);
+    return fractionGuard(this.tally.history, this.now, this.spec.min, 'min');
   }
 
   private bounds(): RatioBounds | null {
@@ -91,8 +58,8 @@ export class RatioMetric implements MetricTracker {
   }
 
   evidence(): MetricEvidence {
-    const canaryRate = this.canary.den > 0 ? this.canary.num / this.canary.den : null;
-    const stableRate = this.stable.den > 0 ? this.stable.num / this.stable.den : null;
+    const canaryRate = fractionValue(this.tally.canary);
+    const stableRate = fractionValue(this.tally.stable);
     const guard = this.guard();
     const bounds = this.bounds();
     const floor = 1 - this.spec.margin;
@@ -107,15 +74,13 @@ export class RatioMetric implements MetricTracker {
       sentence = `${both}: ${ratio}confidence sequence ${range} is entirely below ${formatRatio(floor)}`;
     } else if (guard?.breached) {
       status = 'fail';
-      sentence =
-        `${this.spec.title} ${formatPercent(guard.value)} on canary over the last ${guard.windowSeconds} s ` +
-        `is below the ${formatPercent(guard.limit)} minimum (stable ${formatPercent(stableRate)})`;
+      sentence = guardBreachSentence(this.spec.title, guard, formatPercent, stableRate);
     } else if (bounds && call === 'cleared') {
       status = 'pass';
       sentence = `${both}: ${ratio}confidence sequence ${range} is above ${formatRatio(floor)}`;
     } else {
       // A significant drop inside the margin, or a guard near its limit, is a soft signal.
-      status = (bounds && bounds.upper < 1) || guard?.near ? 'warn' : 'ok';
+      const soft = (bounds && bounds.upper < 1) || guard?.near ? 'warn' : 'ok';
       if (bounds && isStillWide(bounds, this.spec.margin)) {
         sentence =
           `${both}: ${ratio}confidence sequence ${range} is still wide; at this traffic only a gross drop ` +
@@ -125,13 +90,12 @@ export class RatioMetric implements MetricTracker {
       } else {
         sentence = guard ? `${both} (minimum ${formatPercent(guard.limit)})` : both;
       }
-      if (canaryRate === null && stableRate === null) {
-        status = 'no-data';
-        sentence = `${this.spec.title}: no data yet (${this.missing ?? 'no events'})`;
-      } else if (this.missing) {
-        status = status === 'warn' ? 'warn' : 'no-data';
-        sentence += `; ${this.missing}`;
-      }
+      ({ status, sentence } = withDataState(soft, sentence, {
+        title: this.spec.title,
+        hasData: canaryRate !== null || stableRate !== null,
+        missing: this.missing,
+        nothing: 'no events'
+      }));
     }
     return {
       metric: this.spec.name,
@@ -140,12 +104,10 @@ export class RatioMetric implements MetricTracker {
       unit: 'fraction',
       canary: canaryRate,
       stable: stableRate,
-      canaryEvents: this.canary.den,
-      stableEvents: this.stable.den,
+      canaryEvents: this.tally.canary.den,
+      stableEvents: this.tally.stable.den,
       ...(bounds && Number.isFinite(bounds.upper) ? { lower: bounds.lower, upper: bounds.upper } : {}),
-      ...(guard
-        ? { guard: { limit: guard.limit, comparator: guard.comparator, breached: guard.breached } }
-        : {}),
+      ...guardField(guard),
       status,
       sentence
     };

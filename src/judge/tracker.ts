@@ -14,6 +14,15 @@ export interface TrackerOptions {
   alpha: number;
 }
 
+/** The metric's arms in this tick (none when the tick is unavailable) and why any is missing. */
+export function metricPair(
+  tick: TickObservation,
+  name: string
+): { pair: ArmPair<ArmObservation> | undefined; missing: string | null } {
+  const pair = tick.unavailable ? undefined : tick.metrics[name];
+  return { pair, missing: missingArms(tick, pair) };
+}
+
 /** Why a tick taught a metric nothing, or null when both arms carried data. */
 export function missingArms(tick: TickObservation, pair: ArmPair<ArmObservation> | undefined): string | null {
   if (tick.unavailable) return `no sample this tick (${tick.unavailable})`;
