@@ -319,6 +319,80 @@ describe('minimum sample and the no-data policy', () => {
     expect(pass.reason).toMatch(/^step 1 at 20% passed: soaked 20 s with 200 canary requests/);
   });
 
+  describe('strictPass', () => {
+    const conversionOnly = (overrides = {}) =>
+      analysis({
+        metrics: [
+          {
+            kind: 'ratio',
+            name: 'conversion',
+            title: 'conversion',
+            numerator: 'c',
+            denominator: 's',
+            margin: 0.1
+          }
+        ],
+        ...overrides
+      });
+    // Equal conversion (30%) in both arms, 1000 canary and 4000 stable sessions per tick.
+    const equalTick = (at: number): TickObservation => ({
+      ...countsTick(at, 1000, 0, 4000, 0),
+      metrics: {
+        conversion: {
+          canary: { kind: 'ratio', numerator: 300, denominator: 1000 },
+          stable: { kind: 'ratio', numerator: 1200, denominator: 4000 }
+        }
+      }
+    });
+    function run(spec: ReturnType<typeof analysis>, maxSoakSeconds: number): Verdict[] {
+      const judge = createJudge('sequential');
+      judge.begin(spec, { stable: {} });
+      judge.startStep({ index: 0, weight: 20, soakSeconds: 20, maxSoakSeconds });
+      const verdicts: Verdict[] = [];
+      for (let at = 10; at <= maxSoakSeconds; at += 10) {
+        verdicts.push(judge.evaluate(equalTick(at)));
+        if (verdicts.at(-1)!.action !== 'continue') break;
+      }
+      return verdicts;
+    }
+
+    it('is off by default: the step passes when the soak is over', () => {
+      const v = run(conversionOnly(), 300);
+      expect(v.map((x) => x.action)).toEqual(['continue', 'pass']);
+      expect(v[1].metrics[0].status).not.toBe('pass');
+    });
+
+    it('holds the step until every confidence sequence clears its margin', () => {
+      const v = run(conversionOnly({ strictPass: true }), 300);
+      expect(v[1].action).toBe('continue');
+      expect(v[1].reason).toMatch(
+        /soak over but conversion not yet clear of its margin \(strict pass\): extending up to 300 s$/
+      );
+      const last = v.at(-1)!;
+      expect(last.action).toBe('pass');
+      expect(v.length).toBeGreaterThan(2);
+      expect(last.metrics[0].status).toBe('pass');
+      expect(last.metrics[0].lower!).toBeGreaterThan(0.9);
+      expect(last.reason).toMatch(/nothing crossed, every confidence sequence clear of its margin$/);
+    });
+
+    it('follows the no-data policy when the sequence is still unclear at the soak limit', () => {
+      const v = run(conversionOnly({ strictPass: true }), 30);
+      expect(v.map((x) => x.action)).toEqual(['continue', 'continue', 'rollback']);
+      expect(v[2].reason).toMatch(
+        /^step 1 at 20%: conversion not yet clear of its margin \(strict pass\) after 30 s; the no-data policy is 'fail'/
+      );
+    });
+
+    it('does not apply to the threshold judge, which has no sequences', () => {
+      const judge = createJudge('threshold');
+      judge.begin(conversionOnly({ strictPass: true }), { stable: {} });
+      judge.startStep({ index: 0, weight: 20, soakSeconds: 20, maxSoakSeconds: 300 });
+      judge.evaluate(equalTick(10));
+      expect(judge.evaluate(equalTick(20)).action).toBe('pass');
+    });
+  });
+
   it('reports a conversion sequence that is still wide at low traffic', () => {
     const judge = createJudge('sequential');
     judge.begin(

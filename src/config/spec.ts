@@ -69,6 +69,11 @@ export interface AnalysisSpec {
   noData: NoDataPolicy;
   /** Consecutive failed Prometheus queries tolerated before the rollout fails and rolls back. */
   maxMetricFailures: number;
+  /**
+   * Stricter pass (sequential judge): a step passes only when every confidence sequence (ratio
+   * metrics) excludes a drop larger than its margin. Default off.
+   */
+  strictPass?: boolean;
 }
 
 export interface RolloutSpec {

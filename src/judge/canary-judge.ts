@@ -16,6 +16,7 @@ export abstract class CanaryJudge implements Judge {
   private trackers: MetricTracker[] = [];
   private traffic: TrafficMetric | null = null;
   private policy: StepPolicy | null = null;
+  private strictPass = false;
 
   /** true: the anytime-valid tests run (sequential judge); false: static guards only. */
   protected abstract readonly sequential: boolean;
@@ -26,7 +27,9 @@ export abstract class CanaryJudge implements Judge {
       this.trackerFor(spec, alpha.perMetric.get(spec.name) ?? analysis.alpha, baseline)
     );
     this.traffic = new TrafficMetric({ sequential: this.sequential, alpha: alpha.srm });
-    this.policy = new StepPolicy(analysis);
+    // Only the sequential judge has confidence sequences to hold a step to.
+    this.strictPass = this.sequential && analysis.strictPass === true;
+    this.policy = new StepPolicy(analysis, this.strictPass);
   }
 
   private trackerFor(spec: MetricSpec, alpha: number, baseline: Baseline): MetricTracker {
@@ -58,7 +61,10 @@ export abstract class CanaryJudge implements Judge {
     const warnings = metrics.filter((m) => m.status === 'warn').map((m) => m.sentence);
     const failed = metrics.find((m) => m.status === 'fail');
     if (failed) return { action: 'rollback', reason: failed.sentence, metrics };
-    const step = this.policy.assess(tick);
+    const unsettled = this.strictPass
+      ? metrics.filter((m) => m.kind === 'ratio' && m.status !== 'pass').map((m) => m.title)
+      : [];
+    const step = this.policy.assess(tick, unsettled);
     if (step.warning) warnings.push(step.warning);
     return {
       action: step.action,

@@ -15,7 +15,11 @@ export class StepPolicy {
   private step: StepContext | null = null;
   private canaryRequests = 0;
 
-  constructor(private readonly analysis: AnalysisSpec) {}
+  /** `strictPass`: the judge holds steps to its confidence sequences (see assess). */
+  constructor(
+    private readonly analysis: AnalysisSpec,
+    private readonly strictPass = false
+  ) {}
 
   startStep(step: StepContext): void {
     this.step = step;
@@ -35,7 +39,11 @@ export class StepPolicy {
     if (!tick.unavailable) this.canaryRequests += tick.requests.canary ?? 0;
   }
 
-  assess(tick: TickObservation): StepAssessment {
+  /**
+   * `unsettled`: titles of confidence sequences that do not yet exclude a drop beyond their margin
+   * (empty unless `strictPass`). Like a short sample, they extend the soak, then the no-data policy decides.
+   */
+  assess(tick: TickObservation, unsettled: readonly string[] = []): StepAssessment {
     const step = this.step!;
     const min = this.analysis.minCanaryRequests;
     const soaked = tick.stepElapsedSeconds;
@@ -48,16 +56,26 @@ export class StepPolicy {
         reason: `${lead}${name} soaking ${soaked} of ${step.soakSeconds} s, ${sample}`
       };
     }
-    if (this.canaryRequests >= min) {
-      return { action: 'pass', reason: `${name} passed: soaked ${soaked} s with ${sample}, nothing crossed` };
+    const enough = this.canaryRequests >= min;
+    if (enough && unsettled.length === 0) {
+      const strict = this.strictPass ? ', every confidence sequence clear of its margin' : '';
+      return {
+        action: 'pass',
+        reason: `${name} passed: soaked ${soaked} s with ${sample}, nothing crossed${strict}`
+      };
     }
+    const lacking = enough
+      ? `${unsettled.join(', ')} not yet clear of ${unsettled.length > 1 ? 'their margins' : 'its margin'} (strict pass)`
+      : `only ${sample}`;
     if (soaked < step.maxSoakSeconds) {
       return {
         action: 'continue',
-        reason: `${name} soak over but only ${sample}: extending up to ${step.maxSoakSeconds} s`
+        reason: `${name} soak over but ${lacking}: extending up to ${step.maxSoakSeconds} s`
       };
     }
-    const short = `${name} saw only ${sample} after ${soaked} s`;
+    const short = enough
+      ? `${name}: ${lacking} after ${soaked} s`
+      : `${name} saw only ${sample} after ${soaked} s`;
     if (this.analysis.noData === 'pass') {
       const warning = `${short}; passed because the no-data policy is 'pass'`;
       return { action: 'pass', reason: warning, warning };
