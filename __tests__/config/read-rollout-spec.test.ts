@@ -1,5 +1,6 @@
 // readRolloutSpec end to end over inputs: one test per class of bad input, asserting its message,
 // plus the happy paths the first user needs.
+import { splitAlpha } from '../../src/judge/alpha.js';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import path from 'node:path';
 import { readRolloutSpec } from '../../src/config/index.js';
@@ -79,10 +80,14 @@ describe('happy paths', () => {
       margin: 0.1,
       min: 0.02
     });
-    // Alpha shares fill the overall alpha, never exceed it.
-    const shares = spec.analysis.metrics.map((m) => m.alpha!);
+    // No fixed shares: the judge splits alpha by kind, and the split fills alpha exactly.
+    expect(spec.analysis.metrics.every((m) => m.alpha === undefined)).toBe(true);
+    const split = splitAlpha(spec.analysis);
+    const shares = [...split.perMetric.values()];
     expect(shares.every((share) => share > 0)).toBe(true);
-    expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(0.05, 9);
+    expect(shares.reduce((a, b) => a + b, split.srm)).toBeCloseTo(0.05, 9);
+    // The 5xx metric, the primary signal, gets the largest share.
+    expect(split.perMetric.get('error-rate')).toBeGreaterThan(split.perMetric.get('latency-p95')!);
   });
 
   test('without min-conversion-rate the conversion metric has no static guard', () => {

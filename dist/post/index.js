@@ -34251,7 +34251,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3411);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9176);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 
@@ -34260,7 +34260,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3411:
+/***/ 9176:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38248,8 +38248,8 @@ function quantileLabel(quantile) {
     return `p${Math.round(quantile * 1000) / 10}`;
 }
 /**
- * Metrics with an `alpha` keep it; the rest share what is left of the overall alpha equally.
- * The shares never sum to more than the overall alpha (union bound, see JUDGE.md).
+ * Checks the alpha shares users gave: they may not use up the overall alpha (union bound, see
+ * JUDGE.md). Metrics without one are left without: the judge splits what is left by metric kind.
  */
 function splitAlpha(metrics, alpha, source = 'analysis') {
     const fixed = metrics.reduce((sum, metric) => sum + (metric.alpha ?? 0), 0);
@@ -38261,8 +38261,7 @@ function splitAlpha(metrics, alpha, source = 'analysis') {
     if (open > 0 && fixed >= alpha - tolerance) {
         throw new ConfigError(`${source}: the metrics' alpha shares use all of input \`alpha\` (${alpha}), leaving nothing for ${open} metric(s) without an alpha.`);
     }
-    const share = open > 0 ? resolve_metrics_round((alpha - fixed) / open) : 0;
-    return metrics.map((metric) => (metric.alpha === undefined ? { ...metric, alpha: share } : metric));
+    return metrics;
 }
 function resolve_metrics_round(value) {
     return Math.round(value * 1e12) / 1e12;
@@ -49220,9 +49219,31 @@ function templatesOf(metric) {
  */
 const SRM_ALPHA_FRACTION = 0.05;
 /**
+ * Relative weight of each metric kind in the default split (metrics without their own `alpha`).
+ * Any fixed split that sums to alpha keeps the union bound valid; the split only decides where
+ * the test is sharpest. Errors get the most: a 5xx regression is the commonest sign of a bad
+ * release and the costliest per second, and its evidence arrives in a few discrete events per
+ * tick, so a lower threshold lets it stop a tick earlier. Latency evidence comes from every
+ * request, so a higher threshold costs it little time (ln 2 nats at its information rate).
+ * A conversion sequence only catches gross drops at ordinary traffic (see JUDGE.md).
+ */
+const KIND_ALPHA_WEIGHTS = {
+    errors: 0.5,
+    latency: 0.25,
+    ratio: 0.15
+};
+/**
+ * The default shares of `alpha` for the given metrics: proportional to KIND_ALPHA_WEIGHTS,
+ * normalised over the metrics present, so they sum to `alpha`.
+ */
+function defaultAlphaShares(metrics, alpha) {
+    const total = metrics.reduce((sum, m) => sum + KIND_ALPHA_WEIGHTS[m.kind], 0);
+    return metrics.map((m) => (total > 0 ? (alpha * KIND_ALPHA_WEIGHTS[m.kind]) / total : 0));
+}
+/**
  * SRM takes SRM_ALPHA_FRACTION of `analysis.alpha`. Metrics with their own `alpha` keep it; the
- * rest is shared equally by the other metrics. If the given shares exceed what is left after SRM,
- * they are scaled down proportionally so that the total stays `analysis.alpha`.
+ * rest share what is left by kind (defaultAlphaShares). If the given shares exceed what is left
+ * after SRM, they are scaled down proportionally so that the total stays `analysis.alpha`.
  */
 function alpha_splitAlpha(analysis) {
     const total = analysis.alpha;
@@ -49230,12 +49251,15 @@ function alpha_splitAlpha(analysis) {
     const forMetrics = total - srm;
     const hasOwn = (alpha) => alpha !== undefined && alpha > 0;
     const givenSum = analysis.metrics.reduce((sum, m) => sum + (hasOwn(m.alpha) ? m.alpha : 0), 0);
-    const others = analysis.metrics.filter((m) => !hasOwn(m.alpha)).length;
-    const scale = givenSum > forMetrics || (others === 0 && givenSum > 0) ? forMetrics / givenSum : 1;
-    const share = others > 0 ? Math.max(0, forMetrics - givenSum * scale) / others : 0;
+    const others = analysis.metrics.filter((m) => !hasOwn(m.alpha));
+    const scale = givenSum > forMetrics || (others.length === 0 && givenSum > 0) ? forMetrics / givenSum : 1;
+    const left = Math.max(0, forMetrics - givenSum * scale);
+    const shares = defaultAlphaShares(others, left);
     const perMetric = new Map();
+    others.forEach((m, i) => perMetric.set(m.name, shares[i]));
     for (const m of analysis.metrics)
-        perMetric.set(m.name, hasOwn(m.alpha) ? m.alpha * scale : share);
+        if (hasOwn(m.alpha))
+            perMetric.set(m.name, m.alpha * scale);
     return { perMetric, srm };
 }
 /** Hybrid mode's soft signal: an e-value past the square root of its threshold. */
@@ -49398,6 +49422,34 @@ class CountEProcess {
     }
 }
 
+;// CONCATENATED MODULE: ./src/judge/evidence-row.ts
+/** "5xx rate 7% on canary over the last 60 s is above the 5% limit (stable 0.5%)". */
+function guardBreachSentence(title, guard, format, stable) {
+    const past = guard.comparator === '<=' ? 'above' : 'below';
+    const bound = guard.comparator === '<=' ? 'limit' : 'minimum';
+    return (`${title} ${format(guard.value)} on canary over the last ${guard.windowSeconds} s ` +
+        `is ${past} the ${format(guard.limit)} ${bound} (stable ${format(stable)})`);
+}
+/** The evidence row's `guard` field, absent when the metric has no guard. */
+function guardField(guard) {
+    return guard
+        ? { guard: { limit: guard.limit, comparator: guard.comparator, breached: guard.breached } }
+        : {};
+}
+/**
+ * A row that has not failed: with no data at all it says so; with an arm missing this tick it is
+ * `no-data` (a warning stays a warning) and the sentence says what is missing.
+ */
+function withDataState(status, sentence, data) {
+    if (!data.hasData) {
+        return { status: 'no-data', sentence: `${data.title}: no data yet (${data.missing ?? data.nothing})` };
+    }
+    if (data.missing) {
+        return { status: status === 'warn' ? 'warn' : 'no-data', sentence: `${sentence}; ${data.missing}` };
+    }
+    return { status, sentence };
+}
+
 ;// CONCATENATED MODULE: ./src/judge/format.ts
 // Number formatting for the evidence sentences: short, human, and stable across locales.
 function formatPercent(fraction) {
@@ -49500,8 +49552,54 @@ function minGuard(value, limit, windowSeconds, confidentBelow) {
 function minEventsForFraction(limit) {
     return limit > 0 ? Math.ceil(GUARD_MIN_EVENTS_AT_LIMIT / limit) : Infinity;
 }
+const addFraction = (acc, v) => ({
+    num: (acc?.num ?? 0) + v.num,
+    den: (acc?.den ?? 0) + v.den
+});
+/**
+ * Guard on a fraction of the canary's recent events: `max` (errors) trips when the fraction is
+ * above `limit` with 99% confidence, `min` (business ratios) when it is below.
+ */
+function fractionGuard(history, now, limit, direction) {
+    const need = minEventsForFraction(limit);
+    const w = recentWindow(history, now, addFraction, (acc) => acc.den >= need);
+    const sum = w.enough ? w.sum : null;
+    const value = sum ? sum.num / sum.den : null;
+    const bounds = sum ? wilsonInterval(sum.num, sum.den) : null;
+    return direction === 'max'
+        ? maxGuard(value, limit, w.seconds, bounds !== null && bounds.lower > limit)
+        : minGuard(value, limit, w.seconds, bounds !== null && bounds.upper < limit);
+}
+
+;// CONCATENATED MODULE: ./src/judge/fraction-tally.ts
+// Running totals of "events out of events" per arm over the rollout, plus the canary's per-tick
+// history its guard windows over. Errors (5xx / requests) and ratios (checkouts / sessions) share it.
+
+class FractionTally {
+    canary = { num: 0, den: 0 };
+    stable = { num: 0, den: 0 };
+    history = [];
+    /** One tick's counts; an arm missing this tick is null and adds nothing. */
+    add(at, canary, stable) {
+        if (canary) {
+            this.canary = addFraction(this.canary, canary);
+            this.history.push({ at, value: canary });
+        }
+        if (stable)
+            this.stable = addFraction(this.stable, stable);
+    }
+}
+/** num/den, or null without events. */
+function fractionValue(f) {
+    return f.den > 0 ? f.num / f.den : null;
+}
 
 ;// CONCATENATED MODULE: ./src/judge/tracker.ts
+/** The metric's arms in this tick (none when the tick is unavailable) and why any is missing. */
+function metricPair(tick, name) {
+    const pair = tick.unavailable ? undefined : tick.metrics[name];
+    return { pair, missing: missingArms(tick, pair) };
+}
 /** Why a tick taught a metric nothing, or null when both arms carried data. */
 function missingArms(tick, pair) {
     if (tick.unavailable)
@@ -49531,15 +49629,12 @@ function finiteEValue(e) {
 
 
 
-const addCounts = (acc, v) => ({
-    bad: (acc?.bad ?? 0) + v.bad,
-    total: (acc?.total ?? 0) + v.total
-});
+
+
 class ErrorsMetric {
     spec;
-    canary = { bad: 0, total: 0 };
-    stable = { bad: 0, total: 0 };
-    history = [];
+    /** Bad events (num) out of events (den) per arm over the rollout. */
+    tally = new FractionTally();
     test;
     threshold;
     now = 0;
@@ -49551,66 +49646,49 @@ class ErrorsMetric {
     }
     observe(tick) {
         this.now = tick.elapsedSeconds;
-        const pair = tick.unavailable ? undefined : tick.metrics[this.spec.name];
-        this.missing = missingArms(tick, pair);
+        const { pair, missing } = metricPair(tick, this.spec.name);
+        this.missing = missing;
         const c = armOf(pair?.canary, 'errors');
         const s = armOf(pair?.stable, 'errors');
-        if (c) {
-            this.canary.bad += c.bad;
-            this.canary.total += c.total;
-            this.history.push({ at: tick.elapsedSeconds, value: { bad: c.bad, total: c.total } });
-        }
-        if (s) {
-            this.stable.bad += s.bad;
-            this.stable.total += s.total;
-        }
+        const counts = (arm) => (arm ? { num: arm.bad, den: arm.total } : null);
+        this.tally.add(tick.elapsedSeconds, counts(c), counts(s));
+        // Every tick with both arms counts, the first of a step included (only SRM skips that one).
         if (c && s && this.test)
             this.test.update(c.bad, s.bad, c.total / (c.total + s.total));
     }
     guard() {
         if (this.spec.max === undefined)
             return undefined;
-        const need = minEventsForFraction(this.spec.max);
-        const w = recentWindow(this.history, this.now, addCounts, (acc) => acc.total >= need);
-        const sum = w.enough ? w.sum : null;
-        const value = sum ? sum.bad / sum.total : null;
-        const confident = sum !== null && wilsonInterval(sum.bad, sum.total).lower > this.spec.max;
-        return maxGuard(value, this.spec.max, w.seconds, confident);
+        return fractionGuard(this.tally.history, this.now, this.spec.max, 'max');
     }
     evidence() {
-        const canaryRate = this.canary.total > 0 ? this.canary.bad / this.canary.total : null;
-        const stableRate = this.stable.total > 0 ? this.stable.bad / this.stable.total : null;
+        const canaryRate = fractionValue(this.tally.canary);
+        const stableRate = fractionValue(this.tally.stable);
         const guard = this.guard();
         const e = this.test?.eValue;
         const crossed = e !== undefined && e >= this.threshold;
         const warn = (e !== undefined && e >= warningLevel(this.threshold)) || (guard?.near ?? false);
         const both = `${this.spec.title} ${formatPercent(canaryRate)} on canary vs ${formatPercent(stableRate)} on stable`;
-        let sentence;
         let status;
+        let sentence;
         if (crossed) {
             status = 'fail';
             sentence = `${both} (e-value ${formatEValue(e)} ≥ ${formatEValue(this.threshold)})`;
         }
         else if (guard?.breached) {
             status = 'fail';
-            sentence =
-                `${this.spec.title} ${formatPercent(guard.value)} on canary over the last ${guard.windowSeconds} s ` +
-                    `is above the ${formatPercent(guard.limit)} limit (stable ${formatPercent(stableRate)})`;
+            sentence = guardBreachSentence(this.spec.title, guard, formatPercent, stableRate);
         }
         else {
-            status = warn ? 'warn' : 'ok';
             const stat = e !== undefined ? `e-value ${formatEValue(e)} < ${formatEValue(this.threshold)}` : undefined;
             const limit = guard ? `limit ${formatPercent(guard.limit)}` : undefined;
             const detail = [stat, limit].filter(Boolean).join(', ');
-            sentence = detail ? `${both} (${detail})` : both;
-            if (canaryRate === null && stableRate === null) {
-                status = 'no-data';
-                sentence = `${this.spec.title}: no data yet (${this.missing ?? 'no requests'})`;
-            }
-            else if (this.missing) {
-                status = status === 'warn' ? 'warn' : 'no-data';
-                sentence += `; ${this.missing}`;
-            }
+            ({ status, sentence } = withDataState(warn ? 'warn' : 'ok', detail ? `${both} (${detail})` : both, {
+                title: this.spec.title,
+                hasData: canaryRate !== null || stableRate !== null,
+                missing: this.missing,
+                nothing: 'no requests'
+            }));
         }
         return {
             metric: this.spec.name,
@@ -49619,12 +49697,10 @@ class ErrorsMetric {
             unit: 'fraction',
             canary: canaryRate,
             stable: stableRate,
-            canaryEvents: this.canary.total,
-            stableEvents: this.stable.total,
+            canaryEvents: this.tally.canary.den,
+            stableEvents: this.tally.stable.den,
             ...(e !== undefined ? { eValue: finiteEValue(e), eThreshold: this.threshold } : {}),
-            ...(guard
-                ? { guard: { limit: guard.limit, comparator: guard.comparator, breached: guard.breached } }
-                : {}),
+            ...guardField(guard),
             status,
             sentence
         };
@@ -49843,6 +49919,7 @@ class LatencyExceedanceTest {
 
 
 
+
 /** Without a baseline, bounds are fixed from stable's own first requests once it has this many. */
 const BOUNDS_FROM_STABLE_AFTER = 200;
 class LatencyMetric {
@@ -49868,8 +49945,8 @@ class LatencyMetric {
     }
     observe(tick) {
         this.now = tick.elapsedSeconds;
-        const pair = tick.unavailable ? undefined : tick.metrics[this.spec.name];
-        this.missing = missingArms(tick, pair);
+        const { pair, missing } = metricPair(tick, this.spec.name);
+        this.missing = missing;
         const c = armOf(pair?.canary, 'latency')?.histogram ?? null;
         const s = armOf(pair?.stable, 'latency')?.histogram ?? null;
         if (c) {
@@ -49924,12 +50001,9 @@ class LatencyMetric {
         }
         else if (guard?.breached) {
             status = 'fail';
-            sentence =
-                `${this.spec.title} ${formatMs(guard.value)} on canary over the last ${guard.windowSeconds} s ` +
-                    `is above the ${formatMs(guard.limit)} limit (stable ${formatMs(stableMs)})`;
+            sentence = guardBreachSentence(this.spec.title, guard, formatMs, stableMs);
         }
         else {
-            status = warn ? 'warn' : 'ok';
             const stat = e !== undefined
                 ? `e-value ${formatEValue(e)} < ${formatEValue(this.threshold)}`
                 : this.sequential
@@ -49937,15 +50011,12 @@ class LatencyMetric {
                     : undefined;
             const limit = guard ? `limit ${formatMs(guard.limit)}` : undefined;
             const detail = [stat, limit].filter(Boolean).join(', ');
-            sentence = `${both}${exceed}${detail ? ` (${detail})` : ''}`;
-            if (canaryMs === null && stableMs === null) {
-                status = 'no-data';
-                sentence = `${this.spec.title}: no data yet (${this.missing ?? 'no requests'})`;
-            }
-            else if (this.missing) {
-                status = status === 'warn' ? 'warn' : 'no-data';
-                sentence += `; ${this.missing}`;
-            }
+            ({ status, sentence } = withDataState(warn ? 'warn' : 'ok', `${both}${exceed}${detail ? ` (${detail})` : ''}`, {
+                title: this.spec.title,
+                hasData: canaryMs !== null || stableMs !== null,
+                missing: this.missing,
+                nothing: 'no requests'
+            }));
         }
         return {
             metric: this.spec.name,
@@ -49957,9 +50028,7 @@ class LatencyMetric {
             canaryEvents: this.canary?.count ?? 0,
             stableEvents: this.stable?.count ?? 0,
             ...(e !== undefined ? { eValue: finiteEValue(e), eThreshold: this.threshold } : {}),
-            ...(guard
-                ? { guard: { limit: guard.limit, comparator: guard.comparator, breached: guard.breached } }
-                : {}),
+            ...guardField(guard),
             status,
             sentence
         };
@@ -50011,17 +50080,13 @@ function isStillWide(bounds, margin) {
 
 
 
-const addFraction = (acc, v) => ({
-    num: (acc?.num ?? 0) + v.num,
-    den: (acc?.den ?? 0) + v.den
-});
+
+
 class RatioMetric {
     spec;
-    canary = { num: 0, den: 0 };
-    stable = { num: 0, den: 0 };
+    tally = new FractionTally();
     /** Counts from ticks where both arms reported: the only ones the sequence may compare. */
-    paired = { canary: { num: 0, den: 0 }, stable: { num: 0, den: 0 } };
-    history = [];
+    paired = new FractionTally();
     sequential;
     alpha;
     now = 0;
@@ -50033,35 +50098,19 @@ class RatioMetric {
     }
     observe(tick) {
         this.now = tick.elapsedSeconds;
-        const pair = tick.unavailable ? undefined : tick.metrics[this.spec.name];
-        this.missing = missingArms(tick, pair);
+        const { pair, missing } = metricPair(tick, this.spec.name);
+        this.missing = missing;
         const c = armOf(pair?.canary, 'ratio');
         const s = armOf(pair?.stable, 'ratio');
-        if (c) {
-            this.canary.num += c.numerator;
-            this.canary.den += c.denominator;
-            this.history.push({ at: tick.elapsedSeconds, value: { num: c.numerator, den: c.denominator } });
-        }
-        if (s) {
-            this.stable.num += s.numerator;
-            this.stable.den += s.denominator;
-        }
-        if (c && s) {
-            this.paired.canary.num += c.numerator;
-            this.paired.canary.den += c.denominator;
-            this.paired.stable.num += s.numerator;
-            this.paired.stable.den += s.denominator;
-        }
+        const counts = (arm) => arm ? { num: arm.numerator, den: arm.denominator } : null;
+        this.tally.add(tick.elapsedSeconds, counts(c), counts(s));
+        if (c && s)
+            this.paired.add(tick.elapsedSeconds, counts(c), counts(s));
     }
     guard() {
         if (this.spec.min === undefined)
             return undefined;
-        const need = minEventsForFraction(this.spec.min);
-        const w = recentWindow(this.history, this.now, addFraction, (acc) => acc.den >= need);
-        const sum = w.enough ? w.sum : null;
-        const value = sum ? sum.num / sum.den : null;
-        const confident = sum !== null && wilsonInterval(sum.num, sum.den).upper < this.spec.min;
-        return minGuard(value, this.spec.min, w.seconds, confident);
+        return fractionGuard(this.tally.history, this.now, this.spec.min, 'min');
     }
     bounds() {
         if (!this.sequential)
@@ -50072,8 +50121,8 @@ class RatioMetric {
         return ratioConfidenceSequence(c.num, c.den, s.num, s.den, this.alpha, ratioTau(this.spec.margin));
     }
     evidence() {
-        const canaryRate = this.canary.den > 0 ? this.canary.num / this.canary.den : null;
-        const stableRate = this.stable.den > 0 ? this.stable.num / this.stable.den : null;
+        const canaryRate = fractionValue(this.tally.canary);
+        const stableRate = fractionValue(this.tally.stable);
         const guard = this.guard();
         const bounds = this.bounds();
         const floor = 1 - this.spec.margin;
@@ -50089,9 +50138,7 @@ class RatioMetric {
         }
         else if (guard?.breached) {
             status = 'fail';
-            sentence =
-                `${this.spec.title} ${formatPercent(guard.value)} on canary over the last ${guard.windowSeconds} s ` +
-                    `is below the ${formatPercent(guard.limit)} minimum (stable ${formatPercent(stableRate)})`;
+            sentence = guardBreachSentence(this.spec.title, guard, formatPercent, stableRate);
         }
         else if (bounds && call === 'cleared') {
             status = 'pass';
@@ -50099,7 +50146,7 @@ class RatioMetric {
         }
         else {
             // A significant drop inside the margin, or a guard near its limit, is a soft signal.
-            status = (bounds && bounds.upper < 1) || guard?.near ? 'warn' : 'ok';
+            const soft = (bounds && bounds.upper < 1) || guard?.near ? 'warn' : 'ok';
             if (bounds && isStillWide(bounds, this.spec.margin)) {
                 sentence =
                     `${both}: ${ratio}confidence sequence ${range} is still wide; at this traffic only a gross drop ` +
@@ -50111,14 +50158,12 @@ class RatioMetric {
             else {
                 sentence = guard ? `${both} (minimum ${formatPercent(guard.limit)})` : both;
             }
-            if (canaryRate === null && stableRate === null) {
-                status = 'no-data';
-                sentence = `${this.spec.title}: no data yet (${this.missing ?? 'no events'})`;
-            }
-            else if (this.missing) {
-                status = status === 'warn' ? 'warn' : 'no-data';
-                sentence += `; ${this.missing}`;
-            }
+            ({ status, sentence } = withDataState(soft, sentence, {
+                title: this.spec.title,
+                hasData: canaryRate !== null || stableRate !== null,
+                missing: this.missing,
+                nothing: 'no events'
+            }));
         }
         return {
             metric: this.spec.name,
@@ -50127,12 +50172,10 @@ class RatioMetric {
             unit: 'fraction',
             canary: canaryRate,
             stable: stableRate,
-            canaryEvents: this.canary.den,
-            stableEvents: this.stable.den,
+            canaryEvents: this.tally.canary.den,
+            stableEvents: this.tally.stable.den,
             ...(bounds && Number.isFinite(bounds.upper) ? { lower: bounds.lower, upper: bounds.upper } : {}),
-            ...(guard
-                ? { guard: { limit: guard.limit, comparator: guard.comparator, breached: guard.breached } }
-                : {}),
+            ...guardField(guard),
             status,
             sentence
         };
@@ -50143,10 +50186,13 @@ class RatioMetric {
 
 class StepPolicy {
     analysis;
+    strictPass;
     step = null;
     canaryRequests = 0;
-    constructor(analysis) {
+    /** `strictPass`: the judge holds steps to its confidence sequences (see assess). */
+    constructor(analysis, strictPass = false) {
         this.analysis = analysis;
+        this.strictPass = strictPass;
     }
     startStep(step) {
         this.step = step;
@@ -50165,7 +50211,11 @@ class StepPolicy {
         if (!tick.unavailable)
             this.canaryRequests += tick.requests.canary ?? 0;
     }
-    assess(tick) {
+    /**
+     * `unsettled`: titles of confidence sequences that do not yet exclude a drop beyond their margin
+     * (empty unless `strictPass`). Like a short sample, they extend the soak, then the no-data policy decides.
+     */
+    assess(tick, unsettled = []) {
         const step = this.step;
         const min = this.analysis.minCanaryRequests;
         const soaked = tick.stepElapsedSeconds;
@@ -50178,16 +50228,26 @@ class StepPolicy {
                 reason: `${lead}${name} soaking ${soaked} of ${step.soakSeconds} s, ${sample}`
             };
         }
-        if (this.canaryRequests >= min) {
-            return { action: 'pass', reason: `${name} passed: soaked ${soaked} s with ${sample}, nothing crossed` };
+        const enough = this.canaryRequests >= min;
+        if (enough && unsettled.length === 0) {
+            const strict = this.strictPass ? ', every confidence sequence clear of its margin' : '';
+            return {
+                action: 'pass',
+                reason: `${name} passed: soaked ${soaked} s with ${sample}, nothing crossed${strict}`
+            };
         }
+        const lacking = enough
+            ? `${unsettled.join(', ')} not yet clear of ${unsettled.length > 1 ? 'their margins' : 'its margin'} (strict pass)`
+            : `only ${sample}`;
         if (soaked < step.maxSoakSeconds) {
             return {
                 action: 'continue',
-                reason: `${name} soak over but only ${sample}: extending up to ${step.maxSoakSeconds} s`
+                reason: `${name} soak over but ${lacking}: extending up to ${step.maxSoakSeconds} s`
             };
         }
-        const short = `${name} saw only ${sample} after ${soaked} s`;
+        const short = enough
+            ? `${name}: ${lacking} after ${soaked} s`
+            : `${name} saw only ${sample} after ${soaked} s`;
         if (this.analysis.noData === 'pass') {
             const warning = `${short}; passed because the no-data policy is 'pass'`;
             return { action: 'pass', reason: warning, warning };
@@ -50330,11 +50390,14 @@ class CanaryJudge {
     trackers = [];
     traffic = null;
     policy = null;
+    strictPass = false;
     begin(analysis, baseline) {
         const alpha = alpha_splitAlpha(analysis);
         this.trackers = analysis.metrics.map((spec) => this.trackerFor(spec, alpha.perMetric.get(spec.name) ?? analysis.alpha, baseline));
         this.traffic = new TrafficMetric({ sequential: this.sequential, alpha: alpha.srm });
-        this.policy = new StepPolicy(analysis);
+        // Only the sequential judge has confidence sequences to hold a step to.
+        this.strictPass = this.sequential && analysis.strictPass === true;
+        this.policy = new StepPolicy(analysis, this.strictPass);
     }
     trackerFor(spec, alpha, baseline) {
         const options = { sequential: this.sequential, alpha };
@@ -50365,7 +50428,10 @@ class CanaryJudge {
         const failed = metrics.find((m) => m.status === 'fail');
         if (failed)
             return { action: 'rollback', reason: failed.sentence, metrics };
-        const step = this.policy.assess(tick);
+        const unsettled = this.strictPass
+            ? metrics.filter((m) => m.kind === 'ratio' && m.status !== 'pass').map((m) => m.title)
+            : [];
+        const step = this.policy.assess(tick, unsettled);
         if (step.warning)
             warnings.push(step.warning);
         return {

@@ -172,8 +172,8 @@ function quantileLabel(quantile: number): string {
 }
 
 /**
- * Metrics with an `alpha` keep it; the rest share what is left of the overall alpha equally.
- * The shares never sum to more than the overall alpha (union bound, see JUDGE.md).
+ * Checks the alpha shares users gave: they may not use up the overall alpha (union bound, see
+ * JUDGE.md). Metrics without one are left without: the judge splits what is left by metric kind.
  */
 function splitAlpha(metrics: MetricSpec[], alpha: number, source = 'analysis'): MetricSpec[] {
   const fixed = metrics.reduce((sum, metric) => sum + (metric.alpha ?? 0), 0);
@@ -189,8 +189,7 @@ function splitAlpha(metrics: MetricSpec[], alpha: number, source = 'analysis'): 
       `${source}: the metrics' alpha shares use all of input \`alpha\` (${alpha}), leaving nothing for ${open} metric(s) without an alpha.`
     );
   }
-  const share = open > 0 ? round((alpha - fixed) / open) : 0;
-  return metrics.map((metric) => (metric.alpha === undefined ? { ...metric, alpha: share } : metric));
+  return metrics;
 }
 
 function round(value: number): number {
