@@ -350,6 +350,12 @@ describe('one error per class of bad input', () => {
     );
   });
 
+  test('strict-pass reaches the analysis, and only as a boolean', () => {
+    expect(read({}).analysis.strictPass).toBe(false);
+    expect(read({ 'strict-pass': 'true' }).analysis.strictPass).toBe(true);
+    expect(errorFor({ 'strict-pass': 'always' })).toBe('input `strict-pass`: expected true or false, got "always".');
+  });
+
   test('bad booleans', () => {
     expect(errorFor({ 'dry-run': 'yes' })).toBe('input `dry-run`: expected true or false, got "yes".');
     expect(errorFor({ replace: '1' })).toBe('input `replace`: expected true or false, got "1".');

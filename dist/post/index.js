@@ -37866,6 +37866,7 @@ const INPUT_DEFAULTS = {
     'min-canary-requests': '50',
     'max-extra-soak': '5m',
     'no-data': 'fail',
+    'strict-pass': 'false',
     'helm-timeout': '5m',
     // action.yml defaults it to `${{ github.token }}`; the runner fills it in, so code has no default.
     'github-token': undefined,
@@ -38451,6 +38452,7 @@ function readRolloutSpec(getInput, options = {}) {
     const minCanaryRequests = read('min-canary-requests', parseCount, 50);
     const maxExtraSoakSeconds = read('max-extra-soak', parseDuration, 300);
     const noData = read('no-data', (t, w) => parseChoice(t, w, NO_DATA_POLICIES), 'fail');
+    const strictPass = read('strict-pass', parseBoolean, false);
     const resolved = problems.attempt(() => resolveMetrics(analysisConfig, guards, alpha));
     // Everything else.
     const helmTimeoutSeconds = read('helm-timeout', parsePositiveDuration, 300);
@@ -38470,6 +38472,7 @@ function readRolloutSpec(getInput, options = {}) {
         minCanaryRequests,
         maxExtraSoakSeconds,
         noData,
+        strictPass,
         maxMetricFailures: analysisConfig?.maxMetricFailures ?? DEFAULT_MAX_METRIC_FAILURES
     };
     return {

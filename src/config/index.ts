@@ -168,6 +168,7 @@ export function readRolloutSpec(getInput: (name: string) => string, options: Rea
   const minCanaryRequests = read('min-canary-requests', parseCount, 50);
   const maxExtraSoakSeconds = read('max-extra-soak', parseDuration, 300);
   const noData = read('no-data', (t, w) => parseChoice(t, w, NO_DATA_POLICIES), 'fail');
+  const strictPass = read('strict-pass', parseBoolean, false);
   const resolved = problems.attempt(() => resolveMetrics(analysisConfig, guards, alpha));
 
   // Everything else.
@@ -190,6 +191,7 @@ export function readRolloutSpec(getInput: (name: string) => string, options: Rea
     minCanaryRequests,
     maxExtraSoakSeconds,
     noData,
+    strictPass,
     maxMetricFailures: analysisConfig?.maxMetricFailures ?? DEFAULT_MAX_METRIC_FAILURES
   };
   return {

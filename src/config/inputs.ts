@@ -29,6 +29,7 @@ export const INPUT_DEFAULTS = {
   'min-canary-requests': '50',
   'max-extra-soak': '5m',
   'no-data': 'fail',
+  'strict-pass': 'false',
   'helm-timeout': '5m',
   // action.yml defaults it to `${{ github.token }}`; the runner fills it in, so code has no default.
   'github-token': undefined,
