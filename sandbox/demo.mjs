@@ -5,7 +5,7 @@
 // each scenario, prints its job summary and a timeline, and exits 0 only if every outcome is expected.
 //
 //   node sandbox/demo.mjs [--scenario NAME]... [--json] [--out DIR] [--rps 50] [--helm-major 3|4] [--list]
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -102,8 +102,21 @@ function sandboxEnv() {
   };
 }
 
+/** Runs the sandbox's helm without blocking this process (the load generator lives here). */
 function helm(argv) {
-  return spawnSync('helm', argv, { cwd: repoRoot, env: sandboxEnv(), encoding: 'utf8' });
+  return new Promise((resolve) => {
+    const child = spawn('helm', argv, {
+      cwd: repoRoot,
+      env: sandboxEnv(),
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.once('error', (error) => resolve({ status: 1, stdout, stderr: String(error) }));
+    child.once('exit', (code) => resolve({ status: code ?? 1, stdout, stderr }));
+  });
 }
 
 async function stableRevisions() {
@@ -146,6 +159,7 @@ async function runScenario(name) {
 
   const since = Date.now();
   const before = loadgen.snapshot();
+  const routerBefore = await daemon.routerStats();
   const inputs = {
     release: stableRelease,
     chart,
@@ -194,7 +208,7 @@ async function runScenario(name) {
   // Leave the world as the next scenario expects it: no canary left behind.
   if (await daemon.release(namespace, canaryRelease)) {
     ctx.fail('the action left the canary release installed');
-    helm(['uninstall', canaryRelease, '--namespace', namespace, '--wait']);
+    await helm(['uninstall', canaryRelease, '--namespace', namespace, '--wait']);
   }
   if (scenario.after) await scenario.after(ctx);
 
@@ -257,6 +271,9 @@ async function runScenario(name) {
     checkRunRequests: myRuns,
     checkRunConclusion: completed?.body.conclusion ?? null,
     loadWindow: window,
+    routerServed: Object.fromEntries(
+      Object.entries(routerStats.served).map(([k, v]) => [k, v - (routerBefore.served[k] ?? 0)])
+    ),
     routerLog: routerLog.filter((e) => Date.parse(e.at) >= since),
     events: events.filter((e) => Date.parse(e.at) >= since),
     failures: loadgen.failures().filter((f) => Date.parse(f.at) >= since)
@@ -309,7 +326,7 @@ async function main() {
   github = await startFakeGitHub();
   daemon = await startDaemon({ stateDir, maxLifetimeSeconds: 1800 });
   human(`demo: router ${daemon.info.routerUrl}, Prometheus ${daemon.info.prometheusUrl}`);
-  const install = helm([
+  const install = await helm([
     'upgrade',
     '--install',
     stableRelease,

@@ -95,7 +95,7 @@ export const SCENARIOS = {
         '--timeout',
         '60s'
       ];
-      const install = ctx.helm(args);
+      const install = await ctx.helm(args);
       if (install.status !== 0) throw new Error(`dark launch install failed: ${install.stderr}`);
       const start = ctx.loadgen.snapshot();
       ctx.loadgen.setTargeting({ share: 0.2, headers: { 'x-canary': 'always' } });
@@ -122,7 +122,13 @@ export const SCENARIOS = {
         ctx.fail(
           'header targeting: traffic without X-Canary reached the canary, or header traffic missed it'
         );
-      const removal = ctx.helm(['uninstall', ctx.canaryRelease, '--namespace', ctx.namespace, '--wait']);
+      const removal = await ctx.helm([
+        'uninstall',
+        ctx.canaryRelease,
+        '--namespace',
+        ctx.namespace,
+        '--wait'
+      ]);
       if (removal.status !== 0) throw new Error(`dark launch uninstall failed: ${removal.stderr}`);
     }
   }

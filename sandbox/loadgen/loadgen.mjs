@@ -176,6 +176,12 @@ export function createLoadGenerator(options) {
       running = false;
       return;
     }
+    // A generator that was held up (a blocked event loop) resumes at its rate instead of sending the
+    // backlog at once: a stampede of new shoppers would all pin themselves to the same arm.
+    if (now - nextAt > 1000) nextAt = now;
+    // Shoppers beyond the pool leave; new ones (without cookies) keep arriving, so weight changes reach
+    // new sessions within seconds even with cookie affinity.
+    if (idle.length > maxSessions) idle.splice(0, idle.length - maxSessions);
     while (nextAt <= now) {
       let session = idle.shift();
       if (!session && inFlight < maxSessions * 4) session = newSession();

@@ -304,7 +304,13 @@ export function createRouter(options = {}) {
     },
     inFlight: (endpointId) => inFlight.get(endpointId) ?? 0,
     weightLog: () => weightLog.slice(),
-    stats: () => ({ served: { ...served }, lastServedAt: { ...lastServedAt }, failures: { ...failures } }),
+    stats: () => ({
+      served: { ...served },
+      lastServedAt: { ...lastServedAt },
+      failures: { ...failures },
+      terminating: [...terminating],
+      choosers: Object.fromEntries([...choosers].map(([k, e]) => [k, e.weight]))
+    }),
     routes: () => routes,
     close() {
       for (const agent of agents.values()) agent.destroy();
