@@ -183,6 +183,10 @@ export function createLoadGenerator(options) {
     // new sessions within seconds even with cookie affinity.
     if (idle.length > maxSessions) idle.splice(0, idle.length - maxSessions);
     while (nextAt <= now) {
+      if (options.maxRequests !== undefined && sent >= options.maxRequests) {
+        running = false;
+        return;
+      }
       let session = idle.shift();
       if (!session && inFlight < maxSessions * 4) session = newSession();
       if (session) send(session);
