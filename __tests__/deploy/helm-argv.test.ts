@@ -87,7 +87,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     ]);
   });
 
-  it('steps the weight with the same upgrade and new routing values', async () => {
+  it('steps the weight with the same upgrade (never --install: a removed canary stays removed) and new routing values', async () => {
     const fake = fakeRunner(version);
     const deployer = new HelmDeployer(
       rolloutSpec({ routing: 'gateway-api', valuesFiles: [], set: [] }),
@@ -98,7 +98,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     expect(fake.helmCalls()).toEqual([
       [
         'upgrade',
-        '--install',
+
         'storefront-canary',
         './charts/storefront',
         '--namespace',
@@ -136,7 +136,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     await new HelmDeployer(spec, fake.run, () => {}).setWeight(5);
     expect(fake.helmCalls()[0]).toEqual([
       'upgrade',
-      '--install',
+
       'storefront-canary',
       './charts/storefront',
       '--namespace',
@@ -266,7 +266,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     const dry = lines.filter((l) => l.startsWith('[dry-run] helm '));
     expect(dry.map((l) => l.split(' ').slice(2, 4).join(' '))).toEqual([
       'upgrade --install',
-      'upgrade --install',
+      'upgrade storefront-canary',
       'status storefront-canary',
       'get values',
       'upgrade storefront',

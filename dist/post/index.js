@@ -38725,10 +38725,12 @@ function canaryValueArgs(spec, weight, marks = {}) {
     ];
 }
 /** Install or upgrade the canary release at `weight`: everything stable has, plus version and routing. */
-function canaryUpgradeArgs(spec, major, weight, marks = {}) {
+function canaryUpgradeArgs(spec, major, weight, marks = {}, { install = true } = {}) {
     return [
         'upgrade',
-        '--install',
+        // Only the first step installs: a later step on a canary that someone removed in the meantime
+        // (a manual rollback from another run) must fail, not bring the canary back.
+        ...(install ? ['--install'] : []),
         spec.canaryRelease,
         spec.chart,
         '--namespace',
@@ -38870,7 +38872,7 @@ class HelmDeployer {
         const { major } = await this.detect();
         this.require('chart', 'change the canary weight');
         this.require('version', 'change the canary weight');
-        await this.mutate(canaryUpgradeArgs(this.spec, major, weight, marks));
+        await this.mutate(canaryUpgradeArgs(this.spec, major, weight, marks, { install: false }));
     }
     async promoteStable() {
         const { major } = await this.detect();

@@ -109,11 +109,14 @@ export function canaryUpgradeArgs(
   spec: RolloutSpec,
   major: HelmMajor,
   weight: number,
-  marks: Record<string, string> = {}
+  marks: Record<string, string> = {},
+  { install = true }: { install?: boolean } = {}
 ): string[] {
   return [
     'upgrade',
-    '--install',
+    // Only the first step installs: a later step on a canary that someone removed in the meantime
+    // (a manual rollback from another run) must fail, not bring the canary back.
+    ...(install ? ['--install'] : []),
     spec.canaryRelease,
     spec.chart,
     '--namespace',

@@ -66,7 +66,7 @@ export class HelmDeployer implements Deployer {
     const { major } = await this.detect();
     this.require('chart', 'change the canary weight');
     this.require('version', 'change the canary weight');
-    await this.mutate(canaryUpgradeArgs(this.spec, major, weight, marks));
+    await this.mutate(canaryUpgradeArgs(this.spec, major, weight, marks, { install: false }));
   }
 
   async promoteStable(): Promise<void> {
