@@ -2,7 +2,7 @@
 import { HelmDeployer } from '../../src/deploy/helm.js';
 import { HelmError } from '../../src/deploy/helm-error.js';
 import { fakeRunner, NOT_FOUND } from './fake-runner.js';
-import { rolloutSpec } from './rollout-spec.js';
+import { rolloutSpec } from '../helpers/rollout-spec.js';
 
 const DEPLOYED_STATUS = JSON.stringify({
   name: 'storefront-canary',

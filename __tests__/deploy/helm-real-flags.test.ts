@@ -17,7 +17,7 @@ import {
 import { HelmDeployer } from '../../src/deploy/helm.js';
 import { freePort } from '../helpers/free-port.js';
 import { miniChart, realHelm } from './real-helm.js';
-import { rolloutSpec } from './rollout-spec.js';
+import { rolloutSpec } from '../helpers/rollout-spec.js';
 
 let dir: string;
 let port: number;

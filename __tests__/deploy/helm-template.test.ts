@@ -5,7 +5,7 @@ import { actionsExecRunner } from '../../src/deploy/command-runner.js';
 import { canaryValueArgs } from '../../src/deploy/helm-args.js';
 import type { RoutingPreset } from '../../src/config/spec.js';
 import { miniChart, realHelm } from './real-helm.js';
-import { rolloutSpec } from './rollout-spec.js';
+import { rolloutSpec } from '../helpers/rollout-spec.js';
 
 interface Rendered {
   annotations: Record<string, string>;

@@ -6,6 +6,7 @@ import type { CanaryState, Deployer, HelmInfo } from '../../src/deploy/types.js'
 import type { Baseline, Judge, StepContext, Verdict } from '../../src/judge/types.js';
 import type { Reporter } from '../../src/report/types.js';
 import type { RolloutRecord } from '../../src/rollout/record.js';
+import { rolloutSpec } from './rollout-spec.js';
 import type { Logger, Sample, Sampler } from '../../src/rollout/ports.js';
 
 export class FakeClock implements Clock {
@@ -161,39 +162,18 @@ export class MemoryLogger implements Logger {
   }
 }
 
+/** The engine tests' spec: the shared test spec with the storefront's v2 and no values files. */
 export function makeSpec(overrides: Partial<RolloutSpec> = {}): RolloutSpec {
-  const base = {
-    command: 'deploy',
-    release: 'storefront',
-    canaryRelease: 'storefront-canary',
+  return rolloutSpec({
     chart: 'charts/storefront',
-    namespace: 'shop',
+    version: '2.0.0',
     valuesFiles: [],
     set: [],
-    version: '2.0.0',
-    versionKey: 'image.tag',
-    steps: [20],
-    soakSeconds: 600,
-    intervalSeconds: 30,
-    routing: 'ingress-nginx',
-    weightValues: [],
-    prometheus: { url: 'http://127.0.0.1:9090', headers: {}, timeoutSeconds: 10 },
     analysis: {
+      ...rolloutSpec().analysis,
       requests: 'http_requests_total{release="{{release}}"}',
-      metrics: [],
-      alpha: 0.05,
-      minCanaryRequests: 50,
-      maxExtraSoakSeconds: 300,
-      noData: 'fail',
-      maxMetricFailures: 3
+      minCanaryRequests: 50
     },
-    judge: 'threshold',
-    decision: 'auto',
-    manualGate: 'every-step',
-    helmTimeoutSeconds: 300,
-    dryRun: false,
-    replace: false,
-    reportPath: '/tmp/report.json'
-  } as unknown as RolloutSpec;
-  return { ...base, ...overrides };
+    ...overrides
+  });
 }

@@ -1,4 +1,4 @@
-// A complete RolloutSpec for deploy tests; override what a test is about.
+// A complete, valid RolloutSpec for tests; each test overrides what it is about.
 import type { RolloutSpec } from '../../src/config/spec.js';
 
 export function rolloutSpec(overrides: Partial<RolloutSpec> = {}): RolloutSpec {
