@@ -26,6 +26,12 @@ function setup() {
   return { deployer, clock, deps, run };
 }
 
+/** A canary of 2.0.0 at 50%, mid-soak, whose lease `holder` holds for ten more minutes. */
+async function soakingCanaryOf(holder: string, deployer: FakeDeployer, clock: FakeClock): Promise<void> {
+  const leaseUntil = new Date(clock.now() + 600_000).toISOString();
+  await deployer.deployCanary(50, { version: '2.0.0', holder, phase: 'soaking', leaseUntil });
+}
+
 const ladder = (overrides: Partial<RolloutSpec> = {}) =>
   makeSpec({ steps: [10, 50, 100], soakSeconds: 60, ...overrides });
 
@@ -99,13 +105,7 @@ describe('commands', () => {
 
   it('refuses to drive a canary another live run holds, even of the same version', async () => {
     const { deployer, clock, run } = setup();
-    const lease = new Date(clock.now() + 600_000).toISOString();
-    await deployer.deployCanary(50, {
-      version: '2.0.0',
-      holder: 'run-1',
-      phase: 'soaking',
-      leaseUntil: lease
-    });
+    await soakingCanaryOf('run-1', deployer, clock);
     deployer.calls = [];
     const result = await run(ladder(), 'run-2');
     expect(result.record.decision).toBe('refused');
@@ -115,13 +115,7 @@ describe('commands', () => {
 
   it('resumes a crashed run (same run id) at the current weight', async () => {
     const { deployer, clock, run } = setup();
-    const lease = new Date(clock.now() + 600_000).toISOString();
-    await deployer.deployCanary(50, {
-      version: '2.0.0',
-      holder: 'run-1',
-      phase: 'soaking',
-      leaseUntil: lease
-    });
+    await soakingCanaryOf('run-1', deployer, clock);
     deployer.calls = [];
     const result = await run(ladder(), 'run-1');
     expect(result.record.decision).toBe('promoted');
