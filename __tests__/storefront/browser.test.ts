@@ -1,10 +1,12 @@
 // One real shopping trip in Debian's headless Chromium, driven by playwright-core: home -> product ->
-// add to cart -> checkout -> order page. Saves a screenshot (SAVE_SCREENSHOT=path, else .test-output/).
+// add to cart -> checkout -> order page, through a round-robin router over two instances (two pods
+// without sticky sessions), so consecutive pages come from different pods. Saves a screenshot
+// (SAVE_SCREENSHOT=path, else .test-output/).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { metricsText, sample, startStorefront, stopAllStorefronts } from './helpers.js';
+import { metricsText, sample, startRoundRobin, startStorefront, stopAllStorefronts } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -36,10 +38,18 @@ if (!haveChromium) {
     await stopAllStorefronts();
   });
 
-  it('browses, adds to cart and checks out; the order completes and the checkout counter goes up', async () => {
-    const { base } = await startStorefront({ version: '2.3.0', release: 'storefront', track: 'stable' });
-    const before = sample(await metricsText(base), 'storefront_checkouts_total');
-    expect(before).toBe(0);
+  it('browses, adds to cart and checks out across two pods; the order completes and the checkout counter goes up', async () => {
+    const pods = [
+      await startStorefront({ version: '2.3.0', release: 'storefront', track: 'stable' }),
+      await startStorefront({ version: '2.3.0', release: 'storefront', track: 'stable' })
+    ].map((pod) => pod.base);
+    const { base, served } = await startRoundRobin(pods);
+    const total = async (name: string) => {
+      let sum = 0;
+      for (const pod of pods) sum += sample(await metricsText(pod), name) ?? NaN;
+      return sum;
+    };
+    expect(await total('storefront_checkouts_total')).toBe(0);
 
     const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
     await page.goto(`${base}/`);
@@ -62,11 +72,13 @@ if (!haveChromium) {
     const orderId = await page.locator('#order-id').textContent();
     expect(page.url()).toBe(`${base}/order/${orderId}`);
 
-    const cookies = await page.context().cookies();
-    expect(cookies.map((c) => c.name)).toContain('sf_session');
-    const after = await metricsText(base);
-    expect(sample(after, 'storefront_checkouts_total')).toBe(1);
-    expect(sample(after, 'storefront_sessions_total')).toBe(1);
+    const cookies = (await page.context().cookies()).map((c) => c.name);
+    expect(cookies).toEqual(expect.arrayContaining(['sf_session', 'sf_order']));
+    expect(cookies).not.toContain('sf_cart');
+    // Both pods served the trip, yet it is one session and one order.
+    expect(served.every((count) => count > 0)).toBe(true);
+    expect(await total('storefront_checkouts_total')).toBe(1);
+    expect(await total('storefront_sessions_total')).toBe(1);
 
     const target = process.env.SAVE_SCREENSHOT || path.join('.test-output', 'storefront.png');
     mkdirSync(path.dirname(target), { recursive: true });

@@ -1,5 +1,6 @@
 // Shared helpers for the storefront tests: start instances in-process on a loopback port 0 and
 // stop every one of them afterwards; parse the Prometheus text exposition.
+import http from 'node:http';
 import { createStorefront } from '../../app/storefront/src/app.js';
 
 type Storefront = ReturnType<typeof createStorefront>;
@@ -21,7 +22,43 @@ export async function startStorefront(options: Record<string, unknown> = {}) {
 }
 
 export async function stopAllStorefronts() {
+  await Promise.all(
+    routers.splice(0).map((router) => {
+      router.closeAllConnections();
+      return new Promise((resolve) => router.close(resolve));
+    })
+  );
   await Promise.all(running.splice(0).map((s) => s.stop()));
+}
+
+// A router without affinity in front of several instances: request i goes to target i mod n, so one
+// shopper's requests keep landing on different pods. Stopped by stopAllStorefronts().
+const routers: http.Server[] = [];
+
+export async function startRoundRobin(targets: string[]) {
+  let next = 0;
+  const served = targets.map(() => 0);
+  const server = http.createServer((req, res) => {
+    const index = next++ % targets.length;
+    served[index] += 1;
+    const upstream = http.request(
+      `${targets[index]}${req.url}`,
+      { method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      }
+    );
+    upstream.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
+  routers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { base: `http://127.0.0.1:${port}`, served };
 }
 
 // Value of one sample in a text exposition, e.g. sample(text, 'storefront_checkouts_total').
@@ -43,19 +80,29 @@ export async function metricsText(base: string): Promise<string> {
   return response.text();
 }
 
-// A tiny cookie-keeping client: the storefront's session lives in the sf_session cookie.
-export function browserLike(base: string) {
-  let cookie: string | undefined;
+// A tiny cookie-keeping client, like a browser's jar: the session (sf_session), the cart (sf_cart) and
+// the last order (sf_order) are cookies. `on(otherBase)` is the same shopper reaching another pod.
+export function browserLike(base: string, jar: Map<string, string> = new Map()) {
   return {
+    jar,
     get cookie() {
-      return cookie;
+      return cookieHeader(jar);
+    },
+    on(otherBase: string) {
+      return browserLike(otherBase, jar);
     },
     async request(path: string, init: RequestInit = {}) {
       const headers = new Headers(init.headers);
-      if (cookie) headers.set('cookie', cookie);
+      if (jar.size > 0) headers.set('cookie', cookieHeader(jar));
       const response = await fetch(`${base}${path}`, { ...init, headers, redirect: 'manual' });
-      const setCookie = response.headers.get('set-cookie');
-      if (setCookie) cookie = setCookie.split(';')[0];
+      for (const line of response.headers.getSetCookie()) {
+        const [pair, ...attributes] = line.split(';');
+        const eq = pair.indexOf('=');
+        const name = pair.slice(0, eq).trim();
+        const value = pair.slice(eq + 1).trim();
+        if (value === '' || attributes.some((a) => /^\s*max-age=0\s*$/i.test(a))) jar.delete(name);
+        else jar.set(name, value);
+      }
       return response;
     },
     postForm(path: string, form: Record<string, string>) {
@@ -66,4 +113,8 @@ export function browserLike(base: string) {
       });
     }
   };
+}
+
+function cookieHeader(jar: Map<string, string>): string {
+  return [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
 }

@@ -2,13 +2,25 @@
 // graceful shutdown. server.js wires it to the environment and to signals; tests start it in-process.
 import http from 'node:http';
 import { createStore, isSessionId } from './store.js';
+import { CART_COOKIE, createCartCookies } from './cart-cookie.js';
+import { DEV_CART_SECRET } from './config.js';
 import { createMetrics } from './metrics.js';
 import { createFaults, sleep } from './faults.js';
 import { layout } from './html.js';
 import { findRoute, messagePage } from './routes.js';
-import { HttpError, SESSION_COOKIE, readCookie, send, sendHtml, sessionCookie } from './http-utils.js';
+import {
+  HttpError,
+  SESSION_COOKIE,
+  addSetCookie,
+  readCookie,
+  send,
+  sendHtml,
+  sessionCookie
+} from './http-utils.js';
 
 const UNMATCHED_ROUTE = 'unmatched';
+
+const cartCount = (lines) => lines.reduce((sum, line) => sum + line.qty, 0);
 
 function defaultLog(event) {
   console.log(JSON.stringify({ time: new Date().toISOString(), ...event }));
@@ -28,11 +40,13 @@ export function createStorefront(options = {}) {
     random: Math.random,
     log: defaultLog,
     onCrash: () => process.exit(1),
+    cartSecret: DEV_CART_SECRET,
     ...options,
     faults: { ...options.faults }
   };
   const { version, release, track, log } = config;
   const store = createStore();
+  const cartCookies = createCartCookies(config.cartSecret);
   const metrics = createMetrics({
     version,
     track,
@@ -99,11 +113,12 @@ export function createStorefront(options = {}) {
       return sendHtml(res, 404, render(0, 'Not found', messagePage('Not found', pathname)), headers);
     }
 
-    // A session starts on the first visit to a shop page: no (valid) sf_session cookie yet.
+    // A session starts on the first visit to a shop page: no (valid) sf_session cookie yet. A shopper
+    // who started elsewhere (another pod, the other arm) carries the cookie, so is not counted again.
     let sessionId = readCookie(req, SESSION_COOKIE);
     if (!isSessionId(sessionId)) {
       sessionId = store.newSessionId();
-      headers['Set-Cookie'] = sessionCookie(sessionId);
+      addSetCookie(headers, sessionCookie(sessionId));
       metrics.sessionStarted();
     }
     const ctx = {
@@ -115,11 +130,14 @@ export function createStorefront(options = {}) {
       store,
       metrics,
       faults,
+      cartCookies,
+      // The cart this request carries (empty when absent, tampered or another session's).
+      cart: cartCookies.readCart(readCookie(req, CART_COOKIE), sessionId),
       page: (status, title, body) =>
         sendHtml(
           res,
           status,
-          layout({ title, body, cartCount: store.cartCount(sessionId), version, track }),
+          layout({ title, body, cartCount: cartCount(ctx.cart), version, track }),
           headers
         )
     };
@@ -132,7 +150,7 @@ export function createStorefront(options = {}) {
       sendHtml(
         res,
         status,
-        render(store.cartCount(sessionId), 'Error', messagePage(`Error ${status}`, error.message)),
+        render(cartCount(ctx.cart), 'Error', messagePage(`Error ${status}`, error.message)),
         headers
       );
     }

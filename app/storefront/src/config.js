@@ -1,6 +1,22 @@
 // Reads the storefront's settings from the environment (the chart's contract) and checks them,
 // so a typo in a fault knob fails at start-up instead of silently playing a healthy release.
 
+// Signs the cart cookies when CART_SECRET is unset: fine on a laptop, and the same in every pod, so
+// stable and canary read each other's carts. Deployments set their own through the chart.
+export const DEV_CART_SECRET = 'storefront-dev-cart-secret-not-for-production';
+const MIN_SECRET_LENGTH = 16;
+
+function secret(env, name, fallback) {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw.length < MIN_SECRET_LENGTH) {
+    throw new Error(
+      `Environment variable ${name} is invalid: expected at least ${MIN_SECRET_LENGTH} characters, got ${raw.length}`
+    );
+  }
+  return raw;
+}
+
 function number(env, name, fallback, { min = -Infinity, max = Infinity, integer = false } = {}) {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -22,6 +38,7 @@ export function readConfig(env = process.env) {
     startupDelayMs: number(env, 'STARTUP_DELAY_MS', 200, { min: 0 }),
     shutdownDrainMs: number(env, 'SHUTDOWN_DRAIN_MS', 0, { min: 0 }),
     shutdownTimeoutMs: number(env, 'SHUTDOWN_TIMEOUT_MS', 20000, { min: 0 }),
+    cartSecret: secret(env, 'CART_SECRET', DEV_CART_SECRET),
     faults: {
       errorRate: number(env, 'FAULT_ERROR_RATE', 0, { min: 0, max: 1 }),
       latencyMs: number(env, 'FAULT_LATENCY_MS', 0, { min: 0 }),

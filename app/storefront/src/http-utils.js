@@ -3,16 +3,31 @@
 export const SESSION_COOKIE = 'sf_session';
 const MAX_FORM_BYTES = 16 * 1024;
 
+// A malformed %-escape in a hand-edited cookie reads as no cookie rather than failing the request.
+function decodeCookieValue(raw) {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 export function readCookie(req, name) {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeCookieValue(part.slice(eq + 1).trim());
   }
   return undefined;
 }
 
 export function sessionCookie(sessionId) {
   return `${SESSION_COOKIE}=${sessionId}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${30 * 24 * 3600}`;
+}
+
+// Adds a Set-Cookie line to a response's headers (Node sends an array as one header line per cookie).
+export function addSetCookie(headers, cookie) {
+  const existing = headers['Set-Cookie'];
+  headers['Set-Cookie'] = existing === undefined ? [cookie] : [...[existing].flat(), cookie];
 }
 
 export class HttpError extends Error {

@@ -10,7 +10,8 @@ import {
   orderPage,
   messagePage
 } from './pages.js';
-import { HttpError, readForm, redirect } from './http-utils.js';
+import { HttpError, addSetCookie, readCookie, readForm, redirect } from './http-utils.js';
+import { MAX_CART_LINES, MAX_QTY, ORDER_COOKIE } from './cart-cookie.js';
 
 function compile(template) {
   const names = [];
@@ -26,14 +27,15 @@ function compile(template) {
   };
 }
 
-function cartWithProducts(store, sessionId) {
-  return store
-    .cartLines(sessionId)
+// [{ productId, qty }] -> [{ product, qty }]; ids this version's catalogue does not know are dropped.
+function withProducts(lines) {
+  return lines
     .map(({ productId, qty }) => ({ product: findProduct(productId), qty }))
     .filter((line) => line.product);
 }
 
-// Each handler gets ctx = { req, res, params, sessionId, page(status, title, body), store, metrics, faults }.
+// Each handler gets ctx = { req, res, params, sessionId, headers, cart, cartCookies,
+// page(status, title, body), store, metrics, faults }. ctx.cart is the cart the request's cookie carries.
 const table = [
   ['GET', '/', (ctx) => ctx.page(200, 'Catalogue', cataloguePage(listProducts()))],
   [
@@ -45,7 +47,7 @@ const table = [
       ctx.page(200, product.name, productPage(product));
     }
   ],
-  ['GET', '/cart', (ctx) => ctx.page(200, 'Cart', cartPage(cartWithProducts(ctx.store, ctx.sessionId)))],
+  ['GET', '/cart', (ctx) => ctx.page(200, 'Cart', cartPage(withProducts(ctx.cart)))],
   [
     'POST',
     '/cart/add',
@@ -54,26 +56,25 @@ const table = [
       const productId = form.get('productId') ?? '';
       const qty = Number(form.get('qty') ?? '1');
       if (!findProduct(productId)) throw new HttpError(400, `Unknown productId "${productId}"`);
-      if (!Number.isInteger(qty) || qty < 1 || qty > 99) {
-        throw new HttpError(400, `qty must be a whole number from 1 to 99, got "${form.get('qty')}"`);
+      if (!Number.isInteger(qty) || qty < 1 || qty > MAX_QTY) {
+        throw new HttpError(400, `qty must be a whole number from 1 to ${MAX_QTY}, got "${form.get('qty')}"`);
       }
-      ctx.store.addToCart(ctx.sessionId, productId, qty);
+      const cart = ctx.cartCookies.withItem(ctx.cart, productId, qty);
+      if (!cart) throw new HttpError(400, `The cart holds at most ${MAX_CART_LINES} different products`);
+      addSetCookie(ctx.headers, ctx.cartCookies.cartCookie(ctx.sessionId, cart));
       redirect(ctx.res, '/cart', ctx.headers);
     }
   ],
-  [
-    'GET',
-    '/checkout',
-    (ctx) => ctx.page(200, 'Checkout', checkoutPage(cartWithProducts(ctx.store, ctx.sessionId)))
-  ],
+  ['GET', '/checkout', (ctx) => ctx.page(200, 'Checkout', checkoutPage(withProducts(ctx.cart)))],
   [
     'POST',
     '/checkout',
     async (ctx) => {
       await readForm(ctx.req);
-      const lines = cartWithProducts(ctx.store, ctx.sessionId);
+      const lines = withProducts(ctx.cart);
       if (lines.length === 0) return redirect(ctx.res, '/cart', ctx.headers);
-      // The checkout fault answers 200: conversion drops while the error rate stays clean.
+      // The checkout fault answers 200: conversion drops while the error rate stays clean. The cart
+      // cookie is left alone, so the shopper can try again.
       if (ctx.faults.shouldFailCheckout()) {
         ctx.metrics.checkoutFailed();
         return ctx.page(200, 'Payment failed', paymentFailedPage());
@@ -85,6 +86,9 @@ const table = [
         total
       );
       ctx.metrics.checkoutCompleted();
+      // The confirmation may be served by another pod: the signed summary cookie carries what it shows.
+      addSetCookie(ctx.headers, ctx.cartCookies.orderCookie(ctx.sessionId, order));
+      addSetCookie(ctx.headers, ctx.cartCookies.clearCartCookie());
       redirect(ctx.res, `/order/${order.id}`, ctx.headers);
     }
   ],
@@ -92,12 +96,11 @@ const table = [
     'GET',
     '/order/:id',
     (ctx) => {
-      const order = ctx.store.findOrder(ctx.params.id);
+      const order =
+        ctx.store.findOrder(ctx.params.id) ??
+        ctx.cartCookies.readOrder(readCookie(ctx.req, ORDER_COOKIE), ctx.sessionId, ctx.params.id);
       if (!order) throw new HttpError(404, `No order "${ctx.params.id}"`);
-      const lines = order.lines
-        .map(({ productId, qty }) => ({ product: findProduct(productId), qty }))
-        .filter((line) => line.product);
-      ctx.page(200, 'Order complete', orderPage(order, lines));
+      ctx.page(200, 'Order complete', orderPage(order, withProducts(order.lines)));
     }
   ]
 ];
