@@ -1,8 +1,13 @@
 // Latency regressions as exceedances: at a few bucket bounds L fixed from stable's baseline, a
-// request slower than L is a "bad event". Each bound runs a one-sided two-proportion mixture SPRT
-// (mSPRT) on the rollout's cumulative counts; the bounds' e-values are averaged (an average of
-// e-values is an e-value), so the latency metric spends one alpha share.
+// request slower than L is a "bad event". Each bound runs two one-sided tests and averages them:
+// the two-proportion mixture SPRT (mSPRT, fast when slow requests are common, but only asymptotic,
+// so it may not reject before both arms have a few slow requests) and the exact conditional count
+// e-process (slow requests as the bad events, requests as the exposure; valid however rare the slow
+// requests are, e.g. when stable never reaches the bound). The bounds' e-values are averaged too.
+// An average of e-values (of e-processes on the same ticks) is again one, so the metric spends one
+// alpha share.
 import type { HistogramCounts } from '../metrics/types.js';
+import { CountEProcess } from './count-eprocess.js';
 import { logNormalCdf } from './math.js';
 import { countAbove, histogramQuantile } from './quantile.js';
 
@@ -67,6 +72,11 @@ export interface BoundState {
   tau: number;
   slowCanary: number;
   slowStable: number;
+  /** The mSPRT's e-value, capped at 1 until both arms have MIN_SLOW_PER_ARM slow requests. */
+  sprtEValue: number;
+  /** The conditional count e-process on this bound's slow requests (exact, no minimum count). */
+  readonly counts: CountEProcess;
+  /** The bound's e-value: the average of the two. */
   eValue: number;
 }
 
@@ -86,6 +96,8 @@ export class LatencyExceedanceTest {
         tau: TAU_SCALE * Math.sqrt(pClamped * (1 - pClamped)),
         slowCanary: 0,
         slowStable: 0,
+        sprtEValue: 1,
+        counts: new CountEProcess(),
         eValue: 1
       };
     });
@@ -95,15 +107,22 @@ export class LatencyExceedanceTest {
   update(canary: HistogramCounts, stable: HistogramCounts): void {
     this.nCanary += canary.count;
     this.nStable += stable.count;
+    // The count test conditions on each tick's slow requests: under H0 one comes from the canary
+    // with the canary's share of that tick's requests.
+    const share = canary.count / (canary.count + stable.count);
     for (const bound of this.bounds) {
-      bound.slowCanary += countAbove(canary, bound.le);
-      bound.slowStable += countAbove(stable, bound.le);
+      const slowCanary = countAbove(canary, bound.le);
+      const slowStable = countAbove(stable, bound.le);
+      bound.slowCanary += slowCanary;
+      bound.slowStable += slowStable;
+      bound.counts.update(slowCanary, slowStable, share);
       const e = Math.exp(
         mixtureSprtLogE(bound.slowCanary, this.nCanary, bound.slowStable, this.nStable, bound.tau)
       );
-      // Below the minimum count a bound may lower the average but never raise it.
+      // Below the minimum count the mSPRT may lower the average but never raise it.
       const mayReject = bound.slowCanary >= MIN_SLOW_PER_ARM && bound.slowStable >= MIN_SLOW_PER_ARM;
-      bound.eValue = mayReject ? e : Math.min(e, 1);
+      bound.sprtEValue = mayReject ? e : Math.min(e, 1);
+      bound.eValue = (bound.sprtEValue + bound.counts.eValue) / 2;
     }
   }
 

@@ -42,6 +42,10 @@ export function histogram(counts: ArrayLike<number>): HistogramCounts {
 export interface ArmModel {
   errorRate: number;
   medianMs: number;
+  /** Log-normal sigma [0.6]. */
+  sigma?: number;
+  /** Milliseconds added to every request (a uniformly slower release) [0]. */
+  extraMs?: number;
 }
 
 export interface StreamOptions {
@@ -61,7 +65,9 @@ export function drawTick(rng: Random, o: StreamOptions, at: number): TickObserva
   const ns = n - nc;
   const arm = (count: number, model: ArmModel) => {
     const counts = new Int32Array(DEFAULT_BUCKETS.length);
-    rng.multinomial(count, bucketProbabilities(model.medianMs, 0.6), counts, 0);
+    const extra = model.extraMs ?? 0;
+    const probs = bucketProbabilities(model.medianMs, model.sigma ?? 0.6, extra > 0 ? 1 : 0, extra);
+    rng.multinomial(count, probs, counts, 0);
     return { bad: rng.binomial(count, model.errorRate), histogram: histogram(counts) };
   };
   const c = arm(nc, o.canary);
@@ -87,8 +93,13 @@ export function drawTick(rng: Random, o: StreamOptions, at: number): TickObserva
 }
 
 /** Stable's cumulative histogram before the canary: `requests` draws of the stable latency. */
-export function baselineHistogram(rng: Random, requests: number, medianMs = 100): HistogramCounts {
+export function baselineHistogram(
+  rng: Random,
+  requests: number,
+  medianMs = 100,
+  sigma = 0.6
+): HistogramCounts {
   const counts = new Int32Array(DEFAULT_BUCKETS.length);
-  rng.multinomial(requests, bucketProbabilities(medianMs, 0.6), counts, 0);
+  rng.multinomial(requests, bucketProbabilities(medianMs, sigma), counts, 0);
   return histogram(counts);
 }
