@@ -92,3 +92,12 @@ and maxReplicas at weight 100, so that canary/(stable+canary) approximates w/100
 {{- define "storefront.cookieRegex" -}}
 {{ printf "^(.*?;\\s*)?%s=always(;.*)?$" .Values.canary.cookie }}
 {{- end -}}
+
+{{/* The Secret holding CART_SECRET: cartSecret.existingSecret, else this release's own; "" = none. */}}
+{{- define "storefront.cartSecretName" -}}
+{{- if .Values.cartSecret.existingSecret -}}
+{{- .Values.cartSecret.existingSecret -}}
+{{- else if .Values.cartSecret.value -}}
+{{- printf "%s-cart" (include "storefront.name" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
