@@ -132,8 +132,10 @@ describe('guards, SRM and alpha split', () => {
   it('SRM: no canary requests at a 20% weight crosses in one tick; the right split does not', () => {
     const dead = new SampleRatioTest();
     dead.update(0, 400, 20);
-    // The r=0.01 component alone: (0.9975/0.8)^400 / 4 = exp(88.3)/4
-    expect(Math.log(dead.eValue)).toBeGreaterThan(80);
+    // H0 share = half the weight = 0.1; 400 requests count as 200 units. The r=0.01 component alone:
+    // theta = 0.001/0.901 = 0.0011099, 200 ln(0.9988901/0.9) - ln 4 = 20.850 - 1.386 = 19.46
+    expect(Math.log(dead.eValue)).toBeGreaterThan(19.46);
+    expect(Math.log(dead.eValue)).toBeLessThan(19.46 + Math.log(4));
     const fine = new SampleRatioTest();
     for (let i = 0; i < 100; i++) fine.update(100, 400, 20);
     expect(fine.eValue).toBeLessThan(1e-10);
