@@ -61,6 +61,8 @@ const human = (text) => {
 // The committed bundle is what the demo runs. SANDBOX_ACTION_ENTRY (e.g. src/index.ts, run with tsx) is
 // only for developing the sandbox before dist/ exists; the end-to-end tests never set it.
 const actionEntry = process.env.SANDBOX_ACTION_ENTRY || 'dist/index.js';
+// The post step's entry (runs.post in action.yml), next to the main one.
+const postEntry = actionEntry === 'dist/index.js' ? 'dist/post/index.js' : 'src/post-index.ts';
 const helmMajor = args['helm-major'] === '3' ? 3 : 4;
 const outDir = path.resolve(args.out ?? fs.mkdtempSync(path.join(os.tmpdir(), 'canary-demo-')));
 const stateDir = path.join(outDir, 'cluster');
@@ -73,12 +75,12 @@ const valuesFile = 'sandbox/demo/values.yaml';
 let daemon;
 let loadgen;
 let github;
-let running; // the action run in progress
+const running = new Set(); // the action runs in progress
 let cleaning;
 
 async function cleanup() {
   cleaning ??= (async () => {
-    running?.kill('SIGKILL');
+    for (const handle of running) handle.kill('SIGKILL');
     await loadgen?.stop(5000).catch(() => {});
     await daemon?.stop().catch(() => {});
     await github?.close().catch(() => {});
@@ -130,36 +132,104 @@ async function stableRevisions() {
     : [];
 }
 
+/**
+ * Starts one step of a workflow run of the action, as the runner does, and records it in
+ * details.runs. Without a label the run's files go straight into the scenario's directory (the
+ * single-run scenarios); with one, into `<scenario>/<n>-<label>/`.
+ * @param {object} o
+ * @param {string} [o.label] e.g. "deploy", "post", "promote"
+ * @param {string} [o.entry] dist/index.js (main step) or dist/post/index.js (post step)
+ * @param {Record<string,string>} [o.with] inputs on top of the scenario's
+ * @param {Record<string,string>} [o.state] the main step's saved state, for a post step
+ * @param {string} [o.runId] GITHUB_RUN_ID (the lock's holder); a fresh one per call by default
+ * @param {string} [o.runAttempt] GITHUB_RUN_ATTEMPT ("2" for a re-run)
+ * @param {string} [o.runnerTemp] RUNNER_TEMP, shared by a job's main and post steps
+ * @returns the action runner's handle; `done` resolves to its result plus label, runId, checkRunId
+ */
+function startRun(o) {
+  const workDir = o.label ? path.join(o.dir, `${o.index}-${o.label}`) : o.dir;
+  const runId = o.runId ?? String(Date.now() * 10 + o.index);
+  const inputs = { ...o.baseInputs, ...o.with };
+  const tag = o.label ? `[${o.label}] ` : '';
+  const entry = o.entry ?? actionEntry;
+  const handle = runAction({
+    repoRoot,
+    workDir,
+    entry,
+    inputs,
+    state: o.state,
+    runnerTemp: o.runnerTemp,
+    timeoutMs: 180000,
+    env: {
+      ...Object.fromEntries(
+        Object.entries(sandboxEnv()).filter(([k]) => k.startsWith('SANDBOX_') || k === 'PATH')
+      ),
+      GITHUB_API_URL: github.url,
+      GITHUB_SERVER_URL: github.url,
+      GITHUB_GRAPHQL_URL: `${github.url}/graphql`,
+      GITHUB_TOKEN: 'sandbox-token',
+      GITHUB_RUN_ID: runId,
+      GITHUB_RUN_ATTEMPT: o.runAttempt ?? '1'
+    },
+    onLine: (line) => {
+      if (!line.startsWith('::debug::')) human(`  │ ${tag}${line}`);
+    }
+  });
+  running.add(handle);
+  let killedAt;
+  const kill = handle.kill;
+  handle.kill = (signal = 'SIGKILL') => {
+    killedAt ??= Date.now();
+    return kill(signal);
+  };
+  handle.done = handle.done.then((result) => {
+    running.delete(handle);
+    const checkRunId = Number(result.state['check-run-id'] || o.state?.['check-run-id']) || undefined;
+    const enriched = { ...result, label: o.label ?? 'main', runId, checkRunId };
+    o.details.lastResult = enriched;
+    o.details.runs.push({
+      label: enriched.label,
+      entry,
+      runId,
+      runAttempt: o.runAttempt ?? '1',
+      inputs: o.with ?? {},
+      startedAt: new Date(result.startedAt).toISOString(),
+      endedAt: new Date(result.endedAt).toISOString(),
+      cancelledAt: result.cancelledAt ? new Date(result.cancelledAt).toISOString() : null,
+      killedAt: killedAt ? new Date(killedAt).toISOString() : null,
+      exitCode: result.code,
+      signal: result.signal,
+      outputs: result.outputs,
+      savedState: result.state,
+      checkRunId: checkRunId ?? null,
+      checkRunConclusion: checkRunId
+        ? (github.checkRuns().find((r) => r.id === checkRunId)?.conclusion ?? null)
+        : null,
+      dir: workDir
+    });
+    return enriched;
+  });
+  return handle;
+}
+
+/** The check-run conclusion GitHub shows for each decision (as the action's reporter maps it). */
+const CONCLUSION = {
+  promoted: 'success',
+  'rolled-back': 'failure',
+  failed: 'failure',
+  refused: 'failure',
+  cancelled: 'cancelled',
+  paused: 'action_required',
+  none: 'neutral'
+};
+
 async function runScenario(name) {
   const scenario = SCENARIOS[name];
   const dir = path.join(outDir, name);
   fs.mkdirSync(dir, { recursive: true });
   const notes = [];
   const problems = [];
-  const details = {};
-  const ctx = {
-    client: daemon,
-    loadgen,
-    helm,
-    namespace,
-    chart,
-    valuesFile,
-    stableRelease,
-    canaryRelease,
-    details,
-    note: (text) => {
-      notes.push({ at: Date.now(), text });
-      human(`  · ${text}`);
-    },
-    fail: (text) => problems.push(text)
-  };
-  human(`\n━━ ${name}: ${scenario.title} (expect ${scenario.expected.join(' or ')})`);
-  const stableBefore = await stableRevisions();
-  if (scenario.before) await scenario.before(ctx);
-
-  const since = Date.now();
-  const before = loadgen.snapshot();
-  const routerBefore = await daemon.routerStats();
+  const details = { runs: [] };
   const inputs = {
     release: stableRelease,
     chart,
@@ -176,32 +246,56 @@ async function runScenario(name) {
     ...scenario.inputs
   };
   details.inputs = inputs;
-  const handle = runAction({
-    repoRoot,
-    workDir: dir,
-    entry: actionEntry,
+  let runCount = 0;
+  const ctx = {
+    client: daemon,
+    loadgen,
+    helm,
+    namespace,
+    chart,
+    valuesFile,
+    stableRelease,
+    canaryRelease,
+    details,
     inputs,
-    timeoutMs: 180000,
-    env: {
-      ...Object.fromEntries(
-        Object.entries(sandboxEnv()).filter(([k]) => k.startsWith('SANDBOX_') || k === 'PATH')
-      ),
-      GITHUB_API_URL: github.url,
-      GITHUB_SERVER_URL: github.url,
-      GITHUB_GRAPHQL_URL: `${github.url}/graphql`,
-      GITHUB_TOKEN: 'sandbox-token'
+    postEntry,
+    /** A path in this scenario's directory. */
+    dirOf: (name) => path.join(dir, name),
+    note: (text) => {
+      notes.push({ at: Date.now(), text });
+      human(`  · ${text}`);
     },
-    onLine: (line) => {
-      if (!line.startsWith('::debug::')) human(`  │ ${line}`);
-    }
-  });
-  running = handle;
-  const during = scenario.during
-    ? scenario.during(ctx).catch((e) => ctx.fail(`during: ${e.message}`))
-    : undefined;
-  const result = await handle.done;
-  running = undefined;
-  await during;
+    fail: (text) => problems.push(text),
+    /** Starts one step of a workflow run: see startRun. */
+    run: (options = {}) => startRun({ ...options, dir, index: ++runCount, baseInputs: inputs, details }),
+    /** The check run with this id as the fake GitHub API holds it now. */
+    checkRun: (id) => github.checkRuns().find((r) => r.id === id)
+  };
+  human(`\n━━ ${name}: ${scenario.title} (expect ${scenario.expected.join(' or ')})`);
+  const stableBefore = await stableRevisions();
+  if (scenario.before) await scenario.before(ctx);
+
+  const since = Date.now();
+  const before = loadgen.snapshot();
+  const routerBefore = await daemon.routerStats();
+  // A scenario either drives its own sequence of workflow runs (`run`), or is one main step with
+  // something done to the world meanwhile (`during`).
+  let outcome;
+  if (scenario.run) {
+    outcome = await scenario.run(ctx).catch((error) => {
+      ctx.fail(`run: ${error.stack ?? error.message}`);
+      for (const handle of running) handle.kill('SIGKILL');
+      return { result: details.lastResult };
+    });
+  } else {
+    const handle = ctx.run();
+    const during = scenario.during
+      ? scenario.during(ctx).catch((e) => ctx.fail(`during: ${e.message}`))
+      : undefined;
+    outcome = { result: await handle.done };
+    await during;
+  }
+  const result = outcome.result;
   await sleep(1500); // the last scrape and drain after the action's final Helm call
   const after = loadgen.snapshot();
 
@@ -217,30 +311,35 @@ async function runScenario(name) {
     daemon.routerLog(),
     daemon.routerStats()
   ]);
-  const reportPath = result.outputs.report ? path.resolve(repoRoot, result.outputs.report) : undefined;
+  // A multi-run scenario names which run carries its decision, report, job summary and check run.
+  const outputs = result?.outputs ?? {};
+  const reportFile = outcome.reportPath ?? outputs.report;
+  const reportPath = reportFile ? path.resolve(repoRoot, reportFile) : undefined;
+  const summaryPath = outcome.summaryPath ?? result?.files.summary ?? path.join(dir, 'step_summary.md');
   const record = reportPath ? readRecord(reportPath) : undefined;
   const window = diffSnapshots(before, after);
   const figures = scenarioFigures({
     scenario: name,
     expected: scenario.expected.join('|'),
-    outputs: result.outputs,
+    outputs,
     record,
     reportPath,
-    summaryPath: result.files.summary,
+    summaryPath,
     events,
     routerLog,
     routerStats,
     window,
     canaryRelease,
     stableRelease,
-    since
+    since,
+    decisionSince: outcome.decisionSince
   });
   const stableAfter = await stableRevisions();
-  const summary = fs.existsSync(result.files.summary) ? fs.readFileSync(result.files.summary, 'utf8') : '';
+  const summary = fs.existsSync(summaryPath) ? fs.readFileSync(summaryPath, 'utf8') : '';
 
   if (!scenario.expected.includes(figures.decision)) {
     problems.push(
-      `decision "${figures.decision}" (exit ${result.code}), expected ${scenario.expected.join(' or ')}`
+      `decision "${figures.decision}" (exit ${result?.code}), expected ${scenario.expected.join(' or ')}`
     );
   }
   if (figures.requestsFailedByRouting !== 0)
@@ -253,23 +352,27 @@ async function runScenario(name) {
   if (scenario.evidence && !scenario.evidence.test(summary))
     problems.push(`the job summary does not name ${scenario.evidence}`);
   if (!record) problems.push(`no rollout record at ${reportPath ?? '(no report output)'}`);
-  const expectedConclusion = figures.decision === 'promoted' ? 'success' : 'failure';
+  const expectedConclusion = CONCLUSION[figures.decision] ?? 'failure';
   const myRuns = github.requests().filter((r) => Date.parse(r.at) >= since);
-  const completed = [...myRuns].reverse().find((r) => r.body?.conclusion);
-  if (completed && completed.body.conclusion !== expectedConclusion) {
-    problems.push(`check run concluded "${completed.body.conclusion}", expected "${expectedConclusion}"`);
+  const checkRunId = outcome.checkRunId ?? result?.checkRunId;
+  const conclusion =
+    checkRunId !== undefined
+      ? (ctx.checkRun(checkRunId)?.conclusion ?? null)
+      : ([...myRuns].reverse().find((r) => r.body?.conclusion)?.body.conclusion ?? null);
+  if (conclusion && conclusion !== expectedConclusion) {
+    problems.push(`check run concluded "${conclusion}", expected "${expectedConclusion}"`);
   }
 
   Object.assign(details, {
     figures,
     ok: problems.length === 0,
     problems,
-    exitCode: result.code,
-    outputs: result.outputs,
+    exitCode: result?.code ?? null,
+    outputs,
     stableRevisionsBefore: stableBefore,
     stableRevisionsAfter: stableAfter,
     checkRunRequests: myRuns,
-    checkRunConclusion: completed?.body.conclusion ?? null,
+    checkRunConclusion: conclusion,
     loadWindow: window,
     routerServed: Object.fromEntries(
       Object.entries(routerStats.served).map(([k, v]) => [k, v - (routerBefore.served[k] ?? 0)])
@@ -281,8 +384,8 @@ async function runScenario(name) {
   fs.writeFileSync(path.join(dir, 'details.json'), JSON.stringify(details, null, 2));
 
   // Human report: the job summary as the action wrote it, then the timeline.
-  human(`\n  ── job summary (${result.files.summary})\n${summary.trim() || '  (empty)'}`);
-  const installedAt = canaryInstalledAt({ events, canaryRelease, since });
+  human(`\n  ── job summary (${summaryPath})\n${summary.trim() || '  (empty)'}`);
+  const installedAt = canaryInstalledAt({ events, canaryRelease, since: outcome.decisionSince ?? since });
   const decided = decisionAt({
     record,
     events,
@@ -310,7 +413,7 @@ async function runScenario(name) {
     `\n  ${problems.length === 0 ? '✔' : '✘'} ${name}: ${figures.decision} after ${figures.secondsToDecision ?? '?'} s` +
       `${figures.secondsToZeroWeight !== null ? `, canary at zero traffic ${figures.secondsToZeroWeight} s later` : ''}; ` +
       `${figures.requestsTotal} requests, ${figures.canaryBadRequests} bad on the canary, ` +
-      `${figures.requestsFailedByRouting} failed by routing; check run: ${completed?.body.conclusion ?? 'none'}` +
+      `${figures.requestsFailedByRouting} failed by routing; check run: ${conclusion ?? 'none'}` +
       (problems.length ? `\n    ${problems.join('\n    ')}` : '')
   );
   if (args.json) process.stdout.write(`${JSON.stringify(figures)}\n`);

@@ -57,6 +57,7 @@ export function parseCommandFile(file) {
  * @param {Record<string,string>} options.inputs
  * @param {Record<string,string>} [options.env] extra env (sandbox, GitHub API)
  * @param {Record<string,string>} [options.state] for the post step: the main step's saved state
+ * @param {string} [options.runnerTemp] RUNNER_TEMP; the runner shares one between a job's main and post steps
  * @param {number} [options.timeoutMs] cancel like the runner after this long
  * @param {(line: string) => void} [options.onLine] each line the action prints
  * @param {{ afterMs?: number, when?: () => boolean }} [options.cancel] send SIGINT (runner's cancel) at a moment
@@ -74,7 +75,7 @@ export function runAction(options) {
     event: path.join(workDir, 'event.json'),
     log: path.join(workDir, 'action.log')
   };
-  const runnerTemp = path.join(workDir, 'runner_temp');
+  const runnerTemp = options.runnerTemp ?? path.join(workDir, 'runner_temp');
   fs.mkdirSync(runnerTemp, { recursive: true });
   for (const f of [files.output, files.state, files.summary, files.env, files.path]) fs.writeFileSync(f, '');
   if (!fs.existsSync(files.event)) fs.writeFileSync(files.event, JSON.stringify({ inputs: {} }));

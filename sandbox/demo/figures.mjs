@@ -1,7 +1,8 @@
 // The per-scenario figures, from what the action wrote (its outputs and rollout record) and what the
 // sandbox saw (release operations, the router's weight log, the load generator's accounting).
 //   secondsToDecision:   canary install -> the promote/rollback decision
-//   secondsToZeroWeight: decision -> the canary getting no traffic (null when promoted)
+//   secondsToZeroWeight: decision -> the canary getting no traffic (null when promoted, or when the
+//                        decision deployed nothing: refused, paused, none)
 import fs from 'node:fs';
 
 const ms = (iso) => (iso ? Date.parse(iso) : NaN);
@@ -31,7 +32,13 @@ export function decisionAt({ record, events, decision, canaryRelease, stableRele
   const sources = [];
   const rollbackTick = record?.ticks?.find((t) => t.action === 'rollback');
   if (decision !== 'promoted' && rollbackTick) sources.push(['tick', ms(rollbackTick.at)]);
-  const pattern = decision === 'promoted' ? /promot/i : /roll|fail|error|abort/i;
+  // A cancellation is decided by the runner's signal, which the record logs as a `signal` event.
+  const pattern =
+    decision === 'promoted'
+      ? /promot/i
+      : decision === 'cancelled'
+        ? /signal|cancel/i
+        : /roll|fail|error|abort/i;
   const recordEvent = record?.events?.find((e) => pattern.test(e.type) && ms(e.at) > installedAt);
   if (recordEvent) sources.push(['record-event', ms(recordEvent.at)]);
   const op =
@@ -62,7 +69,14 @@ export function zeroWeightAt({ routerLog, routerStats, canaryRelease, decidedAt 
   return Math.max(ms(entry.at), last);
 }
 
+/** Decisions after which no canary of this run is left to take traffic away from. */
+const NO_ZERO_WEIGHT = new Set(['promoted', 'refused', 'paused', 'none']);
+
 /**
+ * @param {object} o
+ * @param {number} [o.decisionSince] where to look for the canary's install (default `since`); a
+ *   scenario whose deciding run installs nothing (a refused deploy) passes that run's start, so the
+ *   figure runs from it
  * @returns the JSON object the demo prints for a scenario (exactly these fields)
  */
 export function scenarioFigures({
@@ -78,15 +92,16 @@ export function scenarioFigures({
   window,
   canaryRelease,
   stableRelease,
-  since
+  since,
+  decisionSince
 }) {
   const decision = outputs.decision || record?.decision || 'none';
-  const installedAt = canaryInstalledAt({ events, canaryRelease, since });
+  const installed = canaryInstalledAt({ events, canaryRelease, since: decisionSince ?? since });
+  const installedAt = Number.isFinite(installed) ? installed : (decisionSince ?? NaN);
   const decided = decisionAt({ record, events, decision, canaryRelease, stableRelease, installedAt });
-  const zeroAt =
-    decision === 'promoted'
-      ? NaN
-      : zeroWeightAt({ routerLog, routerStats, canaryRelease, decidedAt: decided.at });
+  const zeroAt = NO_ZERO_WEIGHT.has(decision)
+    ? NaN
+    : zeroWeightAt({ routerLog, routerStats, canaryRelease, decidedAt: decided.at });
   const canary = window.tracks.canary ?? {};
   const tracks = Object.values(window.tracks);
   return {
@@ -94,7 +109,9 @@ export function scenarioFigures({
     decision,
     expected,
     secondsToDecision: round1((decided.at - installedAt) / 1000),
-    secondsToZeroWeight: decision === 'promoted' ? null : round1(Math.max(0, zeroAt - decided.at) / 1000),
+    secondsToZeroWeight: NO_ZERO_WEIGHT.has(decision)
+      ? null
+      : round1(Math.max(0, zeroAt - decided.at) / 1000),
     canaryBadRequests:
       (canary.status5xx ?? 0) + (canary.upstreamFailures ?? 0) + (canary.checkoutsFailed ?? 0),
     requestsFailedByRouting: tracks.reduce((n, t) => n + (t.routingFailures ?? 0), 0),

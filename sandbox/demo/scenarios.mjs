@@ -4,6 +4,8 @@
 //             (crash: the judge's sample-ratio check or Helm's --wait) both are listed.
 //   evidence: what the job summary must name (the metric or cause behind a rollback).
 
+import { WORKFLOW_SCENARIOS } from './workflow-scenarios.mjs';
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves once the canary release exists in the sandbox (or after `timeoutMs`). */
@@ -131,7 +133,8 @@ export const SCENARIOS = {
       ]);
       if (removal.status !== 0) throw new Error(`dark launch uninstall failed: ${removal.stderr}`);
     }
-  }
+  },
+  ...WORKFLOW_SCENARIOS
 };
 
 export const DEFAULT_SCENARIOS = ['healthy', 'faulty'];
