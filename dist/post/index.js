@@ -49820,6 +49820,7 @@ function fractionAbove(histogram, value) {
 ;// CONCATENATED MODULE: ./src/judge/latency.ts
 
 
+
 /** Stable's quantiles whose nearest bucket bounds become the exceedance bounds. */
 const BOUND_QUANTILES = [0.5, 0.9, 0.99];
 /** A bound may not reject before each arm has seen this many slower requests. */
@@ -49882,6 +49883,8 @@ class LatencyExceedanceTest {
                 tau: TAU_SCALE * Math.sqrt(pClamped * (1 - pClamped)),
                 slowCanary: 0,
                 slowStable: 0,
+                sprtEValue: 1,
+                counts: new CountEProcess(),
                 eValue: 1
             };
         });
@@ -49890,13 +49893,20 @@ class LatencyExceedanceTest {
     update(canary, stable) {
         this.nCanary += canary.count;
         this.nStable += stable.count;
+        // The count test conditions on each tick's slow requests: under H0 one comes from the canary
+        // with the canary's share of that tick's requests.
+        const share = canary.count / (canary.count + stable.count);
         for (const bound of this.bounds) {
-            bound.slowCanary += countAbove(canary, bound.le);
-            bound.slowStable += countAbove(stable, bound.le);
+            const slowCanary = countAbove(canary, bound.le);
+            const slowStable = countAbove(stable, bound.le);
+            bound.slowCanary += slowCanary;
+            bound.slowStable += slowStable;
+            bound.counts.update(slowCanary, slowStable, share);
             const e = Math.exp(mixtureSprtLogE(bound.slowCanary, this.nCanary, bound.slowStable, this.nStable, bound.tau));
-            // Below the minimum count a bound may lower the average but never raise it.
+            // Below the minimum count the mSPRT may lower the average but never raise it.
             const mayReject = bound.slowCanary >= MIN_SLOW_PER_ARM && bound.slowStable >= MIN_SLOW_PER_ARM;
-            bound.eValue = mayReject ? e : Math.min(e, 1);
+            bound.sprtEValue = mayReject ? e : Math.min(e, 1);
+            bound.eValue = (bound.sprtEValue + bound.counts.eValue) / 2;
         }
     }
     get eValue() {
@@ -50265,13 +50275,29 @@ class StepPolicy {
 }
 
 ;// CONCATENATED MODULE: ./src/judge/srm.ts
-// Sample-ratio mismatch: does the canary get the share of requests its weight promises? The same
-// conditional count e-process, with requests as the events and theta0 = the configured share,
-// tested for a DEFICIT (ratios below 1). A canary that crashed or gets no traffic drives it up fast;
-// a router that is merely imprecise (the share off by less than about a third) does not.
+// Sample-ratio mismatch: does the canary get a share of requests anywhere near what its weight
+// promises? The same conditional count e-process, with requests as the events, tested for a DEFICIT
+// (ratios below 1) against a conservative null: the canary gets at least HALF its configured share.
+// Its job is to catch a canary that crashed or is not routed (share ~0), and it does so within a tick
+// or two at the default 30 s interval. Testing "share == weight" instead fires on healthy canaries: with session affinity
+// (ingress-nginx cookies, Istio consistentHash) requests arrive in per-session bundles, so the counts
+// vary several times more than a binomial, and sessions pinned to stable before a weight change keep
+// the canary's share low for a while. Between half the weight and the weight, the test drifts down.
+// Requests are also counted in bundles of REQUESTS_PER_UNIT (the log-likelihood ratio is tempered by
+// 1/REQUESTS_PER_UNIT): for bundles of at most that many requests routed together, the tempered
+// factor still has expectation <= 1 under H0 (Jensen), so the test stays valid when sessions
+// bundle requests, and the null's margin absorbs longer sessions.
 
-/** Canary-share ratios (observed / configured) the mixture weighs: half the traffic down to none. */
+/** Canary-share ratios (observed / the null's share) the mixture weighs: half of it down to none. */
 const DEFICIT_GRID = [0.5, 0.25, 0.1, 0.01];
+/** H0: the canary's share of requests is at least this fraction of its configured share. */
+const NULL_SHARE_OF_WEIGHT = 0.5;
+/**
+ * Requests per independently routed unit the test assumes (its evidence is divided by this). 2 keeps
+ * simulated heavy affinity (sessions of 5 requests on average, geometric) under the SRM's alpha share
+ * while a dead canary at 50 rps and a 10% weight is still caught in one 10 s tick (three 3 s ticks).
+ */
+const REQUESTS_PER_UNIT = 2;
 /** Weights in the spec and the ticks are percentages of traffic, as in `steps`. */
 function weightShare(weightPercent) {
     return Math.min(1, Math.max(0, weightPercent / 100));
@@ -50282,7 +50308,8 @@ class SampleRatioTest {
     stableRequests = 0;
     /** One tick: requests per arm (a missing canary arm counts as 0 when stable has traffic). */
     update(canaryRequests, stableRequests, weightPercent) {
-        const used = this.process.update(canaryRequests, stableRequests, weightShare(weightPercent));
+        const theta0 = weightShare(weightPercent) * NULL_SHARE_OF_WEIGHT;
+        const used = this.process.update(canaryRequests / REQUESTS_PER_UNIT, stableRequests / REQUESTS_PER_UNIT, theta0);
         if (used) {
             this.canaryRequests += canaryRequests;
             this.stableRequests += stableRequests;
