@@ -1,0 +1,102 @@
+// Shared by the end-to-end suites: runs `node sandbox/demo.mjs --json` on some scenarios (the
+// committed action bundle, never SANDBOX_ACTION_ENTRY) and collects its JSON objects and log.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** One scenario's JSON object, exactly the documented fields. */
+export interface Figures {
+  scenario: string;
+  decision: string;
+  expected: string;
+  secondsToDecision: number | null;
+  secondsToZeroWeight: number | null;
+  canaryBadRequests: number;
+  requestsFailedByRouting: number;
+  requestsTotal: number;
+  report: string | null;
+  summary: string;
+}
+
+export const FIGURE_FIELDS = [
+  'scenario',
+  'decision',
+  'expected',
+  'secondsToDecision',
+  'secondsToZeroWeight',
+  'canaryBadRequests',
+  'requestsFailedByRouting',
+  'requestsTotal',
+  'report',
+  'summary'
+];
+
+export interface DemoRun {
+  outDir: string;
+  exitCode: number | null;
+  results: Figures[];
+  log: string;
+  /** The scenario's details.json, typed by the caller. */
+  details<T = Record<string, unknown>>(name: string): T;
+}
+
+export async function runDemo(
+  scenarios: readonly string[],
+  { killAfterMs }: { killAfterMs: number }
+): Promise<DemoRun> {
+  // Not a silent skip: without the bundle the suite fails, saying why.
+  for (const entry of ['dist/index.js', 'dist/post/index.js']) {
+    if (!fs.existsSync(path.join(repoRoot, entry))) {
+      throw new Error(
+        `${entry} is missing: the end-to-end suite runs the committed action bundle (npm run bundle).`
+      );
+    }
+  }
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-sandbox-'));
+  const child = spawn(
+    process.execPath,
+    ['sandbox/demo.mjs', '--json', '--out', outDir, ...scenarios.flatMap((s) => ['--scenario', s])],
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SANDBOX_ACTION_ENTRY: '' } }
+  );
+  let stdout = '';
+  let log = '';
+  child.stdout.on('data', (c) => (stdout += c));
+  child.stderr.on('data', (c) => (log += c));
+  // The demo cleans up everything it started on SIGINT.
+  const killer = setTimeout(() => child.kill('SIGINT'), killAfterMs);
+  const exitCode = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(killer);
+  fs.writeFileSync(path.join(outDir, 'demo.log'), log);
+  const results = stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Figures);
+  // Durations, for the record (not asserted).
+  console.log(
+    results
+      .map(
+        (r) =>
+          `${r.scenario}: ${r.decision} in ${r.secondsToDecision}s, ` +
+          `${r.secondsToZeroWeight === null ? 'no zero-weight figure' : `zero weight +${r.secondsToZeroWeight}s`}, ` +
+          `${r.requestsTotal} requests, ${r.canaryBadRequests} bad on canary, ${r.requestsFailedByRouting} failed by routing`
+      )
+      .join('\n') + `\n(demo log: ${path.join(outDir, 'demo.log')})`
+  );
+  return {
+    outDir,
+    exitCode,
+    results,
+    log,
+    details: <T>(name: string) =>
+      JSON.parse(fs.readFileSync(path.join(outDir, name, 'details.json'), 'utf8')) as T
+  };
+}
+
+/** Keeps the files when something failed, for a look; otherwise removes them. */
+export function cleanUp(run: DemoRun | undefined): void {
+  if (run && run.exitCode === 0) fs.rmSync(run.outDir, { recursive: true, force: true });
+}
