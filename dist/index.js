@@ -55681,6 +55681,8 @@ function renderTitle(record) {
     const at = weightAtDecision(record);
     switch (record.decision) {
         case 'promoted': {
+            if (record.command === 'promote')
+                return `Promoted ${record.version} to 100% by hand`;
             const n = record.stepRecords.length || record.steps.length;
             const took = formatDuration(secondsElapsed(record));
             return `Promoted ${record.version} to 100% after ${n} step${n === 1 ? '' : 's'} (${took})`;
@@ -55705,7 +55707,7 @@ function renderTitle(record) {
         case 'none':
             return record.reason ? `Nothing to do: ${oneLine(record.reason, 120)}` : 'Nothing to do';
         case 'refused':
-            return record.reason ? `Refused: ${oneLine(record.reason, 120)}` : 'Refused';
+            return record.reason ? `Refused: ${oneLine(record.reason.replace(/^Refused:\s*/, ''), 120)}` : 'Refused';
         case undefined:
             return inProgressTitle(record);
     }
@@ -56477,6 +56479,15 @@ class CheckRunReporter {
     get checkRun() {
         return this.info;
     }
+    /**
+     * Continue the check run of an earlier run that died mid-soak (its id is read back from the
+     * canary's marks). Only before this reporter created one; a completed check run cannot be
+     * changed on GitHub, so callers adopt only runs left in progress.
+     */
+    adopt(id) {
+        if (!this.info)
+            this.info = { id };
+    }
     /** False after a permission error: nothing more will be sent. */
     get enabled() {
         return !this.disabled;
@@ -56869,6 +56880,7 @@ function createReporter(options) {
         update: (record) => fanOut.update(withRunInfo(record, run)),
         finish: (record) => fanOut.finish(withRunInfo(record, run)),
         checkRun: () => checkRun?.checkRun,
+        adoptCheckRun: (id) => checkRun?.adopt(id),
         names: reporters.map((r) => r.name)
     };
 }
@@ -57373,7 +57385,7 @@ async function runCommand(spec, deps, context) {
         case 'promote':
             return { record: await promoteNow(spec, deps, context) };
         case 'rollback':
-            return { record: await rollbackNow(spec, deps) };
+            return { record: await rollbackNow(spec, deps, context) };
         case 'status':
             return commands_status(spec, deps);
     }
@@ -57382,8 +57394,18 @@ async function deploy(spec, deps, context) {
     const { deployer, clock } = deps;
     const state = spec.dryRun ? { exists: false } : await deployer.canaryState();
     const startedAt = state.marks?.startedAt ?? new Date(clock.now()).toISOString();
-    const leaseSeconds = spec.soakSeconds + spec.analysis.maxExtraSoakSeconds + 4 * spec.intervalSeconds + spec.helmTimeoutSeconds + 60;
-    const marks = (phase) => makeMarks(spec.version, context.holder, phase, clock.now(), leaseSeconds, startedAt);
+    const leaseSeconds = spec.soakSeconds +
+        spec.analysis.maxExtraSoakSeconds +
+        4 * spec.intervalSeconds +
+        spec.helmTimeoutSeconds +
+        60;
+    const marks = (phase) => {
+        const written = makeMarks(spec.version, context.holder, phase, clock.now(), leaseSeconds, startedAt);
+        const checkRunId = context.checkRunId?.();
+        if (checkRunId)
+            written.checkRunId = String(checkRunId);
+        return written;
+    };
     if (!state.exists)
         return runRollout(spec, deps, { marks });
     const conflict = lockConflict(state, context.holder, clock.now());
@@ -57399,6 +57421,7 @@ async function deploy(spec, deps, context) {
         return runRollout(spec, deps, { marks });
     }
     const paused = state.marks?.phase === 'paused';
+    adoptLeftoverCheckRun(state, context);
     const startStepIndex = resumeStepIndex(spec.steps, state.weight ?? 0, paused);
     deps.log.info(`${spec.canaryRelease} already runs ${spec.version} at ${state.weight ?? 0}%` +
         `${paused ? ' (paused)' : ''}: continuing at step ${startStepIndex + 1} (${spec.steps[startStepIndex]}%)`);
@@ -57412,6 +57435,7 @@ async function promoteNow(spec, deps, context) {
     const conflict = lockConflict(state, context.holder, deps.clock.now());
     if (conflict)
         return done(record, deps, 'refused', `Refused: ${conflict}. Nothing was changed.`, state.weight ?? 0);
+    adoptLeftoverCheckRun(state, context);
     try {
         addEvent(record, now(deps), 'promote', `Promoting ${spec.release} to ${spec.version} by hand`);
         await deps.deployer.promoteStable();
@@ -57423,12 +57447,13 @@ async function promoteNow(spec, deps, context) {
     addEvent(record, now(deps), 'canary-removed', `Removed ${spec.canaryRelease}`);
     return done(record, deps, 'promoted', `Promoted by hand: ${spec.release} now runs ${spec.version} at 100%.`, 100);
 }
-async function rollbackNow(spec, deps) {
+async function rollbackNow(spec, deps, context) {
     // A rollback is always allowed, lock or not: it only ever removes the canary.
     const state = await deps.deployer.canaryState();
     const record = startRecord(spec, deps, state);
     if (!state.exists)
         return done(record, deps, 'none', `No canary of ${spec.release} is in flight; nothing to roll back.`, 0);
+    adoptLeftoverCheckRun(state, context);
     await deps.deployer.removeCanary();
     addEvent(record, now(deps), 'canary-removed', `Removed ${spec.canaryRelease}; ${spec.release} untouched`);
     return done(record, deps, 'rolled-back', `Rolled back by hand from ${state.weight ?? '?'}%: ${spec.canaryRelease} removed, ${spec.release} untouched.`, 0);
@@ -57441,7 +57466,9 @@ async function commands_status(spec, deps) {
         return { record, status: { status: 'none' } };
     }
     const installed = Date.parse(state.installedAt ?? state.marks?.startedAt ?? '');
-    const ageSeconds = Number.isFinite(installed) ? Math.round((deps.clock.now() - installed) / 1000) : undefined;
+    const ageSeconds = Number.isFinite(installed)
+        ? Math.round((deps.clock.now() - installed) / 1000)
+        : undefined;
     const paused = state.marks?.phase === 'paused';
     const found = {
         status: paused ? 'paused' : 'in-progress',
@@ -57453,6 +57480,15 @@ async function commands_status(spec, deps) {
     decide(record, 'none', `${spec.canaryRelease} runs ${state.version ?? 'an unknown version'} at ${state.weight ?? '?'}%` +
         `${ageSeconds !== undefined ? ` for ${formatDuration(ageSeconds)}` : ''}${paused ? ', paused for approval' : ''}.`, state.weight ?? 0, now(deps));
     return { record, status: found };
+}
+/**
+ * A canary marked as soaking belongs to a run that died mid-soak: its check run is still in
+ * progress, so this run finishes that one instead of leaving it spinning forever.
+ */
+function adoptLeftoverCheckRun(state, context) {
+    const id = Number(state.marks?.checkRunId);
+    if (state.marks?.phase === 'soaking' && Number.isInteger(id) && id > 0)
+        context.adoptCheckRun?.(id);
 }
 function refuse(spec, deps, reason) {
     const record = newRecord(spec, now(deps));
@@ -57553,7 +57589,11 @@ async function run() {
             log: { info: info, warning: warning, error: error },
             signal: controller.signal,
             persist
-        }, { holder: process.env.GITHUB_RUN_ID ?? `local-${process.pid}` });
+        }, {
+            holder: process.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
+            checkRunId: () => adapters.checkRun()?.id,
+            adoptCheckRun: (id) => adapters.reporter.adoptCheckRun(id)
+        });
         persist(record);
         setRolloutOutputs(record, spec.reportPath, adapters.checkRun());
         if (status) {

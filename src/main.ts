@@ -56,7 +56,11 @@ export async function run(): Promise<void> {
         signal: controller.signal,
         persist
       },
-      { holder: process.env.GITHUB_RUN_ID ?? `local-${process.pid}` }
+      {
+        holder: process.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
+        checkRunId: () => adapters.checkRun()?.id,
+        adoptCheckRun: (id) => adapters.reporter.adoptCheckRun(id)
+      }
     );
     persist(record);
     setRolloutOutputs(record, spec.reportPath, adapters.checkRun());

@@ -8,6 +8,7 @@ import { STATE_KEYS, needsCleanup } from './state.js';
 import { readRecord, writeRecord } from './record-file.js';
 import { addEvent, decide, newRecord } from './rollout/record-builder.js';
 import { errorMessage } from './rollout/report-queue.js';
+import type { RolloutRecord } from './rollout/record.js';
 
 export async function post(): Promise<void> {
   const phase = core.getState(STATE_KEYS.phase);
@@ -23,14 +24,15 @@ export async function post(): Promise<void> {
     const recordPath = core.getState(STATE_KEYS.recordPath) || spec.reportPath;
     const record = readRecord(recordPath) ?? newRecord(spec, new Date());
     const weight = record.currentWeight;
-    core.warning(`The rollout was interrupted in phase "${phase}" at ${weight}%: removing ${spec.canaryRelease}`);
+    const during = describeWhere(record, phase);
+    core.warning(`The rollout was interrupted during ${during} at ${weight}%: removing ${spec.canaryRelease}`);
     try {
       await adapters.deployer.removeCanary();
       addEvent(record, new Date(), 'canary-removed', `Post step removed ${spec.canaryRelease}; ${spec.release} untouched`);
       decide(
         record,
         'cancelled',
-        `Cancelled at ${weight}% during ${phase}; the post step removed ${spec.canaryRelease} and ${spec.release} was not touched.`,
+        `Cancelled at ${weight}% during ${during}; the post step removed ${spec.canaryRelease} and ${spec.release} was not touched.`,
         0,
         new Date()
       );
@@ -38,7 +40,7 @@ export async function post(): Promise<void> {
       decide(
         record,
         'failed',
-        `Cancelled at ${weight}% during ${phase}, and removing ${spec.canaryRelease} failed: ${errorMessage(error)}. Run command: rollback.`,
+        `Cancelled at ${weight}% during ${during}, and removing ${spec.canaryRelease} failed: ${errorMessage(error)}. Run command: rollback.`,
         weight,
         new Date()
       );
@@ -50,4 +52,13 @@ export async function post(): Promise<void> {
   } catch (error) {
     core.setFailed(`Post step: ${errorMessage(error)}`);
   }
+}
+
+/** Where the rollout was when it stopped: the step it was in, or the phase that was saved. */
+function describeWhere(record: RolloutRecord, phase: string): string {
+  const step = record.stepRecords.at(-1);
+  if (phase === 'interrupted' || phase === 'soaking' || phase === 'deploying') {
+    return step ? `step ${step.index + 1} of ${record.steps.length}` : 'the first step';
+  }
+  return phase === 'promoting' ? 'the promotion' : phase === 'rolling-back' ? 'the rollback' : phase;
 }

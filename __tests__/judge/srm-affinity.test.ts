@@ -12,7 +12,7 @@ const SRM_THRESHOLD = 400;
 
 function startJudge(weight: number): Judge {
   const judge = new SequentialJudge();
-  judge.begin(analysis({ metrics: [analysis().metrics[0]] }), {});
+  judge.begin(analysis({ metrics: [analysis().metrics[0]] }), { stable: {} });
   judge.startStep({ index: 0, weight, soakSeconds: 7200, maxSoakSeconds: 7200 });
   return judge;
 }

@@ -270,6 +270,21 @@ describe('resuming in the post step', () => {
     expect(github.calls[0].body).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
     expect((github.calls[0].body.output as { title: string }).title).toBe('Cancelled at 50%; canary removed');
   });
+
+  test('a re-run adopts the check run a killed run left in progress, and never a second one', async () => {
+    const github = fakeChecks();
+    const reporter = new CheckRunReporter({ octokit: github.client, context: prContext() });
+    reporter.adopt(1003);
+    reporter.adopt(2000); // only the first adoption counts
+    await reporter.start(fixture('healthy'));
+    await reporter.finish(fixture('healthy'));
+    validateAll(github.calls);
+    expect(github.calls.map((c) => c.op)).toEqual(['update', 'update']);
+    expect(github.calls.every((c) => (c.params as { check_run_id?: number }).check_run_id === 1003)).toBe(
+      true
+    );
+    expect(github.calls[1].body).toMatchObject({ status: 'completed', conclusion: 'success' });
+  });
 });
 
 describe('limits', () => {

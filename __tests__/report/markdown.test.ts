@@ -244,3 +244,18 @@ describe('limits', () => {
     expect(summary).toContain('1,000 ticks every 30s, 21 per cell');
   });
 });
+
+describe('commands run by hand', () => {
+  test('a hand promotion does not claim steps that never ran', () => {
+    const record: RolloutRecord = { ...fixture('healthy'), command: 'promote', stepRecords: [] };
+    expect(renderTitle(record)).toBe(`Promoted ${record.version} to 100% by hand`);
+  });
+  test('a refusal says "Refused" once', () => {
+    const record: RolloutRecord = {
+      ...fixture('failed'),
+      decision: 'refused',
+      reason: 'Refused: the canary is being driven by run 42. Nothing was changed.'
+    };
+    expect(renderTitle(record)).toBe('Refused: the canary is being driven by run 42. Nothing was changed.');
+  });
+});

@@ -121,4 +121,29 @@ describe('commands', () => {
     expect(result.record.decision).toBe('promoted');
     expect(deployer.calls).toEqual(['setWeight 50', 'setWeight 100', 'promoteStable', 'removeCanary']);
   });
+
+  it('writes its check run id into the marks, and a re-run after a crash continues that check run', async () => {
+    const { deployer, clock, deps } = setup();
+    const first = await runCommand(ladder({ decision: 'manual' }), deps, {
+      holder: 'run-1',
+      checkRunId: () => 1003
+    });
+    expect(first.record.decision).toBe('paused');
+    expect(deployer.marks.checkRunId).toBe('1003');
+
+    // A run killed mid-soak leaves marks in phase soaking: the re-run adopts its check run.
+    await soakingCanaryOf('run-1', deployer, clock);
+    deployer.marks.checkRunId = '1003';
+    const adopted: number[] = [];
+    await runCommand(ladder(), deps, { holder: 'run-1', adoptCheckRun: (id) => adopted.push(id) });
+    expect(adopted).toEqual([1003]);
+  });
+
+  it('does not adopt the completed check run of a deliberately paused canary', async () => {
+    const { deployer, deps } = setup();
+    await deployer.deployCanary(10, { version: '2.0.0', holder: 'run-1', phase: 'paused', checkRunId: '77' });
+    const adopted: number[] = [];
+    await runCommand(ladder(), deps, { holder: 'run-2', adoptCheckRun: (id) => adopted.push(id) });
+    expect(adopted).toEqual([]);
+  });
 });

@@ -55665,6 +55665,8 @@ function renderTitle(record) {
     const at = weightAtDecision(record);
     switch (record.decision) {
         case 'promoted': {
+            if (record.command === 'promote')
+                return `Promoted ${record.version} to 100% by hand`;
             const n = record.stepRecords.length || record.steps.length;
             const took = formatDuration(secondsElapsed(record));
             return `Promoted ${record.version} to 100% after ${n} step${n === 1 ? '' : 's'} (${took})`;
@@ -55689,7 +55691,7 @@ function renderTitle(record) {
         case 'none':
             return record.reason ? `Nothing to do: ${oneLine(record.reason, 120)}` : 'Nothing to do';
         case 'refused':
-            return record.reason ? `Refused: ${oneLine(record.reason, 120)}` : 'Refused';
+            return record.reason ? `Refused: ${oneLine(record.reason.replace(/^Refused:\s*/, ''), 120)}` : 'Refused';
         case undefined:
             return inProgressTitle(record);
     }
@@ -56461,6 +56463,15 @@ class CheckRunReporter {
     get checkRun() {
         return this.info;
     }
+    /**
+     * Continue the check run of an earlier run that died mid-soak (its id is read back from the
+     * canary's marks). Only before this reporter created one; a completed check run cannot be
+     * changed on GitHub, so callers adopt only runs left in progress.
+     */
+    adopt(id) {
+        if (!this.info)
+            this.info = { id };
+    }
     /** False after a permission error: nothing more will be sent. */
     get enabled() {
         return !this.disabled;
@@ -56853,6 +56864,7 @@ function createReporter(options) {
         update: (record) => fanOut.update(withRunInfo(record, run)),
         finish: (record) => fanOut.finish(withRunInfo(record, run)),
         checkRun: () => checkRun?.checkRun,
+        adoptCheckRun: (id) => checkRun?.adopt(id),
         names: reporters.map((r) => r.name)
     };
 }
@@ -57089,14 +57101,15 @@ async function post() {
         const recordPath = getState(STATE_KEYS.recordPath) || spec.reportPath;
         const record = readRecord(recordPath) ?? newRecord(spec, new Date());
         const weight = record.currentWeight;
-        warning(`The rollout was interrupted in phase "${phase}" at ${weight}%: removing ${spec.canaryRelease}`);
+        const during = describeWhere(record, phase);
+        warning(`The rollout was interrupted during ${during} at ${weight}%: removing ${spec.canaryRelease}`);
         try {
             await adapters.deployer.removeCanary();
             addEvent(record, new Date(), 'canary-removed', `Post step removed ${spec.canaryRelease}; ${spec.release} untouched`);
-            decide(record, 'cancelled', `Cancelled at ${weight}% during ${phase}; the post step removed ${spec.canaryRelease} and ${spec.release} was not touched.`, 0, new Date());
+            decide(record, 'cancelled', `Cancelled at ${weight}% during ${during}; the post step removed ${spec.canaryRelease} and ${spec.release} was not touched.`, 0, new Date());
         }
         catch (error) {
-            decide(record, 'failed', `Cancelled at ${weight}% during ${phase}, and removing ${spec.canaryRelease} failed: ${report_queue_errorMessage(error)}. Run command: rollback.`, weight, new Date());
+            decide(record, 'failed', `Cancelled at ${weight}% during ${during}, and removing ${spec.canaryRelease} failed: ${report_queue_errorMessage(error)}. Run command: rollback.`, weight, new Date());
             setFailed(record.reason ?? 'Removing the canary failed');
         }
         writeRecord(recordPath, record);
@@ -57106,6 +57119,14 @@ async function post() {
     catch (error) {
         setFailed(`Post step: ${report_queue_errorMessage(error)}`);
     }
+}
+/** Where the rollout was when it stopped: the step it was in, or the phase that was saved. */
+function describeWhere(record, phase) {
+    const step = record.stepRecords.at(-1);
+    if (phase === 'interrupted' || phase === 'soaking' || phase === 'deploying') {
+        return step ? `step ${step.index + 1} of ${record.steps.length}` : 'the first step';
+    }
+    return phase === 'promoting' ? 'the promotion' : phase === 'rolling-back' ? 'the rollback' : phase;
 }
 
 

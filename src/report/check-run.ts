@@ -101,6 +101,15 @@ export class CheckRunReporter implements Reporter {
     return this.info;
   }
 
+  /**
+   * Continue the check run of an earlier run that died mid-soak (its id is read back from the
+   * canary's marks). Only before this reporter created one; a completed check run cannot be
+   * changed on GitHub, so callers adopt only runs left in progress.
+   */
+  adopt(id: number): void {
+    if (!this.info) this.info = { id };
+  }
+
   /** False after a permission error: nothing more will be sent. */
   get enabled(): boolean {
     return !this.disabled;

@@ -45,6 +45,8 @@ export interface ReportingOptions {
 export interface Reporting extends Reporter {
   /** The check run, once created or resumed; undefined without one. */
   checkRun(): CheckRunInfo | undefined;
+  /** Continue a check run an earlier, interrupted run left in progress, instead of creating one. */
+  adoptCheckRun(id: number): void;
   /** The reporters in use, by name (for logs and tests). */
   readonly names: string[];
 }
@@ -102,6 +104,7 @@ export function createReporter(options: ReportingOptions): Reporting {
     update: (record) => fanOut.update(withRunInfo(record, run)),
     finish: (record) => fanOut.finish(withRunInfo(record, run)),
     checkRun: () => checkRun?.checkRun,
+    adoptCheckRun: (id) => checkRun?.adopt(id),
     names: reporters.map((r) => r.name)
   };
 }

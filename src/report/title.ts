@@ -27,6 +27,7 @@ export function renderTitle(record: RolloutRecord): string {
   const at = weightAtDecision(record);
   switch (record.decision) {
     case 'promoted': {
+      if (record.command === 'promote') return `Promoted ${record.version} to 100% by hand`;
       const n = record.stepRecords.length || record.steps.length;
       const took = formatDuration(secondsElapsed(record));
       return `Promoted ${record.version} to 100% after ${n} step${n === 1 ? '' : 's'} (${took})`;
@@ -51,7 +52,7 @@ export function renderTitle(record: RolloutRecord): string {
     case 'none':
       return record.reason ? `Nothing to do: ${oneLine(record.reason, 120)}` : 'Nothing to do';
     case 'refused':
-      return record.reason ? `Refused: ${oneLine(record.reason, 120)}` : 'Refused';
+      return record.reason ? `Refused: ${oneLine(record.reason.replace(/^Refused:\s*/, ''), 120)}` : 'Refused';
     case undefined:
       return inProgressTitle(record);
   }

@@ -13,6 +13,10 @@ import { formatDuration } from '../format.js';
 export interface CommandContext {
   /** Identifies this workflow run for the lock (GITHUB_RUN_ID; re-runs of the same run share it). */
   holder: string;
+  /** This run's check run id, once created, so later runs can find it in the canary's marks. */
+  checkRunId?: () => number | undefined;
+  /** Continue an earlier run's check run (left in progress when that run died) instead of a new one. */
+  adoptCheckRun?: (id: number) => void;
 }
 
 /** What `status` found, for the step outputs. */
@@ -39,7 +43,7 @@ export async function runCommand(
     case 'promote':
       return { record: await promoteNow(spec, deps, context) };
     case 'rollback':
-      return { record: await rollbackNow(spec, deps) };
+      return { record: await rollbackNow(spec, deps, context) };
     case 'status':
       return status(spec, deps);
   }
@@ -50,9 +54,24 @@ async function deploy(spec: RolloutSpec, deps: EngineDeps, context: CommandConte
   const state = spec.dryRun ? { exists: false } : await deployer.canaryState();
   const startedAt = state.marks?.startedAt ?? new Date(clock.now()).toISOString();
   const leaseSeconds =
-    spec.soakSeconds + spec.analysis.maxExtraSoakSeconds + 4 * spec.intervalSeconds + spec.helmTimeoutSeconds + 60;
-  const marks = (phase: MarkPhase) =>
-    makeMarks(spec.version, context.holder, phase, clock.now(), leaseSeconds, startedAt);
+    spec.soakSeconds +
+    spec.analysis.maxExtraSoakSeconds +
+    4 * spec.intervalSeconds +
+    spec.helmTimeoutSeconds +
+    60;
+  const marks = (phase: MarkPhase) => {
+    const written: Record<string, string> = makeMarks(
+      spec.version,
+      context.holder,
+      phase,
+      clock.now(),
+      leaseSeconds,
+      startedAt
+    );
+    const checkRunId = context.checkRunId?.();
+    if (checkRunId) written.checkRunId = String(checkRunId);
+    return written;
+  };
 
   if (!state.exists) return runRollout(spec, deps, { marks });
 
@@ -74,6 +93,7 @@ async function deploy(spec: RolloutSpec, deps: EngineDeps, context: CommandConte
   }
 
   const paused = state.marks?.phase === 'paused';
+  adoptLeftoverCheckRun(state, context);
   const startStepIndex = resumeStepIndex(spec.steps, state.weight ?? 0, paused);
   deps.log.info(
     `${spec.canaryRelease} already runs ${spec.version} at ${state.weight ?? 0}%` +
@@ -82,12 +102,19 @@ async function deploy(spec: RolloutSpec, deps: EngineDeps, context: CommandConte
   return runRollout(spec, deps, { marks, startStepIndex, canaryExists: true });
 }
 
-async function promoteNow(spec: RolloutSpec, deps: EngineDeps, context: CommandContext): Promise<RolloutRecord> {
+async function promoteNow(
+  spec: RolloutSpec,
+  deps: EngineDeps,
+  context: CommandContext
+): Promise<RolloutRecord> {
   const state = await deps.deployer.canaryState();
   const record = startRecord(spec, deps, state);
-  if (!state.exists) return done(record, deps, 'none', `No canary of ${spec.release} is in flight; nothing to promote.`, 0);
+  if (!state.exists)
+    return done(record, deps, 'none', `No canary of ${spec.release} is in flight; nothing to promote.`, 0);
   const conflict = lockConflict(state, context.holder, deps.clock.now());
-  if (conflict) return done(record, deps, 'refused', `Refused: ${conflict}. Nothing was changed.`, state.weight ?? 0);
+  if (conflict)
+    return done(record, deps, 'refused', `Refused: ${conflict}. Nothing was changed.`, state.weight ?? 0);
+  adoptLeftoverCheckRun(state, context);
   try {
     addEvent(record, now(deps), 'promote', `Promoting ${spec.release} to ${spec.version} by hand`);
     await deps.deployer.promoteStable();
@@ -102,14 +129,26 @@ async function promoteNow(spec: RolloutSpec, deps: EngineDeps, context: CommandC
   }
   await deps.deployer.removeCanary();
   addEvent(record, now(deps), 'canary-removed', `Removed ${spec.canaryRelease}`);
-  return done(record, deps, 'promoted', `Promoted by hand: ${spec.release} now runs ${spec.version} at 100%.`, 100);
+  return done(
+    record,
+    deps,
+    'promoted',
+    `Promoted by hand: ${spec.release} now runs ${spec.version} at 100%.`,
+    100
+  );
 }
 
-async function rollbackNow(spec: RolloutSpec, deps: EngineDeps): Promise<RolloutRecord> {
+async function rollbackNow(
+  spec: RolloutSpec,
+  deps: EngineDeps,
+  context: CommandContext
+): Promise<RolloutRecord> {
   // A rollback is always allowed, lock or not: it only ever removes the canary.
   const state = await deps.deployer.canaryState();
   const record = startRecord(spec, deps, state);
-  if (!state.exists) return done(record, deps, 'none', `No canary of ${spec.release} is in flight; nothing to roll back.`, 0);
+  if (!state.exists)
+    return done(record, deps, 'none', `No canary of ${spec.release} is in flight; nothing to roll back.`, 0);
+  adoptLeftoverCheckRun(state, context);
   await deps.deployer.removeCanary();
   addEvent(record, now(deps), 'canary-removed', `Removed ${spec.canaryRelease}; ${spec.release} untouched`);
   return done(
@@ -129,7 +168,9 @@ async function status(spec: RolloutSpec, deps: EngineDeps): Promise<CommandResul
     return { record, status: { status: 'none' } };
   }
   const installed = Date.parse(state.installedAt ?? state.marks?.startedAt ?? '');
-  const ageSeconds = Number.isFinite(installed) ? Math.round((deps.clock.now() - installed) / 1000) : undefined;
+  const ageSeconds = Number.isFinite(installed)
+    ? Math.round((deps.clock.now() - installed) / 1000)
+    : undefined;
   const paused = state.marks?.phase === 'paused';
   const found: CanaryStatus = {
     status: paused ? 'paused' : 'in-progress',
@@ -147,6 +188,15 @@ async function status(spec: RolloutSpec, deps: EngineDeps): Promise<CommandResul
     now(deps)
   );
   return { record, status: found };
+}
+
+/**
+ * A canary marked as soaking belongs to a run that died mid-soak: its check run is still in
+ * progress, so this run finishes that one instead of leaving it spinning forever.
+ */
+function adoptLeftoverCheckRun(state: CanaryState, context: CommandContext): void {
+  const id = Number(state.marks?.checkRunId);
+  if (state.marks?.phase === 'soaking' && Number.isInteger(id) && id > 0) context.adoptCheckRun?.(id);
 }
 
 function refuse(spec: RolloutSpec, deps: EngineDeps, reason: string): Promise<RolloutRecord> {
