@@ -55707,7 +55707,9 @@ function renderTitle(record) {
         case 'none':
             return record.reason ? `Nothing to do: ${oneLine(record.reason, 120)}` : 'Nothing to do';
         case 'refused':
-            return record.reason ? `Refused: ${oneLine(record.reason.replace(/^Refused:\s*/, ''), 120)}` : 'Refused';
+            return record.reason
+                ? `Refused: ${oneLine(record.reason.replace(/^Refused:\s*/, ''), 120)}`
+                : 'Refused';
         case undefined:
             return inProgressTitle(record);
     }
@@ -56920,7 +56922,11 @@ async function createAdapters(spec, saved = {}) {
             deployer = helm(spec);
         }
     }
-    const provider = new PrometheusProvider({ url: spec.prometheus.url, headers: spec.prometheus.headers, timeoutSeconds: spec.prometheus.timeoutSeconds }, { log: (line) => warning(line) });
+    const provider = new PrometheusProvider({
+        url: spec.prometheus.url,
+        headers: spec.prometheus.headers,
+        timeoutSeconds: spec.prometheus.timeoutSeconds
+    }, { log: (line) => warning(line) });
     const sampler = new MetricSampler(provider, {
         release: spec.release,
         canaryRelease: spec.canaryRelease,
@@ -56934,7 +56940,14 @@ async function createAdapters(spec, saved = {}) {
         slackWebhookUrl: spec.slackWebhookUrl,
         webhookUrl: spec.webhookUrl
     });
-    return { spec, deployer, sampler, judge: createJudge(spec.judge), reporter, checkRun: () => reporter.checkRun() };
+    return {
+        spec,
+        deployer,
+        sampler,
+        judge: createJudge(spec.judge),
+        reporter,
+        checkRun: () => reporter.checkRun()
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/rollout/report-queue.ts

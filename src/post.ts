@@ -13,7 +13,11 @@ import type { RolloutRecord } from './rollout/record.js';
 export async function post(): Promise<void> {
   const phase = core.getState(STATE_KEYS.phase);
   if (!needsCleanup(phase)) {
-    core.info(phase ? `Canary finished in phase "${phase}": nothing to clean up.` : 'No rollout state: nothing to clean up.');
+    core.info(
+      phase
+        ? `Canary finished in phase "${phase}": nothing to clean up.`
+        : 'No rollout state: nothing to clean up.'
+    );
     return;
   }
   try {
@@ -25,10 +29,17 @@ export async function post(): Promise<void> {
     const record = readRecord(recordPath) ?? newRecord(spec, new Date());
     const weight = record.currentWeight;
     const during = describeWhere(record, phase);
-    core.warning(`The rollout was interrupted during ${during} at ${weight}%: removing ${spec.canaryRelease}`);
+    core.warning(
+      `The rollout was interrupted during ${during} at ${weight}%: removing ${spec.canaryRelease}`
+    );
     try {
       await adapters.deployer.removeCanary();
-      addEvent(record, new Date(), 'canary-removed', `Post step removed ${spec.canaryRelease}; ${spec.release} untouched`);
+      addEvent(
+        record,
+        new Date(),
+        'canary-removed',
+        `Post step removed ${spec.canaryRelease}; ${spec.release} untouched`
+      );
       decide(
         record,
         'cancelled',

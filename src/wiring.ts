@@ -22,7 +22,10 @@ export interface Adapters {
   checkRun(): CheckRunInfo | undefined;
 }
 
-export async function createAdapters(spec: RolloutSpec, saved: { checkRunId?: number } = {}): Promise<Adapters> {
+export async function createAdapters(
+  spec: RolloutSpec,
+  saved: { checkRunId?: number } = {}
+): Promise<Adapters> {
   const helm = (s: RolloutSpec) => new HelmDeployer(s, actionsExecRunner, (line) => core.info(line));
   let deployer = helm(spec);
   await deployer.detect();
@@ -35,7 +38,11 @@ export async function createAdapters(spec: RolloutSpec, saved: { checkRunId?: nu
     }
   }
   const provider = new PrometheusProvider(
-    { url: spec.prometheus.url, headers: spec.prometheus.headers, timeoutSeconds: spec.prometheus.timeoutSeconds },
+    {
+      url: spec.prometheus.url,
+      headers: spec.prometheus.headers,
+      timeoutSeconds: spec.prometheus.timeoutSeconds
+    },
     { log: (line: string) => core.warning(line) }
   );
   const sampler = new MetricSampler(provider, {
@@ -51,5 +58,12 @@ export async function createAdapters(spec: RolloutSpec, saved: { checkRunId?: nu
     slackWebhookUrl: spec.slackWebhookUrl,
     webhookUrl: spec.webhookUrl
   });
-  return { spec, deployer, sampler, judge: createJudge(spec.judge), reporter, checkRun: () => reporter.checkRun() };
+  return {
+    spec,
+    deployer,
+    sampler,
+    judge: createJudge(spec.judge),
+    reporter,
+    checkRun: () => reporter.checkRun()
+  };
 }

@@ -353,7 +353,9 @@ describe('one error per class of bad input', () => {
   test('strict-pass reaches the analysis, and only as a boolean', () => {
     expect(read({}).analysis.strictPass).toBe(false);
     expect(read({ 'strict-pass': 'true' }).analysis.strictPass).toBe(true);
-    expect(errorFor({ 'strict-pass': 'always' })).toBe('input `strict-pass`: expected true or false, got "always".');
+    expect(errorFor({ 'strict-pass': 'always' })).toBe(
+      'input `strict-pass`: expected true or false, got "always".'
+    );
   });
 
   test('bad booleans', () => {

@@ -55691,7 +55691,9 @@ function renderTitle(record) {
         case 'none':
             return record.reason ? `Nothing to do: ${oneLine(record.reason, 120)}` : 'Nothing to do';
         case 'refused':
-            return record.reason ? `Refused: ${oneLine(record.reason.replace(/^Refused:\s*/, ''), 120)}` : 'Refused';
+            return record.reason
+                ? `Refused: ${oneLine(record.reason.replace(/^Refused:\s*/, ''), 120)}`
+                : 'Refused';
         case undefined:
             return inProgressTitle(record);
     }
@@ -56904,7 +56906,11 @@ async function createAdapters(spec, saved = {}) {
             deployer = helm(spec);
         }
     }
-    const provider = new PrometheusProvider({ url: spec.prometheus.url, headers: spec.prometheus.headers, timeoutSeconds: spec.prometheus.timeoutSeconds }, { log: (line) => warning(line) });
+    const provider = new PrometheusProvider({
+        url: spec.prometheus.url,
+        headers: spec.prometheus.headers,
+        timeoutSeconds: spec.prometheus.timeoutSeconds
+    }, { log: (line) => warning(line) });
     const sampler = new MetricSampler(provider, {
         release: spec.release,
         canaryRelease: spec.canaryRelease,
@@ -56918,7 +56924,14 @@ async function createAdapters(spec, saved = {}) {
         slackWebhookUrl: spec.slackWebhookUrl,
         webhookUrl: spec.webhookUrl
     });
-    return { spec, deployer, sampler, judge: createJudge(spec.judge), reporter, checkRun: () => reporter.checkRun() };
+    return {
+        spec,
+        deployer,
+        sampler,
+        judge: createJudge(spec.judge),
+        reporter,
+        checkRun: () => reporter.checkRun()
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/record-file.ts
@@ -57089,7 +57102,9 @@ function report_queue_errorMessage(error) {
 async function post() {
     const phase = getState(STATE_KEYS.phase);
     if (!needsCleanup(phase)) {
-        info(phase ? `Canary finished in phase "${phase}": nothing to clean up.` : 'No rollout state: nothing to clean up.');
+        info(phase
+            ? `Canary finished in phase "${phase}": nothing to clean up.`
+            : 'No rollout state: nothing to clean up.');
         return;
     }
     try {

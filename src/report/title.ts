@@ -52,7 +52,9 @@ export function renderTitle(record: RolloutRecord): string {
     case 'none':
       return record.reason ? `Nothing to do: ${oneLine(record.reason, 120)}` : 'Nothing to do';
     case 'refused':
-      return record.reason ? `Refused: ${oneLine(record.reason.replace(/^Refused:\s*/, ''), 120)}` : 'Refused';
+      return record.reason
+        ? `Refused: ${oneLine(record.reason.replace(/^Refused:\s*/, ''), 120)}`
+        : 'Refused';
     case undefined:
       return inProgressTitle(record);
   }
