@@ -5,7 +5,7 @@ import { wilsonInterval } from '../../src/judge/guards.js';
 import { chooseBounds, mixtureSprtLogE } from '../../src/judge/latency.js';
 import { logSumExp, normalCdf } from '../../src/judge/math.js';
 import { countAbove, fractionAbove, histogramQuantile } from '../../src/judge/quantile.js';
-import { classifyRatio, isStillWide, ratioConfidenceSequence } from '../../src/judge/ratio-cs.js';
+import { classifyRatio, isStillWide, ratioConfidenceSequence, ratioTau } from '../../src/judge/ratio-cs.js';
 import { SampleRatioTest, weightShare } from '../../src/judge/srm.js';
 
 // 100 observations: 50 <= 0.1 s, 40 in (0.1, 0.25], 9 in (0.25, 0.5], 1 above 0.5 s.
@@ -111,6 +111,18 @@ describe('ratio confidence sequence', () => {
     expect(b.upper).toBeCloseTo(1.18973, 4);
     expect(classifyRatio(b, 0.1)).toBe('undecided');
     expect(isStillWide(b, 0.1)).toBe(true);
+  });
+
+  it('catches the sandbox conversion drop (38% -> 17%) at a few hundred sessions with the default scale', () => {
+    // 95/251 stable vs 122/711 canary, the ratio metric's alpha share (~0.0079). x = ln(122.5/711) -
+    // ln(95.5/251) = -0.7904, s2 = 1/122.5 + 1/95.5 = 0.018635. tau 0.3: radius 0.5085 -> [0.273, 0.752],
+    // below 1 - 10%: regressed. With tau = the 10% margin the radius is 0.7362 -> [0.217, 0.944]: undecided.
+    expect(ratioTau(0.1)).toBe(0.3);
+    const now = ratioConfidenceSequence(122, 711, 95, 251, 0.0079, ratioTau(0.1));
+    expect(now.lower).toBeCloseTo(0.2726, 3);
+    expect(now.upper).toBeCloseTo(0.7521, 3);
+    expect(classifyRatio(now, 0.1)).toBe('regressed');
+    expect(classifyRatio(ratioConfidenceSequence(122, 711, 95, 251, 0.0079, 0.1), 0.1)).toBe('undecided');
   });
 
   it('rolls back a gross drop and clears an equal ratio with enough data', () => {

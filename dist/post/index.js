@@ -50057,9 +50057,15 @@ class LatencyMetric {
 // |x - log rho| < sqrt(s^2 (s^2+tau^2)/tau^2 * (2 ln(1/alpha) + ln((s^2+tau^2)/s^2)))
 // covers the true ratio at all times with probability about 1 - alpha (asymptotically).
 // Counts get a +0.5 correction so that a canary with zero conversions still has a finite bound.
-/** Mixture scale on the log ratio: the sequence is tightest for drops around this size. */
+/**
+ * Mixture scale on the log ratio: the sequence is tightest for drops around this size. Drops of a
+ * quarter or more (a broken payment step, a dead button) are what a canary must catch within
+ * minutes at storefront traffic; a scale as small as a 10% margin made the sequence so wide at a
+ * few hundred sessions that a 55% drop was promoted in the sandbox. Small drops still get caught,
+ * with more data.
+ */
 function ratioTau(margin) {
-    return Math.max(0.05, margin);
+    return Math.max(0.3, 2 * margin);
 }
 function ratioConfidenceSequence(numCanary, denCanary, numStable, denStable, alpha, tau) {
     if (denCanary <= 0 || denStable <= 0)

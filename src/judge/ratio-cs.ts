@@ -12,9 +12,15 @@ export interface RatioBounds {
   upper: number;
 }
 
-/** Mixture scale on the log ratio: the sequence is tightest for drops around this size. */
+/**
+ * Mixture scale on the log ratio: the sequence is tightest for drops around this size. Drops of a
+ * quarter or more (a broken payment step, a dead button) are what a canary must catch within
+ * minutes at storefront traffic; a scale as small as a 10% margin made the sequence so wide at a
+ * few hundred sessions that a 55% drop was promoted in the sandbox. Small drops still get caught,
+ * with more data.
+ */
 export function ratioTau(margin: number): number {
-  return Math.max(0.05, margin);
+  return Math.max(0.3, 2 * margin);
 }
 
 export function ratioConfidenceSequence(
