@@ -56477,8 +56477,10 @@ class CheckRunReporter {
      * changed on GitHub, so callers adopt only runs left in progress.
      */
     adopt(id) {
-        if (!this.info)
-            this.info = { id };
+        if (this.info)
+            return;
+        this.info = { id };
+        this.options.onCreated?.(this.info);
     }
     /** False after a permission error: nothing more will be sent. */
     get enabled() {

@@ -217,12 +217,18 @@ export const WORKFLOW_SCENARIOS = {
         resumeLine,
         firstOpOfRerun: ops[0] ? { op: ops[0].op, weight: ops[0].weight, revision: ops[0].revision } : null,
         installedAgain: ops.some((e) => e.op === 'install'),
-        canaryRemoved: (await canarySnapshot(ctx)) === null
+        canaryRemoved: (await canarySnapshot(ctx)) === null,
+        // The killed run's check run was left in progress; the re-run must finish that one.
+        killedRunCheckRunId: killed.checkRunId ?? null,
+        rerunCheckRunId: resumed.checkRunId ?? null,
+        killedRunCheckRunConclusion: ctx.checkRun(killed.checkRunId)?.conclusion ?? null
       });
       ctx.note(
         `re-run: "${resumeLine}", first Helm operation ${check.firstOpOfRerun?.op} at ${check.firstOpOfRerun?.weight}%; ${check.decision}`
       );
       if (check.installedAgain) ctx.fail('the re-run installed the canary again instead of resuming it');
+      if (!check.killedRunCheckRunConclusion)
+        ctx.fail(`the killed run's check run ${check.killedRunCheckRunId} was left without a conclusion`);
       if (!resumeLine || !resumeLine.includes(`(${left.weight}%)`))
         ctx.fail(`the re-run did not say it continues at the canary's ${left.weight}%`);
       return { result: resumed };

@@ -107,7 +107,9 @@ export class CheckRunReporter implements Reporter {
    * changed on GitHub, so callers adopt only runs left in progress.
    */
   adopt(id: number): void {
-    if (!this.info) this.info = { id };
+    if (this.info) return;
+    this.info = { id };
+    this.options.onCreated?.(this.info);
   }
 
   /** False after a permission error: nothing more will be sent. */
