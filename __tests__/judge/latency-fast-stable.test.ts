@@ -75,6 +75,18 @@ describe('latency when stable sits in the first bucket', () => {
     expect(test.eValue).toBeCloseTo((bound.sprtEValue + bound.counts.eValue) / 2, 6);
   });
 
+  it('lets a new pod warm up: three slow first requests cannot roll back, the fifth can', () => {
+    const test = new LatencyExceedanceTest(histogram(bucketCounts({ 0: 3000 })));
+    // Cold start: the canary's first 3 requests are slow (~300 ms), 129 stable requests are fast.
+    test.update(histogram(bucketCounts({ 6: 3 })), histogram(bucketCounts({ 0: 129 })));
+    const [bound] = test.bounds;
+    expect(bound.counts.eValue).toBeGreaterThan(100); // the raw count evidence is already large...
+    expect(test.eValue).toBeLessThanOrEqual(1); // ...but it may not count before 5 slow canary requests
+    test.update(histogram(bucketCounts({ 6: 2 })), histogram(bucketCounts({ 0: 60 })));
+    expect(bound.slowCanary).toBe(5);
+    expect(test.eValue).toBeGreaterThan(100);
+  });
+
   it('rolls back a canary 300 ms slower on every request within a few 3 s ticks, naming latency', () => {
     for (let seed = 1; seed <= 30; seed++) {
       const { tick, last } = run(seed, sandbox, 100);
