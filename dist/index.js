@@ -34251,7 +34251,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7461);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8540);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34260,7 +34260,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7461:
+/***/ 8540:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57560,6 +57560,22 @@ function readRecord(file) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/mask.ts
+// Masks secrets in the runner's log, each value once (raw inputs first, then the values the
+// validated spec derives from them, such as a password inside a URL).
+
+function createMasker() {
+    const masked = new Set();
+    return (values) => {
+        for (const value of values) {
+            if (!value || masked.has(value))
+                continue;
+            masked.add(value);
+            core_setSecret(value);
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 // Entry of the main step: read inputs, build the adapters, run the command, set outputs.
 
@@ -57573,10 +57589,11 @@ function readRecord(file) {
 
 
 
+
 async function run() {
     // Mask secrets from the raw inputs first, so even a validation error cannot echo one.
-    for (const secret of secretInputValues((name) => getInput(name)))
-        core_setSecret(secret);
+    const mask = createMasker();
+    mask(secretInputValues((name) => getInput(name)));
     let spec;
     try {
         spec = readRolloutSpec((name) => getInput(name));
@@ -57587,8 +57604,7 @@ async function run() {
         setFailed(report_queue_errorMessage(error));
         return;
     }
-    for (const secret of secretValues(spec))
-        core_setSecret(secret);
+    mask(secretValues(spec));
     const controller = new AbortController();
     const onSignal = (signal) => {
         warning(`Received ${signal}: stopping the rollout`);

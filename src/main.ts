@@ -12,10 +12,12 @@ import { setRolloutOutputs } from './report/outputs.js';
 import { runInfoFromEnv } from './report/index.js';
 import { context } from '@actions/github';
 import { errorMessage } from './rollout/report-queue.js';
+import { createMasker } from './mask.js';
 
 export async function run(): Promise<void> {
   // Mask secrets from the raw inputs first, so even a validation error cannot echo one.
-  for (const secret of secretInputValues((name) => core.getInput(name))) core.setSecret(secret);
+  const mask = createMasker();
+  mask(secretInputValues((name) => core.getInput(name)));
   let spec: RolloutSpec;
   try {
     spec = readRolloutSpec((name) => core.getInput(name));
@@ -25,7 +27,7 @@ export async function run(): Promise<void> {
     core.setFailed(errorMessage(error));
     return;
   }
-  for (const secret of secretValues(spec)) core.setSecret(secret);
+  mask(secretValues(spec));
 
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {

@@ -2,7 +2,8 @@
 // killed before the canary was promoted, rolled back or paused on purpose, remove the canary and
 // complete the check run as cancelled. Inputs are available to the post step as they were to main.
 import * as core from '@actions/core';
-import { readRolloutSpec, secretValues } from './config/index.js';
+import { readRolloutSpec, secretInputValues, secretValues } from './config/index.js';
+import { createMasker } from './mask.js';
 import { createAdapters } from './wiring.js';
 import { STATE_KEYS, needsCleanup } from './state.js';
 import { readRecord, writeRecord } from './record-file.js';
@@ -21,8 +22,10 @@ export async function post(): Promise<void> {
     return;
   }
   try {
+    const mask = createMasker();
+    mask(secretInputValues((name) => core.getInput(name)));
     const spec = readRolloutSpec((name) => core.getInput(name));
-    for (const secret of secretValues(spec)) core.setSecret(secret);
+    mask(secretValues(spec));
     const checkRunId = Number(core.getState(STATE_KEYS.checkRunId)) || undefined;
     const adapters = await createAdapters(spec, { checkRunId });
     const recordPath = core.getState(STATE_KEYS.recordPath) || spec.reportPath;

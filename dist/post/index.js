@@ -34251,7 +34251,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9176);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7711);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 
@@ -34260,7 +34260,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9176:
+/***/ 7711:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38040,7 +38040,7 @@ const HEADER_LINE = /^([^:\s]+)\s*:\s*(.*)$/;
  * `Name: value` lines, or a YAML/JSON map (`{"Authorization": "Bearer ..."}`). A line-form value
  * wrapped in matching quotes is unquoted, so the block also reads the same as a YAML map.
  */
-function prometheus_parsePrometheusHeaders(text, where) {
+function parsePrometheusHeaders(text, where) {
     const trimmed = text.trim();
     if (trimmed === '')
         return {};
@@ -38099,7 +38099,7 @@ function redactUrl(text) {
     return text.replace(/\/\/[^/@\s]*@/, '//***@');
 }
 /** The password of user:password@host URLs, to be masked in logs. */
-function prometheus_urlPassword(text) {
+function urlPassword(text) {
     try {
         const url = new URL(text);
         return url.password !== '' ? decodeURIComponent(url.password) : undefined;
@@ -38302,7 +38302,7 @@ function parseSteps(text, where) {
 function secretValues(spec) {
     return unique([
         ...Object.values(spec.prometheus.headers),
-        prometheus_urlPassword(spec.prometheus.url),
+        urlPassword(spec.prometheus.url),
         spec.githubToken,
         spec.slackWebhookUrl,
         spec.webhookUrl
@@ -38440,7 +38440,7 @@ function readRolloutSpec(getInput, options = {}) {
         requireInput('prometheus-url', 'the http(s) URL of the Prometheus server that scrapes the app')) {
         prometheusUrl = optional('prometheus-url', parsePrometheusUrl) ?? '';
     }
-    const headers = read('prometheus-headers', prometheus_parsePrometheusHeaders, {});
+    const headers = read('prometheus-headers', parsePrometheusHeaders, {});
     const analysisConfig = readAnalysisConfig(value('config'), value('analysis'), cwd, problems);
     const guards = {
         maxErrorRate: read('max-error-rate', parsePositiveFraction, 0.05),
@@ -38567,6 +38567,22 @@ function parsePositiveFraction(text, where) {
     if (fraction <= 0)
         throw expectedError(where, 'a rate above zero, e.g. 5% or 0.05', text);
     return fraction;
+}
+
+;// CONCATENATED MODULE: ./src/mask.ts
+// Masks secrets in the runner's log, each value once (raw inputs first, then the values the
+// validated spec derives from them, such as a password inside a URL).
+
+function createMasker() {
+    const masked = new Set();
+    return (values) => {
+        for (const value of values) {
+            if (!value || masked.has(value))
+                continue;
+            masked.add(value);
+            core_setSecret(value);
+        }
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/set-syntax.ts
@@ -57111,6 +57127,7 @@ function report_queue_errorMessage(error) {
 
 
 
+
 async function post() {
     const phase = getState(STATE_KEYS.phase);
     if (!needsCleanup(phase)) {
@@ -57120,9 +57137,10 @@ async function post() {
         return;
     }
     try {
+        const mask = createMasker();
+        mask(secretInputValues((name) => getInput(name)));
         const spec = readRolloutSpec((name) => getInput(name));
-        for (const secret of secretValues(spec))
-            core_setSecret(secret);
+        mask(secretValues(spec));
         const checkRunId = Number(getState(STATE_KEYS.checkRunId)) || undefined;
         const adapters = await createAdapters(spec, { checkRunId });
         const recordPath = getState(STATE_KEYS.recordPath) || spec.reportPath;
