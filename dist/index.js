@@ -57216,12 +57216,15 @@ async function runRollout(spec, deps, options = {}) {
                 metrics: {}
             };
             try {
-                const sample = await sampler.sample();
+                // A slow or retrying query must not hold up a cancellation: stop waiting the moment the signal comes.
+                const sample = await unlessInterrupted(sampler.sample(), signal);
                 tick.requests = sample.requests;
                 tick.metrics = sample.metrics;
                 failures = 0;
             }
             catch (error) {
+                if (error instanceof Interrupted)
+                    throw error;
                 // Any sampling error is missing data, never health: the judge is told, and a run of them fails the step.
                 failures++;
                 tick.unavailable = report_queue_errorMessage(error);
@@ -57357,6 +57360,24 @@ async function runRollout(spec, deps, options = {}) {
         await deployer.removeCanary();
         return finish('none', 'Dry run: nothing was changed.', 0);
     }
+}
+/** Resolves as `work` does, or rejects with Interrupted as soon as the signal aborts. */
+function unlessInterrupted(work, signal) {
+    if (!signal)
+        return work;
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(new Interrupted(abortReason(signal)));
+        if (signal.aborted)
+            return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        work.then((value) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+        });
+    });
 }
 function abortReason(signal) {
     const reason = signal.reason;

@@ -182,6 +182,22 @@ describe('rollout engine', () => {
     expect(persisted.at(-1)).toBe('interrupted');
   });
 
+  it('stops waiting for a query that hangs as soon as the signal comes', async () => {
+    const controller = new AbortController();
+    const hanging = new ScriptedSampler(() => healthySample());
+    hanging.sample = () => {
+      setTimeout(() => controller.abort('Received SIGTERM'), 5);
+      return new Promise(() => {}); // Prometheus never answers
+    };
+    const { deps, run } = wire(makeSpec({ steps: [10, 50], soakSeconds: 300 }), hanging, {
+      signal: controller.signal
+    });
+    const record = await run();
+    expect(record.decision).toBe('cancelled');
+    expect(record.reason).toContain('Received SIGTERM at 10%');
+    expect(deps.deployer.calls).toEqual(['deployCanary 10']);
+  });
+
   it('a reporter that throws never stops a rollback', async () => {
     const reporter = new RecordingReporter(new Error('403 Resource not accessible by integration'));
     const { deps, run } = wire(makeSpec({ soakSeconds: 60 }), new ScriptedSampler(() => healthySample(10)), {
