@@ -55525,6 +55525,8 @@ function getOctokit(token, options, ...additionalPlugins) {
 }
 //# sourceMappingURL=github.js.map
 ;// CONCATENATED MODULE: ./src/state.ts
+// What the main step saves for the post step (core.saveState), so that an interrupted rollout
+// can be cleaned up even after the main process was killed.
 const STATE_KEYS = {
     phase: 'phase',
     recordPath: 'record-path',

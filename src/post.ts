@@ -5,6 +5,7 @@ import * as core from '@actions/core';
 import { readRolloutSpec, secretInputValues, secretValues } from './config/index.js';
 import { createMasker } from './mask.js';
 import { createAdapters } from './wiring.js';
+import { savedCheckRunId } from './report/index.js';
 import { STATE_KEYS, needsCleanup } from './state.js';
 import { readRecord, writeRecord } from './record-file.js';
 import { addEvent, decide, newRecord } from './rollout/record-builder.js';
@@ -26,8 +27,7 @@ export async function post(): Promise<void> {
     mask(secretInputValues((name) => core.getInput(name)));
     const spec = readRolloutSpec((name) => core.getInput(name));
     mask(secretValues(spec));
-    const checkRunId = Number(core.getState(STATE_KEYS.checkRunId)) || undefined;
-    const adapters = await createAdapters(spec, { checkRunId });
+    const adapters = await createAdapters(spec, { checkRunId: savedCheckRunId() });
     const recordPath = core.getState(STATE_KEYS.recordPath) || spec.reportPath;
     const record = readRecord(recordPath) ?? newRecord(spec, new Date());
     const weight = record.currentWeight;

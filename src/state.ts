@@ -1,6 +1,5 @@
 // What the main step saves for the post step (core.saveState), so that an interrupted rollout
 // can be cleaned up even after the main process was killed.
-import type { RolloutRecord } from './rollout/record.js';
 
 export const STATE_KEYS = {
   phase: 'phase',
@@ -12,5 +11,3 @@ export const STATE_KEYS = {
 export function needsCleanup(phase: string | undefined): boolean {
   return !!phase && !['', 'validating', 'done', 'paused'].includes(phase);
 }
-
-export type SavedPhase = RolloutRecord['phase'];

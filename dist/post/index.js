@@ -55525,6 +55525,8 @@ function getOctokit(token, options, ...additionalPlugins) {
 }
 //# sourceMappingURL=github.js.map
 ;// CONCATENATED MODULE: ./src/state.ts
+// What the main step saves for the post step (core.saveState), so that an interrupted rollout
+// can be cleaned up even after the main process was killed.
 const STATE_KEYS = {
     phase: 'phase',
     recordPath: 'record-path',
@@ -56900,7 +56902,7 @@ function createReporter(options) {
 }
 /** The check run id the main step saved, for the post step's `createReporter({ checkRunId })`. */
 function savedCheckRunId() {
-    const id = Number(core.getState(CHECK_RUN_STATE_KEY));
+    const id = Number(getState(CHECK_RUN_STATE_KEY));
     return Number.isInteger(id) && id > 0 ? id : undefined;
 }
 
@@ -57128,6 +57130,7 @@ function report_queue_errorMessage(error) {
 
 
 
+
 async function post() {
     const phase = getState(STATE_KEYS.phase);
     if (!needsCleanup(phase)) {
@@ -57141,8 +57144,7 @@ async function post() {
         mask(secretInputValues((name) => getInput(name)));
         const spec = readRolloutSpec((name) => getInput(name));
         mask(secretValues(spec));
-        const checkRunId = Number(getState(STATE_KEYS.checkRunId)) || undefined;
-        const adapters = await createAdapters(spec, { checkRunId });
+        const adapters = await createAdapters(spec, { checkRunId: savedCheckRunId() });
         const recordPath = getState(STATE_KEYS.recordPath) || spec.reportPath;
         const record = readRecord(recordPath) ?? newRecord(spec, new Date());
         const weight = record.currentWeight;
