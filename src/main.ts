@@ -47,7 +47,7 @@ export async function run(): Promise<void> {
       writeRecord(spec.reportPath, record);
     };
     const { record, status } = await runCommand(
-      adapters.spec,
+      spec,
       {
         deployer: adapters.deployer,
         sampler: adapters.sampler,

@@ -13,8 +13,6 @@ import type { Judge } from './judge/types.js';
 import type { Sampler } from './rollout/ports.js';
 
 export interface Adapters {
-  /** The spec, with the version read back from the canary when a command did not give one. */
-  spec: RolloutSpec;
   deployer: Deployer;
   sampler: Sampler;
   judge: Judge;
@@ -26,17 +24,10 @@ export async function createAdapters(
   spec: RolloutSpec,
   saved: { checkRunId?: number } = {}
 ): Promise<Adapters> {
-  const helm = (s: RolloutSpec) => new HelmDeployer(s, actionsExecRunner, (line) => core.info(line));
-  let deployer = helm(spec);
+  // promote/rollback/status may come from a run that does not know the version: the deployer and
+  // the commands read it back from the canary release where they need it.
+  const deployer = new HelmDeployer(spec, actionsExecRunner, (line) => core.info(line));
   await deployer.detect();
-  if (!spec.version && spec.command !== 'deploy') {
-    // promote/rollback/status may come from another run that does not know the version: read it back.
-    const state = await deployer.canaryState();
-    if (state.version) {
-      spec = { ...spec, version: state.version };
-      deployer = helm(spec);
-    }
-  }
   const provider = new PrometheusProvider(
     {
       url: spec.prometheus.url,
@@ -59,7 +50,6 @@ export async function createAdapters(
     webhookUrl: spec.webhookUrl
   });
   return {
-    spec,
     deployer,
     sampler,
     judge: createJudge(spec.judge),

@@ -37292,8 +37292,8 @@ class ProblemCollector {
 }
 
 ;// CONCATENATED MODULE: ./src/format.ts
-// Durations as people write them, shared by config messages, engine reasons and reports:
-// `500ms`, `45s`, `2m10s`, `12m`, `1h05m`, `2h`.
+// Formatting shared by config messages, engine reasons, judge sentences and reports.
+/** Durations as people write them: `500ms`, `45s`, `2m10s`, `12m`, `1h05m`, `2h`. */
 function formatDuration(seconds) {
     if (!Number.isFinite(seconds) || seconds <= 0)
         return '0s';
@@ -37308,6 +37308,14 @@ function formatDuration(seconds) {
     if (m > 0)
         return s > 0 ? `${m}m${String(s).padStart(2, '0')}s` : `${m}m`;
     return `${s}s`;
+}
+/** Counts with thousands separators: 12345 -> `12,345`; `–` when there is no count. */
+function formatCount(n) {
+    if (n === null || n === undefined || !Number.isFinite(n))
+        return '–';
+    return Math.round(n)
+        .toString()
+        .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 ;// CONCATENATED MODULE: ./src/config/durations.ts
@@ -37386,6 +37394,26 @@ function round(value) {
     return Math.round(value * 1e12) / 1e12;
 }
 
+;// CONCATENATED MODULE: ./src/metrics/promql.ts
+// Templating release and namespace into the users' PromQL. The values land inside double-quoted
+// string literals (`release="{{release}}"`), so they are escaped for exactly that context.
+const PLACEHOLDER = /\{\{([^}]*)\}\}/g;
+/** Escape a label value for a double-quoted PromQL string literal. */
+function escapePromqlString(value) {
+    return value.replace(/[\\"\n\r]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r' })[c]);
+}
+/** Replace `{{release}}` and `{{namespace}}`, escaped; any other placeholder is a mistake in the query. */
+function renderQuery(template, arm) {
+    return template.replace(PLACEHOLDER, (token, name) => {
+        const key = name.trim();
+        if (key === 'release')
+            return escapePromqlString(arm.release);
+        if (key === 'namespace')
+            return escapePromqlString(arm.namespace);
+        throw new Error(`query ${JSON.stringify(template)}: unknown placeholder ${token}; expected {{release}} or {{namespace}}`);
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/config/promql.ts
 // PromQL pieces the config builds or checks: metric and label names, string escaping, matcher lists,
 // and the query templates users write. Templates carry `{{release}}` and `{{namespace}}`; the metrics
@@ -37406,10 +37434,8 @@ function isMetricName(name) {
 function isLabelName(name) {
     return LABEL_NAME.test(name);
 }
-/** Escapes a value for a double-quoted PromQL string. */
-function escapePromqlString(value) {
-    return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
+// One escaping rule for every value the project puts in a PromQL string: the metrics adapter's.
+
 /** `job="storefront", env!="dev"`: a comma-separated matcher list as written inside `{}`. */
 function parseMatcherList(text, where) {
     const trimmed = text.trim();
@@ -49083,26 +49109,6 @@ function histogramFromBuckets(series) {
     return { buckets, count: buckets[buckets.length - 1].count };
 }
 
-;// CONCATENATED MODULE: ./src/metrics/promql.ts
-// Templating release and namespace into the users' PromQL. The values land inside double-quoted
-// string literals (`release="{{release}}"`), so they are escaped for exactly that context.
-const PLACEHOLDER = /\{\{([^}]*)\}\}/g;
-/** Escape a label value for a double-quoted PromQL string literal. */
-function promql_escapePromqlString(value) {
-    return value.replace(/[\\"\n\r]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r' })[c]);
-}
-/** Replace `{{release}}` and `{{namespace}}`, escaped; any other placeholder is a mistake in the query. */
-function renderQuery(template, arm) {
-    return template.replace(PLACEHOLDER, (token, name) => {
-        const key = name.trim();
-        if (key === 'release')
-            return promql_escapePromqlString(arm.release);
-        if (key === 'namespace')
-            return promql_escapePromqlString(arm.namespace);
-        throw new Error(`query ${JSON.stringify(template)}: unknown placeholder ${token}; expected {{release}} or {{namespace}}`);
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/metrics/sampler.ts
 
 
@@ -49490,12 +49496,7 @@ function formatMs(ms) {
         return 'n/a';
     return ms >= 10 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
 }
-/** 1234567 -> "1,234,567" (by hand: toLocaleString is slow in the benchmark's hot loop). */
-function formatCount(n) {
-    const digits = Math.abs(Math.round(n)).toString();
-    const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-    return n < 0 ? `-${grouped}` : grouped;
-}
+
 /** E-values span many orders of magnitude: 0.42, 3.1, 31, 4200, 3.2e+7. */
 function formatEValue(e) {
     if (!Number.isFinite(e))
@@ -55539,6 +55540,7 @@ function needsCleanup(phase) {
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
 
+
 /** A fraction as a percentage: 0.041 -> `4.1%`, 0.00012 -> `0.012%`, 1 -> `100%`. */
 function format_formatPercent(fraction) {
     if (!Number.isFinite(fraction))
@@ -55561,14 +55563,6 @@ function format_formatMs(ms) {
         return `${Math.round(ms)} ms`;
     return `${trimZeros(ms.toFixed(1))} ms`;
 }
-/** Counts with thousands separators: 12345 -> `12,345`. */
-function format_formatCount(n) {
-    if (n === null || n === undefined || !Number.isFinite(n))
-        return '–';
-    return Math.round(n)
-        .toString()
-        .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
 /** A metric value in its unit; `no data` for null. */
 function formatValue(value, unit) {
     if (value === null || value === undefined)
@@ -55579,7 +55573,7 @@ function formatValue(value, unit) {
         case 'ms':
             return format_formatMs(value);
         case 'count':
-            return format_formatCount(value);
+            return formatCount(value);
     }
 }
 /** Relative change of canary against stable: `+925%`, `-3.2%`, `±0%`; `–` when undefined. */
@@ -56162,7 +56156,7 @@ function timelineSection(record) {
     ];
     for (const s of record.stepRecords) {
         const outcome = OUTCOME_LABELS[s.outcome] + (s.reason ? `: ${inline(s.reason)}` : '');
-        lines.push(`| ${s.index + 1} of ${record.steps.length} | ${s.weight}% | ${formatDuration(s.soakedSeconds)} of ${formatDuration(record.soakSeconds)} | ${format_formatCount(s.canaryRequests)} | ${format_formatCount(s.stableRequests)} | ${outcome} |`);
+        lines.push(`| ${s.index + 1} of ${record.steps.length} | ${s.weight}% | ${formatDuration(s.soakedSeconds)} of ${formatDuration(record.soakSeconds)} | ${formatCount(s.canaryRequests)} | ${formatCount(s.stableRequests)} | ${outcome} |`);
     }
     const pending = record.steps.slice(record.stepRecords.length);
     if (pending.length > 0 && !record.decision)
@@ -56190,7 +56184,7 @@ function metricsSection(record) {
 }
 function armCell(value, events, m) {
     const v = formatValue(value, m.unit);
-    return m.unit === 'count' ? v : `${v} <sub>n=${format_formatCount(events)}</sub>`;
+    return m.unit === 'count' ? v : `${v} <sub>n=${formatCount(events)}</sub>`;
 }
 /** The statistical evidence with its threshold, so a reader sees how close it came. */
 function evidenceCell(m) {
@@ -56224,7 +56218,7 @@ function trendSection(record) {
     const lines = [
         '### Trend',
         '',
-        `${format_formatCount(record.ticks.length)} ticks every ${formatDuration(record.intervalSeconds)}${per > 1 ? `, ${per} per cell` : ''}; a metric's two arms share one scale, lowest to highest value; requests are scaled per arm (\`·\` = no data).`,
+        `${formatCount(record.ticks.length)} ticks every ${formatDuration(record.intervalSeconds)}${per > 1 ? `, ${per} per cell` : ''}; a metric's two arms share one scale, lowest to highest value; requests are scaled per arm (\`·\` = no data).`,
         '',
         '| Metric | Stable | Canary |',
         '|---|---|---|'
@@ -56284,11 +56278,11 @@ function commitLink(record) {
 /** The tick-by-tick log, newest last; the oldest ticks go first when it would not fit. */
 function renderText(record, max = MAX_OUTPUT_CHARS) {
     const entries = logEntries(record);
-    const head = `### Tick log\n\n${format_formatCount(record.ticks.length)} ticks, ${format_formatCount(record.events.length)} events, times in UTC.\n\n`;
+    const head = `### Tick log\n\n${formatCount(record.ticks.length)} ticks, ${formatCount(record.events.length)} events, times in UTC.\n\n`;
     const open = '```text\n';
     const close = '```\n';
     // Reserve room for the "omitted" note, whose length depends on a number of at most 7 digits.
-    const note = (n) => `_The oldest ${format_formatCount(n)} log lines are omitted to fit GitHub's ${format_formatCount(max)}-character limit; every tick is in the \`report\` JSON output._\n\n`;
+    const note = (n) => `_The oldest ${formatCount(n)} log lines are omitted to fit GitHub's ${formatCount(max)}-character limit; every tick is in the \`report\` JSON output._\n\n`;
     const budget = max - head.length - open.length - close.length - note(9_999_999).length;
     const { kept, dropped } = keepNewest(entries, budget);
     return head + (dropped > 0 ? note(dropped) : '') + open + kept.map((l) => `${l}\n`).join('') + close;
@@ -56310,7 +56304,7 @@ function tickLine(t, record) {
         formatClock(t.at),
         `+${formatDuration(t.elapsedSeconds)}`.padEnd(8),
         `step ${t.stepIndex + 1}/${record.steps.length} ${`${t.weight}%`.padStart(4)}`,
-        `req ${format_formatCount(t.canaryRequests)}|${format_formatCount(t.stableRequests)}`,
+        `req ${formatCount(t.canaryRequests)}|${formatCount(t.stableRequests)}`,
         t.action.padEnd(8)
     ];
     if (t.unavailable)
@@ -56925,17 +56919,10 @@ function savedCheckRunId() {
 
 
 async function createAdapters(spec, saved = {}) {
-    const helm = (s) => new HelmDeployer(s, actionsExecRunner, (line) => info(line));
-    let deployer = helm(spec);
+    // promote/rollback/status may come from a run that does not know the version: the deployer and
+    // the commands read it back from the canary release where they need it.
+    const deployer = new HelmDeployer(spec, actionsExecRunner, (line) => info(line));
     await deployer.detect();
-    if (!spec.version && spec.command !== 'deploy') {
-        // promote/rollback/status may come from another run that does not know the version: read it back.
-        const state = await deployer.canaryState();
-        if (state.version) {
-            spec = { ...spec, version: state.version };
-            deployer = helm(spec);
-        }
-    }
     const provider = new PrometheusProvider({
         url: spec.prometheus.url,
         headers: spec.prometheus.headers,
@@ -56955,7 +56942,6 @@ async function createAdapters(spec, saved = {}) {
         webhookUrl: spec.webhookUrl
     });
     return {
-        spec,
         deployer,
         sampler,
         judge: createJudge(spec.judge),

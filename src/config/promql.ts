@@ -22,10 +22,8 @@ export function isLabelName(name: string): boolean {
   return LABEL_NAME.test(name);
 }
 
-/** Escapes a value for a double-quoted PromQL string. */
-export function escapePromqlString(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
+// One escaping rule for every value the project puts in a PromQL string: the metrics adapter's.
+export { escapePromqlString } from '../metrics/promql.js';
 
 /** `job="storefront", env!="dev"`: a comma-separated matcher list as written inside `{}`. */
 export function parseMatcherList(text: string, where: string): string[] {

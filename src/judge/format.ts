@@ -14,12 +14,7 @@ export function formatMs(ms: number | null): string {
   return ms >= 10 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
 }
 
-/** 1234567 -> "1,234,567" (by hand: toLocaleString is slow in the benchmark's hot loop). */
-export function formatCount(n: number): string {
-  const digits = Math.abs(Math.round(n)).toString();
-  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return n < 0 ? `-${grouped}` : grouped;
-}
+export { formatCount } from '../format.js';
 
 /** E-values span many orders of magnitude: 0.42, 3.1, 31, 4200, 3.2e+7. */
 export function formatEValue(e: number): string {

@@ -1,7 +1,9 @@
 // Number and time formatting shared by the title, the markdown and the alerts. Pure.
 import type { MetricEvidence } from '../judge/types.js';
 
-export { formatDuration } from '../format.js';
+import { formatCount } from '../format.js';
+
+export { formatCount, formatDuration } from '../format.js';
 
 /** A fraction as a percentage: 0.041 -> `4.1%`, 0.00012 -> `0.012%`, 1 -> `100%`. */
 export function formatPercent(fraction: number): string {
@@ -20,14 +22,6 @@ export function formatMs(ms: number): string {
   if (Math.abs(ms) >= 1000) return `${trimZeros((ms / 1000).toFixed(2))} s`;
   if (Math.abs(ms) >= 10) return `${Math.round(ms)} ms`;
   return `${trimZeros(ms.toFixed(1))} ms`;
-}
-
-/** Counts with thousands separators: 12345 -> `12,345`. */
-export function formatCount(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
-  return Math.round(n)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** A metric value in its unit; `no data` for null. */
