@@ -57471,15 +57471,15 @@ async function promoteNow(spec, deps, context) {
         return done(record, deps, 'refused', `Refused: ${conflict}. Nothing was changed.`, state.weight ?? 0);
     adoptLeftoverCheckRun(state, context);
     try {
-        addEvent(record, now(deps), 'promote', `Promoting ${spec.release} to ${spec.version} by hand`);
+        addEvent(record, now(deps), 'promote', `Promoting ${spec.release} to ${record.version} by hand`);
         await deps.deployer.promoteStable();
     }
     catch (error) {
-        return done(record, deps, 'failed', `Promotion of ${spec.release} to ${spec.version} failed: ${report_queue_errorMessage(error)}. The canary was left at ${state.weight ?? '?'}%.`, state.weight ?? 0);
+        return done(record, deps, 'failed', `Promotion of ${spec.release} to ${record.version} failed: ${report_queue_errorMessage(error)}. The canary was left at ${state.weight ?? '?'}%.`, state.weight ?? 0);
     }
     await deps.deployer.removeCanary();
     addEvent(record, now(deps), 'canary-removed', `Removed ${spec.canaryRelease}`);
-    return done(record, deps, 'promoted', `Promoted by hand: ${spec.release} now runs ${spec.version} at 100%.`, 100);
+    return done(record, deps, 'promoted', `Promoted by hand: ${spec.release} now runs ${record.version} at 100%.`, 100);
 }
 async function rollbackNow(spec, deps, context) {
     // A rollback is always allowed, lock or not: it only ever removes the canary.

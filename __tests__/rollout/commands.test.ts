@@ -64,8 +64,10 @@ describe('commands', () => {
     const { deployer, run } = setup();
     await run(ladder({ decision: 'manual' }));
     deployer.calls = [];
-    const result = await run(ladder({ command: 'promote' }), 'run-2');
+    // Another run that does not know the version: it is read back from the canary.
+    const result = await run(ladder({ command: 'promote', version: '' }), 'run-2');
     expect(result.record.decision).toBe('promoted');
+    expect(result.record.reason).toBe('Promoted by hand: storefront now runs 2.0.0 at 100%.');
     expect(deployer.calls).toEqual(['promoteStable', 'removeCanary']);
   });
 

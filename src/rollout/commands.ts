@@ -116,14 +116,14 @@ async function promoteNow(
     return done(record, deps, 'refused', `Refused: ${conflict}. Nothing was changed.`, state.weight ?? 0);
   adoptLeftoverCheckRun(state, context);
   try {
-    addEvent(record, now(deps), 'promote', `Promoting ${spec.release} to ${spec.version} by hand`);
+    addEvent(record, now(deps), 'promote', `Promoting ${spec.release} to ${record.version} by hand`);
     await deps.deployer.promoteStable();
   } catch (error) {
     return done(
       record,
       deps,
       'failed',
-      `Promotion of ${spec.release} to ${spec.version} failed: ${errorMessage(error)}. The canary was left at ${state.weight ?? '?'}%.`,
+      `Promotion of ${spec.release} to ${record.version} failed: ${errorMessage(error)}. The canary was left at ${state.weight ?? '?'}%.`,
       state.weight ?? 0
     );
   }
@@ -133,7 +133,7 @@ async function promoteNow(
     record,
     deps,
     'promoted',
-    `Promoted by hand: ${spec.release} now runs ${spec.version} at 100%.`,
+    `Promoted by hand: ${spec.release} now runs ${record.version} at 100%.`,
     100
   );
 }
