@@ -169,7 +169,7 @@ describe('guards, SRM and alpha split', () => {
     expect(total).toBeCloseTo(0.05, 12);
   });
 
-  it('by default weighs the shares by kind: errors 50, latency 25, ratio 15, normalised', () => {
+  it('by default weighs the shares by kind: errors 80, latency 20, ratio 15, normalised', () => {
     const errors = { kind: 'errors', name: 'e', title: 'e', bad: '', total: '' } as const;
     const latency = { kind: 'latency', name: 'l', title: 'l', buckets: '', quantile: 0.95 } as const;
     const ratio = {
@@ -180,20 +180,20 @@ describe('guards, SRM and alpha split', () => {
       denominator: '',
       margin: 0.1
     } as const;
-    // errors + latency: 0.0475 * 50/75 = 0.031667 and 0.0475 * 25/75 = 0.015833
+    // errors + latency: 0.0475 * 80/100 = 0.038 and 0.0475 * 20/100 = 0.0095
     const two = splitAlpha({ alpha: 0.05, metrics: [errors, latency] });
-    expect(two.perMetric.get('e')).toBeCloseTo(0.031667, 6);
-    expect(two.perMetric.get('l')).toBeCloseTo(0.015833, 6);
-    // all three: 0.0475 * 50/90, 25/90, 15/90
+    expect(two.perMetric.get('e')).toBeCloseTo(0.038, 9);
+    expect(two.perMetric.get('l')).toBeCloseTo(0.0095, 9);
+    // all three: 0.0475 * 80/115, 20/115, 15/115
     const three = splitAlpha({ alpha: 0.05, metrics: [errors, latency, ratio] });
-    expect(three.perMetric.get('e')).toBeCloseTo(0.026389, 6);
-    expect(three.perMetric.get('l')).toBeCloseTo(0.013194, 6);
-    expect(three.perMetric.get('r')).toBeCloseTo(0.007917, 6);
-    // a given share is kept; the rest is split by kind: 0.0475 - 0.02 = 0.0275 -> 25/40 and 15/40
+    expect(three.perMetric.get('e')).toBeCloseTo(0.033043, 6);
+    expect(three.perMetric.get('l')).toBeCloseTo(0.008261, 6);
+    expect(three.perMetric.get('r')).toBeCloseTo(0.006196, 6);
+    // a given share is kept; the rest is split by kind: 0.0475 - 0.02 = 0.0275 -> 20/35 and 15/35
     const mixed = splitAlpha({ alpha: 0.05, metrics: [{ ...errors, alpha: 0.02 }, latency, ratio] });
     expect(mixed.perMetric.get('e')).toBeCloseTo(0.02, 12);
-    expect(mixed.perMetric.get('l')).toBeCloseTo(0.0171875, 9);
-    expect(mixed.perMetric.get('r')).toBeCloseTo(0.0103125, 9);
+    expect(mixed.perMetric.get('l')).toBeCloseTo(0.015714, 6);
+    expect(mixed.perMetric.get('r')).toBeCloseTo(0.011786, 6);
     const sum = [...three.perMetric.values()].reduce((a, b) => a + b, three.srm);
     expect(sum).toBeCloseTo(0.05, 12);
   });

@@ -16,12 +16,14 @@ export const SRM_ALPHA_FRACTION = 0.05;
  * the test is sharpest. Errors get the most: a 5xx regression is the commonest sign of a bad
  * release and the costliest per second, and its evidence arrives in a few discrete events per
  * tick, so a lower threshold lets it stop a tick earlier. Latency evidence comes from every
- * request, so a higher threshold costs it little time (ln 2 nats at its information rate).
+ * request, so a higher threshold costs it less time. Chosen on the benchmark (docs/bench.md):
+ * 80/20 instead of 50/25 brings the error classes ~10 s closer to Wald's bound where they are
+ * slowest, and costs the latency classes one tick at most (x1.25: 20 s -> 30 s median).
  * A conversion sequence only catches gross drops at ordinary traffic (see JUDGE.md).
  */
 export const KIND_ALPHA_WEIGHTS: Readonly<Record<MetricSpec['kind'], number>> = {
-  errors: 0.5,
-  latency: 0.25,
+  errors: 0.8,
+  latency: 0.2,
   ratio: 0.15
 };
 

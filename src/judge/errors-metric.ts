@@ -2,7 +2,8 @@
 import type { ErrorsMetricSpec } from '../config/spec.js';
 import type { TickObservation } from '../metrics/types.js';
 import { warningLevel } from './alpha.js';
-import { CountEProcess } from './count-eprocess.js';
+import type { CountTest } from './count-eprocess.js';
+import { createErrorsTest } from './errors-test.js';
 import { guardBreachSentence, guardField, withDataState } from './evidence-row.js';
 import { formatEValue, formatPercent } from './format.js';
 import { FractionTally, fractionValue } from './fraction-tally.js';
@@ -13,7 +14,7 @@ import type { MetricEvidence } from './types.js';
 export class ErrorsMetric implements MetricTracker {
   /** Bad events (num) out of events (den) per arm over the rollout. */
   private readonly tally = new FractionTally();
-  private readonly test: CountEProcess | null;
+  private readonly test: CountTest | null;
   private readonly threshold: number;
   private now = 0;
   private missing: string | null = null;
@@ -22,7 +23,7 @@ export class ErrorsMetric implements MetricTracker {
     private readonly spec: ErrorsMetricSpec,
     options: TrackerOptions
   ) {
-    this.test = options.sequential ? new CountEProcess() : null;
+    this.test = options.sequential ? createErrorsTest() : null;
     this.threshold = 1 / options.alpha;
   }
 

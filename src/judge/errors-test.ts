@@ -1,0 +1,27 @@
+// The errors metric's e-process: an average of a grid mixture over canary/stable ratios (including
+// "errors only on the canary") and predictable plug-ins of the ratio. Every part is an e-process for
+// the same ticks, so their average is one (docs/judge.md). The weights were chosen with
+// bench/tune-errors.ts on the benchmark's error classes, not by hand.
+import { AverageEProcess } from './average-eprocess.js';
+import { CANARY_ONLY, CountEProcess, type CountTest } from './count-eprocess.js';
+import { PluginCountEProcess, type PluginOptions } from './plugin-eprocess.js';
+
+/** Canary-to-stable error ratios the mixture weighs; CANARY_ONLY is "stable has no errors at all". */
+export const ERRORS_GRID: readonly number[] = [1.5, 2, 3, 5, 10, 30, 100, CANARY_ONLY];
+/** The grid part's weights (normalised): most on 2x to 10x, a tenth on "only the canary errs". */
+export const ERRORS_GRID_WEIGHTS: readonly number[] = [0.3, 2, 1.5, 1, 1.2, 0.3, 0.8, 0.7];
+/** Plug-ins and their shares of the average (the grid mixture has the rest). */
+export const ERRORS_PLUGINS: ReadonlyArray<{ options: PluginOptions; share: number }> = [
+  { options: { priorRatio: 5, priorEvents: 2, maxRatio: 100 }, share: 0.25 }
+];
+
+export function createErrorsTest(): CountTest {
+  const pluginShare = ERRORS_PLUGINS.reduce((sum, p) => sum + p.share, 0);
+  return new AverageEProcess(
+    [
+      new CountEProcess(ERRORS_GRID, ERRORS_GRID_WEIGHTS),
+      ...ERRORS_PLUGINS.map((p) => new PluginCountEProcess(p.options))
+    ],
+    [1 - pluginShare, ...ERRORS_PLUGINS.map((p) => p.share)]
+  );
+}
