@@ -45,7 +45,7 @@ export function summarizeJudge(
       excessBadRequests: null
     };
   }
-  const errorRegression = s.errors.canary !== s.errors.stable;
+  const errorRegression = s.errors.canary > s.errors.stable;
   return {
     detectedFraction: round(rolledBack / runs, 4),
     medianDetectSeconds: censoredQuantile(detect, 0.5),

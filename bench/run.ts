@@ -7,6 +7,7 @@ import { summarizeJudge, type ScenarioResult } from './aggregate.js';
 import { BUILT_IN_SCENARIOS } from './builtin.js';
 import { ChunkPool } from './pool.js';
 import { normalizeScenario, type Scenario } from './scenario.js';
+import { TICK_SECONDS } from './sequential.js';
 import { JUDGES } from './simulate.js';
 import { renderTable, renderTargets } from './table.js';
 import { checkTargets } from './targets.js';
@@ -100,12 +101,13 @@ async function main(): Promise<void> {
   const lines = [
     `Judge benchmark: ${scenarios.length} scenarios, ${options.workers} worker(s), ${seconds} s`,
     'Detection times are censored medians/p90 over all runs (a run never rolled back counts as never detected).',
+    `ratio: median / max(Wald, one ${TICK_SECONDS} s tick). false promote: regressions not rolled back within the horizon.`,
     '',
     renderTable(results, runsByName),
     ''
   ];
-  const checks = checkTargets(results, runsByName);
-  if (checks.length > 0) lines.push('Targets (issue 4):', renderTargets(checks), '');
+  const checks = checkTargets(results, runsByName, scenarios);
+  if (checks.length > 0) lines.push('Targets (issues 4 and 14):', renderTargets(checks), '');
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

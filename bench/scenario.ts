@@ -181,11 +181,14 @@ export function normalizeScenario(raw: unknown, index = 0): Scenario {
   };
 }
 
-/** A regression: the canary differs from stable in errors or latency. Otherwise the run is A/A. */
+/**
+ * A regression: the canary is worse than stable in errors or latency. Otherwise the run is A/A (a
+ * canary that is better counts as A/A: rolling it back is a false rollback).
+ */
 export function hasRegression(s: Scenario): boolean {
   return (
-    s.errors.canary !== s.errors.stable ||
-    s.latency.canaryMedianFactor !== 1 ||
+    s.errors.canary > s.errors.stable ||
+    s.latency.canaryMedianFactor > 1 ||
     (s.latency.canarySlowFraction > 0 && s.latency.canarySlowExtraMs > 0)
   );
 }

@@ -1,5 +1,9 @@
-// Issue 4's targets, checked against the built-in scenarios' results (printed, never asserted in tests).
+// Issues 4 and 14's targets, checked against the built-in scenarios' results (printed, never
+// asserted in tests).
+import { wilsonInterval } from '../src/judge/guards.js';
 import type { ScenarioResult } from './aggregate.js';
+import { hasRegression, type Scenario } from './scenario.js';
+import { flooredBound, ratioToBound } from './table.js';
 
 export interface TargetCheck {
   target: string;
@@ -9,9 +13,13 @@ export interface TargetCheck {
 
 const fmt = (x: number | null, unit = ''): string => (x === null ? 'n/a' : `${Number(x.toFixed(3))}${unit}`);
 
+/** The most the median time to detect may be, in multiples of max(Wald, one tick) (issue 14). */
+export const MAX_RATIO_TO_BOUND = 1.3;
+
 export function checkTargets(
   results: readonly ScenarioResult[],
-  runsByName: ReadonlyMap<string, number>
+  runsByName: ReadonlyMap<string, number>,
+  scenarios: readonly Scenario[] = []
 ): TargetCheck[] {
   const find = (name: string): ScenarioResult | undefined => results.find((r) => r.name === name);
   const checks: TargetCheck[] = [];
@@ -64,6 +72,29 @@ export function checkTargets(
       measured: `sequential ${fmt(ours)}, flagger-1 ${fmt(f1)}, flagger-5 ${fmt(f5)}`,
       ok: ours !== null && ours <= 0.05 && (f1 ?? 0) >= 0.5 && (f5 ?? 0) >= 0.5
     });
+  }
+  // Issue 14: every error regression within 1.3 x its floored bound, every A/A class within alpha.
+  for (const scenario of scenarios) {
+    const result = find(scenario.name);
+    if (!result) continue;
+    const ours = result.judges.sequential;
+    if (hasRegression(scenario) && result.waldBoundSeconds !== null) {
+      const ratio = ratioToBound(ours.medianDetectSeconds, result.waldBoundSeconds);
+      const limit = MAX_RATIO_TO_BOUND * (flooredBound(result.waldBoundSeconds) ?? 0);
+      checks.push({
+        target: `${scenario.name}: median <= ${MAX_RATIO_TO_BOUND} x max(Wald, one tick)`,
+        measured: `${fmt(ours.medianDetectSeconds, ' s')} vs ${fmt(limit, ' s')} (ratio ${fmt(ratio)})`,
+        ok: ratio !== null && ratio <= MAX_RATIO_TO_BOUND
+      });
+    } else if (!hasRegression(scenario) && ours.falseRollbackRate !== null) {
+      const runs = runsByName.get(scenario.name) ?? 0;
+      const upper = wilsonInterval(Math.round(ours.falseRollbackRate * runs), runs, 1.96).upper;
+      checks.push({
+        target: `${scenario.name}: false rollback rate <= alpha ${scenario.alpha}`,
+        measured: `${fmt(ours.falseRollbackRate)} over ${runs} runs (95% CI upper ${fmt(upper)})`,
+        ok: ours.falseRollbackRate <= scenario.alpha
+      });
+    }
   }
   return checks;
 }

@@ -1,0 +1,208 @@
+// Tuning aid for the errors test (not part of `npm run bench`). It draws per-tick error counts for
+// the built-in error scenarios once (common random numbers), records the log e-value path of every
+// candidate component (each grid ratio alone, each plug-in variant), and scores weightings of them:
+// an average of e-processes is an e-process, so any non-negative weights keep the test valid. A
+// class's score is the share of runs caught by 1.3 x max(Wald, one tick), next to the best single
+// component's share (about what a test that knew the ratio could do). Usage:
+//   npx tsx bench/tune-errors.ts [--runs N] [--stream-seed S] [--alpha-fraction F] [--search N]
+//                                [--compare FILE.json]
+import { readFileSync } from 'node:fs';
+import { splitAlpha } from '../src/judge/alpha.js';
+import { CountEProcess, type CountTest } from '../src/judge/count-eprocess.js';
+import { ERRORS_GRID, ERRORS_GRID_WEIGHTS, ERRORS_PLUGINS } from '../src/judge/errors-test.js';
+import { logSumExp } from '../src/judge/math.js';
+import { PluginCountEProcess, type PluginOptions } from '../src/judge/plugin-eprocess.js';
+import { BUILT_IN_SCENARIOS } from './builtin.js';
+import { Random, runSeed } from './random.js';
+import { errorRatesAt, hasRegression, normalizeScenario, weightAt, type Scenario } from './scenario.js';
+import { benchAnalysis, TICK_SECONDS } from './sequential.js';
+import { scenarioWaldBound } from './wald.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: number): number => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const RUNS = flag('--runs', 300);
+const SEARCH = flag('--search', 0);
+const STREAM_SEED = flag('--stream-seed', 7919);
+/** The errors test's share of alpha in the benchmark's analysis (5xx + latency), unless given. */
+const ALPHA_FRACTION = flag(
+  '--alpha-fraction',
+  splitAlpha(benchAnalysis(1)).perMetric.get('error-rate') ?? 1
+);
+
+const PLUGINS: PluginOptions[] = [];
+for (const priorRatio of [3, 5, 10, 30])
+  for (const priorEvents of [0.5, 2])
+    for (const maxRatio of [100, 1000]) PLUGINS.push({ priorRatio, priorEvents, maxRatio });
+for (const p of ERRORS_PLUGINS)
+  if (!PLUGINS.some((q) => JSON.stringify(q) === JSON.stringify(p.options))) PLUGINS.push(p.options);
+
+const COMPONENTS: Array<{ label: string; make: () => CountTest }> = [
+  ...ERRORS_GRID.map((r) => ({ label: `r=${r}`, make: () => new CountEProcess([r]) })),
+  ...PLUGINS.map((o) => ({
+    label: `plug-in ${o.priorRatio}/${o.priorEvents}/${o.maxRatio}`,
+    make: () => new PluginCountEProcess(o)
+  }))
+];
+const GRID_COUNT = ERRORS_GRID.length;
+
+interface ClassPaths {
+  name: string;
+  ticks: number;
+  bound: number;
+  targetTick: number;
+  /** [run][component] log e-value after each tick. */
+  paths: Float64Array[][];
+}
+
+function drawPaths(s: Scenario): ClassPaths {
+  const ticks = Math.floor(s.horizonSeconds / TICK_SECONDS);
+  const bound = Math.max(scenarioWaldBound(s) ?? 0, TICK_SECONDS);
+  const paths: Float64Array[][] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const rng = new Random(runSeed(s.seed + STREAM_SEED, run));
+    const comps = COMPONENTS.map((c) => ({ test: c.make(), path: new Float64Array(ticks) }));
+    for (let k = 0; k < ticks; k++) {
+      const w = weightAt(s, k * TICK_SECONDS);
+      const p = errorRatesAt(s, k * TICK_SECONDS);
+      const nc = rng.poisson(s.rps * w * TICK_SECONDS);
+      const ns = rng.poisson(s.rps * (1 - w) * TICK_SECONDS);
+      const ec = rng.binomial(nc, p.canary);
+      const es = rng.binomial(ns, p.stable);
+      for (const c of comps) {
+        if (nc + ns > 0) c.test.update(ec, es, nc / (nc + ns));
+        c.path[k] = c.test.logEValue;
+      }
+    }
+    paths.push(comps.map((c) => c.path));
+  }
+  return { name: s.name, ticks, bound, targetTick: Math.floor((1.3 * bound) / TICK_SECONDS + 1e-9), paths };
+}
+
+/** Weights over COMPONENTS (any non-negative numbers; normalised here). */
+type Weights = number[];
+
+function detectTicks(c: ClassPaths, weights: Weights, alphaFraction: number): number[] {
+  const total = weights.reduce((a, b) => a + b, 0);
+  const used = weights.map((w, j) => [Math.log(w / total), j] as const).filter(([lw]) => lw > -Infinity);
+  const threshold = Math.log(1 / (0.05 * alphaFraction));
+  const terms = new Array<number>(used.length);
+  return c.paths.map((comps) => {
+    for (let k = 0; k < c.ticks; k++) {
+      for (let i = 0; i < used.length; i++) terms[i] = used[i][0] + comps[used[i][1]][k];
+      if (logSumExp(terms) >= threshold) return k + 1;
+    }
+    return Infinity;
+  });
+}
+
+const caughtShare = (c: ClassPaths, t: number[]): number =>
+  t.filter((x) => x <= c.targetTick).length / t.length;
+const oracleCache = new Map<string, number>();
+/** The best single component's share caught by the target (one weight on it, none elsewhere). */
+function oracle(c: ClassPaths, alphaFraction: number): number {
+  const key = `${c.name}@${alphaFraction}`;
+  if (!oracleCache.has(key)) {
+    let best = 0;
+    COMPONENTS.forEach((_, j) => {
+      const single = COMPONENTS.map((__, i) => (i === j ? 1 : 0));
+      best = Math.max(best, caughtShare(c, detectTicks(c, single, alphaFraction)));
+    });
+    oracleCache.set(key, best);
+  }
+  return oracleCache.get(key)!;
+}
+
+function score(classes: ClassPaths[], weights: Weights, alphaFraction: number) {
+  const rows = classes.map((c) => {
+    const t = detectTicks(c, weights, alphaFraction).sort((a, b) => a - b);
+    const median = t[Math.ceil(t.length / 2) - 1] * TICK_SECONDS;
+    return {
+      name: c.name,
+      caught: caughtShare(c, t),
+      best: oracle(c, alphaFraction),
+      median,
+      ratio: median / c.bound
+    };
+  });
+  // The worst class decides (relative to its best single component); the mean breaks ties.
+  const rel = rows.map((r) => r.caught / r.best);
+  return { rows, objective: Math.min(...rel) + 0.1 * (rel.reduce((a, b) => a + b, 0) / rel.length) };
+}
+
+const scenarios = BUILT_IN_SCENARIOS.map((s, i) => normalizeScenario(s, i)).filter(
+  (s) => s.alpha === 0.05 && hasRegression(s) && s.errors.canary > s.errors.stable
+);
+const started = Date.now();
+const classes = scenarios.map(drawPaths);
+process.stderr.write(
+  `drew ${RUNS} runs of ${classes.length} classes in ${(Date.now() - started) / 1000} s\n`
+);
+
+function show(label: string, weights: Weights, alphaFraction = ALPHA_FRACTION): void {
+  const total = weights.reduce((a, b) => a + b, 0);
+  const named = COMPONENTS.map((c, j) => [c.label, weights[j] / total] as const).filter(
+    ([, w]) => w > 0.0005
+  );
+  console.log(`${label} (errors alpha ${alphaFraction.toFixed(3)} x alpha):`);
+  console.log(`  weights: ${named.map(([l, w]) => `${l} ${w.toFixed(3)}`).join(', ')}`);
+  for (const row of score(classes, weights, alphaFraction).rows)
+    console.log(
+      `  ${row.name.padEnd(38)} caught by 1.3 x bound ${(row.caught * 100).toFixed(1)}% ` +
+        `(best single component ${(row.best * 100).toFixed(1)}%), median ${row.median} s, ratio ${row.ratio.toFixed(2)}`
+    );
+}
+
+const pluginIndex = (o: PluginOptions): number =>
+  GRID_COUNT + PLUGINS.findIndex((p) => JSON.stringify(p) === JSON.stringify(o));
+/** The shipped default as component weights: the grid part's share spread by its weights. */
+function defaultWeights(): Weights {
+  const w = COMPONENTS.map(() => 0);
+  const pluginShare = ERRORS_PLUGINS.reduce((a, p) => a + p.share, 0);
+  const gridTotal = ERRORS_GRID_WEIGHTS.reduce((a, b) => a + b, 0);
+  ERRORS_GRID_WEIGHTS.forEach((x, j) => (w[j] = ((1 - pluginShare) * x) / gridTotal));
+  for (const p of ERRORS_PLUGINS) w[pluginIndex(p.options)] += p.share;
+  return w;
+}
+show('shipped default', defaultWeights());
+
+const compareAt = args.indexOf('--compare');
+if (compareAt >= 0) {
+  // [{"label", "grid": [weights per ERRORS_GRID ratio], "plugins": [{"options", "weight"}], "alphaFraction"?}]
+  const list = JSON.parse(readFileSync(args[compareAt + 1], 'utf8')) as Array<{
+    label: string;
+    grid: number[];
+    plugins?: Array<{ options: PluginOptions; weight: number }>;
+    alphaFraction?: number;
+  }>;
+  for (const c of list) {
+    const w = COMPONENTS.map((_, j) => (j < GRID_COUNT ? (c.grid[j] ?? 0) : 0));
+    for (const p of c.plugins ?? []) {
+      const j = pluginIndex(p.options);
+      if (j < GRID_COUNT) throw new Error(`${c.label}: plug-in ${JSON.stringify(p.options)} is not drawn`);
+      w[j] += p.weight;
+    }
+    show(c.label, w, c.alphaFraction);
+  }
+}
+
+if (SEARCH > 0) {
+  // Coordinate search on log-weights from the shipped default: each step scales one component.
+  const rng = new Random(flag('--seed', 12345));
+  let best = defaultWeights().map((w) => Math.max(w, 1e-4));
+  let bestScore = score(classes, best, ALPHA_FRACTION).objective;
+  for (let i = 0; i < SEARCH; i++) {
+    const j = Math.floor(rng.next() * COMPONENTS.length);
+    const cand = [...best];
+    cand[j] = Math.max(1e-4, cand[j] * Math.exp(1.2 * rng.normal()));
+    const s = score(classes, cand, ALPHA_FRACTION).objective;
+    if (s > bestScore) {
+      best = cand;
+      bestScore = s;
+      process.stderr.write(`  #${i}: ${s.toFixed(4)}\n`);
+    }
+  }
+  show('best found', best);
+}
