@@ -44,8 +44,11 @@ const COMPONENTS: Array<{ label: string; make: () => CountTest }> = [
   ...PLUGINS.map((o) => ({
     label: `plug-in ${o.priorRatio}/${o.priorEvents}/${o.maxRatio}`,
     make: () => new PluginCountEProcess(o)
-  }))
+  })),
+  // The errors test before issue 14, for comparison: {"grid": [], "old": 1} in a --compare file.
+  { label: 'old grid 1.25-10', make: () => new CountEProcess() }
 ];
+const OLD_GRID_INDEX = COMPONENTS.length - 1;
 const GRID_COUNT = ERRORS_GRID.length;
 
 interface ClassPaths {
@@ -107,6 +110,7 @@ function oracle(c: ClassPaths, alphaFraction: number): number {
   if (!oracleCache.has(key)) {
     let best = 0;
     COMPONENTS.forEach((_, j) => {
+      if (j === OLD_GRID_INDEX) return; // a mixture, not a single ratio
       const single = COMPONENTS.map((__, i) => (i === j ? 1 : 0));
       best = Math.max(best, caughtShare(c, detectTicks(c, single, alphaFraction)));
     });
@@ -175,6 +179,7 @@ if (compareAt >= 0) {
     label: string;
     grid: number[];
     plugins?: Array<{ options: PluginOptions; weight: number }>;
+    old?: number;
     alphaFraction?: number;
   }>;
   for (const c of list) {
@@ -184,6 +189,7 @@ if (compareAt >= 0) {
       if (j < GRID_COUNT) throw new Error(`${c.label}: plug-in ${JSON.stringify(p.options)} is not drawn`);
       w[j] += p.weight;
     }
+    w[OLD_GRID_INDEX] += c.old ?? 0;
     show(c.label, w, c.alphaFraction);
   }
 }

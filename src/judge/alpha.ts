@@ -18,7 +18,7 @@ export const SRM_ALPHA_FRACTION = 0.05;
  * tick, so a lower threshold lets it stop a tick earlier. Latency evidence comes from every
  * request, so a higher threshold costs it less time. Chosen on the benchmark (docs/bench.md):
  * 80/20 instead of 50/25 brings the error classes ~10 s closer to Wald's bound where they are
- * slowest, and costs the latency classes one tick at most (x1.25: 20 s -> 30 s median).
+ * slowest, and costs the latency classes one tick at most (x1.1: 100 s -> 110 s median).
  * A conversion sequence only catches gross drops at ordinary traffic (see JUDGE.md).
  */
 export const KIND_ALPHA_WEIGHTS: Readonly<Record<MetricSpec['kind'], number>> = {
