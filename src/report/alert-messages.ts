@@ -1,6 +1,6 @@
 // The alert payloads: a Slack incoming-webhook message and a generic JSON body. Pure.
 import type { Decision, RolloutRecord } from '../rollout/record.js';
-import { isoSeconds } from './format.js';
+import { isoSeconds } from '../format.js';
 import { renderTitle } from './title.js';
 
 /** Decisions that page someone or tell them a release went out. In-progress updates never alert. */

@@ -15,6 +15,7 @@ import {
 } from './request-body.js';
 import { DEFAULT_RETRY, errorStatus, isPermissionDenied, withRetry, type RetryOptions } from './retry.js';
 import type { Reporter } from './types.js';
+import { headSha } from './head-sha.js';
 
 interface CheckRunData {
   id: number;
@@ -161,8 +162,7 @@ export class CheckRunReporter implements Reporter {
   }
 
   private headSha(): string {
-    const { context } = this.options;
-    return context.payload.pull_request?.head?.sha ?? context.sha;
+    return headSha(this.options.context);
   }
 
   private detailsUrl(record: RolloutRecord): string | undefined {

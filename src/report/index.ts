@@ -19,6 +19,7 @@ import { setCheckRunOutputs } from './outputs.js';
 import type { Reporter } from './types.js';
 import { runInfoFromEnv, withRunInfo } from './run-info.js';
 import { locateWorkflowStep } from './workflow-location.js';
+import { headSha } from './head-sha.js';
 
 export interface ReportingOptions {
   /** Token for the check run (`github-token`); without one there is no check run. */
@@ -61,7 +62,7 @@ export function createReporter(options: ReportingOptions): Reporting {
   const reporters: NamedReporter[] = [];
 
   const context = options.context ?? githubContext;
-  const run = runInfoFromEnv(env, context.payload.pull_request?.head?.sha ?? context.sha);
+  const run = runInfoFromEnv(env, headSha(context));
   let checkRun: CheckRunReporter | undefined;
   const octokit = options.octokit ?? (options.token ? getOctokit(options.token) : undefined);
   if (octokit) {
@@ -124,3 +125,4 @@ export { renderCheckOutput, renderSummary, renderText } from './markdown.js';
 export { renderTitle } from './title.js';
 export { createBody, updateBody, conclusionFor, defaultCheckName } from './request-body.js';
 export { runInfoFromEnv, withRunInfo, type RunInfo } from './run-info.js';
+export { headSha } from './head-sha.js';

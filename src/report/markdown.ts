@@ -9,7 +9,7 @@ import {
   formatDuration,
   formatEValue,
   formatValue
-} from './format.js';
+} from '../format.js';
 import { capText, keepNewest, MAX_OUTPUT_CHARS } from './limits.js';
 import { decidingMetric, secondsToDecision, weightAtDecision } from './record-facts.js';
 import { metricSparklines, MAX_SPARK_WIDTH } from './sparkline.js';

@@ -1,7 +1,7 @@
 // The check run's title: one line that says it all. Pure.
 import type { MetricEvidence } from '../judge/types.js';
 import type { RolloutRecord } from '../rollout/record.js';
-import { formatDuration, formatValue } from './format.js';
+import { formatDuration, formatValue } from '../format.js';
 import {
   canaryRemoved,
   decidingMetric,

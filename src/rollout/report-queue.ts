@@ -3,6 +3,7 @@
 import type { Reporter } from '../report/types.js';
 import type { RolloutRecord } from './record.js';
 import type { Logger } from './ports.js';
+import { errorMessage } from '../error-message.js';
 
 const CALL_TIMEOUT_MS = 15_000;
 
@@ -61,8 +62,4 @@ export class ReportQueue {
         this.log.warning(`Reporting (${what}) failed, the rollout goes on: ${errorMessage(error)}`);
       });
   }
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
