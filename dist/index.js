@@ -34251,7 +34251,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8540);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3924);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34260,7 +34260,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8540:
+/***/ 3924:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37292,7 +37292,8 @@ class ProblemCollector {
 }
 
 ;// CONCATENATED MODULE: ./src/format.ts
-// Formatting shared by config messages, engine reasons, judge sentences and reports.
+// The one formatter for numbers, percentages, durations and times: config messages, engine
+// reasons, the judge's sentences, titles, tables and alerts all print a value the same way.
 /** Durations as people write them: `500ms`, `45s`, `2m10s`, `12m`, `1h05m`, `2h`. */
 function formatDuration(seconds) {
     if (!Number.isFinite(seconds) || seconds <= 0)
@@ -37316,6 +37317,96 @@ function formatCount(n) {
     return Math.round(n)
         .toString()
         .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+/** A fraction as a percentage: 0.041 -> `4.1%`, 0.0044 -> `0.44%`, 0.00012 -> `0.012%`, 1 -> `100%`. */
+function formatPercent(fraction) {
+    if (fraction === null || fraction === undefined || !Number.isFinite(fraction))
+        return 'n/a';
+    const pct = fraction * 100;
+    if (pct === 0)
+        return '0%';
+    const abs = Math.abs(pct);
+    // Keep two significant digits for small rates so 0.012% does not read as 0.0%.
+    const digits = abs >= 1 ? 1 : abs >= 0.1 ? 2 : 3;
+    return `${trimZeros(pct.toFixed(digits))}%`;
+}
+/** Milliseconds: `8.5 ms`, `87 ms`, `1.25 s` from one second on. */
+function formatMs(ms) {
+    if (ms === null || ms === undefined || !Number.isFinite(ms))
+        return 'n/a';
+    if (Math.abs(ms) >= 1000)
+        return `${trimZeros((ms / 1000).toFixed(2))} s`;
+    if (Math.abs(ms) >= 10)
+        return `${Math.round(ms)} ms`;
+    return `${trimZeros(ms.toFixed(1))} ms`;
+}
+/** A metric value in its unit; `no data` for null. */
+function formatValue(value, unit) {
+    if (value === null || value === undefined)
+        return 'no data';
+    switch (unit) {
+        case 'fraction':
+            return formatPercent(value);
+        case 'ms':
+            return formatMs(value);
+        case 'count':
+            return formatCount(value);
+    }
+}
+/** Relative change of canary against stable: `+925%`, `-3.2%`, `±0%`; `–` when undefined. */
+function formatChange(canary, stable) {
+    if (canary === null || stable === null)
+        return '–';
+    if (stable === 0)
+        return canary === 0 ? '±0%' : 'new';
+    const rel = (canary - stable) / Math.abs(stable);
+    if (Math.abs(rel) < 0.0005)
+        return '±0%';
+    const pct = rel * 100;
+    const text = Math.abs(pct) >= 100 ? Math.round(pct).toString() : trimZeros(pct.toFixed(1));
+    return `${pct > 0 ? '+' : ''}${text}%`;
+}
+/** E-values span many orders of magnitude: `0.84`, `25`, `3.1e+6`. */
+function formatEValue(e) {
+    if (!Number.isFinite(e))
+        return e > 0 ? '∞' : 'n/a';
+    if (e >= 1e5)
+        return e.toExponential(1);
+    if (e >= 100)
+        return Math.round(e).toString();
+    if (e >= 10)
+        return trimZeros(e.toFixed(1));
+    return trimZeros(e.toFixed(2));
+}
+/** A ratio of two rates: `1.25`, `12`; `∞` when the divisor was zero. */
+function formatRatio(x) {
+    if (!Number.isFinite(x))
+        return '∞';
+    return x >= 10 ? x.toFixed(0) : x.toFixed(2);
+}
+/** ISO time shortened for logs and reasons: `12:04:30` (UTC). */
+function formatClock(iso) {
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime()))
+        return iso;
+    return d.toISOString().slice(11, 19);
+}
+/** Seconds between two ISO times, or undefined when either is missing or invalid. */
+function secondsBetween(from, to) {
+    if (!from || !to)
+        return undefined;
+    const a = Date.parse(from);
+    const b = Date.parse(to);
+    if (Number.isNaN(a) || Number.isNaN(b))
+        return undefined;
+    return Math.max(0, (b - a) / 1000);
+}
+/** GitHub wants `YYYY-MM-DDTHH:MM:SSZ`; drop milliseconds. */
+function isoSeconds(input) {
+    return new Date(input).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+function trimZeros(fixed) {
+    return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }
 
 ;// CONCATENATED MODULE: ./src/config/durations.ts
@@ -38784,6 +38875,23 @@ function canaryUpgradeArgs(spec, major, weight, marks = {}, { install = true } =
     ];
 }
 /**
+ * Create the canary release at `weight`. `helm install` fails when the name is taken, which makes it
+ * the lock: of two runs that race, exactly one creates the release.
+ */
+function canaryInstallArgs(spec, major, weight, marks) {
+    return [
+        'install',
+        spec.canaryRelease,
+        spec.chart,
+        '--namespace',
+        spec.namespace,
+        ...chartArgs(spec),
+        ...canaryValueArgs(spec, weight, marks),
+        ...description(`canary ${spec.version} at weight ${weight}`, marks),
+        ...waitArgs(major, spec.helmTimeoutSeconds)
+    ];
+}
+/**
  * Change only the weight of an existing canary, keeping every value it was installed with. Used on
  * removal, which must work from a later run (manual rollback, post step) that may not know the
  * canary's version or values.
@@ -38864,7 +38972,14 @@ function isReleaseNotFound(stderr) {
     return /release: not found/i.test(stderr);
 }
 
+;// CONCATENATED MODULE: ./src/error-message.ts
+// The one way an unknown thrown value becomes text for a reason, a log line or a warning.
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/helm.ts
+
 
 
 
@@ -38904,11 +39019,11 @@ class HelmDeployer {
             return undefined;
         return scalarString(readValuesPath(values, this.spec.versionKey));
     }
-    async deployCanary(weight, marks = {}) {
+    async installCanary(weight, marks) {
         const { major } = await this.detect();
         this.require('chart', 'install the canary');
         this.require('version', 'install the canary');
-        await this.mutate(canaryUpgradeArgs(this.spec, major, weight, marks));
+        await this.mutate(canaryInstallArgs(this.spec, major, weight, marks));
     }
     async setWeight(weight, marks = {}) {
         const { major } = await this.detect();
@@ -38949,7 +39064,7 @@ class HelmDeployer {
             }
             catch (error) {
                 // Uninstalling removes the canary's routing too; a failed weight change must not block it.
-                this.log(`warning: could not set ${this.spec.canaryRelease} to weight 0, uninstalling anyway: ${message(error)}`);
+                this.log(`warning: could not set ${this.spec.canaryRelease} to weight 0, uninstalling anyway: ${errorMessage(error)}`);
             }
         }
         else if (state.exists) {
@@ -38970,16 +39085,32 @@ class HelmDeployer {
         const helmStatus = scalarString(info.status);
         if (helmStatus === 'uninstalled')
             return { exists: false, status: helmStatus };
+        const revision = revisionOf(status);
         const values = (await this.readJson(getValuesArgs(canaryRelease, namespace, false))) ?? {};
         const marks = stringRecord(readValuesPath(values, MARKS_VALUES_KEY));
         const weight = Number(marks.weight ?? readValuesPath(values, 'canary.weight'));
         return {
             exists: true,
             status: helmStatus,
+            revision,
             installedAt: scalarString(info.first_deployed),
             version: scalarString(readValuesPath(values, this.spec.versionKey)) ?? marks.version,
             weight: Number.isFinite(weight) ? weight : undefined,
             marks
+        };
+    }
+    async stableState() {
+        const { release, namespace } = this.spec;
+        const status = await this.readJson(statusArgs(release, namespace));
+        if (status === undefined)
+            return { exists: false };
+        const info = status.info ?? {};
+        const values = (await this.readJson(getValuesArgs(release, namespace, true))) ?? {};
+        return {
+            exists: scalarString(info.status) !== 'uninstalled',
+            status: scalarString(info.status),
+            revision: revisionOf(status),
+            version: scalarString(readValuesPath(values, this.spec.versionKey))
         };
     }
     require(input, purpose) {
@@ -39024,7 +39155,7 @@ class HelmDeployer {
         }
         catch (error) {
             // The runner rejects only when the process cannot start at all (e.g. no helm on PATH).
-            throw new Error(`could not run \`${this.helmPath}\` (is Helm installed and on PATH?): ${message(error)}`);
+            throw new Error(`could not run \`${this.helmPath}\` (is Helm installed and on PATH?): ${errorMessage(error)}`);
         }
     }
     say(args, dryRun) {
@@ -39049,8 +39180,10 @@ function stringRecord(value) {
     }
     return out;
 }
-function message(error) {
-    return error instanceof Error ? error.message : String(error);
+/** `helm status -o json` names the revision `version`. */
+function revisionOf(status) {
+    const revision = Number(status.version);
+    return Number.isInteger(revision) && revision > 0 ? revision : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/command-runner.ts
@@ -49477,42 +49610,6 @@ function withDataState(status, sentence, data) {
     return { status, sentence };
 }
 
-;// CONCATENATED MODULE: ./src/judge/format.ts
-// Number formatting for the evidence sentences: short, human, and stable across locales.
-function formatPercent(fraction) {
-    if (fraction === null || !Number.isFinite(fraction))
-        return 'n/a';
-    const pct = fraction * 100;
-    if (pct === 0)
-        return '0%';
-    if (Math.abs(pct) >= 10)
-        return `${pct.toFixed(0)}%`;
-    if (Math.abs(pct) >= 0.1)
-        return `${pct.toFixed(1).replace(/\.0$/, '')}%`;
-    return `${pct.toPrecision(1)}%`;
-}
-function formatMs(ms) {
-    if (ms === null || !Number.isFinite(ms))
-        return 'n/a';
-    return ms >= 10 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
-}
-
-/** E-values span many orders of magnitude: 0.42, 3.1, 31, 4200, 3.2e+7. */
-function formatEValue(e) {
-    if (!Number.isFinite(e))
-        return e > 0 ? '∞' : '0';
-    if (e < 10)
-        return e.toFixed(e < 1 ? 2 : 1);
-    if (e < 1e5)
-        return Math.round(e).toString();
-    return e.toExponential(1);
-}
-function formatRatio(x) {
-    if (!Number.isFinite(x))
-        return '∞';
-    return x >= 10 ? x.toFixed(0) : x.toFixed(2);
-}
-
 ;// CONCATENATED MODULE: ./src/judge/guards.ts
 // Static guards on the canary alone (max error rate, max latency quantile, min ratio). They apply
 // under both judges. A guard looks at the last minute of canary data, reaching further back when
@@ -55538,94 +55635,6 @@ function needsCleanup(phase) {
     return !!phase && !['', 'validating', 'done', 'paused'].includes(phase);
 }
 
-;// CONCATENATED MODULE: ./src/report/format.ts
-
-
-/** A fraction as a percentage: 0.041 -> `4.1%`, 0.00012 -> `0.012%`, 1 -> `100%`. */
-function format_formatPercent(fraction) {
-    if (!Number.isFinite(fraction))
-        return 'n/a';
-    const pct = fraction * 100;
-    if (pct === 0)
-        return '0%';
-    const abs = Math.abs(pct);
-    // Keep two significant digits for small rates so 0.012% does not read as 0.0%.
-    const digits = abs >= 10 ? 1 : abs >= 1 ? 1 : abs >= 0.1 ? 2 : 3;
-    return `${trimZeros(pct.toFixed(digits))}%`;
-}
-/** Milliseconds: `87 ms`, `1.25 s` from one second on. */
-function format_formatMs(ms) {
-    if (!Number.isFinite(ms))
-        return 'n/a';
-    if (Math.abs(ms) >= 1000)
-        return `${trimZeros((ms / 1000).toFixed(2))} s`;
-    if (Math.abs(ms) >= 10)
-        return `${Math.round(ms)} ms`;
-    return `${trimZeros(ms.toFixed(1))} ms`;
-}
-/** A metric value in its unit; `no data` for null. */
-function formatValue(value, unit) {
-    if (value === null || value === undefined)
-        return 'no data';
-    switch (unit) {
-        case 'fraction':
-            return format_formatPercent(value);
-        case 'ms':
-            return format_formatMs(value);
-        case 'count':
-            return formatCount(value);
-    }
-}
-/** Relative change of canary against stable: `+925%`, `-3.2%`, `±0%`; `–` when undefined. */
-function formatChange(canary, stable) {
-    if (canary === null || stable === null)
-        return '–';
-    if (stable === 0)
-        return canary === 0 ? '±0%' : 'new';
-    const rel = (canary - stable) / Math.abs(stable);
-    if (Math.abs(rel) < 0.0005)
-        return '±0%';
-    const pct = rel * 100;
-    const text = Math.abs(pct) >= 100 ? Math.round(pct).toString() : trimZeros(pct.toFixed(1));
-    return `${pct > 0 ? '+' : ''}${text}%`;
-}
-/** E-values span many orders of magnitude: `0.84`, `25`, `3.1e+6`. */
-function format_formatEValue(e) {
-    if (!Number.isFinite(e))
-        return e > 0 ? '∞' : 'n/a';
-    if (e >= 1e5)
-        return e.toExponential(1);
-    if (e >= 100)
-        return Math.round(e).toString();
-    if (e >= 10)
-        return trimZeros(e.toFixed(1));
-    return trimZeros(e.toFixed(2));
-}
-/** ISO time shortened for logs: `12:04:30`. */
-function formatClock(iso) {
-    const d = new Date(iso);
-    if (Number.isNaN(d.getTime()))
-        return iso;
-    return d.toISOString().slice(11, 19);
-}
-/** Seconds between two ISO times, or undefined when either is missing or invalid. */
-function secondsBetween(from, to) {
-    if (!from || !to)
-        return undefined;
-    const a = Date.parse(from);
-    const b = Date.parse(to);
-    if (Number.isNaN(a) || Number.isNaN(b))
-        return undefined;
-    return Math.max(0, (b - a) / 1000);
-}
-/** GitHub wants `YYYY-MM-DDTHH:MM:SSZ`; drop milliseconds. */
-function isoSeconds(input) {
-    return new Date(input).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-function trimZeros(fixed) {
-    return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
-}
-
 ;// CONCATENATED MODULE: ./src/report/record-facts.ts
 
 /** The step in force at the end (the last one started). */
@@ -55687,6 +55696,9 @@ function renderTitle(record) {
     const at = weightAtDecision(record);
     switch (record.decision) {
         case 'promoted': {
+            if (record.incomplete) {
+                return `Promoted ${record.version}, but ${record.canaryRelease} still holds ${record.finalWeight}%: remove it with command: rollback`;
+            }
             if (record.command === 'promote')
                 return `Promoted ${record.version} to 100% by hand`;
             const n = record.stepRecords.length || record.steps.length;
@@ -55703,6 +55715,8 @@ function renderTitle(record) {
         }
         case 'failed': {
             const why = oneLine(record.reason, 120);
+            if (record.nothingDeployed)
+                return why ? `Failed before anything was deployed: ${why}` : 'Failed before anything was deployed';
             const head = `Failed at ${at}%${canaryRemoved(record) ? ', canary removed' : ''}`;
             return why ? `${head}: ${why}` : head;
         }
@@ -55901,7 +55915,7 @@ function workflowPathFromRef(ref) {
 function needsErrorAnnotation(record) {
     return record.decision === 'rolled-back' || record.decision === 'failed';
 }
-function errorMessage(record) {
+function annotations_errorMessage(record) {
     const reason = record.reason ? `\n${record.reason}` : '';
     return `Canary ${record.canaryRelease} (${record.version}) in ${record.namespace}: ${renderTitle(record)}${reason}`;
 }
@@ -55916,7 +55930,7 @@ function rollbackAnnotations(record, location) {
             end_line: location.line,
             annotation_level: 'failure',
             title: `canary / ${record.release}: ${record.decision === 'failed' ? 'failed' : 'rolled back'}`,
-            message: errorMessage(record)
+            message: annotations_errorMessage(record)
         }
     ];
 }
@@ -56096,9 +56110,15 @@ function stateSentence(record) {
     const dry = record.dryRun ? ' (dry run: nothing was changed)' : '';
     switch (record.decision) {
         case 'promoted':
+            if (record.incomplete)
+                return `Stable ${stable} now runs ${next}, but the canary ${canary} still holds ${record.finalWeight}% of traffic: remove it with \`command: rollback\`.${dry}`;
             return `Stable ${stable} now runs ${next} at 100% after ${formatDuration(secondsToDecision(record))}; the canary release ${canary} was removed.${dry}`;
         case 'rolled-back':
         case 'failed':
+            if (record.nothingDeployed)
+                return `Nothing was deployed: stable ${stable} serves 100%, untouched.`;
+            if (record.incomplete)
+                return `The canary ${canary} (${next}) is still deployed at ${record.finalWeight}%: remove it with \`command: rollback\`; stable ${stable}${prev} serves the rest.${dry}`;
             return record.finalWeight === 0
                 ? `The canary ${canary} (${next}) was rolled back from ${at}%; stable ${stable} keeps serving${prev} at 100%, untouched.${dry}`
                 : `The canary ${canary} (${next}) still holds ${record.finalWeight}% of traffic: check the release by hand.${dry}`;
@@ -56192,10 +56212,10 @@ function evidenceCell(m) {
     if (m.eValue !== undefined) {
         if (m.eThreshold !== undefined) {
             const crossed = m.eValue >= m.eThreshold;
-            parts.push(`e-value ${format_formatEValue(m.eValue)} ${crossed ? '≥' : '<'} ${format_formatEValue(m.eThreshold)}${crossed ? ' **crossed**' : ''}`);
+            parts.push(`e-value ${formatEValue(m.eValue)} ${crossed ? '≥' : '<'} ${formatEValue(m.eThreshold)}${crossed ? ' **crossed**' : ''}`);
         }
         else
-            parts.push(`e-value ${format_formatEValue(m.eValue)}`);
+            parts.push(`e-value ${formatEValue(m.eValue)}`);
     }
     if (m.lower !== undefined || m.upper !== undefined) {
         const lo = m.lower !== undefined ? m.lower.toFixed(3) : '–';
@@ -56316,7 +56336,7 @@ function tickLine(t, record) {
     return parts.join('  ');
 }
 function tickMetric(m) {
-    const e = m.eValue !== undefined ? ` e=${format_formatEValue(m.eValue)}` : '';
+    const e = m.eValue !== undefined ? ` e=${formatEValue(m.eValue)}` : '';
     const flag = m.status === 'fail' ? ' FAIL' : m.status === 'warn' ? ' warn' : m.status === 'no-data' ? ' no-data' : '';
     return `${m.metric} ${formatValue(m.canary, m.unit)}|${formatValue(m.stable, m.unit)}${e}${flag}`;
 }
@@ -56455,11 +56475,19 @@ async function withRetry(fn, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/report/head-sha.ts
+// The commit a check run belongs to. On `pull_request` events GITHUB_SHA is a merge commit, and a
+// check run posted there does not show on the pull request: use the PR's head instead.
+function headSha(context) {
+    return context.payload.pull_request?.head?.sha ?? context.sha;
+}
+
 ;// CONCATENATED MODULE: ./src/report/check-run.ts
 // CheckRunReporter: the rollout as a GitHub check run on the pull request's head commit.
 // Created in progress at start, updated at each step change and at most every 30 s in a soak,
 // completed with a conclusion at the end. It never throws: without `checks: write` it warns once
 // and switches itself off; transient errors are retried briefly; the rollout always goes on.
+
 
 
 
@@ -56540,8 +56568,7 @@ class CheckRunReporter {
         return this.options.name || defaultCheckName(record.release);
     }
     headSha() {
-        const { context } = this.options;
-        return context.payload.pull_request?.head?.sha ?? context.sha;
+        return headSha(this.options.context);
     }
     detailsUrl(record) {
         if (record.run?.url)
@@ -56732,7 +56759,7 @@ class LogAnnotationReporter {
             properties.file = this.location.path;
             properties.startLine = this.location.line;
         }
-        error(errorMessage(record), properties);
+        error(annotations_errorMessage(record), properties);
     }
 }
 
@@ -56838,6 +56865,7 @@ function escapeRegExp(text) {
 
 
 
+
 /** The state key under which the check run id is saved for the post step. */
 const CHECK_RUN_STATE_KEY = STATE_KEYS.checkRunId;
 function createReporter(options) {
@@ -56846,7 +56874,7 @@ function createReporter(options) {
     const workflowFile = workflowPathFromRef(env.GITHUB_WORKFLOW_REF)?.split('/').pop();
     const reporters = [];
     const context = options.context ?? github_context;
-    const run = runInfoFromEnv(env, context.payload.pull_request?.head?.sha ?? context.sha);
+    const run = runInfoFromEnv(env, headSha(context));
     let checkRun;
     const octokit = options.octokit ?? (options.token ? getOctokit(options.token) : undefined);
     if (octokit) {
@@ -56908,6 +56936,7 @@ function savedCheckRunId() {
 
 
 
+
 ;// CONCATENATED MODULE: ./src/wiring.ts
 // Builds the real adapters (Helm CLI, Prometheus over HTTP, the judge, the reporters) for a spec.
 // Shared by the main and post steps so both talk to the world the same way.
@@ -56951,6 +56980,7 @@ async function createAdapters(spec, saved = {}) {
 }
 
 ;// CONCATENATED MODULE: ./src/rollout/report-queue.ts
+
 const CALL_TIMEOUT_MS = 15_000;
 function withTimeout(promise, ms, what) {
     return new Promise((resolve, reject) => {
@@ -56996,12 +57026,9 @@ class ReportQueue {
         this.chain = this.chain
             .then(() => withTimeout(Promise.resolve().then(call), CALL_TIMEOUT_MS, `reporting (${what})`))
             .catch((error) => {
-            this.log.warning(`Reporting (${what}) failed, the rollout goes on: ${report_queue_errorMessage(error)}`);
+            this.log.warning(`Reporting (${what}) failed, the rollout goes on: ${errorMessage(error)}`);
         });
     }
-}
-function report_queue_errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/rollout/record-builder.ts
@@ -57084,15 +57111,305 @@ function decide(record, decision, reason, finalWeight, at) {
     record.phase = decision === 'paused' ? 'paused' : 'done';
 }
 
+;// CONCATENATED MODULE: ./src/retry.ts
+// The one retry helper of the codebase (GitHub calls use @octokit/plugin-retry instead): a few
+// attempts with growing pauses, for operations that may heal, such as removing the canary or
+// querying Prometheus. Pure: the caller passes the sleep (the Clock port's, so tests never wait).
+/** Runs `work` until it succeeds or the policy gives up; then throws the last error. */
+async function retry(work, policy) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await work(attempt);
+        }
+        catch (error) {
+            if (attempt >= policy.attempts || !(policy.retryable?.(error) ?? true))
+                throw error;
+            const delay = Math.min(policy.delayMs * 2 ** (attempt - 1), policy.maxDelayMs ?? Infinity);
+            policy.onRetry?.(error, attempt, delay);
+            await policy.sleep(delay);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rollout/outcomes.ts
+
+
+
+/** How often and how patiently the canary's removal is tried before the outcome says it failed. */
+const REMOVAL_RETRY = { attempts: 3, delayMs: 2_000 };
+async function finishRecord(record, ending, deps) {
+    const now = () => new Date(deps.clock.now());
+    let decision = ending.decision;
+    let reason = sentence(ending.reason);
+    let finalWeight;
+    record.incomplete = undefined;
+    if (ending.removeCanary) {
+        // Saved first: if the runner kills us during the removal, the post step finishes this verdict.
+        record.pending = { decision: ending.decision, reason: ending.reason };
+        setPhase(record, ending.decision === 'promoted' ? 'promoting' : 'rolling-back');
+        save(record, deps);
+        const removalError = await removeCanary(record, deps);
+        const seen = await readBack(deps.deployer);
+        record.readBack = seen;
+        const stable = stableSentence(record.release, seen, ending.decision === 'promoted');
+        const left = leftOver(record, seen, removalError);
+        if (!left) {
+            finalWeight = ending.decision === 'promoted' ? 100 : 0;
+            reason = `${reason} ${stable}; ${record.canaryRelease} was removed.`;
+        }
+        else {
+            finalWeight = seen.canaryWeight ?? record.currentWeight;
+            record.incomplete = left;
+            reason = `${reason} ${stable}; ${left}`;
+            deps.log.warning(left);
+        }
+        record.currentWeight = finalWeight === 100 ? record.currentWeight : finalWeight;
+    }
+    else {
+        finalWeight = ending.finalWeight;
+        if (ending.nothingDeployed)
+            record.nothingDeployed = true;
+        if (ending.decision === 'paused') {
+            // A pause holds traffic on purpose: report the weight the canary really holds.
+            const seen = await readBack(deps.deployer);
+            record.readBack = seen;
+            if (seen.canaryWeight !== undefined)
+                finalWeight = seen.canaryWeight;
+            if (seen.canaryPresent === false) {
+                decision = 'failed';
+                reason = `${reason} But ${record.canaryRelease} is gone: someone removed it meanwhile.`;
+                finalWeight = 0;
+            }
+        }
+    }
+    record.pending = undefined;
+    decide(record, decision, reason, finalWeight, now());
+    addEvent(record, now(), 'decision', `Decision: ${decision}. ${reason}`);
+    deps.log.info(`Decision: ${decision}. ${reason}`);
+    save(record, deps);
+    await deps.report(record);
+    return record;
+}
+/** Removes the canary with retries; the error of the last attempt, or undefined when it worked. */
+async function removeCanary(record, deps) {
+    try {
+        await retry(() => deps.deployer.removeCanary(), {
+            ...REMOVAL_RETRY,
+            sleep: (ms) => deps.clock.sleep(ms),
+            onRetry: (error, attempt) => deps.log.warning(`Removing ${record.canaryRelease} failed (attempt ${attempt} of ${REMOVAL_RETRY.attempts}): ${errorMessage(error)}`)
+        });
+        addEvent(record, new Date(deps.clock.now()), 'canary-removed', `Removed ${record.canaryRelease}`);
+        return undefined;
+    }
+    catch (error) {
+        addEvent(record, new Date(deps.clock.now()), 'error', `Removing ${record.canaryRelease} failed ${REMOVAL_RETRY.attempts} times: ${errorMessage(error)}`);
+        return error ?? new Error('removal failed');
+    }
+}
+/** Both releases as Helm shows them now; a read that fails is recorded as unknown, never as fine. */
+async function readBack(deployer) {
+    const errors = [];
+    const seen = { canaryPresent: null, errors };
+    try {
+        const canary = await deployer.canaryState();
+        seen.canaryPresent = canary.exists;
+        if (canary.exists) {
+            seen.canaryStatus = canary.status;
+            seen.canaryWeight = canary.weight;
+        }
+    }
+    catch (error) {
+        errors.push(`the canary could not be read back (${errorMessage(error)})`);
+    }
+    try {
+        const stable = await deployer.stableState();
+        seen.stableStatus = stable.exists ? stable.status : 'not installed';
+        seen.stableRevision = stable.revision;
+        seen.stableVersion = stable.version;
+    }
+    catch (error) {
+        errors.push(`the stable release could not be read back (${errorMessage(error)})`);
+    }
+    return seen;
+}
+/** What is still in the cluster that should not be, as a sentence with what to do; undefined when clean. */
+function leftOver(record, seen, removalError) {
+    const canary = record.canaryRelease;
+    const why = removalError ? ` (removal failed: ${errorMessage(removalError)})` : '';
+    if (seen.canaryPresent === false)
+        return undefined;
+    if (seen.canaryPresent === null) {
+        return `${canary} could not be read back after its removal${why}; check it with \`command: status\` and remove it with \`command: rollback\`.`;
+    }
+    const weight = seen.canaryWeight !== undefined ? ` at ${seen.canaryWeight}%` : '';
+    const status = seen.canaryStatus ? ` (${seen.canaryStatus})` : '';
+    return `${canary} is still deployed${weight}${status}${why}; remove it with \`command: rollback\`.`;
+}
+/** "stable storefront runs 2.0.0 (revision 3, deployed)", from what was read back. */
+function stableSentence(release, seen, promoted) {
+    if (seen.stableStatus === undefined)
+        return `${release} could not be read back`;
+    if (seen.stableStatus === 'not installed')
+        return `${release} is not installed`;
+    const version = seen.stableVersion ? ` ${seen.stableVersion}` : ' an unknown version';
+    const where = [seen.stableRevision ? `revision ${seen.stableRevision}` : '', seen.stableStatus]
+        .filter(Boolean)
+        .join(', ');
+    return `${release} ${promoted ? 'now runs' : 'runs'}${version}${promoted && seen.stableStatus === 'deployed' ? ' at 100%' : ''} (${where})`;
+}
+function save(record, deps) {
+    try {
+        deps.persist?.(record);
+    }
+    catch (error) {
+        deps.log.warning(`Could not save the rollout state: ${errorMessage(error)}`);
+    }
+}
+/** Ends with a full stop, so sentences can follow it. */
+function sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+;// CONCATENATED MODULE: ./src/rollout/ownership.ts
+function makeMarks(input) {
+    return {
+        version: input.version,
+        holder: input.holder,
+        stableRelease: input.stableRelease,
+        phase: input.phase,
+        leaseUntil: new Date(input.now + input.leaseSeconds * 1000).toISOString(),
+        startedAt: input.startedAt
+    };
+}
+/**
+ * Why this action may not touch an existing release named as the canary, or undefined when it
+ * carries this action's marks for `stableRelease`. A release without marks (another app, or a
+ * canary made by hand) is never upgraded or removed.
+ */
+function foreignRelease(state, canaryRelease, stableRelease) {
+    if (!state.exists)
+        return undefined;
+    const marks = state.marks ?? {};
+    if (!marks.holder || !marks.stableRelease) {
+        return `release ${canaryRelease} exists but carries no canary-action marks, so it is not a canary of ${stableRelease}; choose another \`canary-release\``;
+    }
+    if (marks.stableRelease !== stableRelease) {
+        return `release ${canaryRelease} is the canary of ${marks.stableRelease}, not of ${stableRelease}`;
+    }
+    return undefined;
+}
+/** Why `holder` may not drive this canary now, or undefined when it may. */
+function lockConflict(state, holder, now) {
+    const marks = state.marks ?? {};
+    const other = marks.holder;
+    if (!state.exists || !other || other === holder || marks.phase === 'paused')
+        return undefined;
+    const until = Date.parse(marks.leaseUntil ?? '');
+    if (Number.isFinite(until) && until < now)
+        return undefined;
+    return heldBy(state);
+}
+/** "the canary is being driven by run 123 (lease until ...)". */
+function heldBy(state) {
+    const marks = state.marks ?? {};
+    return `the canary is being driven by run ${marks.holder ?? '(unknown)'}${marks.leaseUntil ? ` (lease until ${marks.leaseUntil})` : ''}`;
+}
+/**
+ * Where a deploy of the same version picks up: after a deliberate pause, the next step;
+ * after a crash mid-soak, the step at the canary's current weight, soaked again from the start.
+ */
+function resumeStepIndex(steps, weight, paused) {
+    const index = steps.findIndex((step) => (paused ? step > weight : step >= weight));
+    return index === -1 ? steps.length - 1 : index;
+}
+
+;// CONCATENATED MODULE: ./src/rollout/lock.ts
+
+/** The create failed and no canary exists: nothing was deployed (the caller reports the error). */
+class NothingDeployedError extends Error {
+    failure;
+    constructor(failure) {
+        super(failure instanceof Error ? failure.message : String(failure));
+        this.failure = failure;
+        this.name = 'NothingDeployedError';
+    }
+}
+function releaseLock(deployer) {
+    return {
+        async acquire(weight, marks) {
+            const holder = marks.holder;
+            try {
+                await deployer.installCanary(weight, marks);
+            }
+            catch (error) {
+                const state = await deployer.canaryState();
+                if (!state.exists)
+                    throw new NothingDeployedError(error);
+                // Another run created it first: refuse, and leave its canary alone.
+                if (state.marks?.holder !== holder)
+                    return { acquired: false, reason: heldBy(state), state };
+                throw error; // our own install failed and left a release behind: the caller removes it
+            }
+            const state = await deployer.canaryState();
+            if (state.marks?.holder !== holder)
+                return { acquired: false, reason: heldBy(state), state };
+            return { acquired: true };
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/rollout/stable-data.ts
+/** A gap of fewer ticks is scrape jitter or a quiet moment, not missing data. */
+const MIN_GAP_TICKS = 3;
+class StableDataWatch {
+    gaps = new Map();
+    observe(tick) {
+        if (tick.unavailable)
+            return; // Prometheus did not answer: counted as an outage, not as a gap
+        for (const [metric, pair] of Object.entries(tick.metrics)) {
+            const stableHas = events(pair.stable) > 0;
+            const canaryHas = events(pair.canary) > 0;
+            if (stableHas || (!canaryHas && pair.stable !== null))
+                this.gaps.delete(metric);
+            else {
+                const gap = this.gaps.get(metric) ?? { since: tick.at, ticks: 0 };
+                gap.ticks++;
+                this.gaps.set(metric, gap);
+            }
+        }
+    }
+    /** Metrics for which stable has had no data for the last MIN_GAP_TICKS ticks or more. */
+    current() {
+        return [...this.gaps]
+            .filter(([, gap]) => gap.ticks >= MIN_GAP_TICKS)
+            .map(([metric, gap]) => ({ metric, since: gap.since }));
+    }
+}
+function events(observation) {
+    if (!observation)
+        return 0;
+    switch (observation.kind) {
+        case 'errors':
+            return observation.total;
+        case 'latency':
+            return observation.histogram.count;
+        case 'ratio':
+            return observation.denominator;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/rollout/engine.ts
+
+
+
+
 
 
 
 /** Thrown inside the engine when the signal aborts; never escapes runRollout. */
 class Interrupted extends Error {
 }
-const REMOVE_ATTEMPTS = 3;
-const REMOVE_BACKOFF_MS = 2_000;
 async function runRollout(spec, deps, options = {}) {
     const { deployer, sampler, judge, clock, log, signal } = deps;
     const now = () => new Date(clock.now());
@@ -57100,27 +57417,33 @@ async function runRollout(spec, deps, options = {}) {
     const reports = new ReportQueue(deps.reporter, log);
     const startIndex = options.startStepIndex ?? 0;
     const rolloutStart = clock.now();
+    const stableData = new StableDataWatch();
     let canaryMayExist = options.canaryExists ?? false;
     const persist = () => {
         try {
             deps.persist?.(record);
         }
         catch (error) {
-            log.warning(`Could not save the rollout state: ${report_queue_errorMessage(error)}`);
+            log.warning(`Could not save the rollout state: ${errorMessage(error)}`);
         }
     };
     const event = (type, message) => {
         addEvent(record, now(), type, message);
         log.info(message);
     };
-    const finish = async (decision, reason, finalWeight) => {
-        decide(record, decision, reason, finalWeight, now());
-        event('decision', `Decision: ${decision}. ${reason}`);
-        persist();
-        reports.finish(record);
-        await reports.drain();
-        return record;
+    const outcomeDeps = {
+        deployer,
+        clock,
+        log,
+        persist: deps.persist,
+        report: async (finished) => {
+            reports.finish(finished);
+            await reports.drain();
+        }
     };
+    const end = (ending) => finishRecord(record, ending, outcomeDeps);
+    const finish = (decision, reason, finalWeight) => end({ decision, reason, finalWeight });
+    const lock = options.lock ?? releaseLock(deployer);
     const throwIfInterrupted = () => {
         if (signal?.aborted)
             throw new Interrupted(abortReason(signal));
@@ -57143,7 +57466,14 @@ async function runRollout(spec, deps, options = {}) {
             canaryMayExist = true;
             if (index === startIndex && !options.canaryExists) {
                 event('deploy-canary', `Installing ${spec.canaryRelease} (${spec.version}) at ${weight}% of traffic`);
-                await deployer.deployCanary(weight, options.marks?.('soaking'));
+                const taken = await lock.acquire(weight, options.marks?.('soaking') ?? {});
+                if (!taken.acquired) {
+                    // Another run created the canary first: its release is not ours to change or remove.
+                    canaryMayExist = false;
+                    record.stepRecords.pop();
+                    record.currentWeight = 0;
+                    return await finish('refused', `Refused: ${taken.reason}. Nothing was changed.`, 0);
+                }
             }
             else {
                 event('set-weight', `Shifting ${weight}% of traffic to ${spec.canaryRelease}`);
@@ -57176,12 +57506,15 @@ async function runRollout(spec, deps, options = {}) {
     catch (error) {
         if (error instanceof Interrupted)
             return interrupted(error.message);
-        const reason = `The rollout failed: ${report_queue_errorMessage(error)}`;
+        const reason = `The rollout failed: ${errorMessage(error)}`;
         const running = record.stepRecords.at(-1);
+        if (!canaryMayExist || error instanceof NothingDeployedError) {
+            record.stepRecords = record.stepRecords.filter((s) => s !== running);
+            record.currentWeight = 0;
+            return end({ decision: 'failed', reason: `${reason}. Nothing was deployed.`, finalWeight: 0, nothingDeployed: true });
+        }
         if (running?.outcome === 'running')
             endStep(running, 'failed', now(), reason);
-        if (!canaryMayExist)
-            return finish('failed', `${reason}. Nothing was deployed.`, 0);
         return rollBack('failed', reason);
     }
     async function soak(step, index, weight) {
@@ -57189,6 +57522,8 @@ async function runRollout(spec, deps, options = {}) {
         const maxSoakSeconds = spec.soakSeconds + spec.analysis.maxExtraSoakSeconds;
         judge.startStep({ index, weight, soakSeconds: spec.soakSeconds, maxSoakSeconds });
         let failures = 0;
+        let samples = 0;
+        let unanswered = 0;
         let warningSeen;
         for (;;) {
             await clock.sleep(spec.intervalSeconds * 1000, signal);
@@ -57215,9 +57550,13 @@ async function runRollout(spec, deps, options = {}) {
                     throw error;
                 // Any sampling error is missing data, never health: the judge is told, and a run of them fails the step.
                 failures++;
-                tick.unavailable = report_queue_errorMessage(error);
+                tick.unavailable = errorMessage(error);
                 log.warning(`Metrics unavailable (${failures} in a row): ${tick.unavailable}`);
             }
+            samples++;
+            if (tick.unavailable)
+                unanswered++;
+            stableData.observe(tick);
             const verdict = judge.evaluate(tick);
             addTick(record, step, tick, verdict);
             persist();
@@ -57228,12 +57567,25 @@ async function runRollout(spec, deps, options = {}) {
                     reason: `Prometheus did not answer for ${failures} consecutive samples (limit ${spec.analysis.maxMetricFailures}): ${tick.unavailable}`
                 };
             }
+            const metricFailed = verdict.metrics.some((m) => m.status === 'fail');
+            if (verdict.action === 'rollback' && !metricFailed && unanswered > 0) {
+                // Too little evidence because Prometheus was down is an outage, not the canary's fault.
+                return {
+                    kind: 'fail',
+                    reason: `Prometheus did not answer for ${unanswered} of ${samples} samples in step ${index + 1}, so the canary could not be judged (${verdict.reason})`
+                };
+            }
             if (verdict.action === 'rollback')
                 return { kind: 'rollback', reason: verdict.reason };
             if (verdict.warning)
                 warningSeen = verdict.warning;
-            if (verdict.action === 'pass')
-                return { kind: 'pass', warning: verdict.warning ?? warningSeen };
+            if (verdict.action === 'pass') {
+                const gap = stableGap(weight, verdict.metrics);
+                if (gap && spec.analysis.noData !== 'pass')
+                    return { kind: 'fail', reason: gap };
+                const warning = gap ? `${gap}; passed because the no-data policy is 'pass'` : undefined;
+                return { kind: 'pass', warning: warning ?? verdict.warning ?? warningSeen };
+            }
             if (tick.stepElapsedSeconds > maxSoakSeconds + 3 * spec.intervalSeconds) {
                 return {
                     kind: 'fail',
@@ -57241,6 +57593,20 @@ async function runRollout(spec, deps, options = {}) {
                 };
             }
         }
+    }
+    /**
+     * "stable has no data for 5xx rate since 12:03:10" when a step would pass while stable shows
+     * nothing for a metric the judge compares. At 100% stable has no traffic by design, and the
+     * threshold judge compares nothing: no gap then.
+     */
+    function stableGap(weight, metrics) {
+        if (weight >= 100 || spec.judge === 'threshold')
+            return undefined;
+        const gaps = stableData.current();
+        if (gaps.length === 0)
+            return undefined;
+        const title = (name) => metrics.find((m) => m.metric === name)?.title ?? name;
+        return `stable has no data for ${gaps.map((g) => `${title(g.metric)} since ${formatClock(g.since)}`).join(', ')}`;
     }
     /** Why to stop after a passed step, or undefined to go on. */
     function manualGate(index, warning) {
@@ -57265,7 +57631,7 @@ async function runRollout(spec, deps, options = {}) {
             await deployer.setWeight(weight, options.marks?.('paused'));
         }
         catch (error) {
-            log.warning(`Could not mark ${spec.canaryRelease} as paused: ${report_queue_errorMessage(error)}`);
+            log.warning(`Could not mark ${spec.canaryRelease} as paused: ${errorMessage(error)}`);
         }
         return finish('paused', reason, weight);
     }
@@ -57277,45 +57643,19 @@ async function runRollout(spec, deps, options = {}) {
             await deployer.promoteStable();
         }
         catch (error) {
-            return rollBack('failed', `Promotion of ${spec.release} to ${spec.version} failed: ${report_queue_errorMessage(error)}`);
-        }
-        try {
-            await removeCanary();
-        }
-        catch (error) {
-            log.warning(`${spec.release} runs ${spec.version}, but removing ${spec.canaryRelease} failed: ${report_queue_errorMessage(error)}. Remove it with command: rollback.`);
+            return rollBack('failed', `Promotion of ${spec.release} to ${spec.version} failed: ${errorMessage(error)}`);
         }
         const took = formatDuration((clock.now() - rolloutStart) / 1000);
         const steps = spec.steps.length - startIndex;
-        return finish('promoted', `All ${steps} step${steps === 1 ? '' : 's'} passed in ${took}; ${spec.release} now runs ${spec.version} at 100%.`, 100);
+        return end({
+            decision: 'promoted',
+            reason: `All ${steps} step${steps === 1 ? '' : 's'} passed in ${took}.`,
+            removeCanary: true
+        });
     }
-    async function rollBack(decision, reason) {
-        setPhase(record, 'rolling-back');
-        persist();
+    function rollBack(decision, reason) {
         event('rollback', `Rolling back ${spec.canaryRelease}: ${reason}`);
-        try {
-            await removeCanary();
-        }
-        catch (error) {
-            return finish('failed', `${reason}. Removing the canary failed too (${report_queue_errorMessage(error)}); run command: rollback.`, record.currentWeight);
-        }
-        record.currentWeight = 0;
-        return finish(decision, reason, 0);
-    }
-    async function removeCanary() {
-        for (let attempt = 1;; attempt++) {
-            try {
-                await deployer.removeCanary();
-                event('canary-removed', `Removed ${spec.canaryRelease}; ${spec.release} untouched`);
-                return;
-            }
-            catch (error) {
-                if (attempt >= REMOVE_ATTEMPTS)
-                    throw error;
-                log.warning(`Removing ${spec.canaryRelease} failed (attempt ${attempt}): ${report_queue_errorMessage(error)}`);
-                await clock.sleep(REMOVE_BACKOFF_MS * attempt);
-            }
-        }
+        return end({ decision, reason, removeCanary: true });
     }
     async function interrupted(why) {
         // The runner kills us ~10 s after SIGINT; the post step removes the canary with the saved phase.
@@ -57336,7 +57676,7 @@ async function runRollout(spec, deps, options = {}) {
         for (let index = startIndex; index < spec.steps.length; index++) {
             const weight = spec.steps[index];
             if (index === startIndex && !options.canaryExists)
-                await deployer.deployCanary(weight);
+                await deployer.installCanary(weight, {});
             else
                 await deployer.setWeight(weight);
             log.info(`Would soak ${formatDuration(spec.soakSeconds)} at ${weight}%, sampling every ${formatDuration(spec.intervalSeconds)}`);
@@ -57376,52 +57716,36 @@ function abortReason(signal) {
     return 'Interrupted';
 }
 
-;// CONCATENATED MODULE: ./src/rollout/ownership.ts
-function makeMarks(version, holder, phase, now, leaseSeconds, startedAt) {
-    return {
-        version,
-        holder,
-        phase,
-        leaseUntil: new Date(now + leaseSeconds * 1000).toISOString(),
-        startedAt
-    };
-}
-/** Why `holder` may not drive this canary now, or undefined when it may. */
-function lockConflict(state, holder, now) {
-    const marks = state.marks ?? {};
-    const other = marks.holder;
-    if (!state.exists || !other || other === holder || marks.phase === 'paused')
-        return undefined;
-    const until = Date.parse(marks.leaseUntil ?? '');
-    if (Number.isFinite(until) && until < now)
-        return undefined;
-    return `the canary is being driven by run ${other}${marks.leaseUntil ? ` (lease until ${marks.leaseUntil})` : ''}`;
-}
-/**
- * Where a deploy of the same version picks up: after a deliberate pause, the next step;
- * after a crash mid-soak, the step at the canary's current weight, soaked again from the start.
- */
-function resumeStepIndex(steps, weight, paused) {
-    const index = steps.findIndex((step) => (paused ? step > weight : step >= weight));
-    return index === -1 ? steps.length - 1 : index;
-}
-
 ;// CONCATENATED MODULE: ./src/rollout/commands.ts
 
 
 
 
 
+
 async function runCommand(spec, deps, context) {
-    switch (spec.command) {
-        case 'deploy':
-            return { record: await deploy(spec, deps, context) };
-        case 'promote':
-            return { record: await promoteNow(spec, deps, context) };
-        case 'rollback':
-            return { record: await rollbackNow(spec, deps, context) };
-        case 'status':
-            return commands_status(spec, deps);
+    if (spec.command === 'status')
+        return commands_status(spec, deps);
+    try {
+        switch (spec.command) {
+            case 'deploy':
+                return { record: await deploy(spec, deps, context) };
+            case 'promote':
+                return { record: await promoteNow(spec, deps, context) };
+            case 'rollback':
+                return { record: await rollbackNow(spec, deps, context) };
+        }
+    }
+    catch (error) {
+        // A failure before a record was finished (reading the canary back, say) is still reported.
+        return {
+            record: await finish(newRecord(spec, now(deps)), deps, {
+                decision: 'failed',
+                reason: `${spec.command} failed before changing anything: ${errorMessage(error)}`,
+                finalWeight: 0,
+                nothingDeployed: true
+            })
+        };
     }
 }
 async function deploy(spec, deps, context) {
@@ -57434,14 +57758,26 @@ async function deploy(spec, deps, context) {
         spec.helmTimeoutSeconds +
         60;
     const marks = (phase) => {
-        const written = makeMarks(spec.version, context.holder, phase, clock.now(), leaseSeconds, startedAt);
+        const written = makeMarks({
+            version: spec.version,
+            holder: context.holder,
+            stableRelease: spec.release,
+            phase,
+            now: clock.now(),
+            leaseSeconds,
+            startedAt
+        });
         const checkRunId = context.checkRunId?.();
         if (checkRunId)
             written.checkRunId = String(checkRunId);
         return written;
     };
+    const engine = { marks };
     if (!state.exists)
-        return runRollout(spec, deps, { marks });
+        return runRollout(spec, deps, engine);
+    const foreign = foreignRelease(state, spec.canaryRelease, spec.release);
+    if (foreign)
+        return refuse(spec, deps, `Refused: ${foreign}. Nothing was changed.`);
     const conflict = lockConflict(state, context.holder, clock.now());
     if (conflict)
         return refuse(spec, deps, `Refused: ${conflict}. Nothing was changed.`);
@@ -57452,51 +57788,65 @@ async function deploy(spec, deps, context) {
         }
         deps.log.info(`Replacing the canary of ${state.version ?? 'another version'} with ${spec.version}`);
         await deployer.removeCanary();
-        return runRollout(spec, deps, { marks });
+        return runRollout(spec, deps, engine);
     }
     const paused = state.marks?.phase === 'paused';
     adoptLeftoverCheckRun(state, context);
     const startStepIndex = resumeStepIndex(spec.steps, state.weight ?? 0, paused);
     deps.log.info(`${spec.canaryRelease} already runs ${spec.version} at ${state.weight ?? 0}%` +
         `${paused ? ' (paused)' : ''}: continuing at step ${startStepIndex + 1} (${spec.steps[startStepIndex]}%)`);
-    return runRollout(spec, deps, { marks, startStepIndex, canaryExists: true });
+    return runRollout(spec, deps, { ...engine, startStepIndex, canaryExists: true });
 }
 async function promoteNow(spec, deps, context) {
     const state = await deps.deployer.canaryState();
     const record = startRecord(spec, deps, state);
     if (!state.exists)
-        return done(record, deps, 'none', `No canary of ${spec.release} is in flight; nothing to promote.`, 0);
+        return finish(record, deps, keep('none', `No canary of ${spec.release} is in flight; nothing to promote.`));
+    const foreign = foreignRelease(state, spec.canaryRelease, spec.release);
+    if (foreign)
+        return finish(record, deps, keep('refused', `Refused: ${foreign}. Nothing was changed.`));
     const conflict = lockConflict(state, context.holder, deps.clock.now());
     if (conflict)
-        return done(record, deps, 'refused', `Refused: ${conflict}. Nothing was changed.`, state.weight ?? 0);
+        return finish(record, deps, keep('refused', `Refused: ${conflict}. Nothing was changed.`));
     adoptLeftoverCheckRun(state, context);
     try {
         addEvent(record, now(deps), 'promote', `Promoting ${spec.release} to ${record.version} by hand`);
         await deps.deployer.promoteStable();
     }
     catch (error) {
-        return done(record, deps, 'failed', `Promotion of ${spec.release} to ${record.version} failed: ${report_queue_errorMessage(error)}. The canary was left at ${state.weight ?? '?'}%.`, state.weight ?? 0);
+        return finish(record, deps, {
+            decision: 'failed',
+            reason: `Promotion of ${spec.release} to ${record.version} failed: ${errorMessage(error)}. The canary was left at ${state.weight ?? '?'}%.`,
+            finalWeight: state.weight ?? 0
+        });
     }
-    await deps.deployer.removeCanary();
-    addEvent(record, now(deps), 'canary-removed', `Removed ${spec.canaryRelease}`);
-    return done(record, deps, 'promoted', `Promoted by hand: ${spec.release} now runs ${record.version} at 100%.`, 100);
+    return finish(record, deps, {
+        decision: 'promoted',
+        reason: `Promoted by hand.`,
+        removeCanary: true
+    });
 }
 async function rollbackNow(spec, deps, context) {
-    // A rollback is always allowed, lock or not: it only ever removes the canary.
+    // A rollback is always allowed, lock or not, but only on a canary of this stable release.
     const state = await deps.deployer.canaryState();
     const record = startRecord(spec, deps, state);
     if (!state.exists)
-        return done(record, deps, 'none', `No canary of ${spec.release} is in flight; nothing to roll back.`, 0);
+        return finish(record, deps, keep('none', `No canary of ${spec.release} is in flight; nothing to roll back.`));
+    const foreign = foreignRelease(state, spec.canaryRelease, spec.release);
+    if (foreign)
+        return finish(record, deps, keep('refused', `Refused: ${foreign}. Nothing was changed.`));
     adoptLeftoverCheckRun(state, context);
-    await deps.deployer.removeCanary();
-    addEvent(record, now(deps), 'canary-removed', `Removed ${spec.canaryRelease}; ${spec.release} untouched`);
-    return done(record, deps, 'rolled-back', `Rolled back by hand from ${state.weight ?? '?'}%: ${spec.canaryRelease} removed, ${spec.release} untouched.`, 0);
+    return finish(record, deps, {
+        decision: 'rolled-back',
+        reason: `Rolled back by hand from ${state.weight ?? '?'}%.`,
+        removeCanary: true
+    });
 }
 async function commands_status(spec, deps) {
     const state = await deps.deployer.canaryState();
     const record = newRecord({ ...spec, version: state.version ?? spec.version }, now(deps));
     if (!state.exists) {
-        decide(record, 'none', `No canary of ${spec.release} is in flight.`, 0, now(deps));
+        await finish(record, deps, keep('none', `No canary of ${spec.release} is in flight.`), { report: false });
         return { record, status: { status: 'none' } };
     }
     const installed = Date.parse(state.installedAt ?? state.marks?.startedAt ?? '');
@@ -57511,8 +57861,10 @@ async function commands_status(spec, deps) {
         ageSeconds
     };
     record.currentWeight = state.weight ?? 0;
-    decide(record, 'none', `${spec.canaryRelease} runs ${state.version ?? 'an unknown version'} at ${state.weight ?? '?'}%` +
-        `${ageSeconds !== undefined ? ` for ${formatDuration(ageSeconds)}` : ''}${paused ? ', paused for approval' : ''}.`, state.weight ?? 0, now(deps));
+    const foreign = foreignRelease(state, spec.canaryRelease, spec.release);
+    await finish(record, deps, keep('none', `${spec.canaryRelease} runs ${state.version ?? 'an unknown version'} at ${state.weight ?? '?'}%` +
+        `${ageSeconds !== undefined ? ` for ${formatDuration(ageSeconds)}` : ''}${paused ? ', paused for approval' : ''}` +
+        `${foreign ? ` (warning: ${foreign})` : ''}.`, state.weight ?? 0), { report: false });
     return { record, status: found };
 }
 /**
@@ -57524,26 +57876,38 @@ function adoptLeftoverCheckRun(state, context) {
     if (state.marks?.phase === 'soaking' && Number.isInteger(id) && id > 0)
         context.adoptCheckRun?.(id);
 }
+function keep(decision, reason, finalWeight = 0) {
+    return { decision, reason, finalWeight };
+}
 function refuse(spec, deps, reason) {
-    const record = newRecord(spec, now(deps));
-    return done(record, deps, 'refused', reason, 0);
+    return finish(newRecord(spec, now(deps)), deps, keep('refused', reason));
 }
 function startRecord(spec, deps, state) {
     const record = newRecord({ ...spec, version: spec.version || state.version || '' }, now(deps));
     record.currentWeight = state.weight ?? 0;
     return record;
 }
-async function done(record, deps, decision, reason, finalWeight) {
-    decide(record, decision, reason, finalWeight, now(deps));
-    deps.log.info(`Decision: ${decision}. ${reason}`);
-    deps.persist?.(record);
-    try {
-        await deps.reporter.finish(record);
-    }
-    catch (error) {
-        deps.log.warning(`Reporting failed: ${report_queue_errorMessage(error)}`);
-    }
-    return record;
+/** Every command's outcome goes through outcomes.ts: removal, read-back and reporting alike. */
+function finish(record, deps, ending, { report = true } = {}) {
+    return finishRecord(record, ending, outcomeDeps(deps, report));
+}
+function outcomeDeps(deps, report = true) {
+    return {
+        deployer: deps.deployer,
+        clock: deps.clock,
+        log: deps.log,
+        persist: deps.persist,
+        report: async (record) => {
+            if (!report)
+                return;
+            try {
+                await deps.reporter.finish(record);
+            }
+            catch (error) {
+                deps.log.warning(`Reporting failed: ${errorMessage(error)}`);
+            }
+        }
+    };
 }
 function now(deps) {
     return new Date(deps.clock.now());
@@ -57610,7 +57974,7 @@ async function run() {
     catch (error) {
         // Nothing has touched the cluster yet: validation runs before any adapter is built.
         setOutput('decision', 'failed');
-        setFailed(report_queue_errorMessage(error));
+        setFailed(errorMessage(error));
         return;
     }
     mask(secretValues(spec));
@@ -57627,7 +57991,7 @@ async function run() {
         const persist = (record) => {
             // The post step reads the phase (and the check run id the reporter saves) if we get killed.
             saveState(STATE_KEYS.phase, record.phase);
-            record.run ??= runInfoFromEnv(process.env, github_context.payload.pull_request?.head?.sha ?? github_context.sha);
+            record.run ??= runInfoFromEnv(process.env, headSha(github_context));
             writeRecord(spec.reportPath, record);
         };
         const { record, status } = await runCommand(spec, {
@@ -57652,7 +58016,12 @@ async function run() {
             setOutput('canary-weight', status.weight === undefined ? '' : String(status.weight));
             setOutput('canary-age-seconds', status.ageSeconds === undefined ? '' : String(status.ageSeconds));
         }
-        if (record.decision === 'rolled-back') {
+        if (record.incomplete) {
+            // The decision stands (e.g. stable was promoted), but something is left to do by hand.
+            warning(record.incomplete, { title: `canary / ${record.release}: left to do` });
+            process.exitCode = ExitCode.Failure;
+        }
+        else if (record.decision === 'rolled-back') {
             // The reporter already wrote the error annotation on the workflow step; just fail the step.
             process.exitCode = ExitCode.Failure;
         }
@@ -57662,7 +58031,7 @@ async function run() {
     }
     catch (error) {
         setOutput('decision', 'failed');
-        setFailed(report_queue_errorMessage(error));
+        setFailed(errorMessage(error));
     }
     finally {
         process.removeListener('SIGINT', onSignal);

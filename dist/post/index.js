@@ -34251,7 +34251,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7711);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(213);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 
@@ -34260,7 +34260,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7711:
+/***/ 213:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37292,7 +37292,8 @@ class ProblemCollector {
 }
 
 ;// CONCATENATED MODULE: ./src/format.ts
-// Formatting shared by config messages, engine reasons, judge sentences and reports.
+// The one formatter for numbers, percentages, durations and times: config messages, engine
+// reasons, the judge's sentences, titles, tables and alerts all print a value the same way.
 /** Durations as people write them: `500ms`, `45s`, `2m10s`, `12m`, `1h05m`, `2h`. */
 function formatDuration(seconds) {
     if (!Number.isFinite(seconds) || seconds <= 0)
@@ -37316,6 +37317,96 @@ function formatCount(n) {
     return Math.round(n)
         .toString()
         .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+/** A fraction as a percentage: 0.041 -> `4.1%`, 0.0044 -> `0.44%`, 0.00012 -> `0.012%`, 1 -> `100%`. */
+function formatPercent(fraction) {
+    if (fraction === null || fraction === undefined || !Number.isFinite(fraction))
+        return 'n/a';
+    const pct = fraction * 100;
+    if (pct === 0)
+        return '0%';
+    const abs = Math.abs(pct);
+    // Keep two significant digits for small rates so 0.012% does not read as 0.0%.
+    const digits = abs >= 1 ? 1 : abs >= 0.1 ? 2 : 3;
+    return `${trimZeros(pct.toFixed(digits))}%`;
+}
+/** Milliseconds: `8.5 ms`, `87 ms`, `1.25 s` from one second on. */
+function formatMs(ms) {
+    if (ms === null || ms === undefined || !Number.isFinite(ms))
+        return 'n/a';
+    if (Math.abs(ms) >= 1000)
+        return `${trimZeros((ms / 1000).toFixed(2))} s`;
+    if (Math.abs(ms) >= 10)
+        return `${Math.round(ms)} ms`;
+    return `${trimZeros(ms.toFixed(1))} ms`;
+}
+/** A metric value in its unit; `no data` for null. */
+function formatValue(value, unit) {
+    if (value === null || value === undefined)
+        return 'no data';
+    switch (unit) {
+        case 'fraction':
+            return formatPercent(value);
+        case 'ms':
+            return formatMs(value);
+        case 'count':
+            return formatCount(value);
+    }
+}
+/** Relative change of canary against stable: `+925%`, `-3.2%`, `±0%`; `–` when undefined. */
+function formatChange(canary, stable) {
+    if (canary === null || stable === null)
+        return '–';
+    if (stable === 0)
+        return canary === 0 ? '±0%' : 'new';
+    const rel = (canary - stable) / Math.abs(stable);
+    if (Math.abs(rel) < 0.0005)
+        return '±0%';
+    const pct = rel * 100;
+    const text = Math.abs(pct) >= 100 ? Math.round(pct).toString() : trimZeros(pct.toFixed(1));
+    return `${pct > 0 ? '+' : ''}${text}%`;
+}
+/** E-values span many orders of magnitude: `0.84`, `25`, `3.1e+6`. */
+function formatEValue(e) {
+    if (!Number.isFinite(e))
+        return e > 0 ? '∞' : 'n/a';
+    if (e >= 1e5)
+        return e.toExponential(1);
+    if (e >= 100)
+        return Math.round(e).toString();
+    if (e >= 10)
+        return trimZeros(e.toFixed(1));
+    return trimZeros(e.toFixed(2));
+}
+/** A ratio of two rates: `1.25`, `12`; `∞` when the divisor was zero. */
+function formatRatio(x) {
+    if (!Number.isFinite(x))
+        return '∞';
+    return x >= 10 ? x.toFixed(0) : x.toFixed(2);
+}
+/** ISO time shortened for logs and reasons: `12:04:30` (UTC). */
+function formatClock(iso) {
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime()))
+        return iso;
+    return d.toISOString().slice(11, 19);
+}
+/** Seconds between two ISO times, or undefined when either is missing or invalid. */
+function secondsBetween(from, to) {
+    if (!from || !to)
+        return undefined;
+    const a = Date.parse(from);
+    const b = Date.parse(to);
+    if (Number.isNaN(a) || Number.isNaN(b))
+        return undefined;
+    return Math.max(0, (b - a) / 1000);
+}
+/** GitHub wants `YYYY-MM-DDTHH:MM:SSZ`; drop milliseconds. */
+function isoSeconds(input) {
+    return new Date(input).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+function trimZeros(fixed) {
+    return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }
 
 ;// CONCATENATED MODULE: ./src/config/durations.ts
@@ -38784,6 +38875,23 @@ function canaryUpgradeArgs(spec, major, weight, marks = {}, { install = true } =
     ];
 }
 /**
+ * Create the canary release at `weight`. `helm install` fails when the name is taken, which makes it
+ * the lock: of two runs that race, exactly one creates the release.
+ */
+function canaryInstallArgs(spec, major, weight, marks) {
+    return [
+        'install',
+        spec.canaryRelease,
+        spec.chart,
+        '--namespace',
+        spec.namespace,
+        ...chartArgs(spec),
+        ...canaryValueArgs(spec, weight, marks),
+        ...description(`canary ${spec.version} at weight ${weight}`, marks),
+        ...waitArgs(major, spec.helmTimeoutSeconds)
+    ];
+}
+/**
  * Change only the weight of an existing canary, keeping every value it was installed with. Used on
  * removal, which must work from a later run (manual rollback, post step) that may not know the
  * canary's version or values.
@@ -38864,7 +38972,14 @@ function isReleaseNotFound(stderr) {
     return /release: not found/i.test(stderr);
 }
 
+;// CONCATENATED MODULE: ./src/error-message.ts
+// The one way an unknown thrown value becomes text for a reason, a log line or a warning.
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/helm.ts
+
 
 
 
@@ -38904,11 +39019,11 @@ class HelmDeployer {
             return undefined;
         return scalarString(readValuesPath(values, this.spec.versionKey));
     }
-    async deployCanary(weight, marks = {}) {
+    async installCanary(weight, marks) {
         const { major } = await this.detect();
         this.require('chart', 'install the canary');
         this.require('version', 'install the canary');
-        await this.mutate(canaryUpgradeArgs(this.spec, major, weight, marks));
+        await this.mutate(canaryInstallArgs(this.spec, major, weight, marks));
     }
     async setWeight(weight, marks = {}) {
         const { major } = await this.detect();
@@ -38949,7 +39064,7 @@ class HelmDeployer {
             }
             catch (error) {
                 // Uninstalling removes the canary's routing too; a failed weight change must not block it.
-                this.log(`warning: could not set ${this.spec.canaryRelease} to weight 0, uninstalling anyway: ${message(error)}`);
+                this.log(`warning: could not set ${this.spec.canaryRelease} to weight 0, uninstalling anyway: ${errorMessage(error)}`);
             }
         }
         else if (state.exists) {
@@ -38970,16 +39085,32 @@ class HelmDeployer {
         const helmStatus = scalarString(info.status);
         if (helmStatus === 'uninstalled')
             return { exists: false, status: helmStatus };
+        const revision = revisionOf(status);
         const values = (await this.readJson(getValuesArgs(canaryRelease, namespace, false))) ?? {};
         const marks = stringRecord(readValuesPath(values, MARKS_VALUES_KEY));
         const weight = Number(marks.weight ?? readValuesPath(values, 'canary.weight'));
         return {
             exists: true,
             status: helmStatus,
+            revision,
             installedAt: scalarString(info.first_deployed),
             version: scalarString(readValuesPath(values, this.spec.versionKey)) ?? marks.version,
             weight: Number.isFinite(weight) ? weight : undefined,
             marks
+        };
+    }
+    async stableState() {
+        const { release, namespace } = this.spec;
+        const status = await this.readJson(statusArgs(release, namespace));
+        if (status === undefined)
+            return { exists: false };
+        const info = status.info ?? {};
+        const values = (await this.readJson(getValuesArgs(release, namespace, true))) ?? {};
+        return {
+            exists: scalarString(info.status) !== 'uninstalled',
+            status: scalarString(info.status),
+            revision: revisionOf(status),
+            version: scalarString(readValuesPath(values, this.spec.versionKey))
         };
     }
     require(input, purpose) {
@@ -39024,7 +39155,7 @@ class HelmDeployer {
         }
         catch (error) {
             // The runner rejects only when the process cannot start at all (e.g. no helm on PATH).
-            throw new Error(`could not run \`${this.helmPath}\` (is Helm installed and on PATH?): ${message(error)}`);
+            throw new Error(`could not run \`${this.helmPath}\` (is Helm installed and on PATH?): ${errorMessage(error)}`);
         }
     }
     say(args, dryRun) {
@@ -39049,8 +39180,10 @@ function stringRecord(value) {
     }
     return out;
 }
-function message(error) {
-    return error instanceof Error ? error.message : String(error);
+/** `helm status -o json` names the revision `version`. */
+function revisionOf(status) {
+    const revision = Number(status.version);
+    return Number.isInteger(revision) && revision > 0 ? revision : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/command-runner.ts
@@ -49477,42 +49610,6 @@ function withDataState(status, sentence, data) {
     return { status, sentence };
 }
 
-;// CONCATENATED MODULE: ./src/judge/format.ts
-// Number formatting for the evidence sentences: short, human, and stable across locales.
-function formatPercent(fraction) {
-    if (fraction === null || !Number.isFinite(fraction))
-        return 'n/a';
-    const pct = fraction * 100;
-    if (pct === 0)
-        return '0%';
-    if (Math.abs(pct) >= 10)
-        return `${pct.toFixed(0)}%`;
-    if (Math.abs(pct) >= 0.1)
-        return `${pct.toFixed(1).replace(/\.0$/, '')}%`;
-    return `${pct.toPrecision(1)}%`;
-}
-function formatMs(ms) {
-    if (ms === null || !Number.isFinite(ms))
-        return 'n/a';
-    return ms >= 10 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
-}
-
-/** E-values span many orders of magnitude: 0.42, 3.1, 31, 4200, 3.2e+7. */
-function formatEValue(e) {
-    if (!Number.isFinite(e))
-        return e > 0 ? '∞' : '0';
-    if (e < 10)
-        return e.toFixed(e < 1 ? 2 : 1);
-    if (e < 1e5)
-        return Math.round(e).toString();
-    return e.toExponential(1);
-}
-function formatRatio(x) {
-    if (!Number.isFinite(x))
-        return '∞';
-    return x >= 10 ? x.toFixed(0) : x.toFixed(2);
-}
-
 ;// CONCATENATED MODULE: ./src/judge/guards.ts
 // Static guards on the canary alone (max error rate, max latency quantile, min ratio). They apply
 // under both judges. A guard looks at the last minute of canary data, reaching further back when
@@ -55538,94 +55635,6 @@ function needsCleanup(phase) {
     return !!phase && !['', 'validating', 'done', 'paused'].includes(phase);
 }
 
-;// CONCATENATED MODULE: ./src/report/format.ts
-
-
-/** A fraction as a percentage: 0.041 -> `4.1%`, 0.00012 -> `0.012%`, 1 -> `100%`. */
-function format_formatPercent(fraction) {
-    if (!Number.isFinite(fraction))
-        return 'n/a';
-    const pct = fraction * 100;
-    if (pct === 0)
-        return '0%';
-    const abs = Math.abs(pct);
-    // Keep two significant digits for small rates so 0.012% does not read as 0.0%.
-    const digits = abs >= 10 ? 1 : abs >= 1 ? 1 : abs >= 0.1 ? 2 : 3;
-    return `${trimZeros(pct.toFixed(digits))}%`;
-}
-/** Milliseconds: `87 ms`, `1.25 s` from one second on. */
-function format_formatMs(ms) {
-    if (!Number.isFinite(ms))
-        return 'n/a';
-    if (Math.abs(ms) >= 1000)
-        return `${trimZeros((ms / 1000).toFixed(2))} s`;
-    if (Math.abs(ms) >= 10)
-        return `${Math.round(ms)} ms`;
-    return `${trimZeros(ms.toFixed(1))} ms`;
-}
-/** A metric value in its unit; `no data` for null. */
-function formatValue(value, unit) {
-    if (value === null || value === undefined)
-        return 'no data';
-    switch (unit) {
-        case 'fraction':
-            return format_formatPercent(value);
-        case 'ms':
-            return format_formatMs(value);
-        case 'count':
-            return formatCount(value);
-    }
-}
-/** Relative change of canary against stable: `+925%`, `-3.2%`, `±0%`; `–` when undefined. */
-function formatChange(canary, stable) {
-    if (canary === null || stable === null)
-        return '–';
-    if (stable === 0)
-        return canary === 0 ? '±0%' : 'new';
-    const rel = (canary - stable) / Math.abs(stable);
-    if (Math.abs(rel) < 0.0005)
-        return '±0%';
-    const pct = rel * 100;
-    const text = Math.abs(pct) >= 100 ? Math.round(pct).toString() : trimZeros(pct.toFixed(1));
-    return `${pct > 0 ? '+' : ''}${text}%`;
-}
-/** E-values span many orders of magnitude: `0.84`, `25`, `3.1e+6`. */
-function format_formatEValue(e) {
-    if (!Number.isFinite(e))
-        return e > 0 ? '∞' : 'n/a';
-    if (e >= 1e5)
-        return e.toExponential(1);
-    if (e >= 100)
-        return Math.round(e).toString();
-    if (e >= 10)
-        return trimZeros(e.toFixed(1));
-    return trimZeros(e.toFixed(2));
-}
-/** ISO time shortened for logs: `12:04:30`. */
-function formatClock(iso) {
-    const d = new Date(iso);
-    if (Number.isNaN(d.getTime()))
-        return iso;
-    return d.toISOString().slice(11, 19);
-}
-/** Seconds between two ISO times, or undefined when either is missing or invalid. */
-function secondsBetween(from, to) {
-    if (!from || !to)
-        return undefined;
-    const a = Date.parse(from);
-    const b = Date.parse(to);
-    if (Number.isNaN(a) || Number.isNaN(b))
-        return undefined;
-    return Math.max(0, (b - a) / 1000);
-}
-/** GitHub wants `YYYY-MM-DDTHH:MM:SSZ`; drop milliseconds. */
-function isoSeconds(input) {
-    return new Date(input).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-function trimZeros(fixed) {
-    return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
-}
-
 ;// CONCATENATED MODULE: ./src/report/record-facts.ts
 
 /** The step in force at the end (the last one started). */
@@ -55687,6 +55696,9 @@ function renderTitle(record) {
     const at = weightAtDecision(record);
     switch (record.decision) {
         case 'promoted': {
+            if (record.incomplete) {
+                return `Promoted ${record.version}, but ${record.canaryRelease} still holds ${record.finalWeight}%: remove it with command: rollback`;
+            }
             if (record.command === 'promote')
                 return `Promoted ${record.version} to 100% by hand`;
             const n = record.stepRecords.length || record.steps.length;
@@ -55703,6 +55715,8 @@ function renderTitle(record) {
         }
         case 'failed': {
             const why = oneLine(record.reason, 120);
+            if (record.nothingDeployed)
+                return why ? `Failed before anything was deployed: ${why}` : 'Failed before anything was deployed';
             const head = `Failed at ${at}%${canaryRemoved(record) ? ', canary removed' : ''}`;
             return why ? `${head}: ${why}` : head;
         }
@@ -55901,7 +55915,7 @@ function workflowPathFromRef(ref) {
 function needsErrorAnnotation(record) {
     return record.decision === 'rolled-back' || record.decision === 'failed';
 }
-function errorMessage(record) {
+function annotations_errorMessage(record) {
     const reason = record.reason ? `\n${record.reason}` : '';
     return `Canary ${record.canaryRelease} (${record.version}) in ${record.namespace}: ${renderTitle(record)}${reason}`;
 }
@@ -55916,7 +55930,7 @@ function rollbackAnnotations(record, location) {
             end_line: location.line,
             annotation_level: 'failure',
             title: `canary / ${record.release}: ${record.decision === 'failed' ? 'failed' : 'rolled back'}`,
-            message: errorMessage(record)
+            message: annotations_errorMessage(record)
         }
     ];
 }
@@ -56096,9 +56110,15 @@ function stateSentence(record) {
     const dry = record.dryRun ? ' (dry run: nothing was changed)' : '';
     switch (record.decision) {
         case 'promoted':
+            if (record.incomplete)
+                return `Stable ${stable} now runs ${next}, but the canary ${canary} still holds ${record.finalWeight}% of traffic: remove it with \`command: rollback\`.${dry}`;
             return `Stable ${stable} now runs ${next} at 100% after ${formatDuration(secondsToDecision(record))}; the canary release ${canary} was removed.${dry}`;
         case 'rolled-back':
         case 'failed':
+            if (record.nothingDeployed)
+                return `Nothing was deployed: stable ${stable} serves 100%, untouched.`;
+            if (record.incomplete)
+                return `The canary ${canary} (${next}) is still deployed at ${record.finalWeight}%: remove it with \`command: rollback\`; stable ${stable}${prev} serves the rest.${dry}`;
             return record.finalWeight === 0
                 ? `The canary ${canary} (${next}) was rolled back from ${at}%; stable ${stable} keeps serving${prev} at 100%, untouched.${dry}`
                 : `The canary ${canary} (${next}) still holds ${record.finalWeight}% of traffic: check the release by hand.${dry}`;
@@ -56192,10 +56212,10 @@ function evidenceCell(m) {
     if (m.eValue !== undefined) {
         if (m.eThreshold !== undefined) {
             const crossed = m.eValue >= m.eThreshold;
-            parts.push(`e-value ${format_formatEValue(m.eValue)} ${crossed ? '≥' : '<'} ${format_formatEValue(m.eThreshold)}${crossed ? ' **crossed**' : ''}`);
+            parts.push(`e-value ${formatEValue(m.eValue)} ${crossed ? '≥' : '<'} ${formatEValue(m.eThreshold)}${crossed ? ' **crossed**' : ''}`);
         }
         else
-            parts.push(`e-value ${format_formatEValue(m.eValue)}`);
+            parts.push(`e-value ${formatEValue(m.eValue)}`);
     }
     if (m.lower !== undefined || m.upper !== undefined) {
         const lo = m.lower !== undefined ? m.lower.toFixed(3) : '–';
@@ -56316,7 +56336,7 @@ function tickLine(t, record) {
     return parts.join('  ');
 }
 function tickMetric(m) {
-    const e = m.eValue !== undefined ? ` e=${format_formatEValue(m.eValue)}` : '';
+    const e = m.eValue !== undefined ? ` e=${formatEValue(m.eValue)}` : '';
     const flag = m.status === 'fail' ? ' FAIL' : m.status === 'warn' ? ' warn' : m.status === 'no-data' ? ' no-data' : '';
     return `${m.metric} ${formatValue(m.canary, m.unit)}|${formatValue(m.stable, m.unit)}${e}${flag}`;
 }
@@ -56455,11 +56475,19 @@ async function withRetry(fn, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/report/head-sha.ts
+// The commit a check run belongs to. On `pull_request` events GITHUB_SHA is a merge commit, and a
+// check run posted there does not show on the pull request: use the PR's head instead.
+function headSha(context) {
+    return context.payload.pull_request?.head?.sha ?? context.sha;
+}
+
 ;// CONCATENATED MODULE: ./src/report/check-run.ts
 // CheckRunReporter: the rollout as a GitHub check run on the pull request's head commit.
 // Created in progress at start, updated at each step change and at most every 30 s in a soak,
 // completed with a conclusion at the end. It never throws: without `checks: write` it warns once
 // and switches itself off; transient errors are retried briefly; the rollout always goes on.
+
 
 
 
@@ -56540,8 +56568,7 @@ class CheckRunReporter {
         return this.options.name || defaultCheckName(record.release);
     }
     headSha() {
-        const { context } = this.options;
-        return context.payload.pull_request?.head?.sha ?? context.sha;
+        return headSha(this.options.context);
     }
     detailsUrl(record) {
         if (record.run?.url)
@@ -56732,7 +56759,7 @@ class LogAnnotationReporter {
             properties.file = this.location.path;
             properties.startLine = this.location.line;
         }
-        error(errorMessage(record), properties);
+        error(annotations_errorMessage(record), properties);
     }
 }
 
@@ -56740,10 +56767,10 @@ class LogAnnotationReporter {
 // The step outputs that describe the outcome; set once the rollout has decided.
 
 function setRolloutOutputs(record, reportPath, checkRun) {
-    core.setOutput('decision', record.decision ?? '');
-    core.setOutput('reason', record.reason ?? '');
-    core.setOutput('final-weight', String(record.finalWeight));
-    core.setOutput('report', reportPath);
+    setOutput('decision', record.decision ?? '');
+    setOutput('reason', record.reason ?? '');
+    setOutput('final-weight', String(record.finalWeight));
+    setOutput('report', reportPath);
     setCheckRunOutputs(checkRun);
 }
 /** Also called as soon as the check run exists, so the outputs are there even if the step dies. */
@@ -56838,6 +56865,7 @@ function escapeRegExp(text) {
 
 
 
+
 /** The state key under which the check run id is saved for the post step. */
 const CHECK_RUN_STATE_KEY = STATE_KEYS.checkRunId;
 function createReporter(options) {
@@ -56846,7 +56874,7 @@ function createReporter(options) {
     const workflowFile = workflowPathFromRef(env.GITHUB_WORKFLOW_REF)?.split('/').pop();
     const reporters = [];
     const context = options.context ?? github_context;
-    const run = runInfoFromEnv(env, context.payload.pull_request?.head?.sha ?? context.sha);
+    const run = runInfoFromEnv(env, headSha(context));
     let checkRun;
     const octokit = options.octokit ?? (options.token ? getOctokit(options.token) : undefined);
     if (octokit) {
@@ -56899,6 +56927,7 @@ function savedCheckRunId() {
     const id = Number(getState(CHECK_RUN_STATE_KEY));
     return Number.isInteger(id) && id > 0 ? id : undefined;
 }
+
 
 
 
@@ -57050,64 +57079,317 @@ function decide(record, decision, reason, finalWeight, at) {
     record.phase = decision === 'paused' ? 'paused' : 'done';
 }
 
-;// CONCATENATED MODULE: ./src/rollout/report-queue.ts
-const CALL_TIMEOUT_MS = 15_000;
-function withTimeout(promise, ms, what) {
-    return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-        timer.unref?.();
-        promise.then((value) => {
-            clearTimeout(timer);
-            resolve(value);
-        }, (error) => {
-            clearTimeout(timer);
-            reject(error);
-        });
-    });
-}
-class ReportQueue {
-    reporter;
-    log;
-    chain = Promise.resolve();
-    constructor(reporter, log) {
-        this.reporter = reporter;
-        this.log = log;
+;// CONCATENATED MODULE: ./src/retry.ts
+// The one retry helper of the codebase (GitHub calls use @octokit/plugin-retry instead): a few
+// attempts with growing pauses, for operations that may heal, such as removing the canary or
+// querying Prometheus. Pure: the caller passes the sleep (the Clock port's, so tests never wait).
+/** Runs `work` until it succeeds or the policy gives up; then throws the last error. */
+async function retry(work, policy) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await work(attempt);
+        }
+        catch (error) {
+            if (attempt >= policy.attempts || !(policy.retryable?.(error) ?? true))
+                throw error;
+            const delay = Math.min(policy.delayMs * 2 ** (attempt - 1), policy.maxDelayMs ?? Infinity);
+            policy.onRetry?.(error, attempt, delay);
+            await policy.sleep(delay);
+        }
     }
-    start(record) {
-        this.enqueue('start', () => this.reporter.start(record));
-    }
-    update(record) {
-        this.enqueue('update', () => this.reporter.update(record));
-    }
-    finish(record) {
-        this.enqueue('finish', () => this.reporter.finish(record));
-    }
-    /** Waits for queued reports, but never longer than `capMs`. */
-    async drain(capMs = CALL_TIMEOUT_MS * 2) {
-        let timer;
-        const cap = new Promise((resolve) => {
-            timer = setTimeout(resolve, capMs);
-            timer.unref?.();
-        });
-        await Promise.race([this.chain, cap]);
-        clearTimeout(timer);
-    }
-    enqueue(what, call) {
-        this.chain = this.chain
-            .then(() => withTimeout(Promise.resolve().then(call), CALL_TIMEOUT_MS, `reporting (${what})`))
-            .catch((error) => {
-            this.log.warning(`Reporting (${what}) failed, the rollout goes on: ${report_queue_errorMessage(error)}`);
-        });
-    }
-}
-function report_queue_errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 
+;// CONCATENATED MODULE: ./src/rollout/outcomes.ts
+
+
+
+/** How often and how patiently the canary's removal is tried before the outcome says it failed. */
+const REMOVAL_RETRY = { attempts: 3, delayMs: 2_000 };
+async function finishRecord(record, ending, deps) {
+    const now = () => new Date(deps.clock.now());
+    let decision = ending.decision;
+    let reason = sentence(ending.reason);
+    let finalWeight;
+    record.incomplete = undefined;
+    if (ending.removeCanary) {
+        // Saved first: if the runner kills us during the removal, the post step finishes this verdict.
+        record.pending = { decision: ending.decision, reason: ending.reason };
+        setPhase(record, ending.decision === 'promoted' ? 'promoting' : 'rolling-back');
+        save(record, deps);
+        const removalError = await removeCanary(record, deps);
+        const seen = await readBack(deps.deployer);
+        record.readBack = seen;
+        const stable = stableSentence(record.release, seen, ending.decision === 'promoted');
+        const left = leftOver(record, seen, removalError);
+        if (!left) {
+            finalWeight = ending.decision === 'promoted' ? 100 : 0;
+            reason = `${reason} ${stable}; ${record.canaryRelease} was removed.`;
+        }
+        else {
+            finalWeight = seen.canaryWeight ?? record.currentWeight;
+            record.incomplete = left;
+            reason = `${reason} ${stable}; ${left}`;
+            deps.log.warning(left);
+        }
+        record.currentWeight = finalWeight === 100 ? record.currentWeight : finalWeight;
+    }
+    else {
+        finalWeight = ending.finalWeight;
+        if (ending.nothingDeployed)
+            record.nothingDeployed = true;
+        if (ending.decision === 'paused') {
+            // A pause holds traffic on purpose: report the weight the canary really holds.
+            const seen = await readBack(deps.deployer);
+            record.readBack = seen;
+            if (seen.canaryWeight !== undefined)
+                finalWeight = seen.canaryWeight;
+            if (seen.canaryPresent === false) {
+                decision = 'failed';
+                reason = `${reason} But ${record.canaryRelease} is gone: someone removed it meanwhile.`;
+                finalWeight = 0;
+            }
+        }
+    }
+    record.pending = undefined;
+    decide(record, decision, reason, finalWeight, now());
+    addEvent(record, now(), 'decision', `Decision: ${decision}. ${reason}`);
+    deps.log.info(`Decision: ${decision}. ${reason}`);
+    save(record, deps);
+    await deps.report(record);
+    return record;
+}
+/** Removes the canary with retries; the error of the last attempt, or undefined when it worked. */
+async function removeCanary(record, deps) {
+    try {
+        await retry(() => deps.deployer.removeCanary(), {
+            ...REMOVAL_RETRY,
+            sleep: (ms) => deps.clock.sleep(ms),
+            onRetry: (error, attempt) => deps.log.warning(`Removing ${record.canaryRelease} failed (attempt ${attempt} of ${REMOVAL_RETRY.attempts}): ${errorMessage(error)}`)
+        });
+        addEvent(record, new Date(deps.clock.now()), 'canary-removed', `Removed ${record.canaryRelease}`);
+        return undefined;
+    }
+    catch (error) {
+        addEvent(record, new Date(deps.clock.now()), 'error', `Removing ${record.canaryRelease} failed ${REMOVAL_RETRY.attempts} times: ${errorMessage(error)}`);
+        return error ?? new Error('removal failed');
+    }
+}
+/** Both releases as Helm shows them now; a read that fails is recorded as unknown, never as fine. */
+async function readBack(deployer) {
+    const errors = [];
+    const seen = { canaryPresent: null, errors };
+    try {
+        const canary = await deployer.canaryState();
+        seen.canaryPresent = canary.exists;
+        if (canary.exists) {
+            seen.canaryStatus = canary.status;
+            seen.canaryWeight = canary.weight;
+        }
+    }
+    catch (error) {
+        errors.push(`the canary could not be read back (${errorMessage(error)})`);
+    }
+    try {
+        const stable = await deployer.stableState();
+        seen.stableStatus = stable.exists ? stable.status : 'not installed';
+        seen.stableRevision = stable.revision;
+        seen.stableVersion = stable.version;
+    }
+    catch (error) {
+        errors.push(`the stable release could not be read back (${errorMessage(error)})`);
+    }
+    return seen;
+}
+/** What is still in the cluster that should not be, as a sentence with what to do; undefined when clean. */
+function leftOver(record, seen, removalError) {
+    const canary = record.canaryRelease;
+    const why = removalError ? ` (removal failed: ${errorMessage(removalError)})` : '';
+    if (seen.canaryPresent === false)
+        return undefined;
+    if (seen.canaryPresent === null) {
+        return `${canary} could not be read back after its removal${why}; check it with \`command: status\` and remove it with \`command: rollback\`.`;
+    }
+    const weight = seen.canaryWeight !== undefined ? ` at ${seen.canaryWeight}%` : '';
+    const status = seen.canaryStatus ? ` (${seen.canaryStatus})` : '';
+    return `${canary} is still deployed${weight}${status}${why}; remove it with \`command: rollback\`.`;
+}
+/** "stable storefront runs 2.0.0 (revision 3, deployed)", from what was read back. */
+function stableSentence(release, seen, promoted) {
+    if (seen.stableStatus === undefined)
+        return `${release} could not be read back`;
+    if (seen.stableStatus === 'not installed')
+        return `${release} is not installed`;
+    const version = seen.stableVersion ? ` ${seen.stableVersion}` : ' an unknown version';
+    const where = [seen.stableRevision ? `revision ${seen.stableRevision}` : '', seen.stableStatus]
+        .filter(Boolean)
+        .join(', ');
+    return `${release} ${promoted ? 'now runs' : 'runs'}${version}${promoted && seen.stableStatus === 'deployed' ? ' at 100%' : ''} (${where})`;
+}
+function save(record, deps) {
+    try {
+        deps.persist?.(record);
+    }
+    catch (error) {
+        deps.log.warning(`Could not save the rollout state: ${errorMessage(error)}`);
+    }
+}
+/** Ends with a full stop, so sentences can follow it. */
+function sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+;// CONCATENATED MODULE: ./src/rollout/ownership.ts
+function makeMarks(input) {
+    return {
+        version: input.version,
+        holder: input.holder,
+        stableRelease: input.stableRelease,
+        phase: input.phase,
+        leaseUntil: new Date(input.now + input.leaseSeconds * 1000).toISOString(),
+        startedAt: input.startedAt
+    };
+}
+/**
+ * Why this action may not touch an existing release named as the canary, or undefined when it
+ * carries this action's marks for `stableRelease`. A release without marks (another app, or a
+ * canary made by hand) is never upgraded or removed.
+ */
+function foreignRelease(state, canaryRelease, stableRelease) {
+    if (!state.exists)
+        return undefined;
+    const marks = state.marks ?? {};
+    if (!marks.holder || !marks.stableRelease) {
+        return `release ${canaryRelease} exists but carries no canary-action marks, so it is not a canary of ${stableRelease}; choose another \`canary-release\``;
+    }
+    if (marks.stableRelease !== stableRelease) {
+        return `release ${canaryRelease} is the canary of ${marks.stableRelease}, not of ${stableRelease}`;
+    }
+    return undefined;
+}
+/** Why `holder` may not drive this canary now, or undefined when it may. */
+function lockConflict(state, holder, now) {
+    const marks = state.marks ?? {};
+    const other = marks.holder;
+    if (!state.exists || !other || other === holder || marks.phase === 'paused')
+        return undefined;
+    const until = Date.parse(marks.leaseUntil ?? '');
+    if (Number.isFinite(until) && until < now)
+        return undefined;
+    return heldBy(state);
+}
+/** "the canary is being driven by run 123 (lease until ...)". */
+function heldBy(state) {
+    const marks = state.marks ?? {};
+    return `the canary is being driven by run ${marks.holder ?? '(unknown)'}${marks.leaseUntil ? ` (lease until ${marks.leaseUntil})` : ''}`;
+}
+/**
+ * Where a deploy of the same version picks up: after a deliberate pause, the next step;
+ * after a crash mid-soak, the step at the canary's current weight, soaked again from the start.
+ */
+function resumeStepIndex(steps, weight, paused) {
+    const index = steps.findIndex((step) => (paused ? step > weight : step >= weight));
+    return index === -1 ? steps.length - 1 : index;
+}
+
+;// CONCATENATED MODULE: ./src/rollout/interrupted.ts
+
+
+
+/** How often the post step looks at a stable release that Helm still shows as pending. */
+const SETTLE_POLL_MS = 2_000;
+async function finishInterrupted(spec, record, phase, holder, deps) {
+    const where = describeWhere(record, phase);
+    const weight = record.currentWeight;
+    deps.log.warning(`The rollout was interrupted during ${where} at ${weight}%: finishing it`);
+    const canary = await deps.deployer.canaryState();
+    if (canary.exists) {
+        const foreign = foreignRelease(canary, spec.canaryRelease, spec.release);
+        const other = canary.marks?.holder !== holder ? heldBy(canary) : undefined;
+        if (foreign || other) {
+            return finishRecord(record, {
+                decision: 'cancelled',
+                reason: `Cancelled during ${where}; ${spec.canaryRelease} was left alone: ${foreign ?? other}.`,
+                finalWeight: 0
+            }, deps);
+        }
+    }
+    if (record.pending) {
+        // The verdict was in and only its removal was cut short: it stands.
+        return finishRecord(record, { decision: removing(record.pending.decision), reason: record.pending.reason, removeCanary: true }, deps);
+    }
+    if (phase === 'promoting') {
+        const stable = await settledStable(deps, spec.helmTimeoutSeconds);
+        const seen = await readBack(deps.deployer);
+        if (stable.status === 'deployed' && stable.version === record.version) {
+            return finishRecord(record, {
+                decision: 'promoted',
+                reason: `The run was interrupted during the promotion after ${spec.release} was upgraded; the post step finished it.`,
+                removeCanary: true
+            }, deps);
+        }
+        return finishRecord(record, {
+            decision: 'cancelled',
+            reason: `Cancelled during the promotion of ${record.version}, before ${stableSentence(spec.release, seen, false)} took it.`,
+            removeCanary: true
+        }, deps);
+    }
+    return finishRecord(record, { decision: 'cancelled', reason: `Cancelled at ${weight}% during ${where}.`, removeCanary: true }, deps);
+}
+function removing(decision) {
+    return decision === 'promoted' || decision === 'rolled-back' || decision === 'failed' ? decision : 'cancelled';
+}
+/** Stable's state once Helm no longer shows an operation in progress (or when the wait is over). */
+async function settledStable(deps, timeoutSeconds) {
+    const until = deps.clock.now() + timeoutSeconds * 1000;
+    for (;;) {
+        let state;
+        try {
+            state = await deps.deployer.stableState();
+        }
+        catch (error) {
+            deps.log.warning(`Could not read the stable release back: ${errorMessage(error)}`);
+            return { exists: false };
+        }
+        if (!/^pending-/.test(state.status ?? '') || deps.clock.now() >= until)
+            return state;
+        deps.log.info(`Stable is ${state.status}; waiting for Helm to finish it`);
+        await deps.clock.sleep(SETTLE_POLL_MS);
+    }
+}
+/** Where the rollout was when it stopped: the step it was in, or the phase that was saved. */
+function describeWhere(record, phase) {
+    const step = record.stepRecords.at(-1);
+    if (phase === 'interrupted' || phase === 'soaking' || phase === 'deploying') {
+        return step ? `step ${step.index + 1} of ${record.steps.length}` : 'the first step';
+    }
+    return phase === 'promoting' ? 'the promotion' : phase === 'rolling-back' ? 'the rollback' : phase;
+}
+
+;// CONCATENATED MODULE: ./src/clock.ts
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+        function done() {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        }
+    })
+};
+
 ;// CONCATENATED MODULE: ./src/post.ts
-// Entry logic of the post step (runs.post, post-if: always()). When the main step was cancelled or
-// killed before the canary was promoted, rolled back or paused on purpose, remove the canary and
-// complete the check run as cancelled. Inputs are available to the post step as they were to main.
+// Entry of the post step (runs.post, post-if: always()). When the main step was cancelled or
+// killed before its record was finished, finish it (rollout/interrupted.ts): read both releases
+// back, carry out what was decided or remove the canary, and report what is true on every path.
+// Inputs are available to the post step as they were to main.
+
+
+
 
 
 
@@ -57133,33 +57415,27 @@ async function post() {
         const adapters = await createAdapters(spec, { checkRunId: savedCheckRunId() });
         const recordPath = getState(STATE_KEYS.recordPath) || spec.reportPath;
         const record = readRecord(recordPath) ?? newRecord(spec, new Date());
-        const weight = record.currentWeight;
-        const during = describeWhere(record, phase);
-        warning(`The rollout was interrupted during ${during} at ${weight}%: removing ${spec.canaryRelease}`);
-        try {
-            await adapters.deployer.removeCanary();
-            addEvent(record, new Date(), 'canary-removed', `Post step removed ${spec.canaryRelease}; ${spec.release} untouched`);
-            decide(record, 'cancelled', `Cancelled at ${weight}% during ${during}; the post step removed ${spec.canaryRelease} and ${spec.release} was not touched.`, 0, new Date());
+        const log = { info: info, warning: warning, error: error };
+        const finished = await finishInterrupted(spec, record, phase, process.env.GITHUB_RUN_ID ?? `local-${process.pid}`, {
+            deployer: adapters.deployer,
+            clock: systemClock,
+            log,
+            persist: (r) => writeRecord(recordPath, r),
+            report: (r) => adapters.reporter.finish(r).catch((e) => log.warning(`Reporting failed: ${errorMessage(e)}`))
+        });
+        setRolloutOutputs(finished, recordPath, adapters.checkRun());
+        info(finished.reason ?? '');
+        if (finished.incomplete) {
+            warning(finished.incomplete, { title: `canary / ${finished.release}: left to do` });
+            process.exitCode = ExitCode.Failure;
         }
-        catch (error) {
-            decide(record, 'failed', `Cancelled at ${weight}% during ${during}, and removing ${spec.canaryRelease} failed: ${report_queue_errorMessage(error)}. Run command: rollback.`, weight, new Date());
-            setFailed(record.reason ?? 'Removing the canary failed');
+        else if (finished.decision === 'failed') {
+            setFailed(finished.reason ?? 'The canary failed');
         }
-        writeRecord(recordPath, record);
-        await adapters.reporter.finish(record);
-        info(record.reason ?? '');
     }
     catch (error) {
-        setFailed(`Post step: ${report_queue_errorMessage(error)}`);
+        setFailed(`Post step: ${errorMessage(error)}`);
     }
-}
-/** Where the rollout was when it stopped: the step it was in, or the phase that was saved. */
-function describeWhere(record, phase) {
-    const step = record.stepRecords.at(-1);
-    if (phase === 'interrupted' || phase === 'soaking' || phase === 'deploying') {
-        return step ? `step ${step.index + 1} of ${record.steps.length}` : 'the first step';
-    }
-    return phase === 'promoting' ? 'the promotion' : phase === 'rolling-back' ? 'the rollback' : phase;
 }
 
 

@@ -5,6 +5,7 @@
 //   evidence: what the job summary must name (the metric or cause behind a rollback).
 
 import { WORKFLOW_SCENARIOS } from './workflow-scenarios.mjs';
+import { OUTCOME_SCENARIOS } from './outcome-scenarios.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -134,7 +135,8 @@ export const SCENARIOS = {
       if (removal.status !== 0) throw new Error(`dark launch uninstall failed: ${removal.stderr}`);
     }
   },
-  ...WORKFLOW_SCENARIOS
+  ...WORKFLOW_SCENARIOS,
+  ...OUTCOME_SCENARIOS
 };
 
 export const DEFAULT_SCENARIOS = ['healthy', 'faulty'];

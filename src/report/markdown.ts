@@ -89,9 +89,14 @@ function stateSentence(record: RolloutRecord): string {
   const dry = record.dryRun ? ' (dry run: nothing was changed)' : '';
   switch (record.decision) {
     case 'promoted':
+      if (record.incomplete)
+        return `Stable ${stable} now runs ${next}, but the canary ${canary} still holds ${record.finalWeight}% of traffic: remove it with \`command: rollback\`.${dry}`;
       return `Stable ${stable} now runs ${next} at 100% after ${formatDuration(secondsToDecision(record))}; the canary release ${canary} was removed.${dry}`;
     case 'rolled-back':
     case 'failed':
+      if (record.nothingDeployed) return `Nothing was deployed: stable ${stable} serves 100%, untouched.`;
+      if (record.incomplete)
+        return `The canary ${canary} (${next}) is still deployed at ${record.finalWeight}%: remove it with \`command: rollback\`; stable ${stable}${prev} serves the rest.${dry}`;
       return record.finalWeight === 0
         ? `The canary ${canary} (${next}) was rolled back from ${at}%; stable ${stable} keeps serving${prev} at 100%, untouched.${dry}`
         : `The canary ${canary} (${next}) still holds ${record.finalWeight}% of traffic: check the release by hand.${dry}`;
