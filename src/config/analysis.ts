@@ -80,6 +80,9 @@ export interface AnalysisConfig {
 
 type YamlMap = Record<string, unknown>;
 
+/** Each metric costs queries every tick; more than this is a mistake, not an analysis. */
+export const MAX_METRICS = 50;
+
 /** Parses and validates the YAML text; `source` names the file or input in every message. */
 export function parseAnalysisYaml(text: string, source: string): AnalysisConfig {
   const lineCounter = new LineCounter();
@@ -92,7 +95,20 @@ export function parseAnalysisYaml(text: string, source: string): AnalysisConfig 
   const contents = document.contents;
   if (contents === null) return { source, names: { ...DEFAULT_METRIC_NAMES }, metrics: [] };
   if (!isMap(contents)) throw expectedError(source, `a YAML map with the keys ${TOP_LEVEL_KEYS.join(', ')}`);
-  const root = document.toJS() as YamlMap;
+  let root: YamlMap;
+  try {
+    root = document.toJS({ maxAliasCount: 100 }) as YamlMap;
+  } catch (error) {
+    // e.g. a "billion laughs" alias bomb: the yaml library refuses it; say where it came from.
+    throw new ConfigError(
+      `${source}: not valid YAML: ${error instanceof Error ? error.message : String(error)}.`
+    );
+  }
+  if (Array.isArray(root.metrics) && root.metrics.length > MAX_METRICS) {
+    throw new ConfigError(
+      `${source}: \`metrics\` lists ${root.metrics.length} metrics; expected at most ${MAX_METRICS}.`
+    );
+  }
   const lines = keyLines(contents, lineCounter);
   checkKeys(root, TOP_LEVEL_KEYS, source, '', lines);
 

@@ -6,6 +6,7 @@ import type { RolloutRecord } from '../rollout/record.js';
 import { renderCheckOutput, type RenderOptions } from './markdown.js';
 import { defaultCheckName } from './request-body.js';
 import type { Reporter } from './types.js';
+import { markdownText } from './escape.js';
 
 export interface JobSummaryOptions extends RenderOptions {
   name?: string;
@@ -16,7 +17,7 @@ export function renderJobSummary(record: RolloutRecord, options: JobSummaryOptio
   const { title, summary, text } = renderCheckOutput(record, options);
   const name = options.name || defaultCheckName(record.release);
   return [
-    `## ${name}: ${title}`,
+    `## ${markdownText(name)}: ${markdownText(title)}`,
     '',
     summary,
     '<details><summary>Tick log</summary>',
