@@ -3,6 +3,7 @@
 // to complete an interrupted rollout's check run as cancelled.
 import * as core from '@actions/core';
 import { context as githubContext, getOctokit } from '@actions/github';
+import { retry as retryPlugin } from '@octokit/plugin-retry';
 import { STATE_KEYS } from '../state.js';
 import { AlertReporter } from './alerts.js';
 import { workflowPathFromRef, type StepLocation } from './annotations.js';
@@ -64,7 +65,10 @@ export function createReporter(options: ReportingOptions): Reporting {
   const context = options.context ?? githubContext;
   const run = runInfoFromEnv(env, headSha(context));
   let checkRun: CheckRunReporter | undefined;
-  const octokit = options.octokit ?? (options.token ? getOctokit(options.token) : undefined);
+  // Transient GitHub errors on updates are retried by @octokit/plugin-retry; creates opt out and
+  // look before they try again (check-run.ts), so a 5xx that did create a run never makes two.
+  const octokit =
+    options.octokit ?? (options.token ? getOctokit(options.token, { retry: { retries: 2 } }, retryPlugin) : undefined);
   if (octokit) {
     checkRun = new CheckRunReporter({
       octokit,

@@ -14,6 +14,7 @@ import type { MarkPhase } from './ownership.js';
 import { finishRecord, type Ending } from './outcomes.js';
 import { NothingDeployedError, releaseLock, type CanaryLock } from './lock.js';
 import { StableDataWatch } from './stable-data.js';
+import { abortable } from '../abortable.js';
 
 export interface EngineOptions {
   /** Index into spec.steps to start from (resume, or continue after a manual pause). */
@@ -319,20 +320,8 @@ export async function runRollout(
 /** Resolves as `work` does, or rejects with Interrupted as soon as the signal aborts. */
 function unlessInterrupted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Interrupted(abortReason(signal)));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      }
-    );
+  return abortable(work, signal).catch((error: unknown) => {
+    throw signal.aborted ? new Interrupted(abortReason(signal)) : error;
   });
 }
 
