@@ -23,5 +23,7 @@ export function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> 
 /** True for the reason AbortSignal.timeout() aborts with. */
 export function isTimeout(reason: unknown): boolean {
   // A DOMException, which is not always `instanceof Error` across realms: look at the name.
-  return typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
+  return (
+    typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError'
+  );
 }

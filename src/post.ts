@@ -44,7 +44,8 @@ export async function post(): Promise<void> {
         clock: systemClock,
         log,
         persist: (r) => writeRecord(recordPath, r),
-        report: (r) => adapters.reporter.finish(r).catch((e) => log.warning(`Reporting failed: ${errorMessage(e)}`))
+        report: (r) =>
+          adapters.reporter.finish(r).catch((e) => log.warning(`Reporting failed: ${errorMessage(e)}`))
       }
     );
     setRolloutOutputs(finished, recordPath, adapters.checkRun());

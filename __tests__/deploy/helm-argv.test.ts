@@ -242,7 +242,10 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
 
   it("carries Helm's stderr in the error", async () => {
     const fake = fakeRunner(version, {
-      install: { exitCode: 1, stderr: 'Error: INSTALLATION FAILED: cannot re-use a name that is still in use\n' }
+      install: {
+        exitCode: 1,
+        stderr: 'Error: INSTALLATION FAILED: cannot re-use a name that is still in use\n'
+      }
     });
     const deploy = new HelmDeployer(rolloutSpec(), fake.run, () => {}).installCanary(20, {});
     await expect(deploy).rejects.toThrow(HelmError);

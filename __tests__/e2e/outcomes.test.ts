@@ -45,7 +45,10 @@ describe('truthful outcomes in the sandbox', () => {
     expect(r.rounds).toHaveLength(ROUNDS);
     for (const round of r.rounds!) {
       const decisions = round.runs.map((run) => run.decision).sort();
-      expect({ round: round.round, decisions }).toEqual({ round: round.round, decisions: ['promoted', 'refused'] });
+      expect({ round: round.round, decisions }).toEqual({
+        round: round.round,
+        decisions: ['promoted', 'refused']
+      });
       const winner = round.runs.find((run) => run.decision === 'promoted')!;
       const loser = round.runs.find((run) => run.decision === 'refused')!;
       expect(round.stableVersion).toBe(winner.version);

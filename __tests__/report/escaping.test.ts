@@ -1,7 +1,14 @@
 // Hostile text through every renderer: a version, a check name, a reason and a metric title made
 // to break out of markdown, HTML, tables, shell lines and Slack. None of it may come out raw.
 import { jest } from '@jest/globals';
-import { codeBlock, inlineCode, markdownText, shellArg, slackText, tableCell } from '../../src/report/escape.js';
+import {
+  codeBlock,
+  inlineCode,
+  markdownText,
+  shellArg,
+  slackText,
+  tableCell
+} from '../../src/report/escape.js';
 import { renderSummary, renderText } from '../../src/report/markdown.js';
 import { renderJobSummary } from '../../src/report/job-summary.js';
 import { slackMessage } from '../../src/report/alert-messages.js';
@@ -29,15 +36,15 @@ function hostile(decision: 'paused' | 'rolled-back') {
 
 /** Text outside code spans and blocks, where markdown and HTML would be live. */
 function prose(markdown: string): string {
-  return markdown
-    .replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1$/gm, '')
-    .replace(/(`+)[\s\S]*?\1/g, '');
+  return markdown.replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1$/gm, '').replace(/(`+)[\s\S]*?\1/g, '');
 }
 
 describe('one escaping helper per sink', () => {
   it('markdown text and table cells defuse HTML, markdown and pipes', () => {
     expect(markdownText(IMG)).not.toContain('<');
-    expect(markdownText('[x](javascript:alert) ![i](u) `c`')).toBe('\\[x\\](javascript:alert) \\!\\[i\\](u) \\`c\\`');
+    expect(markdownText('[x](javascript:alert) ![i](u) `c`')).toBe(
+      '\\[x\\](javascript:alert) \\!\\[i\\](u) \\`c\\`'
+    );
     expect(tableCell('a | b\nc')).toBe('a \\| b c');
   });
 

@@ -29,7 +29,8 @@ export function fakeChecks(script: { create?: Result[]; update?: Result[]; listC
   const answer = async (op: 'create' | 'update', params: Record<string, unknown>) => {
     const { owner: _o, repo: _r, check_run_id: _id, request: _req, ...body } = params;
     calls.push({ op, params, body });
-    if (op === 'create') made.push({ id: 4242, external_id: body.external_id, name: body.name, head_sha: body.head_sha });
+    if (op === 'create')
+      made.push({ id: 4242, external_id: body.external_id, name: body.name, head_sha: body.head_sha });
     const next = queues[op].shift();
     if (next instanceof Error) throw next;
     const id = next?.id ?? (op === 'update' ? (params.check_run_id as number) : 4242);

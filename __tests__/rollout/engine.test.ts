@@ -131,7 +131,9 @@ describe('rollout engine', () => {
     deps.deployer.failOn['removeCanary'] = new Error('Kubernetes API unreachable');
     const record = await run();
     expect(record.decision).toBe('rolled-back');
-    expect(record.reason).toMatch(/storefront-canary is still deployed at 20%.*Kubernetes API unreachable.*`command: rollback`/);
+    expect(record.reason).toMatch(
+      /storefront-canary is still deployed at 20%.*Kubernetes API unreachable.*`command: rollback`/
+    );
     expect(record.incomplete).toMatch(/still deployed at 20%/);
     expect(deps.deployer.calls.filter((c) => c === 'removeCanary')).toHaveLength(3);
     expect(record.finalWeight).toBe(20);

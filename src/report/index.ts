@@ -68,7 +68,8 @@ export function createReporter(options: ReportingOptions): Reporting {
   // Transient GitHub errors on updates are retried by @octokit/plugin-retry; creates opt out and
   // look before they try again (check-run.ts), so a 5xx that did create a run never makes two.
   const octokit =
-    options.octokit ?? (options.token ? getOctokit(options.token, { retry: { retries: 2 } }, retryPlugin) : undefined);
+    options.octokit ??
+    (options.token ? getOctokit(options.token, { retry: { retries: 2 } }, retryPlugin) : undefined);
   if (octokit) {
     checkRun = new CheckRunReporter({
       octokit,

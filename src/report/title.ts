@@ -45,7 +45,8 @@ export function renderTitle(record: RolloutRecord): string {
     }
     case 'failed': {
       const why = oneLine(record.reason, 120);
-      if (record.nothingDeployed) return why ? `Failed before anything was deployed: ${why}` : 'Failed before anything was deployed';
+      if (record.nothingDeployed)
+        return why ? `Failed before anything was deployed: ${why}` : 'Failed before anything was deployed';
       const head = `Failed at ${at}%${canaryRemoved(record) ? ', canary removed' : ''}`;
       return why ? `${head}: ${why}` : head;
     }

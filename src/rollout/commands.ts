@@ -129,7 +129,11 @@ async function promoteNow(
   const state = await deps.deployer.canaryState();
   const record = startRecord(spec, deps, state);
   if (!state.exists)
-    return finish(record, deps, keep('none', `No canary of ${spec.release} is in flight; nothing to promote.`));
+    return finish(
+      record,
+      deps,
+      keep('none', `No canary of ${spec.release} is in flight; nothing to promote.`)
+    );
   const foreign = foreignRelease(state, spec.canaryRelease, spec.release);
   if (foreign) return finish(record, deps, keep('refused', `Refused: ${foreign}. Nothing was changed.`));
   const conflict = lockConflict(state, context.holder, deps.clock.now());
@@ -161,7 +165,11 @@ async function rollbackNow(
   const state = await deps.deployer.canaryState();
   const record = startRecord(spec, deps, state);
   if (!state.exists)
-    return finish(record, deps, keep('none', `No canary of ${spec.release} is in flight; nothing to roll back.`));
+    return finish(
+      record,
+      deps,
+      keep('none', `No canary of ${spec.release} is in flight; nothing to roll back.`)
+    );
   const foreign = foreignRelease(state, spec.canaryRelease, spec.release);
   if (foreign) return finish(record, deps, keep('refused', `Refused: ${foreign}. Nothing was changed.`));
   adoptLeftoverCheckRun(state, context);

@@ -36,7 +36,6 @@ type SoakResult =
   | { kind: 'fail'; reason: string }
   | { kind: 'pause'; reason: string };
 
-
 export async function runRollout(
   spec: RolloutSpec,
   deps: EngineDeps,
@@ -142,7 +141,12 @@ export async function runRollout(
     if (!canaryMayExist || error instanceof NothingDeployedError) {
       record.stepRecords = record.stepRecords.filter((s) => s !== running);
       record.currentWeight = 0;
-      return end({ decision: 'failed', reason: `${reason}. Nothing was deployed.`, finalWeight: 0, nothingDeployed: true });
+      return end({
+        decision: 'failed',
+        reason: `${reason}. Nothing was deployed.`,
+        finalWeight: 0,
+        nothingDeployed: true
+      });
     }
     if (running?.outcome === 'running') endStep(running, 'failed', now(), reason);
     return rollBack('failed', reason);

@@ -86,7 +86,9 @@ export async function finishInterrupted(
 }
 
 function removing(decision: string): 'promoted' | 'rolled-back' | 'failed' | 'cancelled' {
-  return decision === 'promoted' || decision === 'rolled-back' || decision === 'failed' ? decision : 'cancelled';
+  return decision === 'promoted' || decision === 'rolled-back' || decision === 'failed'
+    ? decision
+    : 'cancelled';
 }
 
 /** Stable's state once Helm no longer shows an operation in progress (or when the wait is over). */
