@@ -75,7 +75,7 @@ describe('a step may not pass while stable has no data', () => {
 /** Like the step policy: after the soak, too few canary requests is a no-data rollback (no metric failed). */
 class SampleSizeJudge extends RuleJudge {
   private seen = 0;
-  evaluate(tick: Parameters<Judge['evaluate']>[0]): Verdict {
+  override evaluate(tick: Parameters<Judge['evaluate']>[0]): Verdict {
     const verdict = super.evaluate(tick);
     this.seen += tick.requests.canary ?? 0;
     if (verdict.action !== 'pass' || this.seen >= 100) return verdict;
