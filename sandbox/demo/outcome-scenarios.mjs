@@ -8,6 +8,11 @@
 //   stable-vanishes  stable's metrics stop right after the canary is installed; the canary is 8x worse
 //   removal-fails    every removal of the canary fails after stable was upgraded
 //   foreign-release  `canary-release` names a release without marks; `command: rollback` is refused
+//   cancel-promotion the runner kills the main step while `helm upgrade` of stable returns; the post
+//                    step finishes the promotion
+//   cancel-rollback  the judge rolls a bad canary back and the runner kills the main step during the
+//                    removal; the post step finishes it with the judge's verdict
+import fs from 'node:fs';
 import path from 'node:path';
 import { readRelease, readCanaryWeight } from './cluster-reads.mjs';
 import { startMetricsFilter } from './metrics-filter.mjs';
@@ -198,9 +203,98 @@ const foreignRelease = {
   }
 };
 
+// ------------------------------------------------------------------ killed mid-outcome
+
+/** Env for a main step whose Helm command matching `hold` completes, then seems to hang. */
+function holdingHelm(ctx, hold, file) {
+  return {
+    PATH: `${path.join(ctx.repoRoot, 'sandbox', 'demo', 'failing-helm')}${path.delimiter}${ctx.env.PATH}`,
+    DEMO_HELM_NEXT: path.join(ctx.repoRoot, 'sandbox', 'bin', 'helm'),
+    DEMO_HELM_HOLD: JSON.stringify([hold]),
+    DEMO_HELM_HOLD_FILE: file
+  };
+}
+
+async function untilFile(file, timeoutMs = 120000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (fs.existsSync(file)) return true;
+    await sleep(100);
+  }
+  return false;
+}
+
+/** The runner dies (SIGKILL) once the held Helm command has done its work; then the post step runs. */
+async function killDuringHold(ctx, hold) {
+  const runId = String(Date.now());
+  const runnerTemp = ctx.dirOf('runner_temp');
+  const file = ctx.dirOf('helm-hold');
+  fs.rmSync(file, { force: true });
+  const main = ctx.run({ label: 'deploy', runId, runnerTemp, env: holdingHelm(ctx, hold, file) });
+  const held = await Promise.race([untilFile(file), main.done.then(() => false)]);
+  if (!held) throw new Error(`the main step never reached the held command (${hold})`);
+  ctx.note(`killing the main step (SIGKILL) while \`${fs.readFileSync(file, 'utf8').trim().slice(0, 60)}...\` returns`);
+  main.kill('SIGKILL');
+  const mainResult = await main.done;
+  const post = ctx.run({ label: 'post', entry: ctx.postEntry, state: mainResult.state, runId, runnerTemp });
+  const postResult = await post.done;
+  return { mainResult, postResult };
+}
+
+async function afterKill(ctx, { mainResult, postResult }) {
+  const canary = await readRelease(ctx, ctx.canaryRelease);
+  const stable = await readRelease(ctx, ctx.stableRelease);
+  return {
+    savedPhase: mainResult.state.phase ?? null,
+    postDecision: postResult.outputs.decision ?? null,
+    postReason: postResult.outputs.reason ?? null,
+    postExit: postResult.code,
+    canaryPresentAfter: canary.exists,
+    stableVersion: stable.version,
+    checkRunConclusion: ctx.checkRun(mainResult.checkRunId)?.conclusion ?? null
+  };
+}
+
+const cancelPromotion = {
+  title: 'the runner kills the main step while `helm upgrade` of stable returns; the post step finishes',
+  version: '2.9.0',
+  expected: ['promoted'],
+  set: [],
+  stableMayChange: true,
+  inputs: { steps: '20,50', soak: '6s', interval: '2s', 'min-canary-requests': '20', judge: 'threshold' },
+  async run(ctx) {
+    const runs = await killDuringHold(ctx, `^upgrade ${ctx.stableRelease} `);
+    const fields = await afterKill(ctx, runs);
+    ctx.fields(fields);
+    if (fields.savedPhase !== 'promoting') ctx.fail(`saved phase ${fields.savedPhase}, expected promoting`);
+    if (fields.stableVersion !== this.version) ctx.fail(`stable runs ${fields.stableVersion}`);
+    if (fields.canaryPresentAfter) ctx.fail('the post step left the canary installed');
+    return { result: runs.postResult, checkRunId: runs.mainResult.checkRunId };
+  }
+};
+
+const cancelRollback = {
+  title: "the judge rolls back a bad canary; the runner kills the main step mid-removal; the verdict stands",
+  version: '3.9.0',
+  expected: ['rolled-back'],
+  set: ['faults.errorRate=0.3'],
+  evidence: /5xx|error/i,
+  inputs: { steps: '20,50', soak: '20s', interval: '2s' },
+  async run(ctx) {
+    const runs = await killDuringHold(ctx, `^upgrade ${ctx.canaryRelease} .*--reuse-values`);
+    const fields = await afterKill(ctx, runs);
+    ctx.fields(fields);
+    if (fields.savedPhase !== 'rolling-back') ctx.fail(`saved phase ${fields.savedPhase}, expected rolling-back`);
+    if (fields.canaryPresentAfter) ctx.fail('the post step left the canary installed');
+    return { result: runs.postResult, checkRunId: runs.mainResult.checkRunId };
+  }
+};
+
 export const OUTCOME_SCENARIOS = {
   concurrent,
   'stable-vanishes': stableVanishes,
   'removal-fails': removalFails,
-  'foreign-release': foreignRelease
+  'foreign-release': foreignRelease,
+  'cancel-promotion': cancelPromotion,
+  'cancel-rollback': cancelRollback
 };

@@ -15,6 +15,7 @@ import {
   parseMatcherList
 } from './promql.js';
 import type { MetricSpec } from './spec.js';
+import { errorMessage } from '../error-message.js';
 
 export type MetricKind = MetricSpec['kind'];
 export const METRIC_KINDS: readonly MetricKind[] = ['errors', 'latency', 'ratio'];
@@ -100,9 +101,7 @@ export function parseAnalysisYaml(text: string, source: string): AnalysisConfig 
     root = document.toJS({ maxAliasCount: 100 }) as YamlMap;
   } catch (error) {
     // e.g. a "billion laughs" alias bomb: the yaml library refuses it; say where it came from.
-    throw new ConfigError(
-      `${source}: not valid YAML: ${error instanceof Error ? error.message : String(error)}.`
-    );
+    throw new ConfigError(`${source}: not valid YAML: ${errorMessage(error)}.`);
   }
   if (Array.isArray(root.metrics) && root.metrics.length > MAX_METRICS) {
     throw new ConfigError(

@@ -203,7 +203,7 @@ function sampleValue(text: unknown): number {
 function networkReason(error: unknown, timeoutSeconds: number): string {
   const code = (error as { code?: unknown })?.code;
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return `no answer within ${timeoutSeconds}s (timeout)`;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return typeof code === 'string' ? `${code}: ${message}` : message;
 }
 

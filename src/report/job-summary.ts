@@ -7,6 +7,7 @@ import { renderCheckOutput, type RenderOptions } from './markdown.js';
 import { defaultCheckName } from './request-body.js';
 import type { Reporter } from './types.js';
 import { markdownText } from './escape.js';
+import { errorMessage } from '../error-message.js';
 
 export interface JobSummaryOptions extends RenderOptions {
   name?: string;
@@ -47,9 +48,7 @@ export class JobSummaryReporter implements Reporter {
     try {
       await core.summary.addRaw(renderJobSummary(record, this.options)).write();
     } catch (error) {
-      core.warning(
-        `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`
-      );
+      core.warning(`Could not write the job summary: ${errorMessage(error)}`);
     }
   }
 }

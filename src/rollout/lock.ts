@@ -4,13 +4,14 @@
 // without touching the engine.
 import type { CanaryState, Deployer } from '../deploy/types.js';
 import { heldBy } from './ownership.js';
+import { errorMessage } from '../error-message.js';
 
 export type LockResult = { acquired: true } | { acquired: false; reason: string; state: CanaryState };
 
 /** The create failed and no canary exists: nothing was deployed (the caller reports the error). */
 export class NothingDeployedError extends Error {
   constructor(readonly failure: unknown) {
-    super(failure instanceof Error ? failure.message : String(failure));
+    super(errorMessage(failure));
     this.name = 'NothingDeployedError';
   }
 }
