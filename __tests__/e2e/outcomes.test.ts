@@ -3,7 +3,14 @@
 // demo (sandbox/demo/outcome-scenarios.mjs), not taken from the action's word.
 import { FIGURE_FIELDS, cleanUp, runDemo, type DemoRun, type Figures } from './run-demo.js';
 
-const SCENARIOS = ['concurrent', 'stable-vanishes', 'removal-fails', 'foreign-release'] as const;
+const SCENARIOS = [
+  'concurrent',
+  'stable-vanishes',
+  'removal-fails',
+  'foreign-release',
+  'cancel-promotion',
+  'cancel-rollback'
+] as const;
 /** Two deploys race for the canary this many times in a row. */
 const ROUNDS = 20;
 
@@ -17,6 +24,10 @@ type Outcome = Figures & {
   canaryWeightAfter?: number;
   canaryPresentAfter?: boolean;
   foreignReleaseIntact?: boolean;
+  savedPhase?: string;
+  postDecision?: string;
+  postReason?: string;
+  checkRunConclusion?: string;
 };
 
 let demo: DemoRun | undefined;
@@ -74,6 +85,25 @@ describe('truthful outcomes in the sandbox', () => {
     const r = results.get('foreign-release')!;
     expect(r.decision).toBe('refused');
     expect(r.foreignReleaseIntact).toBe(true);
+  });
+
+  it('cancel-promotion: killed after stable took the new version, the post step finishes the promotion', () => {
+    const r = results.get('cancel-promotion')!;
+    expect(r.savedPhase).toBe('promoting');
+    expect(r.postDecision).toBe('promoted');
+    expect(r.postReason).toMatch(/storefront now runs 2\.9\.0 at 100% \(revision \d+, deployed\)/);
+    expect(r.stableVersion).toBe('2.9.0');
+    expect(r.canaryPresentAfter).toBe(false);
+    expect(r.checkRunConclusion).toBe('success');
+  });
+
+  it("cancel-rollback: killed during the removal, the judge's verdict stands and the canary is removed", () => {
+    const r = results.get('cancel-rollback')!;
+    expect(r.savedPhase).toBe('rolling-back');
+    expect(r.postDecision).toBe('rolled-back');
+    expect(r.postReason).toMatch(/5xx|error/i);
+    expect(r.canaryPresentAfter).toBe(false);
+    expect(r.checkRunConclusion).toBe('failure');
   });
 
   it('the demo exited 0 (every outcome as expected)', () => {
