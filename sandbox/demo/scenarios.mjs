@@ -58,7 +58,8 @@ export const SCENARIOS = {
   'prometheus-down': {
     title: 'a healthy v2.1 while Prometheus is stopped mid-soak',
     version: '2.1.0',
-    expected: ['failed', 'rolled-back'],
+    // An outage is never blamed on the canary (issue 10): failed, naming Prometheus.
+    expected: ['failed'],
     set: [],
     evidence: /prometheus|metrics|unavailable/i,
     async during(ctx) {
