@@ -38848,7 +38848,7 @@ function formatCount(n) {
         .toString()
         .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
-/** A fraction as a percentage: 0.041 -> `4.1%`, 0.0044 -> `0.44%`, 0.00012 -> `0.012%`, 1 -> `100%`. */
+/** A fraction as a percentage: 0.193 -> `19%`, 0.041 -> `4.1%`, 0.0044 -> `0.44%`, 0.00012 -> `0.012%`. */
 function formatPercent(fraction) {
     if (fraction === null || fraction === undefined || !Number.isFinite(fraction))
         return 'n/a';
@@ -38856,16 +38856,14 @@ function formatPercent(fraction) {
     if (pct === 0)
         return '0%';
     const abs = Math.abs(pct);
-    // Keep two significant digits for small rates so 0.012% does not read as 0.0%.
-    const digits = abs >= 1 ? 1 : abs >= 0.1 ? 2 : 3;
+    // Whole percents from 10% on; two significant digits below, so 0.012% does not read as 0.0%.
+    const digits = abs >= 10 ? 0 : abs >= 1 ? 1 : abs >= 0.1 ? 2 : 3;
     return `${trimZeros(pct.toFixed(digits))}%`;
 }
-/** Milliseconds: `8.5 ms`, `87 ms`, `1.25 s` from one second on. */
+/** Milliseconds, always in ms so a value and its limit read alike: `8.5 ms`, `87 ms`, `4720 ms`. */
 function formatMs(ms) {
     if (ms === null || ms === undefined || !Number.isFinite(ms))
         return 'n/a';
-    if (Math.abs(ms) >= 1000)
-        return `${trimZeros((ms / 1000).toFixed(2))} s`;
     if (Math.abs(ms) >= 10)
         return `${Math.round(ms)} ms`;
     return `${trimZeros(ms.toFixed(1))} ms`;
@@ -38896,16 +38894,14 @@ function formatChange(canary, stable) {
     const text = Math.abs(pct) >= 100 ? Math.round(pct).toString() : trimZeros(pct.toFixed(1));
     return `${pct > 0 ? '+' : ''}${text}%`;
 }
-/** E-values span many orders of magnitude: `0.84`, `25`, `3.1e+6`. */
+/** E-values span many orders of magnitude: `0.84`, `4.1`, `32`, `6374`, `3.1e+6`. */
 function formatEValue(e) {
     if (!Number.isFinite(e))
         return e > 0 ? '∞' : 'n/a';
     if (e >= 1e5)
         return e.toExponential(1);
-    if (e >= 100)
-        return Math.round(e).toString();
     if (e >= 10)
-        return trimZeros(e.toFixed(1));
+        return Math.round(e).toString();
     return trimZeros(e.toFixed(2));
 }
 /** A ratio of two rates: `1.25`, `12`; `∞` when the divisor was zero. */
@@ -39175,11 +39171,18 @@ function defaultMetrics(names, guards) {
     return [defaultErrorRate(names, guards), defaultLatency(names, guards), defaultConversion(names, guards)];
 }
 
+;// CONCATENATED MODULE: ./src/error-message.ts
+// The one way an unknown thrown value becomes text for a reason, a log line or a warning.
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
 ;// CONCATENATED MODULE: ./src/config/analysis.ts
 // The analysis YAML (the `config` file or the inline `analysis` input): which metrics to judge and
 // the names behind the built-in queries. Strict on purpose: a misspelt key would otherwise be
 // silently ignored and a guard the user believes in would not exist. Keys are kebab-case.
 // The format is documented in docs/configuration.md.
+
 
 
 
@@ -39230,7 +39233,7 @@ function parseAnalysisYaml(text, source) {
     }
     catch (error) {
         // e.g. a "billion laughs" alias bomb: the yaml library refuses it; say where it came from.
-        throw new ConfigError(`${source}: not valid YAML: ${error instanceof Error ? error.message : String(error)}.`);
+        throw new ConfigError(`${source}: not valid YAML: ${errorMessage(error)}.`);
     }
     if (Array.isArray(root.metrics) && root.metrics.length > MAX_METRICS) {
         throw new ConfigError(`${source}: \`metrics\` lists ${root.metrics.length} metrics; expected at most ${MAX_METRICS}.`);
@@ -40528,12 +40531,6 @@ class HelmError extends Error {
 /** Helm's wording when a release does not exist (`Error: release: not found`, in Helm 3 and 4). */
 function isReleaseNotFound(stderr) {
     return /release: not found/i.test(stderr);
-}
-
-;// CONCATENATED MODULE: ./src/error-message.ts
-// The one way an unknown thrown value becomes text for a reason, a log line or a warning.
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/helm.ts
@@ -50706,7 +50703,7 @@ function networkReason(error, timeoutSeconds) {
     const code = error?.code;
     if (code === 'ECONNABORTED' || code === 'ETIMEDOUT')
         return `no answer within ${timeoutSeconds}s (timeout)`;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return typeof code === 'string' ? `${code}: ${message}` : message;
 }
 /** Drop user:password from a URL shown in logs and errors. */
@@ -57636,7 +57633,7 @@ function workflowPathFromRef(ref) {
 function needsErrorAnnotation(record) {
     return record.decision === 'rolled-back' || record.decision === 'failed';
 }
-function annotations_errorMessage(record) {
+function annotationMessage(record) {
     const reason = record.reason ? `\n${record.reason}` : '';
     return `Canary ${record.canaryRelease} (${record.version}) in ${record.namespace}: ${renderTitle(record)}${reason}`;
 }
@@ -57651,7 +57648,7 @@ function rollbackAnnotations(record, location) {
             end_line: location.line,
             annotation_level: 'failure',
             title: `canary / ${record.release}: ${record.decision === 'failed' ? 'failed' : 'rolled back'}`,
-            message: annotations_errorMessage(record)
+            message: annotationMessage(record)
         }
     ];
 }
@@ -58448,6 +58445,7 @@ async function guarded(r, method, record, ms) {
 
 
 
+
 /** The job summary's markdown: a heading with the title, the summary, and the tick log folded. */
 function renderJobSummary(record, options = {}) {
     const { title, summary, text } = renderCheckOutput(record, options);
@@ -58483,7 +58481,7 @@ class JobSummaryReporter {
             await summary.addRaw(renderJobSummary(record, this.options)).write();
         }
         catch (error) {
-            warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+            warning(`Could not write the job summary: ${errorMessage(error)}`);
         }
     }
 }
@@ -58510,7 +58508,7 @@ class LogAnnotationReporter {
             properties.file = this.location.path;
             properties.startLine = this.location.line;
         }
-        error(annotations_errorMessage(record), properties);
+        error(annotationMessage(record), properties);
     }
 }
 
