@@ -34,7 +34,10 @@ function filesUnder(dir: string): string[] {
 
 /** Same inputs, same key: the wrapper module's files, the Go toolchain and target, the link flags. */
 function componentKey(component: GoComponent, toolchain: string): string {
-  const hash = createHash('sha256').update(toolchain).update(component.ldflags.join(' '));
+  const hash = createHash('sha256')
+    .update(toolchain)
+    .update(component.ldflags.join(' '))
+    .update((component.tags ?? []).join(','));
   const moduleDir = path.join(repoRoot, component.moduleDir);
   for (const file of filesUnder(moduleDir))
     hash.update(path.relative(moduleDir, file)).update(readFileSync(file));
@@ -61,6 +64,7 @@ async function buildComponent(component: GoComponent, toolchain: string): Promis
     packages: component.commands.map((c) => c.pkg),
     outDir: partialDir,
     ldflags: component.ldflags,
+    tags: component.tags ?? [],
     logFile,
     onProgress: (compiled, elapsed) =>
       say(`  ${component.name}: ${compiled} packages compiled, ${formatDuration(elapsed)} (log: ${logFile})`)
@@ -77,8 +81,10 @@ async function buildComponent(component: GoComponent, toolchain: string): Promis
 async function main(): Promise<void> {
   const started = Date.now();
   mkdirSync(sandboxToolsDir, { recursive: true });
-  const { stdout: goVersion } = await runGo(['version'], repoRoot);
-  const { stdout: goEnv } = await runGo(['env', 'GOOS', 'GOARCH', 'CGO_ENABLED'], repoRoot);
+  const [{ stdout: goVersion }, { stdout: goEnv }] = await Promise.all([
+    runGo(['version'], repoRoot),
+    runGo(['env', 'GOOS', 'GOARCH', 'CGO_ENABLED'], repoRoot)
+  ]);
   const toolchain = `${goVersion.trim()} ${goEnv.replace(/\s+/g, ' ').trim()}`;
   say(`${goVersion.trim()}`);
 
@@ -90,15 +96,15 @@ async function main(): Promise<void> {
   }
   for (const component of GO_COMPONENTS) Object.assign(binaries, await buildComponent(component, toolchain));
 
-  const crds = await collectCrds(path.join(sandboxToolsDir, 'crds'));
+  const [crds, podinfo] = await Promise.all([
+    collectCrds(path.join(sandboxToolsDir, 'crds')),
+    downloadModules(path.join(repoRoot, 'sandbox/podinfo'), ['github.com/stefanprodan/podinfo'])
+  ]);
   say(
     `CRDs: ${crds.files.length} files from ${Object.entries(crds.versions)
       .map(([m, v]) => `${m}@${v}`)
       .join(', ')}`
   );
-  const podinfo = await downloadModules(path.join(repoRoot, 'sandbox/podinfo'), [
-    'github.com/stefanprodan/podinfo'
-  ]);
   const podinfoChart = path.join(podinfo.get('github.com/stefanprodan/podinfo')!.Dir, 'charts/podinfo');
 
   const manifest: SandboxManifest = {

@@ -20,6 +20,8 @@ export interface GoComponent {
   readonly commands: readonly GoCommand[];
   /** Link flags only: they do not change the compile cache, so warm caches stay warm. */
   readonly ldflags: readonly string[];
+  /** Go build tags (-tags). */
+  readonly tags?: readonly string[];
 }
 
 export const KUBERNETES_VERSION = 'v1.37.2';
@@ -27,6 +29,9 @@ export const KUBERNETES_VERSION = 'v1.37.2';
 // not serve (403 "not available": containous/go-http-auth 20260804, lego v5.3 DNS provider SDKs).
 export const TRAEFIK_VERSION = 'v3.7.9';
 // podinfo publishes no Go-module tags past v1; this pseudo-version is podinfo 6.9.x (commit e86405a8674e).
+// Prometheus publishes its Go module as v0.3MM.P for Prometheus 3.MM.P.
+export const PROMETHEUS_VERSION = 'v0.316.0';
+export const PROMETHEUS_RELEASE = '3.16.0';
 export const PODINFO_VERSION = 'v1.8.1-0.20250910200901-e86405a8674e';
 
 const [kubeMajor, kubeMinor] = KUBERNETES_VERSION.slice(1).split('.');
@@ -61,6 +66,22 @@ export const GO_COMPONENTS: readonly GoComponent[] = [
     moduleDir: 'sandbox/traefik',
     commands: [{ pkg: 'github.com/traefik/traefik/v3/cmd/traefik', binary: 'traefik' }],
     ldflags: ['-s', '-w', `-X github.com/traefik/traefik/v3/pkg/version.Version=${TRAEFIK_VERSION}`]
+  },
+  {
+    // Debian's prometheus package is built without Kubernetes service discovery (its 2.42 rejects
+    // kubernetes_sd_configs), so the sandbox builds Prometheus with file, HTTP and Kubernetes discovery only.
+    name: 'prometheus',
+    version: PROMETHEUS_VERSION,
+    moduleDir: 'sandbox/prometheus',
+    commands: [{ pkg: 'github.com/prometheus/prometheus/cmd/prometheus', binary: 'prometheus' }],
+    tags: ['remove_all_sd', 'enable_kubernetes_sd'],
+    ldflags: [
+      '-s',
+      '-w',
+      `-X github.com/prometheus/common/version.Version=${PROMETHEUS_RELEASE}`,
+      '-X github.com/prometheus/common/version.Branch=release',
+      '-X github.com/prometheus/common/version.Revision=module'
+    ]
   },
   {
     name: 'podinfo',

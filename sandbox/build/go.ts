@@ -4,6 +4,17 @@ import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { formatDuration } from './duration.js';
 
+/**
+ * The environment for every go command: GOPROXY without its `direct` fallback, so a module the proxy
+ * does not serve is an error here instead of a clone from its origin (downloads go only through the proxy).
+ */
+export function goEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const proxies = (env.GOPROXY ?? 'https://proxy.golang.org')
+    .split(/[,|]/)
+    .filter((entry) => entry !== '' && entry !== 'direct');
+  return { ...env, GOPROXY: proxies.length > 0 ? proxies.join(',') : 'https://proxy.golang.org' };
+}
+
 export interface GoResult {
   readonly stdout: string;
   readonly stderr: string;
@@ -65,6 +76,7 @@ export interface BuildRequest {
   readonly packages: readonly string[];
   readonly outDir: string;
   readonly ldflags: readonly string[];
+  readonly tags: readonly string[];
   readonly logFile: string;
   /** Called every `progressEveryMs` with how many packages the go command compiled so far. */
   readonly onProgress: (compiled: number, elapsedMs: number) => void;
@@ -79,6 +91,7 @@ export function buildCommands(request: BuildRequest): Promise<void> {
     '-buildvcs=false',
     '-mod=readonly',
     `-ldflags=${request.ldflags.join(' ')}`,
+    ...(request.tags.length > 0 ? [`-tags=${request.tags.join(',')}`] : []),
     '-o',
     `${request.outDir}/`,
     ...request.packages
@@ -89,7 +102,11 @@ export function buildCommands(request: BuildRequest): Promise<void> {
   let compiled = 0;
   let stderrTail = '';
   return new Promise((resolve, reject) => {
-    const child = spawn('go', argv, { cwd: request.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('go', argv, {
+      cwd: request.cwd,
+      env: goEnvironment(),
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
     const timer = setInterval(
       () => request.onProgress(compiled, Date.now() - started),
       request.progressEveryMs ?? 20_000

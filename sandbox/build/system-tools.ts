@@ -1,18 +1,15 @@
-// Binaries the sandbox takes from Debian packages rather than building: etcd (etcd-server) and
-// Prometheus (prometheus). Found on PATH; a missing one is a named error with the package to install.
+// Binaries the sandbox takes from Debian packages rather than building: etcd (etcd-server 3.4, which
+// the API server of v1.37 works with). Found on PATH; a missing one is a named error with the package.
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 
 export interface SystemTool {
-  readonly binary: 'etcd' | 'prometheus';
+  readonly binary: 'etcd';
   readonly debianPackage: string;
 }
 
-export const SYSTEM_TOOLS: readonly SystemTool[] = [
-  { binary: 'etcd', debianPackage: 'etcd-server' },
-  { binary: 'prometheus', debianPackage: 'prometheus' }
-];
+export const SYSTEM_TOOLS: readonly SystemTool[] = [{ binary: 'etcd', debianPackage: 'etcd-server' }];
 
 export function findOnPath(binary: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
