@@ -281,6 +281,10 @@ describeIfBuilt(
       await apply([canary(100)]);
       await eventually(async () => expect(await countAnswers(host, 20)).toEqual({ canary: 20 }));
       await apply([canary(50)]);
+      // Both arms answer once Traefik has the new weight; then a fresh sample is counted.
+      await eventually(async () =>
+        expect(Object.keys(await countAnswers(host, 20)).sort()).toEqual(['canary', 'stable'])
+      );
       const split = await countAnswers(host, 200);
       expect(Object.keys(split).sort()).toEqual(['canary', 'stable']);
       expect(split.canary).toBeGreaterThan(50);
