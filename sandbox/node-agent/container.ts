@@ -191,7 +191,6 @@ export class Container {
     const delay = crashLoopDelayMs(this.backoffs);
     this.backoffs++;
     this.lastTerminated = terminated;
-    this.restartCount++;
     this.options.log(
       `container ${this.name} exited (${exitCode}${signal ? ` ${signal}` : ''}); restarting in ${delay / 1000} s`
     );
@@ -200,7 +199,11 @@ export class Container {
       reason: 'CrashLoopBackOff',
       message: `back-off ${delay / 1000}s restarting failed container=${this.name}`
     });
-    this.restartTimer = setTimeout(() => void this.launch(), delay);
+    // restartCount counts starts after the first, so it grows when the container starts again.
+    this.restartTimer = setTimeout(() => {
+      this.restartCount++;
+      void this.launch();
+    }, delay);
   }
 
   private scheduleProbes(): void {
@@ -234,8 +237,11 @@ export class Container {
     const child = this.child;
     const result = await runAction(probe, this.target(), timing.timeoutMs);
     if (this.child !== child || this.state.kind !== 'running' || this.stopping) return;
-    if (!result.ok) this.options.log(`container ${this.name}: ${kind} probe failed: ${result.detail}`);
     const changed = tracker.record(result.ok);
+    // Every liveness failure counts towards a restart; readiness and startup are logged when they flip.
+    if (!result.ok && (kind === 'liveness' || changed)) {
+      this.options.log(`container ${this.name}: ${kind} probe failed: ${result.detail}`);
+    }
     if (kind === 'startup' && changed && tracker.result) {
       this.options.onChange();
       this.scheduleAfterStartup();
