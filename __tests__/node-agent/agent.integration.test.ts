@@ -200,7 +200,12 @@ describeIfCluster('node agent against a real control plane', () => {
       expect(node.spec?.podCIDR).toBe(podCidr);
       expect(node.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
       expect(node.status?.addresses).toContainEqual({ type: 'InternalIP', address: gateway });
-      expect(node.spec?.taints ?? []).toEqual([]);
+      // The API server's admission taints every new Node not-ready; the node lifecycle controller lifts
+      // it once it sees Ready, and puts nothing back while the Lease is renewed.
+      await until('the not-ready taint lifted', async () => {
+        const again = await core.readNode({ name: nodeName });
+        return (again.spec?.taints ?? []).length === 0 ? true : undefined;
+      });
       const lease = await coordination.readNamespacedLease({ name: nodeName, namespace: 'kube-node-lease' });
       expect(lease.spec?.holderIdentity).toBe(nodeName);
       const renewed = new Date(lease.spec!.renewTime as unknown as string).getTime();
@@ -217,6 +222,7 @@ describeIfCluster('node agent against a real control plane', () => {
         30_000
       );
       expect(later).toBeGreaterThan(renewed);
+      expect((await core.readNode({ name: nodeName })).spec?.taints ?? []).toEqual([]);
     },
     STEP_TIMEOUT_MS
   );

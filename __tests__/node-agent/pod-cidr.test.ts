@@ -1,4 +1,9 @@
-import { cidrsOverlap, parsePodCidr, PodIpAllocator } from '../../sandbox/node-agent/pod-cidr.js';
+import {
+  cidrContains,
+  cidrsOverlap,
+  parsePodCidr,
+  PodIpAllocator
+} from '../../sandbox/node-agent/pod-cidr.js';
 
 describe('parsePodCidr', () => {
   it('gives the bridge the first address and knows the block size', () => {
@@ -26,6 +31,16 @@ describe('cidrsOverlap', () => {
     expect(cidrsOverlap(block('10.244.0.0/16'), block('10.244.7.0/24'))).toBe(true);
     expect(cidrsOverlap(block('10.244.7.0/24'), block('10.244.7.0/24'))).toBe(true);
     expect(cidrsOverlap(block('10.244.7.0/24'), block('10.244.8.0/24'))).toBe(false);
+  });
+});
+
+describe('cidrContains', () => {
+  it('holds the block, network to broadcast, and nothing else', () => {
+    const block = parsePodCidr('10.244.3.0/24');
+    expect(['10.244.3.0', '10.244.3.255'].map((ip) => cidrContains(block, ip))).toEqual([true, true]);
+    expect(
+      ['10.244.4.0', '10.244.2.255', '127.0.0.1', 'localhost'].map((ip) => cidrContains(block, ip))
+    ).toEqual([false, false, false, false]);
   });
 });
 

@@ -33,8 +33,8 @@ export interface LaunchPlan {
 export interface ContainerOptions {
   spec: V1Container;
   restartPolicy: 'Always' | 'OnFailure' | 'Never';
-  /** The pod's network namespace; undefined runs on the host network. */
-  netns?: string;
+  /** The pod's network namespace. */
+  netns: string;
   podIP: string;
   /** The pod's terminationGracePeriodSeconds, for a container killed by its liveness probe. */
   podGraceSeconds: number;
@@ -42,6 +42,8 @@ export interface ContainerOptions {
   logDir: string;
   /** Resolves argv and env before every start; a throw leaves the container waiting with the error's reason. */
   prepare(): Promise<LaunchPlan>;
+  /** Whether probes and hooks may send to a host (see ActionTarget.mayReach). */
+  mayReach(host: string): boolean;
   /** Called whenever anything a status report shows has changed. */
   onChange(): void;
   log(message: string): void;
@@ -111,6 +113,7 @@ export class Container {
     return {
       container: this.options.spec,
       podIP: this.options.podIP,
+      mayReach: this.options.mayReach,
       netns: this.options.netns,
       env: this.plan?.env ?? {}
     };
@@ -135,7 +138,7 @@ export class Container {
     fs.mkdirSync(this.options.logDir, { recursive: true });
     fs.mkdirSync(cwd, { recursive: true });
     const logFd = fs.openSync(path.join(this.options.logDir, `${this.restartCount}.log`), 'a');
-    const fullArgv = this.options.netns ? ['ip', 'netns', 'exec', this.options.netns, ...argv] : argv;
+    const fullArgv = ['ip', 'netns', 'exec', this.options.netns, ...argv];
     const startedAt = new Date();
     // Its own process group, so a Ctrl-C at the terminal does not reach it before the agent's stop().
     const child = spawn(fullArgv[0], fullArgv.slice(1), {

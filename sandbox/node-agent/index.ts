@@ -203,11 +203,21 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   });
   await informer.start();
 
+  // If the process exits without stop() (an uncaught error, process.exit), the pods die with it and
+  // their namespaces go; a SIGKILL leaves them to cleanupStale() of the next run.
+  const onExit = () => {
+    for (const worker of workers.values()) worker.killNowSync();
+    network.destroySync();
+    unregister(agentId);
+  };
+  process.once('exit', onExit);
+
   let stopped: Promise<void> | undefined;
   return {
     stop() {
       stopped ??= (async () => {
         stopping = true;
+        process.off('exit', onExit);
         await informer.stop();
         registration.stop();
         await Promise.all([...workers.values()].map((w) => w.shutdown(SHUTDOWN_GRACE_MS)));

@@ -8,7 +8,7 @@ import { Container, type LaunchPlan } from './container.js';
 import { expandReferences, resolveEnv, type EnvLookups } from './env.js';
 import { programFor, type EntryPoints } from './images.js';
 import type { NodeNetwork, PodNetwork } from './network.js';
-import type { PodIpAllocator } from './pod-cidr.js';
+import { cidrContains, type PodIpAllocator } from './pod-cidr.js';
 import { portsToServe } from './ports.js';
 import { podStatus, type ContainerView } from './pod-status.js';
 
@@ -77,22 +77,18 @@ export class PodWorker {
   }
 
   get podIP(): string | undefined {
-    return this.podNetwork?.ip ?? (this.pod.spec?.hostNetwork ? this.deps.hostIP : undefined);
+    return this.podNetwork?.ip;
   }
 
   async start(): Promise<void> {
     const log = this.deps.log;
+    // hostNetwork is not honoured: every pod gets a namespace of its own, so no pod process can
+    // reach beyond the pod network and no two pods fight over a host port.
+    const address = this.deps.allocator.allocate();
     try {
-      if (!this.pod.spec?.hostNetwork) {
-        const address = this.deps.allocator.allocate();
-        try {
-          this.podNetwork = await this.deps.network.addPod(address);
-        } catch (error) {
-          this.deps.allocator.release(address);
-          throw error;
-        }
-      }
+      this.podNetwork = await this.deps.network.addPod(address);
     } catch (error) {
+      this.deps.allocator.release(address);
       log(`pod ${podKey(this.pod)}: cannot make its network: ${(error as Error).message}`);
       this.reportStatus();
       return;
@@ -104,8 +100,9 @@ export class PodWorker {
         new Container({
           spec,
           restartPolicy: this.restartPolicy,
-          netns: this.podNetwork?.netns,
+          netns: this.podNetwork!.netns,
           podIP,
+          mayReach: (host) => host === '127.0.0.1' || cidrContains(this.deps.network.block, host),
           podGraceSeconds: this.pod.spec?.terminationGracePeriodSeconds ?? 30,
           logDir: path.join(this.podDir, spec.name),
           prepare: () => this.launchPlan(spec),
@@ -188,6 +185,14 @@ export class PodWorker {
     await this.releaseNetwork();
   }
 
+  /** For the agent's process exit, when nothing async runs any more: SIGKILL, namespace removed. */
+  killNowSync(): void {
+    this.finished = true;
+    clearTimeout(this.statusTimer);
+    for (const container of this.containers) container.killNow();
+    if (this.podNetwork) this.deps.network.removePodSync(this.podNetwork);
+  }
+
   private async releaseNetwork(): Promise<void> {
     if (!this.podNetwork) return;
     const network = this.podNetwork;
@@ -243,7 +248,7 @@ export class PodWorker {
       podIP: this.podIP,
       hostIP: this.deps.hostIP,
       startTime: this.startTime,
-      sandboxReady: Boolean(this.podNetwork) || Boolean(this.pod.spec?.hostNetwork),
+      sandboxReady: Boolean(this.podNetwork),
       restartPolicy: this.restartPolicy,
       now: new Date()
     });

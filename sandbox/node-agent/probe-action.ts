@@ -10,9 +10,22 @@ import { runCommand } from './run-command.js';
 export interface ActionTarget {
   container: V1Container;
   podIP: string;
-  /** The pod's namespace name, for exec; undefined for a pod on the host network. */
-  netns?: string;
+  /** The pod's network namespace, where exec actions run. */
+  netns: string;
   env: Record<string, string>;
+  /** Whether a probe may send to this host: the sandbox sends only to the pod network and 127.0.0.1. */
+  mayReach(host: string): boolean;
+}
+
+/** The probe's host (the pod IP unless it names one), or why it may not be used. */
+function probeHost(
+  declared: string | undefined,
+  target: ActionTarget
+): { host: string } | { refused: string } {
+  const host = declared || target.podIP;
+  return target.mayReach(host)
+    ? { host }
+    : { refused: `probe host ${host} is outside the sandbox's pod network and 127.0.0.1` };
 }
 
 export interface ActionResult {
@@ -34,11 +47,16 @@ export function httpGet(
       resolve({ ok: false, detail: (error as Error).message });
       return;
     }
+    const destination = probeHost(action.host, target);
+    if ('refused' in destination) {
+      resolve({ ok: false, detail: destination.refused });
+      return;
+    }
     const secure = (action.scheme ?? 'HTTP').toUpperCase() === 'HTTPS';
     const headers = Object.fromEntries((action.httpHeaders ?? []).map((h) => [h.name, h.value]));
     const request = (secure ? https : http).get(
       {
-        host: action.host || target.podIP,
+        host: destination.host,
         port,
         path: action.path || '/',
         headers: { 'User-Agent': 'kube-probe/sandbox', ...headers },
@@ -79,7 +97,12 @@ export function tcpSocket(
       resolve({ ok: false, detail: (error as Error).message });
       return;
     }
-    const socket = net.connect({ host: action.host || target.podIP, port, timeout: timeoutMs });
+    const destination = probeHost(action.host, target);
+    if ('refused' in destination) {
+      resolve({ ok: false, detail: destination.refused });
+      return;
+    }
+    const socket = net.connect({ host: destination.host, port, timeout: timeoutMs });
     socket.once('connect', () => {
       socket.destroy();
       resolve({ ok: true });
@@ -98,12 +121,10 @@ export async function execAction(
 ): Promise<ActionResult> {
   const command = action.command ?? [];
   if (command.length === 0) return { ok: false, detail: 'exec action has no command' };
-  const argv = target.netns ? ['ip', 'netns', 'exec', target.netns, ...command] : command;
+  // Only the container's env, not the agent's: `env -i` inside the pod's namespace.
+  const env = Object.entries(target.env).map(([k, v]) => `${k}=${v}`);
   try {
-    await runCommand(
-      ['env', '-i', ...Object.entries(target.env).map(([k, v]) => `${k}=${v}`), ...argv],
-      timeoutMs
-    );
+    await runCommand(['ip', 'netns', 'exec', target.netns, 'env', '-i', ...env, ...command], timeoutMs);
     return { ok: true };
   } catch (error) {
     return { ok: false, detail: (error as Error).message };
