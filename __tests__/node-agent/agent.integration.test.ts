@@ -396,6 +396,13 @@ describeIfCluster('node agent against a real control plane', () => {
       };
       const gap = timeOf('1.log', '"listening"') - timeOf('0.log', 'crashing on purpose');
       expect(gap).toBeGreaterThanOrEqual(9_500);
+      // And `kubectl describe` would say so: the agent's Events for the pod.
+      const events = await core.listNamespacedEvent({
+        namespace,
+        fieldSelector: `involvedObject.uid=${pod.metadata!.uid}`
+      });
+      const reasons = events.items.filter((e) => e.source?.host === nodeName).map((e) => e.reason);
+      expect(reasons).toEqual(expect.arrayContaining(['Started', 'BackOff']));
     },
     STEP_TIMEOUT_MS
   );

@@ -1,8 +1,16 @@
-import { imageRepository, imageTag, programFor, type EntryPoints } from '../../sandbox/node-agent/images.js';
+import {
+  execArgv,
+  imagePrograms,
+  imageRepository,
+  imageTag,
+  programFor,
+  type EntryPoints
+} from '../../sandbox/node-agent/images.js';
 
 const entryPoints: EntryPoints = {
   storefrontServer: '/repo/app/storefront/src/server.js',
   podinfo: '/tools/podinfo',
+  podcli: '/tools/podcli',
   standIn: ['/usr/bin/node', '--import', '/tsx', '/repo/sandbox/node-agent/stand-in-server.ts'],
   nodeBinary: '/usr/bin/node'
 };
@@ -75,5 +83,25 @@ describe('programFor', () => {
       entryPoints
     );
     expect(program).toEqual({ kind: 'stand-in', argv: entryPoints.standIn });
+  });
+});
+
+describe('exec actions in a mapped image', () => {
+  it("run the image's own program when the command names it, by any path", () => {
+    const programs = imagePrograms('ghcr.io/stefanprodan/podinfo:6.9.0', entryPoints);
+    expect(execArgv(['podcli', 'check', 'http', 'localhost:9898/healthz'], programs)).toEqual([
+      '/tools/podcli',
+      'check',
+      'http',
+      'localhost:9898/healthz'
+    ]);
+    expect(execArgv(['/usr/local/bin/podcli', 'x'], programs)).toEqual(['/tools/podcli', 'x']);
+  });
+
+  it("run any other command from the host's PATH", () => {
+    expect(
+      execArgv(['sleep', '5'], imagePrograms('ghcr.io/stefanprodan/podinfo:6.9.0', entryPoints))
+    ).toEqual(['sleep', '5']);
+    expect(execArgv(['podcli', 'x'], imagePrograms('bitnami/redis:7', entryPoints))).toEqual(['podcli', 'x']);
   });
 });

@@ -27,6 +27,7 @@ function target(mayReach: (host: string) => boolean = (host) => host === '127.0.
     podIP: '127.0.0.1',
     netns: 'unused',
     env: {},
+    programs: {},
     mayReach
   };
 }

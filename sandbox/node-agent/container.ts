@@ -42,11 +42,15 @@ export interface ContainerOptions {
   logDir: string;
   /** Resolves argv and env before every start; a throw leaves the container waiting with the error's reason. */
   prepare(): Promise<LaunchPlan>;
+  /** The image's own programs by name, for exec probes and hooks. */
+  programs: Record<string, string>;
   /** Whether probes and hooks may send to a host (see ActionTarget.mayReach). */
   mayReach(host: string): boolean;
   /** Called whenever anything a status report shows has changed. */
   onChange(): void;
   log(message: string): void;
+  /** Records an Event about the pod (Started, Killing, Unhealthy, BackOff, Failed). */
+  event(type: 'Normal' | 'Warning', reason: string, message: string): void;
 }
 
 const SIGNAL_NUMBERS: Record<string, number> = {
@@ -114,6 +118,7 @@ export class Container {
       container: this.options.spec,
       podIP: this.options.podIP,
       mayReach: this.options.mayReach,
+      programs: this.options.programs,
       netns: this.options.netns,
       env: this.plan?.env ?? {}
     };
@@ -130,6 +135,7 @@ export class Container {
           : 'CreateContainerConfigError';
       this.setState({ kind: 'waiting', reason, message: (error as Error).message });
       this.options.log(`container ${this.name}: ${reason}: ${(error as Error).message}`);
+      this.options.event('Warning', 'Failed', `Error: ${(error as Error).message}`);
       this.restartTimer = setTimeout(() => void this.launch(), CONFIG_RETRY_MS);
       return;
     }
@@ -163,6 +169,7 @@ export class Container {
     });
     this.pid = child.pid;
     this.setState({ kind: 'running', startedAt });
+    this.options.event('Normal', 'Started', `Started container ${this.name}`);
     for (const tracker of this.trackers.values()) tracker.reset();
     this.scheduleProbes();
   }
@@ -197,6 +204,7 @@ export class Container {
     this.options.log(
       `container ${this.name} exited (${exitCode}${signal ? ` ${signal}` : ''}); restarting in ${delay / 1000} s`
     );
+    this.options.event('Warning', 'BackOff', `Back-off restarting failed container ${this.name}`);
     this.setState({
       kind: 'waiting',
       reason: 'CrashLoopBackOff',
@@ -244,6 +252,8 @@ export class Container {
     // Every liveness failure counts towards a restart; readiness and startup are logged when they flip.
     if (!result.ok && (kind === 'liveness' || changed)) {
       this.options.log(`container ${this.name}: ${kind} probe failed: ${result.detail}`);
+      const Kind = kind[0].toUpperCase() + kind.slice(1);
+      this.options.event('Warning', 'Unhealthy', `${Kind} probe failed: ${result.detail}`);
     }
     if (kind === 'startup' && changed && tracker.result) {
       this.options.onChange();
@@ -253,6 +263,7 @@ export class Container {
     if ((kind === 'liveness' || kind === 'startup') && !tracker.result) {
       const why = `Container ${this.name} failed ${kind} probe, will be restarted`;
       this.options.log(why);
+      this.options.event('Normal', 'Killing', why);
       void this.kill(why, this.graceMs(probe));
       return;
     }
@@ -288,10 +299,14 @@ export class Container {
     this.stopping = true;
     clearTimeout(this.restartTimer);
     this.clearProbes();
+    if (this.child) this.options.event('Normal', 'Killing', `Stopping container ${this.name}`);
     const preStop = this.options.spec.lifecycle?.preStop;
     if (preStop && runPreStop && this.child && graceMs > 0) {
       const result = await runAction(preStop, this.target(), graceMs);
-      if (!result.ok) this.options.log(`container ${this.name}: preStop hook failed: ${result.detail}`);
+      if (!result.ok) {
+        this.options.log(`container ${this.name}: preStop hook failed: ${result.detail}`);
+        this.options.event('Warning', 'FailedPreStopHook', `PreStopHook failed: ${result.detail}`);
+      }
     }
     // As the kubelet does, a preStop hook that used up the grace period leaves 2 s for SIGTERM.
     await this.kill('', Math.max(deadline - Date.now(), graceMs > 0 ? 2000 : 0));

@@ -5,8 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { Container, type LaunchPlan } from './container.js';
+import type { RecordEvent } from './events.js';
 import { expandReferences, resolveEnv, type EnvLookups } from './env.js';
-import { programFor, type EntryPoints } from './images.js';
+import { imagePrograms, programFor, type EntryPoints } from './images.js';
 import type { NodeNetwork, PodNetwork } from './network.js';
 import { cidrContains, type PodIpAllocator } from './pod-cidr.js';
 import { portsToServe } from './ports.js';
@@ -27,6 +28,7 @@ export interface PodWorkerDeps {
   hostIP: string;
   stateDir: string;
   log(message: string): void;
+  recordEvent: RecordEvent;
 }
 
 type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
@@ -102,12 +104,14 @@ export class PodWorker {
           restartPolicy: this.restartPolicy,
           netns: this.podNetwork!.netns,
           podIP,
+          programs: imagePrograms(spec.image ?? '', this.deps.entryPoints),
           mayReach: (host) => host === '127.0.0.1' || cidrContains(this.deps.network.block, host),
           podGraceSeconds: this.pod.spec?.terminationGracePeriodSeconds ?? 30,
           logDir: path.join(this.podDir, spec.name),
           prepare: () => this.launchPlan(spec),
           onChange: () => this.reportStatus(),
-          log: (message) => log(`pod ${podKey(this.pod)}: ${message}`)
+          log: (message) => log(`pod ${podKey(this.pod)}: ${message}`),
+          event: (type, reason, message) => this.deps.recordEvent(this.pod, type, reason, message)
         })
     );
     log(

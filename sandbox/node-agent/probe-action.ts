@@ -4,6 +4,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { V1Container, V1ExecAction, V1HTTPGetAction, V1TCPSocketAction } from '@kubernetes/client-node';
+import { execArgv } from './images.js';
 import { resolveContainerPort } from './ports.js';
 import { runCommand } from './run-command.js';
 
@@ -13,6 +14,8 @@ export interface ActionTarget {
   /** The pod's network namespace, where exec actions run. */
   netns: string;
   env: Record<string, string>;
+  /** The image's own programs by name (see images.ts imagePrograms), for exec actions. */
+  programs: Record<string, string>;
   /** Whether a probe may send to this host: the sandbox sends only to the pod network and 127.0.0.1. */
   mayReach(host: string): boolean;
 }
@@ -124,7 +127,10 @@ export async function execAction(
   // Only the container's env, not the agent's: `env -i` inside the pod's namespace.
   const env = Object.entries(target.env).map(([k, v]) => `${k}=${v}`);
   try {
-    await runCommand(['ip', 'netns', 'exec', target.netns, 'env', '-i', ...env, ...command], timeoutMs);
+    await runCommand(
+      ['ip', 'netns', 'exec', target.netns, 'env', '-i', ...env, ...execArgv(command, target.programs)],
+      timeoutMs
+    );
     return { ok: true };
   } catch (error) {
     return { ok: false, detail: (error as Error).message };
