@@ -151,6 +151,16 @@ function environOf(pid: number): Record<string, string> {
   );
 }
 
+/** This agent's id, from its registration (another sandbox's agent may run beside it). */
+function ourAgentId(): string {
+  const registration = fs
+    .readdirSync(REGISTRY_DIR)
+    .find(
+      (file) => JSON.parse(fs.readFileSync(path.join(REGISTRY_DIR, file), 'utf8')).nodeName === nodeName
+    )!;
+  return registration.replace(/\.json$/, '');
+}
+
 const pidOf = (pod: V1Pod) =>
   Number(pod.status?.containerStatuses?.[0]?.containerID?.replace('sandbox://', ''));
 
@@ -356,6 +366,37 @@ describeIfCluster('node agent against a real control plane', () => {
   );
 
   it(
+    'completes a run-to-completion pod of an unknown image: Succeeded, exit 0, its namespace removed',
+    async () => {
+      await core.createNamespacedPod({
+        namespace,
+        body: {
+          metadata: { name: 'hook', labels: { app: 'hook' } },
+          spec: {
+            nodeSelector,
+            restartPolicy: 'Never',
+            containers: [{ name: 'curl', image: 'curlimages/curl:8.10.1', command: ['curl', 'http://x'] }]
+          }
+        }
+      });
+      const pod = await until('the hook pod Succeeded', async () => {
+        const [found] = await podsOf('hook');
+        return found?.status?.phase === 'Succeeded' ? found : undefined;
+      });
+      expect(pod.status?.containerStatuses?.[0]?.state?.terminated).toMatchObject({
+        exitCode: 0,
+        reason: 'Completed'
+      });
+      const ip = pod.status!.podIP!;
+      const offset = Number(ip.split('.')[3]).toString(36);
+      await until('its namespace removed', async () =>
+        (await netnsNames()).includes(`sandbox-${ourAgentId()}-${offset}`) ? undefined : true
+      );
+    },
+    STEP_TIMEOUT_MS
+  );
+
+  it(
     'restarts a crashing container with CrashLoopBackOff delays',
     async () => {
       await apps.createNamespacedDeployment({
@@ -414,13 +455,7 @@ describeIfCluster('node agent against a real control plane', () => {
         .map(pidOf)
         .filter((p) => p > 0);
       expect(pids.length).toBeGreaterThan(0);
-      // The agent's id, from its registration (another sandbox's agent may run beside it).
-      const registration = fs
-        .readdirSync(REGISTRY_DIR)
-        .find(
-          (file) => JSON.parse(fs.readFileSync(path.join(REGISTRY_DIR, file), 'utf8')).nodeName === nodeName
-        )!;
-      const agentId = registration.replace(/\.json$/, '');
+      const agentId = ourAgentId();
       const ours = (name: string) => name.startsWith(`sandbox-${agentId}`);
       expect((await linkNames()).filter(ours)).toContain(`sandbox-${agentId}br`);
       await agent!.stop();

@@ -84,6 +84,13 @@ describe('programFor', () => {
     );
     expect(program).toEqual({ kind: 'stand-in', argv: entryPoints.standIn });
   });
+
+  it('makes the stand-in exit at once in a pod that runs to completion (a Job, a Helm test)', () => {
+    const program = programFor({ name: 'test', image: 'curlimages/curl:8' }, entryPoints, {
+      runToCompletion: true
+    });
+    expect(program.argv).toEqual([...entryPoints.standIn, '--complete']);
+  });
 });
 
 describe('exec actions in a mapped image', () => {

@@ -71,7 +71,11 @@ export class UnrunnableContainerError extends Error {}
  * image's arguments; a `command` is honoured only when it names the image's own program (podinfo's
  * chart runs `./podinfo --port=...`), since no other program of the image exists here.
  */
-export function programFor(container: V1Container, entryPoints: EntryPoints): ContainerProgram {
+export function programFor(
+  container: V1Container,
+  entryPoints: EntryPoints,
+  { runToCompletion = false } = {}
+): ContainerProgram {
   const image = container.image ?? '';
   const repository = imageRepository(image);
   const command = container.command ?? [];
@@ -109,5 +113,6 @@ export function programFor(container: V1Container, entryPoints: EntryPoints): Co
   }
 
   // Any other image: the stand-in answers on the ports its spec declares; its own command is not run.
-  return { kind: 'stand-in', argv: [...entryPoints.standIn] };
+  // In a pod that runs to completion (a Job, a Helm test) it exits 0 at once instead.
+  return { kind: 'stand-in', argv: [...entryPoints.standIn, ...(runToCompletion ? ['--complete'] : [])] };
 }

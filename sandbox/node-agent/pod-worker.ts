@@ -50,6 +50,7 @@ export class PodWorker {
   private statusInFlight?: Promise<void>;
   private lastSentStatus = '';
   private finished = false;
+  private formerPodIP?: string;
 
   constructor(
     pod: V1Pod,
@@ -78,8 +79,9 @@ export class PodWorker {
     return this.pod.metadata?.uid;
   }
 
+  /** The pod's address; kept in the status after a finished pod's network is gone, as the kubelet does. */
   get podIP(): string | undefined {
-    return this.podNetwork?.ip;
+    return this.podNetwork?.ip ?? this.formerPodIP;
   }
 
   async start(): Promise<void> {
@@ -95,7 +97,11 @@ export class PodWorker {
       this.reportStatus();
       return;
     }
-    if (this.terminating || this.finished) return;
+    if (this.terminating || this.finished) {
+      // Deleted while its network was being made: nothing ran, so only the network goes.
+      await this.releaseNetwork();
+      return;
+    }
     const podIP = this.podIP!;
     this.containers = (this.pod.spec?.containers ?? []).map(
       (spec) =>
@@ -132,7 +138,9 @@ export class PodWorker {
       command: spec.command?.map((part) => expandReferences(part, env)),
       args: spec.args?.map((part) => expandReferences(part, env))
     };
-    const program = programFor(expanded, this.deps.entryPoints);
+    const program = programFor(expanded, this.deps.entryPoints, {
+      runToCompletion: this.restartPolicy !== 'Always'
+    });
     const scratch = path.join(this.podDir, spec.name, 'root');
     fs.mkdirSync(scratch, { recursive: true });
     const argv =
@@ -256,6 +264,11 @@ export class PodWorker {
       restartPolicy: this.restartPolicy,
       now: new Date()
     });
+    // A pod that ran to completion needs its network no more (the kubelet removes its sandbox).
+    if ((status.phase === 'Succeeded' || status.phase === 'Failed') && this.podNetwork) {
+      this.formerPodIP = this.podNetwork.ip;
+      void this.releaseNetwork();
+    }
     // Transition times are only compared by value: a report that changes nothing else is skipped.
     const fingerprint = JSON.stringify({
       ...status,
