@@ -366,6 +366,36 @@ describeIfCluster('node agent against a real control plane', () => {
   );
 
   it(
+    'holds a container whose Secret is missing in CreateContainerConfigError, and starts it once the Secret exists',
+    async () => {
+      const late = storefront('late', [], 1);
+      const container = late.spec!.template.spec!.containers[0];
+      container.env = container.env!.map((e) =>
+        e.name === 'CART_SECRET'
+          ? { name: 'CART_SECRET', valueFrom: { secretKeyRef: { name: 'late-secret', key: 'key' } } }
+          : e
+      );
+      await apps.createNamespacedDeployment({ namespace, body: late });
+      const waiting = await until('CreateContainerConfigError', async () => {
+        const [pod] = await podsOf('late');
+        const state = pod?.status?.containerStatuses?.[0]?.state?.waiting;
+        return state?.reason === 'CreateContainerConfigError' ? state : undefined;
+      });
+      expect(waiting.message).toBe('secret "late-secret" not found (env CART_SECRET)');
+      await core.createNamespacedSecret({
+        namespace,
+        body: { metadata: { name: 'late-secret' }, stringData: { key: 'another-cart-secret-of-32-chars!' } }
+      });
+      const [pod] = await until('the late pod Ready', async () => {
+        const list = await podsOf('late');
+        return list.length === 1 && isReady(list[0]) ? list : undefined;
+      });
+      expect(environOf(pidOf(pod)).CART_SECRET).toBe('another-cart-secret-of-32-chars!');
+    },
+    STEP_TIMEOUT_MS
+  );
+
+  it(
     'completes a run-to-completion pod of an unknown image: Succeeded, exit 0, its namespace removed',
     async () => {
       await core.createNamespacedPod({

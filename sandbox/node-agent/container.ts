@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { V1Container, V1Probe } from '@kubernetes/client-node';
+import { UnrunnableContainerError } from './images.js';
 import { BACKOFF_RESET_AFTER_RUNNING_MS, crashLoopDelayMs } from './backoff.js';
 import { runAction, type ActionTarget } from './probe-action.js';
 import { probeTiming, ProbeTracker, type ProbeKind } from './probe-state.js';
@@ -130,12 +131,15 @@ export class Container {
       this.plan = await this.options.prepare();
     } catch (error) {
       const reason =
-        (error as Error).name === 'UnrunnableContainerError'
-          ? 'RunContainerError'
-          : 'CreateContainerConfigError';
-      this.setState({ kind: 'waiting', reason, message: (error as Error).message });
-      this.options.log(`container ${this.name}: ${reason}: ${(error as Error).message}`);
-      this.options.event('Warning', 'Failed', `Error: ${(error as Error).message}`);
+        error instanceof UnrunnableContainerError ? 'RunContainerError' : 'CreateContainerConfigError';
+      const message = (error as Error).message;
+      // Retried every 2 s (a missing Secret may appear); told once per distinct error.
+      const repeated = this.state.kind === 'waiting' && this.state.message === message;
+      this.setState({ kind: 'waiting', reason, message });
+      if (!repeated) {
+        this.options.log(`container ${this.name}: ${reason}: ${message}`);
+        this.options.event('Warning', 'Failed', `Error: ${message}`);
+      }
       this.restartTimer = setTimeout(() => void this.launch(), CONFIG_RETRY_MS);
       return;
     }
