@@ -328,6 +328,43 @@ describeIfCluster('node agent against a real control plane', () => {
   );
 
   it(
+    'sends SIGKILL when the grace period is over and the process has not exited',
+    async () => {
+      // The storefront keeps serving for SHUTDOWN_DRAIN_MS after SIGTERM: 30 s, far past the 2 s grace.
+      const stubborn = storefront('stubborn', [{ name: 'SHUTDOWN_DRAIN_MS', value: '30000' }], 1);
+      stubborn.spec!.template.spec!.terminationGracePeriodSeconds = 2;
+      await apps.createNamespacedDeployment({ namespace, body: stubborn });
+      const [pod] = await until('a Ready stubborn pod', async () => {
+        const list = await podsOf('stubborn');
+        return list.length === 1 && isReady(list[0]) ? list : undefined;
+      });
+      const pid = pidOf(pod);
+      const deletedAt = Date.now();
+      await apps.deleteNamespacedDeployment({ name: 'stubborn', namespace });
+      await until('the stubborn pod gone from the API', async () =>
+        (await podsOf('stubborn')).length === 0 ? true : undefined
+      );
+      // preStop (1 s of the 2 s), then SIGTERM with the 2 s the kubelet leaves, then SIGKILL: not 30 s.
+      expect(Date.now() - deletedAt).toBeLessThan(15_000);
+      expect(() => process.kill(pid, 0)).toThrow();
+      const log = fs.readFileSync(
+        path.join(
+          stateDir,
+          'agent',
+          'pods',
+          `${namespace}_${pod.metadata!.name}_${pod.metadata!.uid}`,
+          'storefront',
+          '0.log'
+        ),
+        'utf8'
+      );
+      expect(log).toContain('SIGTERM: shutting down');
+      expect(log).not.toContain('"msg":"stopped"');
+    },
+    STEP_TIMEOUT_MS
+  );
+
+  it(
     'runs the stand-in for an unknown image: Ready on its probe path, /metrics served',
     async () => {
       await apps.createNamespacedDeployment({
