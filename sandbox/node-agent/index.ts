@@ -10,6 +10,7 @@ import { register, unregister } from './agent-registry.js';
 import { eventRecorder } from './events.js';
 import type { EntryPoints } from './images.js';
 import { kubeClients } from './kube.js';
+import { startKubeletApi } from './kubelet-api.js';
 import { envLookups, podApi } from './pod-api.js';
 import { readAgentManifest } from './manifest.js';
 import { linkNames, netnsNames, NodeNetwork } from './network.js';
@@ -159,6 +160,16 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   });
   await informer.start();
 
+  const kubeletApi = await startKubeletApi({
+    host: block.gateway,
+    tlsDir: path.join(stateDir, 'kubelet-tls'),
+    findContainerLog: (namespace, pod, container, previous) =>
+      workers.get(`${namespace}/${pod}`)?.containerLog(container, previous)
+  }).catch((error: Error) => {
+    log(`kubelet API (kubectl logs) not served: ${error.message}`);
+    return undefined;
+  });
+
   // If the process exits without stop() (an uncaught error, process.exit), the pods die with it and
   // their namespaces go; a SIGKILL leaves them to cleanupStale() of the next run.
   const onExit = () => {
@@ -176,6 +187,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
         process.off('exit', onExit);
         await informer.stop();
         registration.stop();
+        await kubeletApi?.close();
         await Promise.all([...workers.values()].map((w) => w.shutdown(SHUTDOWN_GRACE_MS)));
         await network.destroy();
         unregister(agentId);
