@@ -1,8 +1,22 @@
 // Exact argv of every helm command the deployer runs, under Helm 3 and Helm 4.
 import { HelmDeployer } from '../../src/deploy/helm.js';
 import { HelmError } from '../../src/deploy/helm-error.js';
+import type { CommandRunner } from '../../src/deploy/command-runner.js';
+import type { RolloutSpec } from '../../src/config/spec.js';
 import { fakeRunner, NOT_FOUND } from './fake-runner.js';
 import { rolloutSpec } from '../helpers/rollout-spec.js';
+import { createRouter } from '../../src/routing/index.js';
+import { removeCanaryRelease } from '../../src/rollout/outcomes.js';
+
+/** The removal as the outcome module does it: the router takes the traffic away, then Helm uninstalls. */
+function removeThroughRouter(
+  spec: RolloutSpec,
+  run: CommandRunner,
+  log: (line: string) => void = () => {}
+): Promise<void> {
+  const deployer = new HelmDeployer(spec, run, log);
+  return removeCanaryRelease({ deployer, router: createRouter(spec, { chart: deployer }) });
+}
 
 const DEPLOYED_STATUS = JSON.stringify({
   name: 'storefront-canary',
@@ -184,7 +198,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
       status: { stdout: DEPLOYED_STATUS },
       'get values': { stdout: JSON.stringify({ canaryAction: { runId: '1' } }) }
     });
-    await new HelmDeployer(rolloutSpec(), fake.run, () => {}).removeCanary();
+    await removeThroughRouter(rolloutSpec(), fake.run);
     expect(fake.helmCalls()).toEqual([
       ['status', 'storefront-canary', '--namespace', 'shop', '-o', 'json'],
       ['get', 'values', 'storefront-canary', '--namespace', 'shop', '-o', 'json'],
@@ -217,14 +231,14 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
 
   it('removing a canary that does not exist only runs an idempotent uninstall', async () => {
     const fake = fakeRunner(version, { status: NOT_FOUND, uninstall: NOT_FOUND });
-    await new HelmDeployer(rolloutSpec(), fake.run, () => {}).removeCanary();
+    await removeThroughRouter(rolloutSpec(), fake.run);
     expect(fake.helmCalls().map((c) => c[0])).toEqual(['status', 'uninstall']);
   });
 
   it('skips weight 0 for a release stuck in a pending state, and still uninstalls', async () => {
     const pending = JSON.stringify({ name: 'storefront-canary', info: { status: 'pending-upgrade' } });
     const fake = fakeRunner(version, { status: { stdout: pending }, 'get values': { stdout: 'null' } });
-    await new HelmDeployer(rolloutSpec(), fake.run, () => {}).removeCanary();
+    await removeThroughRouter(rolloutSpec(), fake.run);
     expect(fake.helmCalls().map((c) => c[0])).toEqual(['status', 'get', 'uninstall']);
   });
 
@@ -235,7 +249,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
       'get values': { stdout: '{}' },
       upgrade: { exitCode: 1, stderr: 'Error: UPGRADE FAILED: timed out waiting for the condition' }
     });
-    await new HelmDeployer(rolloutSpec(), fake.run, (l) => lines.push(l)).removeCanary();
+    await removeThroughRouter(rolloutSpec(), fake.run, (l) => lines.push(l));
     expect(fake.helmCalls().map((c) => c[0])).toEqual(['status', 'get', 'upgrade', 'uninstall']);
     expect(lines.join('\n')).toContain('timed out waiting for the condition');
   });
@@ -257,13 +271,14 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
   it('dry-run logs every command and runs nothing but `helm version`', async () => {
     const lines: string[] = [];
     const fake = fakeRunner(version);
-    const deployer = new HelmDeployer(rolloutSpec({ dryRun: true }), fake.run, (l) => lines.push(l));
+    const spec = rolloutSpec({ dryRun: true });
+    const deployer = new HelmDeployer(spec, fake.run, (l) => lines.push(l));
     await deployer.installCanary(20, {});
     await deployer.setWeight(50);
     expect(await deployer.canaryState()).toEqual({ exists: false });
     expect(await deployer.stableVersion()).toBeUndefined();
     await deployer.promoteStable();
-    await deployer.removeCanary();
+    await removeCanaryRelease({ deployer, router: createRouter(spec, { chart: deployer }) });
     expect(fake.helmCalls()).toEqual([]);
     const dry = lines.filter((l) => l.startsWith('[dry-run] helm '));
     expect(dry.map((l) => l.split(' ').slice(2, 4).join(' '))).toEqual([
@@ -344,7 +359,7 @@ describe('manual commands that leave inputs out', () => {
       status: { stdout: DEPLOYED_STATUS },
       'get values': { stdout: '{}' }
     });
-    await new HelmDeployer(rolloutSpec({ chart: '', version: '' }), fake.run, () => {}).removeCanary();
+    await removeThroughRouter(rolloutSpec({ chart: '', version: '' }), fake.run);
     expect(fake.helmCalls().map((c) => c[0])).toEqual(['status', 'get', 'uninstall']);
   });
 

@@ -4,8 +4,8 @@
 //   Helm 4: --rollback-on-failure --wait=watcher   (--atomic is gone; --wait takes a strategy and
 //           must be written `--wait=watcher`, since `--wait watcher` would read `watcher` as an argument)
 import type { RolloutSpec } from '../config/spec.js';
-import type { HelmInfo } from './types.js';
-import { weightValues, type HelmValue } from './routing.js';
+import type { HelmInfo, HelmValue } from './types.js';
+import { routingChartValues } from '../routing/index.js';
 import { escapeSetValue } from './set-syntax.js';
 
 export type HelmMajor = HelmInfo['major'];
@@ -98,7 +98,7 @@ export function canaryValueArgs(
     ...userValueArgs(spec),
     ...valueFlags([
       versionValue(spec),
-      ...weightValues(spec, weight),
+      ...routingChartValues(spec, weight),
       ...canaryMarks(spec.version, weight, marks)
     ])
   ];
@@ -170,7 +170,7 @@ export function canaryReweightArgs(
     spec.namespace,
     ...chartArgs(spec),
     '--reuse-values',
-    ...valueFlags([...weightValues(spec, weight), ...canaryMarks(undefined, weight, marks)]),
+    ...valueFlags([...routingChartValues(spec, weight), ...canaryMarks(undefined, weight, marks)]),
     ...description(`canary weight ${weight} before removal`, marks),
     ...waitArgs(major, spec.helmTimeoutSeconds)
   ];

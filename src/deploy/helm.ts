@@ -88,20 +88,24 @@ export class HelmDeployer implements Deployer {
     await this.mutate(promoteArgs(spec, major));
   }
 
-  async removeCanary(): Promise<void> {
+  async zeroWeight(): Promise<void> {
     const { major } = await this.detect();
     if (this.spec.dryRun) {
       this.say(canaryReweightArgs(this.spec, major, 0), true);
-      this.say(uninstallArgs(this.spec, major), true);
       return;
     }
     const state = await this.canaryState();
-    if (state.exists && !this.spec.chart) {
+    if (!state.exists) return;
+    if (!this.spec.chart) {
       // An upgrade needs the chart; a rollback run that was not given one goes straight to uninstall.
       this.log(
         `input \`chart\` not given: skipping weight 0 on ${this.spec.canaryRelease}, uninstalling it directly`
       );
-    } else if (state.exists && !PENDING.test(state.status ?? '')) {
+    } else if (PENDING.test(state.status ?? '')) {
+      this.log(
+        `${this.spec.canaryRelease} is ${state.status}; skipping weight 0 (Helm would refuse the upgrade)`
+      );
+    } else {
       // Take traffic away before deleting pods, so no request lands on a terminating canary.
       try {
         await this.mutate(canaryReweightArgs(this.spec, major, 0));
@@ -111,10 +115,14 @@ export class HelmDeployer implements Deployer {
           `warning: could not set ${this.spec.canaryRelease} to weight 0, uninstalling anyway: ${message(error)}`
         );
       }
-    } else if (state.exists) {
-      this.log(
-        `${this.spec.canaryRelease} is ${state.status}; skipping weight 0 (Helm would refuse the upgrade)`
-      );
+    }
+  }
+
+  async removeCanary(): Promise<void> {
+    const { major } = await this.detect();
+    if (this.spec.dryRun) {
+      this.say(uninstallArgs(this.spec, major), true);
+      return;
     }
     const result = await this.exec(uninstallArgs(this.spec, major));
     // --ignore-not-found covers a missing release; the check below covers Helms that word it differently.

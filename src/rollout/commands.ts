@@ -11,7 +11,7 @@ import { addEvent, newRecord } from './record-builder.js';
 import { foreignRelease, lockConflict, makeMarks, resumeStepIndex, type MarkPhase } from './ownership.js';
 import { errorMessage } from '../error-message.js';
 import { formatDuration } from '../format.js';
-import { finishRecord, type Ending, type OutcomeDeps } from './outcomes.js';
+import { finishRecord, removeCanaryRelease, type Ending, type OutcomeDeps } from './outcomes.js';
 
 export interface CommandContext {
   /** Identifies this workflow run for the lock (GITHUB_RUN_ID; re-runs of the same run share it). */
@@ -107,7 +107,7 @@ async function deploy(spec: RolloutSpec, deps: EngineDeps, context: CommandConte
       );
     }
     deps.log.info(`Replacing the canary of ${state.version ?? 'another version'} with ${spec.version}`);
-    await deployer.removeCanary();
+    await removeCanaryRelease(deps);
     return runRollout(spec, deps, engine);
   }
 
@@ -251,6 +251,7 @@ function finish(
 export function outcomeDeps(deps: EngineDeps, report = true): OutcomeDeps {
   return {
     deployer: deps.deployer,
+    router: deps.router,
     clock: deps.clock,
     log: deps.log,
     persist: deps.persist,
