@@ -4,6 +4,7 @@ import { HelmError } from '../../src/deploy/helm-error.js';
 import type { CommandRunner } from '../../src/deploy/command-runner.js';
 import type { RolloutSpec } from '../../src/config/spec.js';
 import { fakeRunner, NOT_FOUND } from './fake-runner.js';
+import { routerDeps } from '../helpers/fakes.js';
 import { rolloutSpec } from '../helpers/rollout-spec.js';
 import { createRouter } from '../../src/routing/index.js';
 import { removeCanaryRelease } from '../../src/rollout/outcomes.js';
@@ -15,7 +16,7 @@ function removeThroughRouter(
   log: (line: string) => void = () => {}
 ): Promise<void> {
   const deployer = new HelmDeployer(spec, run, log);
-  return removeCanaryRelease({ deployer, router: createRouter(spec, { chart: deployer }) });
+  return removeCanaryRelease({ deployer, router: createRouter(spec, routerDeps(deployer)) });
 }
 
 const DEPLOYED_STATUS = JSON.stringify({
@@ -103,7 +104,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
   it('steps the weight with the same upgrade (never --install: a removed canary stays removed) and new routing values', async () => {
     const fake = fakeRunner(version);
     const deployer = new HelmDeployer(
-      rolloutSpec({ routing: 'gateway-api', valuesFiles: [], set: [] }),
+      rolloutSpec({ routing: 'istio', valuesFiles: [], set: [] }),
       fake.run,
       () => {}
     );
@@ -123,7 +124,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
         '--set',
         'canary.weight=50',
         '--set',
-        'canary.routing=gateway-api',
+        'canary.routing=istio',
         '--set-string',
         'canary.stableRelease=storefront',
         '--set-string',
@@ -188,6 +189,31 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
         'image.tag=1.4.0',
         '--description',
         'canary-action: promoted 1.4.0 from storefront-canary',
+        ...wait
+      ]
+    ]);
+  });
+
+  it('writes only the marks, with the values reused and no hooks, for a router that keeps the weight elsewhere', async () => {
+    const fake = fakeRunner(version);
+    await new HelmDeployer(rolloutSpec({ routing: 'gateway-api' }), fake.run, () => {}).writeMarks(30, {
+      phase: 'paused'
+    });
+    expect(fake.helmCalls()).toEqual([
+      [
+        'upgrade',
+        'storefront-canary',
+        './charts/storefront',
+        '--namespace',
+        'shop',
+        '--reuse-values',
+        '--no-hooks',
+        '--set-string',
+        'canaryAction.weight=30',
+        '--set-string',
+        'canaryAction.phase=paused',
+        '--description',
+        'canary-action: canary marks (paused) at weight 30',
         ...wait
       ]
     ]);
@@ -278,7 +304,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     expect(await deployer.canaryState()).toEqual({ exists: false });
     expect(await deployer.stableVersion()).toBeUndefined();
     await deployer.promoteStable();
-    await removeCanaryRelease({ deployer, router: createRouter(spec, { chart: deployer }) });
+    await removeCanaryRelease({ deployer, router: createRouter(spec, routerDeps(deployer)) });
     expect(fake.helmCalls()).toEqual([]);
     const dry = lines.filter((l) => l.startsWith('[dry-run] helm '));
     expect(dry.map((l) => l.split(' ').slice(2, 4).join(' '))).toEqual([

@@ -9,7 +9,8 @@ import type { RolloutRecord } from '../../src/rollout/record.js';
 import { rolloutSpec } from './rollout-spec.js';
 import type { Logger, Sample, Sampler } from '../../src/rollout/ports.js';
 import { chartValuesRouter } from '../../src/routing/chart-values-router.js';
-import type { TrafficRouter } from '../../src/routing/types.js';
+import type { CanaryChart, TrafficRouter } from '../../src/routing/types.js';
+import type { RouterDeps } from '../../src/routing/index.js';
 
 /** The chart-values router (the real one) over a fake deployer: its calls land in deployer.calls. */
 export function chartRouter(deployer: FakeDeployer): TrafficRouter {
@@ -79,6 +80,10 @@ export class FakeDeployer implements Deployer {
       version: this.marks.version ?? this.version
     };
   }
+  async writeMarks(weight: number, marks: Record<string, string>): Promise<void> {
+    this.act(`writeMarks ${marks.phase ?? '-'}`);
+    this.marks = { ...marks, weight: String(weight) };
+  }
   /** As Helm's: a failed weight-0 upgrade is only logged (the uninstall still follows). */
   async zeroWeight(): Promise<void> {
     this.calls.push('zeroWeight');
@@ -103,6 +108,19 @@ export class FakeDeployer implements Deployer {
           marks: this.marks
         };
   }
+}
+
+/** Router deps for the chart-values presets: the Kubernetes side must not be reached. */
+export function routerDeps(chart: CanaryChart): RouterDeps {
+  const unused = async (): Promise<never> => {
+    throw new Error('a chart-values router reached the Kubernetes API');
+  };
+  return {
+    chart,
+    kube: { get: unused, list: unused, jsonPatch: unused },
+    services: { services: unused },
+    sleep: async () => {}
+  };
 }
 
 /** `{ deployer, router }` for engine deps: the chart-values router over the fake deployer. */

@@ -6,6 +6,7 @@ import type { CanaryChart, TrafficRouter } from '../../src/routing/types.js';
 import type { RoutingPreset } from '../../src/config/spec.js';
 import { ROUTING_PRESETS } from '../../src/config/index.js';
 import { runRollout } from '../../src/rollout/engine.js';
+import { runCommand } from '../../src/rollout/commands.js';
 import {
   FakeClock,
   FakeDeployer,
@@ -14,7 +15,8 @@ import {
   RuleJudge,
   ScriptedSampler,
   healthySample,
-  makeSpec
+  makeSpec,
+  routerDeps
 } from '../helpers/fakes.js';
 import { rolloutSpec } from '../helpers/rollout-spec.js';
 
@@ -29,7 +31,7 @@ class RecordingChart implements CanaryChart {
 }
 
 describe('routers', () => {
-  it.each(ROUTING_PRESETS as RoutingPreset[])(
+  it.each(ROUTING_PRESETS.filter((p) => p !== 'gateway-api'))(
     '%s: a router of that preset; steps, removal and read-back go through the canary release',
     async (routing) => {
       const chart = new RecordingChart();
@@ -37,7 +39,7 @@ describe('routers', () => {
         routing,
         weightValues: routing === 'values' ? [{ key: 'mesh.canaryPercent', value: '{{weight}}' }] : []
       });
-      const router = createRouter(spec, { chart });
+      const router = createRouter(spec, routerDeps(chart));
       expect(router.preset).toBe(routing);
       await router.prepare(10);
       expect(chart.calls).toEqual([]); // installed with its values already: nothing more to write
@@ -70,7 +72,8 @@ describe('routers', () => {
       'ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/canary=true',
       'ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/canary-weight=25'
     ]);
-    for (const routing of ['gateway-api', 'istio', 'replicas'] as const) {
+    expect(keys('gateway-api')).toEqual([]); // the route carries the weight, not the release
+    for (const routing of ['istio', 'replicas'] as const) {
       expect(keys(routing)).toEqual([
         'canary.enabled=true',
         'canary.weight=25',
@@ -96,6 +99,7 @@ describe('the engine and its router', () => {
   /** A router that owns its object: it records what the engine asks, and never touches Helm. */
   class ObjectRouter implements TrafficRouter {
     readonly preset = 'gateway-api' as const;
+    readonly carriesMarks = false;
     calls: string[] = [];
     weight = 0;
     async prepare(weight: number): Promise<void> {
@@ -153,5 +157,40 @@ describe('the engine and its router', () => {
     expect(router.calls.filter((c) => c === 'remove')).toHaveLength(3);
     expect(deployer.calls).not.toContain('removeCanary'); // never uninstalled while traffic still flows to it
     expect(record.incomplete).toMatch(/still deployed at 5%.*connection refused/);
+  });
+
+  it('a router that does not carry the marks: the pause is marked through Helm, the lease covers every step, and a later run resumes from the weight the router reads back', async () => {
+    const deployer = new FakeDeployer();
+    const router = new ObjectRouter();
+    const clock = new FakeClock();
+    const deps = {
+      deployer,
+      router,
+      sampler: new ScriptedSampler(() => healthySample()),
+      judge: new RuleJudge(),
+      clock,
+      reporter: new RecordingReporter(),
+      log: new MemoryLogger()
+    };
+    const spec = makeSpec({ steps: [10, 50, 100], soakSeconds: 60, decision: 'manual' });
+    const first = await runCommand(spec, deps, { holder: 'run-1' });
+    expect(first.record.decision).toBe('paused');
+    expect(router.calls).toEqual(['prepare 10']);
+    expect(deployer.calls).toEqual(['installCanary 10', 'writeMarks paused']);
+    expect(deployer.marks.phase).toBe('paused');
+    const step =
+      spec.soakSeconds +
+      spec.analysis.maxExtraSoakSeconds +
+      4 * spec.intervalSeconds +
+      spec.helmTimeoutSeconds;
+    // Written at the pause, one 60 s step after the start.
+    const leaseSeconds = (Date.parse(deployer.marks.leaseUntil) - clock.now()) / 1000;
+    expect(leaseSeconds).toBe(3 * step + 60); // not one step: nothing renews it
+    // The release's marks say 10, but the route is what routes: the next run resumes from there.
+    router.weight = 50;
+    router.calls = [];
+    const second = await runCommand(spec, deps, { holder: 'run-2' });
+    expect(second.record.decision).toBe('promoted');
+    expect(router.calls).toEqual(['setWeight 100', 'remove']);
   });
 });

@@ -176,6 +176,31 @@ export function canaryReweightArgs(
   ];
 }
 
+/**
+ * Only the marks on the canary release (its values reused, no routing values): the rendered objects
+ * do not change, and `--no-hooks` keeps the chart's upgrade hooks from running for a bookkeeping write.
+ */
+export function canaryMarksArgs(
+  spec: RolloutSpec,
+  major: HelmMajor,
+  weight: number,
+  marks: Record<string, string>
+): string[] {
+  return [
+    'upgrade',
+    spec.canaryRelease,
+    spec.chart,
+    '--namespace',
+    spec.namespace,
+    ...chartArgs(spec),
+    '--reuse-values',
+    '--no-hooks',
+    ...valueFlags(canaryMarks(undefined, weight, marks)),
+    ...description(`canary marks (${marks.phase ?? 'update'}) at weight ${weight}`, marks),
+    ...waitArgs(major, spec.helmTimeoutSeconds)
+  ];
+}
+
 /** Upgrade stable to the new version (no canary values) and wait. */
 export function promoteArgs(spec: RolloutSpec, major: HelmMajor): string[] {
   return [
@@ -214,4 +239,8 @@ export function statusArgs(release: string, namespace: string): string[] {
 /** User-supplied values (`all: false`) or the computed values with chart defaults (`all: true`). */
 export function getValuesArgs(release: string, namespace: string, all: boolean): string[] {
   return ['get', 'values', release, '--namespace', namespace, '-o', 'json', ...(all ? ['--all'] : [])];
+}
+
+export function getManifestArgs(release: string, namespace: string): string[] {
+  return ['get', 'manifest', release, '--namespace', namespace];
 }

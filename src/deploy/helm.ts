@@ -6,8 +6,10 @@ import type { CommandRunner } from './command-runner.js';
 import {
   MARKS_VALUES_KEY,
   canaryInstallArgs,
+  canaryMarksArgs,
   canaryReweightArgs,
   canaryUpgradeArgs,
+  getManifestArgs,
   getValuesArgs,
   parseHelmVersion,
   promoteArgs,
@@ -18,6 +20,7 @@ import {
 } from './helm-args.js';
 import { HelmError, displayCommand, isReleaseNotFound } from './helm-error.js';
 import { readValuesPath } from './set-syntax.js';
+import { servicesInManifest } from './manifest.js';
 import { errorMessage as message } from '../error-message.js';
 
 /** Release states in which Helm refuses an upgrade because another operation holds the release. */
@@ -88,6 +91,12 @@ export class HelmDeployer implements Deployer {
     await this.mutate(promoteArgs(spec, major));
   }
 
+  async writeMarks(weight: number, marks: Record<string, string>): Promise<void> {
+    const { major } = await this.detect();
+    this.require('chart', 'write the canary marks');
+    await this.mutate(canaryMarksArgs(this.spec, major, weight, marks));
+  }
+
   async zeroWeight(): Promise<void> {
     const { major } = await this.detect();
     if (this.spec.dryRun) {
@@ -156,6 +165,21 @@ export class HelmDeployer implements Deployer {
       weight: Number.isFinite(weight) ? weight : undefined,
       marks
     };
+  }
+
+  /** The Services the release renders; none when it does not exist (or in dry-run). */
+  async services(release: string): Promise<string[]> {
+    const args = getManifestArgs(release, this.spec.namespace);
+    if (this.spec.dryRun) {
+      this.say(args, true);
+      return [];
+    }
+    const result = await this.exec(args);
+    if (result.exitCode !== 0) {
+      if (isReleaseNotFound(result.stderr)) return [];
+      throw new HelmError(displayCommand(this.helmPath, args), result.exitCode, result.stderr);
+    }
+    return servicesInManifest(result.stdout);
   }
 
   async stableState(): Promise<ReleaseState> {

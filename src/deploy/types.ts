@@ -47,6 +47,11 @@ export interface Deployer {
    * chart-values routers call it; a router that edits an API object moves the weight there.
    */
   setWeight(weight: number, marks?: Record<string, string>): Promise<void>;
+  /**
+   * Write only the ownership marks (phase, lease) on the canary release: `--reuse-values --no-hooks`,
+   * no routing values. For routers that keep the weight in their own object.
+   */
+  writeMarks(weight: number, marks: Record<string, string>): Promise<void>;
   /** The routing values at 0 on the canary release before its uninstall; logs a failure, never throws. */
   zeroWeight(): Promise<void>;
   /** Upgrade stable to the new version and wait. The canary is removed separately afterwards. */

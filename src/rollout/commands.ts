@@ -64,15 +64,14 @@ export async function runCommand(
 }
 
 async function deploy(spec: RolloutSpec, deps: EngineDeps, context: CommandContext): Promise<RolloutRecord> {
-  const { deployer, clock } = deps;
-  const state = spec.dryRun ? { exists: false } : await deployer.canaryState();
+  const { clock } = deps;
+  const state = spec.dryRun ? { exists: false } : await readCanary(deps);
   const startedAt = state.marks?.startedAt ?? new Date(clock.now()).toISOString();
-  const leaseSeconds =
-    spec.soakSeconds +
-    spec.analysis.maxExtraSoakSeconds +
-    4 * spec.intervalSeconds +
-    spec.helmTimeoutSeconds +
-    60;
+  const stepSeconds =
+    spec.soakSeconds + spec.analysis.maxExtraSoakSeconds + 4 * spec.intervalSeconds + spec.helmTimeoutSeconds;
+  // A router that carries the marks renews the lease at every step; one that writes only its own
+  // object does not, so the lease then covers every step of the rollout.
+  const leaseSeconds = (deps.router.carriesMarks ? stepSeconds : stepSeconds * spec.steps.length) + 60;
   const marks = (phase: MarkPhase) => {
     const written: Record<string, string> = makeMarks({
       version: spec.version,
@@ -126,7 +125,7 @@ async function promoteNow(
   deps: EngineDeps,
   context: CommandContext
 ): Promise<RolloutRecord> {
-  const state = await deps.deployer.canaryState();
+  const state = await readCanary(deps);
   const record = startRecord(spec, deps, state);
   if (!state.exists)
     return finish(
@@ -162,7 +161,7 @@ async function rollbackNow(
   context: CommandContext
 ): Promise<RolloutRecord> {
   // A rollback is always allowed, lock or not, but only on a canary of this stable release.
-  const state = await deps.deployer.canaryState();
+  const state = await readCanary(deps);
   const record = startRecord(spec, deps, state);
   if (!state.exists)
     return finish(
@@ -181,7 +180,7 @@ async function rollbackNow(
 }
 
 async function status(spec: RolloutSpec, deps: EngineDeps): Promise<CommandResult> {
-  const state = await deps.deployer.canaryState();
+  const state = await readCanary(deps);
   const record = newRecord({ ...spec, version: state.version ?? spec.version }, now(deps));
   if (!state.exists) {
     await finish(record, deps, keep('none', `No canary of ${spec.release} is in flight.`), { report: false });
@@ -236,6 +235,13 @@ function startRecord(spec: RolloutSpec, deps: EngineDeps, state: CanaryState): R
   const record = newRecord({ ...spec, version: spec.version || state.version || '' }, now(deps));
   record.currentWeight = state.weight ?? 0;
   return record;
+}
+
+/** The canary release as Helm shows it, with the weight where its router keeps it. */
+async function readCanary(deps: EngineDeps): Promise<CanaryState> {
+  const state = await deps.deployer.canaryState();
+  if (!state.exists || deps.router.carriesMarks) return state;
+  return { ...state, weight: (await deps.router.describe(state)).weight };
 }
 
 /** Every command's outcome goes through outcomes.ts: removal, read-back and reporting alike. */

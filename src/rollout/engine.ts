@@ -257,7 +257,9 @@ export async function runRollout(
   async function pause(weight: number, reason: string): Promise<RolloutRecord> {
     // Mark the pause on the release itself, so a later run knows it was deliberate and may continue.
     try {
-      await router.setWeight(weight, options.marks?.('paused'));
+      const marks = options.marks?.('paused');
+      if (router.carriesMarks) await router.setWeight(weight, marks);
+      else if (marks) await deployer.writeMarks(weight, marks);
     } catch (error) {
       log.warning(`Could not mark ${spec.canaryRelease} as paused: ${errorMessage(error)}`);
     }

@@ -10,6 +10,7 @@ export function chartValuesRouter(
 ): TrafficRouter {
   return {
     preset,
+    carriesMarks: true,
     // The release was installed with the values for its first weight: nothing is left to route.
     prepare: async () => {},
     setWeight: (weight, marks) => chart.setWeight(weight, marks),

@@ -16,6 +16,12 @@ export interface RouteDescription {
 export interface TrafficRouter {
   readonly preset: RoutingPreset;
   /**
+   * True when setWeight writes the ownership marks with the weight (a Helm upgrade of the canary
+   * release). A router that writes only its own object leaves the marks alone: the engine writes them
+   * itself where they change (a pause), and the lease is taken for the whole rollout.
+   */
+  readonly carriesMarks: boolean;
+  /**
    * Called once the canary release was just installed at `weight`: a router that edits an API object
    * finds it and gives the canary its share; a chart-values router has nothing left to do.
    */
