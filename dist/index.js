@@ -35781,7 +35781,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9918);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8154);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35790,7 +35790,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9918:
+/***/ 8154:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39524,7 +39524,6 @@ const INPUT_DEFAULTS = {
     soak: '10m',
     interval: '30s',
     routing: 'ingress-nginx',
-    route: undefined,
     'weight-values': undefined,
     'prometheus-url': undefined,
     'prometheus-headers': undefined,
@@ -39664,15 +39663,6 @@ function parseNamespace(text, where) {
     const name = text.trim();
     if (!DNS_1123_LABEL.test(name) || name.length > 63) {
         throw expectedError(where, 'a Kubernetes namespace: lowercase letters, digits and -, at most 63 characters', name);
-    }
-    return name;
-}
-const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** The name of a namespaced Kubernetes object, e.g. an HTTPRoute: a DNS-1123 subdomain. */
-function parseObjectName(text, where) {
-    const name = text.trim();
-    if (!DNS_1123_SUBDOMAIN.test(name) || name.length > 253) {
-        throw expectedError(where, 'a Kubernetes object name: lowercase letters, digits, - and ., starting and ending with a letter or digit', name);
     }
     return name;
 }
@@ -40115,13 +40105,6 @@ function readRolloutSpec(getInput, options = {}) {
     else if (value('weight-values') !== '') {
         problems.add(new ConfigError(`${inputLabel('weight-values')} is only used with routing: values (routing is ${routing}); remove it or set routing: values.`));
     }
-    let route;
-    if (routing === 'gateway-api') {
-        route = optional('route', parseObjectName);
-    }
-    else if (value('route') !== '') {
-        problems.add(new ConfigError(`${inputLabel('route')} is only used with routing: gateway-api (routing is ${routing}); remove it or set routing: gateway-api.`));
-    }
     // What to measure.
     let prometheusUrl = '';
     if (!deploys ||
@@ -40182,7 +40165,6 @@ function readRolloutSpec(getInput, options = {}) {
         soakSeconds,
         intervalSeconds,
         routing,
-        ...(route !== undefined && { route }),
         weightValues,
         prometheus: {
             url: prometheusUrl,
@@ -40292,26 +40274,6 @@ const systemClock = {
     })
 };
 
-;// CONCATENATED MODULE: ./src/retry.ts
-// The one retry helper of the codebase (GitHub calls use @octokit/plugin-retry instead): a few
-// attempts with growing pauses, for operations that may heal, such as removing the canary or
-// querying Prometheus. Pure: the caller passes the sleep (the Clock port's, so tests never wait).
-/** Runs `work` until it succeeds or the policy gives up; then throws the last error. */
-async function retry(work, policy) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await work(attempt);
-        }
-        catch (error) {
-            if (attempt >= policy.attempts || !(policy.retryable?.(error) ?? true))
-                throw error;
-            const delay = Math.min(policy.delayMs * 2 ** (attempt - 1), policy.maxDelayMs ?? Infinity);
-            policy.onRetry?.(error, attempt, delay);
-            await policy.sleep(delay);
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/deploy/set-syntax.ts
 // Helm's --set syntax (strvals): `,` separates pairs and `\` escapes the next character in a value;
 // `.` separates key segments. Values the action writes itself go through these helpers so a version
@@ -40372,266 +40334,6 @@ function checkedWeight(weight) {
     return weight;
 }
 
-;// CONCATENATED MODULE: ./src/routing/httproute.ts
-// Pure edits of a Gateway API HTTPRoute: find the route that sends traffic to stable's Service, give
-// the canary's Service a backendRef beside stable's (weights 100-w and w) in every rule that names
-// stable, and take it out again. What the route had before the first edit (stable's weight, or none)
-// is kept in an annotation on the route itself, so any later run can restore it exactly.
-/** The annotation that says the action edited this route, and what stable's refs carried before. */
-const EDIT_ANNOTATION = 'canary-action.dev/route-edit';
-/** A backendRef to the core Service `name` in the route's namespace (group "" and kind Service are defaults). */
-function refersTo(ref, service, routeNamespace) {
-    return ((ref.group ?? '') === '' &&
-        (ref.kind ?? 'Service') === 'Service' &&
-        ref.name === service &&
-        (ref.namespace ?? routeNamespace) === routeNamespace);
-}
-/** Indexes of the rules that send traffic to `service`. */
-function rulesReferring(route, service) {
-    const ns = route.metadata.namespace ?? '';
-    return (route.spec?.rules ?? []).flatMap((rule, index) => (rule.backendRefs ?? []).some((ref) => refersTo(ref, service, ns)) ? [index] : []);
-}
-function readEdit(route) {
-    const text = route.metadata.annotations?.[EDIT_ANNOTATION];
-    if (!text)
-        return undefined;
-    try {
-        const edit = JSON.parse(text);
-        if (typeof edit.canaryRelease === 'string' &&
-            typeof edit.stableService === 'string' &&
-            typeof edit.canaryService === 'string')
-            return edit;
-    }
-    catch {
-        // fall through: a mangled mark is reported below
-    }
-    throw new Error(`HTTPRoute ${route.metadata.namespace}/${route.metadata.name}: annotation ${EDIT_ANNOTATION} is not what canary-action writes; remove it by hand`);
-}
-/** JSON Pointer escaping of one path segment. */
-function pointer(segment) {
-    return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-/** Fails the whole patch if anyone changed the route since it was read. */
-function precondition(route) {
-    const version = route.metadata.resourceVersion;
-    if (!version)
-        throw new Error(`HTTPRoute ${route.metadata.name} has no resourceVersion`);
-    return [{ op: 'test', path: '/metadata/resourceVersion', value: version }];
-}
-/**
- * The one patch that sets the canary's weight to `weight`: in each rule that names stable, stable's
- * ref at 100-weight and the canary's (a copy of stable's with the canary's name) right after it at
- * weight. The first edit also records stable's weights in the annotation.
- */
-function weightPatch(route, target, weight) {
-    const ns = route.metadata.namespace ?? '';
-    const previous = readEdit(route);
-    const services = { stable: target.stable, canary: target.canary };
-    if (previous &&
-        (previous.stableService !== services.stable || previous.canaryService !== services.canary)) {
-        throw new Error(`HTTPRoute ${ns}/${route.metadata.name} is already edited for ${previous.canaryService} beside ${previous.stableService}; roll that canary back first`);
-    }
-    const rules = rulesReferring(route, services.stable);
-    if (rules.length === 0) {
-        throw new Error(`HTTPRoute ${ns}/${route.metadata.name} has no rule with a backendRef to Service ${services.stable}`);
-    }
-    const edit = previous ?? {
-        canaryRelease: target.canaryRelease,
-        stableService: services.stable,
-        canaryService: services.canary,
-        stableWeights: {}
-    };
-    const ops = precondition(route);
-    for (const index of rules) {
-        const refs = route.spec.rules[index].backendRefs;
-        const stableRef = refs.find((ref) => refersTo(ref, services.stable, ns));
-        if (!previous)
-            edit.stableWeights[String(index)] = typeof stableRef.weight === 'number' ? stableRef.weight : null;
-        const others = refs.filter((ref) => ref !== stableRef && !refersTo(ref, services.canary, ns));
-        const at = refs.indexOf(stableRef);
-        const before = others.filter((ref) => refs.indexOf(ref) < at);
-        const after = others.filter((ref) => refs.indexOf(ref) > at);
-        const canaryRef = { ...stableRef, name: services.canary, weight };
-        ops.push({
-            op: 'replace',
-            path: `/spec/rules/${index}/backendRefs`,
-            value: [...before, { ...stableRef, weight: 100 - weight }, canaryRef, ...after]
-        });
-    }
-    if (!previous)
-        ops.push(...annotationOps(route, JSON.stringify(edit)));
-    return ops;
-}
-function annotationOps(route, value) {
-    if (!route.metadata.annotations) {
-        return [{ op: 'add', path: '/metadata/annotations', value: { [EDIT_ANNOTATION]: value } }];
-    }
-    return [{ op: 'add', path: `/metadata/annotations/${pointer(EDIT_ANNOTATION)}`, value }];
-}
-/**
- * The patch that takes the canary's refs out and gives stable back the weight it had (or none), and
- * drops the annotation; undefined when the route carries no edit of ours.
- */
-function restorePatch(route) {
-    const edit = readEdit(route);
-    if (!edit)
-        return undefined;
-    const ns = route.metadata.namespace ?? '';
-    const ops = precondition(route);
-    (route.spec?.rules ?? []).forEach((rule, index) => {
-        const refs = rule.backendRefs ?? [];
-        if (!refs.some((ref) => refersTo(ref, edit.canaryService, ns) || refersTo(ref, edit.stableService, ns)))
-            return;
-        const kept = refs
-            .filter((ref) => !refersTo(ref, edit.canaryService, ns))
-            .map((ref) => {
-            if (!refersTo(ref, edit.stableService, ns) || !(String(index) in edit.stableWeights))
-                return ref;
-            const { weight: _weight, ...rest } = ref;
-            const original = edit.stableWeights[String(index)];
-            return original === null ? rest : { ...rest, weight: original };
-        });
-        ops.push({ op: 'replace', path: `/spec/rules/${index}/backendRefs`, value: kept });
-    });
-    const others = Object.keys(route.metadata.annotations ?? {}).filter((key) => key !== EDIT_ANNOTATION);
-    ops.push(others.length === 0
-        ? { op: 'remove', path: '/metadata/annotations' }
-        : { op: 'remove', path: `/metadata/annotations/${pointer(EDIT_ANNOTATION)}` });
-    return ops;
-}
-/** The canary's share in percent as the route carries it: 0 when the route has no ref to it. */
-function canaryWeight(route, services) {
-    const ns = route.metadata.namespace ?? '';
-    for (const index of rulesReferring(route, services.stable)) {
-        const refs = route.spec.rules[index].backendRefs;
-        const canary = refs.find((ref) => refersTo(ref, services.canary, ns));
-        if (!canary)
-            continue;
-        const stable = refs.find((ref) => refersTo(ref, services.stable, ns));
-        const c = canary.weight ?? 1;
-        const s = stable.weight ?? 1;
-        return c + s === 0 ? 0 : Math.round((100 * c) / (c + s));
-    }
-    return 0;
-}
-
-;// CONCATENATED MODULE: ./src/routing/kube.ts
-/** The object changed between our read and our write: read it again and recompute the patch. */
-class KubeConflictError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'KubeConflictError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/routing/gateway-api.ts
-
-
-
-
-const HTTPROUTE_RESOURCE = 'httproutes.gateway.networking.k8s.io';
-/** A route edit lost a race with another writer this often before the step fails. */
-const CONFLICT_RETRY = { attempts: 4, delayMs: 200 };
-/** The canary release carries no routing values: the route carries the weight. */
-function gatewayApiChartValues(_spec, weight) {
-    checkedWeight(weight);
-    return [];
-}
-function gatewayApiRouter(spec, deps) {
-    const { kube } = deps;
-    const ns = spec.namespace;
-    const fail = (message) => new Error(`routing gateway-api: ${message}`);
-    /** The route to edit and the stable/canary Services it pairs, found afresh on every call. */
-    async function target() {
-        const stableServices = await deps.services.services(spec.release);
-        if (stableServices.length === 0) {
-            throw fail(`release ${spec.release} in ${ns} renders no Service for an HTTPRoute to point at`);
-        }
-        const route = await findRoute(stableServices);
-        const stable = stableServices.find((name) => rulesReferring(route, name).length > 0);
-        return { route, services: { stable, canary: await canaryServiceFor(stable) } };
-    }
-    async function findRoute(stableServices) {
-        const refersToStable = (route) => stableServices.some((s) => rulesReferring(route, s).length > 0);
-        const names = stableServices.join(', ');
-        if (spec.route) {
-            const route = await kube.get(HTTPROUTE_RESOURCE, ns, spec.route);
-            if (!route)
-                throw fail(`HTTPRoute ${ns}/${spec.route} (input \`route\`) does not exist`);
-            if (!refersToStable(route)) {
-                throw fail(`HTTPRoute ${ns}/${spec.route} (input \`route\`) has no backendRef to Service ${names} of ${spec.release}`);
-            }
-            return route;
-        }
-        const found = (await kube.list(HTTPROUTE_RESOURCE, ns)).filter(refersToStable);
-        if (found.length === 1)
-            return found[0];
-        if (found.length === 0)
-            throw fail(`no HTTPRoute in ${ns} references Service ${names}; name one with \`route\``);
-        const list = found.map((r) => r.metadata.name).join(', ');
-        throw fail(`HTTPRoutes ${list} in ${ns} all reference Service ${names}; name one with \`route\``);
-    }
-    /** The canary release's Service for stable's: same name with the canary's release name, or the only one. */
-    async function canaryServiceFor(stable) {
-        const services = await deps.services.services(spec.canaryRelease);
-        const renamed = stable.startsWith(spec.release)
-            ? spec.canaryRelease + stable.slice(spec.release.length)
-            : '';
-        if (services.includes(renamed))
-            return renamed;
-        if (services.length === 1)
-            return services[0];
-        throw fail(services.length === 0
-            ? `release ${spec.canaryRelease} in ${ns} renders no Service to send the canary's share to`
-            : `cannot tell which Service of ${spec.canaryRelease} (${services.join(', ')}) is the canary of ${stable}`);
-    }
-    /** Routes in the namespace (or the named one) that carry an edit for this canary release. */
-    async function editedRoutes() {
-        const routes = spec.route
-            ? [await kube.get(HTTPROUTE_RESOURCE, ns, spec.route)].filter((r) => !!r)
-            : await kube.list(HTTPROUTE_RESOURCE, ns);
-        return routes.filter((route) => readEdit(route)?.canaryRelease === spec.canaryRelease);
-    }
-    /** Re-reads and re-patches when another writer changed the route between our read and write. */
-    const onConflict = (work) => retry(work, { ...CONFLICT_RETRY, retryable: (e) => e instanceof KubeConflictError, sleep: deps.sleep });
-    async function setWeight(weight) {
-        checkedWeight(weight);
-        await onConflict(async () => {
-            const { route, services } = await target();
-            const ops = weightPatch(route, { ...services, canaryRelease: spec.canaryRelease }, weight);
-            await kube.jsonPatch(HTTPROUTE_RESOURCE, ns, route.metadata.name, ops);
-        });
-    }
-    return {
-        preset: 'gateway-api',
-        // The marks stay on the canary release; the route carries only the weight.
-        carriesMarks: false,
-        prepare: setWeight,
-        setWeight: (weight) => setWeight(weight),
-        async remove() {
-            for (const found of await editedRoutes()) {
-                await onConflict(async () => {
-                    const route = (await kube.get(HTTPROUTE_RESOURCE, ns, found.metadata.name)) ?? found;
-                    const ops = restorePatch(route);
-                    if (ops)
-                        await kube.jsonPatch(HTTPROUTE_RESOURCE, ns, route.metadata.name, ops);
-                });
-            }
-        },
-        async describe() {
-            const [route] = await editedRoutes();
-            if (!route)
-                return { preset: 'gateway-api', target: `HTTPRoute in ${ns} (not edited)`, weight: 0 };
-            const edit = readEdit(route);
-            return {
-                preset: 'gateway-api',
-                target: `HTTPRoute ${ns}/${route.metadata.name}`,
-                weight: canaryWeight(route, { stable: edit.stableService, canary: edit.canaryService })
-            };
-        }
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/routing/chart-values-router.ts
 function chartValuesRouter(preset, canaryRelease, chart) {
     return {
@@ -40647,6 +40349,16 @@ function chartValuesRouter(preset, canaryRelease, chart) {
             weight: canary.exists ? canary.weight : undefined
         })
     };
+}
+
+;// CONCATENATED MODULE: ./src/routing/gateway-api.ts
+
+
+function gatewayApiChartValues(spec, weight) {
+    return canaryContractValues(spec, weight);
+}
+function gatewayApiRouter(spec, chart) {
+    return chartValuesRouter('gateway-api', spec.canaryRelease, chart);
 }
 
 ;// CONCATENATED MODULE: ./src/routing/ingress-nginx.ts
@@ -40712,7 +40424,7 @@ function valuesRouter(spec, chart) {
 
 const PRESETS = {
     'ingress-nginx': { chartValues: ingressNginxChartValues, router: (s, d) => ingressNginxRouter(s, d.chart) },
-    'gateway-api': { chartValues: gatewayApiChartValues, router: (s, d) => gatewayApiRouter(s, d) },
+    'gateway-api': { chartValues: gatewayApiChartValues, router: (s, d) => gatewayApiRouter(s, d.chart) },
     istio: { chartValues: istioChartValues, router: (s, d) => istioRouter(s, d.chart) },
     replicas: { chartValues: replicasChartValues, router: (s, d) => replicasRouter(s, d.chart) },
     values: { chartValues: valuesChartValues, router: (s, d) => valuesRouter(s, d.chart) }
@@ -50975,6 +50687,26 @@ class MetricsUnavailableError extends Error {
     }
 }
 
+;// CONCATENATED MODULE: ./src/retry.ts
+// The one retry helper of the codebase (GitHub calls use @octokit/plugin-retry instead): a few
+// attempts with growing pauses, for operations that may heal, such as removing the canary or
+// querying Prometheus. Pure: the caller passes the sleep (the Clock port's, so tests never wait).
+/** Runs `work` until it succeeds or the policy gives up; then throws the last error. */
+async function retry(work, policy) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await work(attempt);
+        }
+        catch (error) {
+            if (attempt >= policy.attempts || !(policy.retryable?.(error) ?? true))
+                throw error;
+            const delay = Math.min(policy.delayMs * 2 ** (attempt - 1), policy.maxDelayMs ?? Infinity);
+            policy.onRetry?.(error, attempt, delay);
+            await policy.sleep(delay);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/metrics/prometheus.ts
 // PrometheusProvider: the MetricsProvider port over Prometheus's HTTP API (instant queries).
 // Retries what can heal (5xx, 429, connection errors, timeouts) with exponential backoff; says
@@ -59242,110 +58974,9 @@ function savedCheckRunId() {
 
 
 
-;// CONCATENATED MODULE: ./src/kube/kubectl.ts
-
-
-
-class KubectlError extends Error {
-    command;
-    exitCode;
-    stderr;
-    constructor(command, exitCode, stderr) {
-        super(`\`${command}\` failed with exit code ${exitCode}: ${stderr.trim() || '(no output on stderr)'}`);
-        this.command = command;
-        this.exitCode = exitCode;
-        this.stderr = stderr;
-        this.name = 'KubectlError';
-    }
-}
-const NOT_FOUND = /\(NotFound\)|not found/i;
-/** How the API server answers a JSON Patch it cannot apply, a failed `test` op included (422). */
-const PATCH_REJECTED = /the server rejected our request|test(ing)? (value|operation).*fail/i;
-class KubectlObjects {
-    run;
-    kubectlPath;
-    requestTimeoutSeconds;
-    constructor(run, kubectlPath = 'kubectl', requestTimeoutSeconds = 30) {
-        this.run = run;
-        this.kubectlPath = kubectlPath;
-        this.requestTimeoutSeconds = requestTimeoutSeconds;
-    }
-    async get(resource, namespace, name) {
-        const args = ['get', resource, name, '--namespace', namespace, '-o', 'json'];
-        const result = await this.exec(args);
-        if (result.exitCode !== 0) {
-            if (NOT_FOUND.test(result.stderr) && !/resource type/i.test(result.stderr))
-                return undefined;
-            throw this.failure(args, result);
-        }
-        return this.json(args, result.stdout);
-    }
-    async list(resource, namespace) {
-        const args = ['get', resource, '--namespace', namespace, '-o', 'json'];
-        const result = await this.exec(args);
-        if (result.exitCode !== 0)
-            throw this.failure(args, result);
-        return this.json(args, result.stdout).items ?? [];
-    }
-    async jsonPatch(resource, namespace, name, ops) {
-        const args = [
-            'patch',
-            resource,
-            name,
-            '--namespace',
-            namespace,
-            '--type=json',
-            '-p',
-            JSON.stringify(ops),
-            '-o',
-            'json'
-        ];
-        const result = await this.exec(args);
-        if (result.exitCode !== 0) {
-            if (PATCH_REJECTED.test(result.stderr) && (await this.changedSince(resource, namespace, name, ops))) {
-                throw new KubeConflictError(`${resource} ${namespace}/${name} changed while it was being edited`);
-            }
-            throw this.failure(args, result);
-        }
-        return this.json(args, result.stdout);
-    }
-    /** The 422 says only "invalid": it is a conflict when the object's version moved past the test op's. */
-    async changedSince(resource, namespace, name, ops) {
-        const test = ops.find((op) => op.op === 'test' && op.path === '/metadata/resourceVersion');
-        if (!test || test.op !== 'test')
-            return false;
-        const now = await this.get(resource, namespace, name);
-        return now?.metadata?.resourceVersion !== test.value;
-    }
-    async exec(args) {
-        const argv = [...args, `--request-timeout=${this.requestTimeoutSeconds}s`];
-        try {
-            return await this.run(this.kubectlPath, argv);
-        }
-        catch (error) {
-            throw new Error(`could not run \`${this.kubectlPath}\` (is kubectl installed and on PATH?): ${errorMessage(error)}`);
-        }
-    }
-    failure(args, result) {
-        // The patch body is long and may repeat the route: show the command without it.
-        const shown = args.map((a, i) => (args[i - 1] === '-p' ? '<patch>' : a));
-        return new KubectlError(displayCommand(this.kubectlPath, shown), result.exitCode, result.stderr);
-    }
-    json(args, stdout) {
-        try {
-            return JSON.parse(stdout);
-        }
-        catch {
-            throw new Error(`\`${displayCommand(this.kubectlPath, args.slice(0, 4))}\` did not print JSON: ${stdout.slice(0, 200) || '(empty)'}`);
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/wiring.ts
 // Builds the real adapters (Helm CLI, Prometheus over HTTP, the judge, the reporters) for a spec.
 // Shared by the main and post steps so both talk to the world the same way.
-
-
 
 
 
@@ -59359,12 +58990,7 @@ async function createAdapters(spec, saved = {}) {
     // the commands read it back from the canary release where they need it.
     const deployer = new HelmDeployer(spec, actionsExecRunner, (line) => info(line));
     await deployer.detect();
-    const router = createRouter(spec, {
-        chart: deployer,
-        services: deployer,
-        kube: new KubectlObjects(actionsExecRunner),
-        sleep: (ms) => systemClock.sleep(ms)
-    });
+    const router = createRouter(spec, { chart: deployer });
     const provider = new PrometheusProvider({
         url: spec.prometheus.url,
         headers: spec.prometheus.headers,

@@ -31,7 +31,7 @@ class RecordingChart implements CanaryChart {
 }
 
 describe('routers', () => {
-  it.each(ROUTING_PRESETS.filter((p) => p !== 'gateway-api'))(
+  it.each(ROUTING_PRESETS)(
     '%s: a router of that preset; steps, removal and read-back go through the canary release',
     async (routing) => {
       const chart = new RecordingChart();
@@ -72,8 +72,7 @@ describe('routers', () => {
       'ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/canary=true',
       'ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/canary-weight=25'
     ]);
-    expect(keys('gateway-api')).toEqual([]); // the route carries the weight, not the release
-    for (const routing of ['istio', 'replicas'] as const) {
+    for (const routing of ['gateway-api', 'istio', 'replicas'] as const) {
       expect(keys(routing)).toEqual([
         'canary.enabled=true',
         'canary.weight=25',

@@ -16,7 +16,6 @@ export const INPUT_DEFAULTS = {
   soak: '10m',
   interval: '30s',
   routing: 'ingress-nginx',
-  route: undefined,
   'weight-values': undefined,
   'prometheus-url': undefined,
   'prometheus-headers': undefined,

@@ -95,8 +95,6 @@ export interface RolloutSpec {
   soakSeconds: number;
   intervalSeconds: number;
   routing: RoutingPreset;
-  /** For routing `gateway-api`: the HTTPRoute to edit; undefined = the one that references stable's Service. */
-  route?: string;
   /** For routing `values`: `key={{weight}}` templates. */
   weightValues: Array<{ key: string; value: string }>;
 

@@ -7,22 +7,13 @@ import { ingressNginxChartValues, ingressNginxRouter } from './ingress-nginx.js'
 import { istioChartValues, istioRouter } from './istio.js';
 import { replicasChartValues, replicasRouter } from './replicas.js';
 import { valuesChartValues, valuesRouter } from './values.js';
-import type { KubeObjects, ReleaseServices } from './kube.js';
 import type { CanaryChart, TrafficRouter } from './types.js';
 
-type RouterSpec = Pick<
-  RolloutSpec,
-  'routing' | 'release' | 'canaryRelease' | 'weightValues' | 'namespace' | 'route'
->;
+type RouterSpec = Pick<RolloutSpec, 'routing' | 'release' | 'canaryRelease' | 'weightValues'>;
 
 export interface RouterDeps {
   /** The canary release, for the presets whose weight travels in its chart values. */
   chart: CanaryChart;
-  /** The Kubernetes API, for the routers that edit an object (gateway-api). */
-  kube: KubeObjects;
-  /** The Services each release renders, to pair stable's with the canary's. */
-  services: ReleaseServices;
-  sleep: (ms: number) => Promise<void>;
 }
 
 interface Preset {
@@ -32,7 +23,7 @@ interface Preset {
 
 const PRESETS: Record<RoutingPreset, Preset> = {
   'ingress-nginx': { chartValues: ingressNginxChartValues, router: (s, d) => ingressNginxRouter(s, d.chart) },
-  'gateway-api': { chartValues: gatewayApiChartValues, router: (s, d) => gatewayApiRouter(s, d) },
+  'gateway-api': { chartValues: gatewayApiChartValues, router: (s, d) => gatewayApiRouter(s, d.chart) },
   istio: { chartValues: istioChartValues, router: (s, d) => istioRouter(s, d.chart) },
   replicas: { chartValues: replicasChartValues, router: (s, d) => replicasRouter(s, d.chart) },
   values: { chartValues: valuesChartValues, router: (s, d) => valuesRouter(s, d.chart) }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { actionsExecRunner } from '../../src/deploy/command-runner.js';
 import { KubectlObjects } from '../../src/kube/kubectl.js';
-import { gatewayApiRouter, HTTPROUTE_RESOURCE } from '../../src/routing/gateway-api.js';
+import { httpRouteRouter, HTTPROUTE_RESOURCE } from '../../src/routing/httproute-router.js';
 import { EDIT_ANNOTATION, type HTTPRoute } from '../../src/routing/httproute.js';
 import { KubeConflictError } from '../../src/routing/kube.js';
 
@@ -53,7 +53,7 @@ function asRendered(route: HTTPRoute): unknown {
   return { metadata, spec: route.spec };
 }
 
-describeIfBuilt('gateway-api router on a real API server', () => {
+describeIfBuilt('HTTPRoute router on a real API server', () => {
   beforeAll(async () => {
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { binaries: { kubectl: string } };
     kubectlPath = manifest.binaries.kubectl;
@@ -104,7 +104,7 @@ describeIfBuilt('gateway-api router on a real API server', () => {
     const before = await readRoute('storefront');
 
     const kube = new KubectlObjects(actionsExecRunner, kubectlPath);
-    const router = gatewayApiRouter(
+    const router = httpRouteRouter(
       { namespace: NS, release: 'storefront', canaryRelease: 'storefront-canary', route: undefined },
       {
         kube,

@@ -1,7 +1,7 @@
 // The gateway-api router on a fake API: it finds the route that points at stable's Service, gives
 // the canary's Service a backendRef beside it (100-w / w) in one patch per step, and takes it out
 // again so the route is exactly as rendered. Named errors when there is nothing to edit.
-import { gatewayApiRouter, HTTPROUTE_RESOURCE } from '../../src/routing/gateway-api.js';
+import { httpRouteRouter, HTTPROUTE_RESOURCE } from '../../src/routing/httproute-router.js';
 import { EDIT_ANNOTATION, type HTTPRoute } from '../../src/routing/httproute.js';
 import { FakeKube } from './fake-kube.js';
 
@@ -35,7 +35,7 @@ const services: Record<string, string[]> = {
 function setup(options: { route?: string; routes?: HTTPRoute[] } = {}) {
   const kube = new FakeKube();
   for (const route of options.routes ?? [rendered]) kube.put(HTTPROUTE_RESOURCE, route);
-  const router = gatewayApiRouter(
+  const router = httpRouteRouter(
     { namespace: 'shop', release: 'storefront', canaryRelease: 'storefront-canary', route: options.route },
     { kube, services: { services: async (release) => services[release] ?? [] }, sleep: async () => {} }
   );
@@ -49,7 +49,7 @@ function content(route: HTTPRoute): unknown {
   return { ...route, metadata };
 }
 
-describe('gateway-api router', () => {
+describe('HTTPRoute router (for gateway-api)', () => {
   it('adds the canary beside stable at 100-w / w, one patch per step, and reads the weight back', async () => {
     const { kube, router, route } = setup();
     await router.prepare(10);
@@ -163,7 +163,7 @@ describe('gateway-api router', () => {
   it('refuses a route already edited for another canary, and a bad weight', async () => {
     const { kube, router } = setup();
     await router.prepare(10);
-    const second = gatewayApiRouter(
+    const second = httpRouteRouter(
       { namespace: 'shop', release: 'storefront', canaryRelease: 'storefront-next', route: undefined },
       {
         kube,
