@@ -40528,6 +40528,8 @@ function canaryUpgradeArgs(spec, major, weight, marks = {}, { install = true } =
         '--namespace',
         spec.namespace,
         ...chartArgs(spec),
+        // A weight step changes routing values only: the chart's upgrade hooks (migrations) must not run again.
+        ...(install ? [] : ['--no-hooks']),
         ...canaryValueArgs(spec, weight, marks),
         ...description(`canary ${spec.version} at weight ${weight}`, marks),
         ...waitArgs(major, spec.helmTimeoutSeconds)
@@ -40564,6 +40566,7 @@ function canaryReweightArgs(spec, major, weight, marks = {}) {
         spec.namespace,
         ...chartArgs(spec),
         '--reuse-values',
+        '--no-hooks',
         ...valueFlags([...routingChartValues(spec, weight), ...canaryMarks(undefined, weight, marks)]),
         ...description(`canary weight ${weight} before removal`, marks),
         ...waitArgs(major, spec.helmTimeoutSeconds)

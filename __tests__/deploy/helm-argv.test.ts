@@ -101,7 +101,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     ]);
   });
 
-  it('steps the weight with the same upgrade (never --install: a removed canary stays removed) and new routing values', async () => {
+  it('steps the weight with the same upgrade (never --install: a removed canary stays removed, no hooks run again) and new routing values', async () => {
     const fake = fakeRunner(version);
     const deployer = new HelmDeployer(
       rolloutSpec({ routing: 'istio', valuesFiles: [], set: [] }),
@@ -112,11 +112,11 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     expect(fake.helmCalls()).toEqual([
       [
         'upgrade',
-
         'storefront-canary',
         './charts/storefront',
         '--namespace',
         'shop',
+        '--no-hooks',
         '--set-string',
         'image.tag=1.4.0',
         '--set',
@@ -150,11 +150,11 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     await new HelmDeployer(spec, fake.run, () => {}).setWeight(5);
     expect(fake.helmCalls()[0]).toEqual([
       'upgrade',
-
       'storefront-canary',
       './charts/storefront',
       '--namespace',
       'shop',
+      '--no-hooks',
       '--set-string',
       'image.tag=build\\,7',
       '--set',
@@ -235,6 +235,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
         '--namespace',
         'shop',
         '--reuse-values',
+        '--no-hooks',
         ...ingressNginx('0'),
         '--set-string',
         'canaryAction.weight=0',

@@ -122,6 +122,8 @@ export function canaryUpgradeArgs(
     '--namespace',
     spec.namespace,
     ...chartArgs(spec),
+    // A weight step changes routing values only: the chart's upgrade hooks (migrations) must not run again.
+    ...(install ? [] : ['--no-hooks']),
     ...canaryValueArgs(spec, weight, marks),
     ...description(`canary ${spec.version} at weight ${weight}`, marks),
     ...waitArgs(major, spec.helmTimeoutSeconds)
@@ -170,6 +172,7 @@ export function canaryReweightArgs(
     spec.namespace,
     ...chartArgs(spec),
     '--reuse-values',
+    '--no-hooks',
     ...valueFlags([...routingChartValues(spec, weight), ...canaryMarks(undefined, weight, marks)]),
     ...description(`canary weight ${weight} before removal`, marks),
     ...waitArgs(major, spec.helmTimeoutSeconds)
