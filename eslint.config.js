@@ -11,6 +11,7 @@ const CORE_DIRS = ['rollout', 'judge', 'preflight'];
 const CORE_FILES = [
   'config/spec.ts',
   'deploy/types.ts',
+  'routing/types.ts',
   'metrics/types.ts',
   'report/types.ts',
   'format.ts',

@@ -35781,7 +35781,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2099);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8154);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35790,7 +35790,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2099:
+/***/ 8154:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40317,37 +40317,124 @@ function readValuesPath(values, path) {
     return node;
 }
 
-;// CONCATENATED MODULE: ./src/deploy/routing.ts
+;// CONCATENATED MODULE: ./src/routing/canary-contract.ts
+
+function canaryContractValues(spec, weight) {
+    return [
+        { key: 'canary.enabled', value: 'true' },
+        { key: 'canary.weight', value: String(checkedWeight(weight)) },
+        { key: 'canary.routing', value: spec.routing },
+        { key: 'canary.stableRelease', value: escapeSetValue(spec.release), string: true }
+    ];
+}
+function checkedWeight(weight) {
+    if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
+        throw new Error(`canary weight must be an integer in 0..100, got ${weight}`);
+    }
+    return weight;
+}
+
+;// CONCATENATED MODULE: ./src/routing/chart-values-router.ts
+function chartValuesRouter(preset, canaryRelease, chart) {
+    return {
+        preset,
+        carriesMarks: true,
+        // The release was installed with the values for its first weight: nothing is left to route.
+        prepare: async () => { },
+        setWeight: (weight, marks) => chart.setWeight(weight, marks),
+        remove: () => chart.zeroWeight(),
+        describe: async (canary) => ({
+            preset,
+            target: `chart values of ${canaryRelease}`,
+            weight: canary.exists ? canary.weight : undefined
+        })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/routing/gateway-api.ts
+
+
+function gatewayApiChartValues(spec, weight) {
+    return canaryContractValues(spec, weight);
+}
+function gatewayApiRouter(spec, chart) {
+    return chartValuesRouter('gateway-api', spec.canaryRelease, chart);
+}
+
+;// CONCATENATED MODULE: ./src/routing/ingress-nginx.ts
+
+
 
 const NGINX_ANNOTATION_PREFIX = 'nginx.ingress.kubernetes.io/';
 function annotationKey(name) {
     return `ingress.annotations.${escapeSetKeySegment(NGINX_ANNOTATION_PREFIX + name)}`;
 }
-/** `{{weight}}` (spaces allowed inside the braces) in the user's weight-values templates. */
-const routing_WEIGHT_PLACEHOLDER = /\{\{\s*weight\s*\}\}/g;
-function weightValues(spec, weight) {
-    if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
-        throw new Error(`canary weight must be an integer in 0..100, got ${weight}`);
-    }
-    const w = String(weight);
-    if (spec.routing === 'values') {
-        if (spec.weightValues.length === 0) {
-            throw new Error('input `weight-values` is required with `routing: values` (lines like key={{weight}})');
-        }
-        // The user's lines are Helm --set syntax already; only the placeholder is replaced.
-        return spec.weightValues.map(({ key, value }) => ({ key, value: value.replace(routing_WEIGHT_PLACEHOLDER, w) }));
-    }
-    const values = [
-        { key: 'canary.enabled', value: 'true' },
-        { key: 'canary.weight', value: w },
-        { key: 'canary.routing', value: spec.routing },
-        { key: 'canary.stableRelease', value: escapeSetValue(spec.release), string: true }
+function ingressNginxChartValues(spec, weight) {
+    return [
+        ...canaryContractValues(spec, weight),
+        { key: annotationKey('canary'), value: 'true', string: true },
+        { key: annotationKey('canary-weight'), value: String(weight), string: true }
     ];
-    if (spec.routing === 'ingress-nginx') {
-        // For charts that only expose ingress.annotations (most public charts).
-        values.push({ key: annotationKey('canary'), value: 'true', string: true }, { key: annotationKey('canary-weight'), value: w, string: true });
+}
+function ingressNginxRouter(spec, chart) {
+    return chartValuesRouter('ingress-nginx', spec.canaryRelease, chart);
+}
+
+;// CONCATENATED MODULE: ./src/routing/istio.ts
+
+
+function istioChartValues(spec, weight) {
+    return canaryContractValues(spec, weight);
+}
+function istioRouter(spec, chart) {
+    return chartValuesRouter('istio', spec.canaryRelease, chart);
+}
+
+;// CONCATENATED MODULE: ./src/routing/replicas.ts
+
+
+function replicasChartValues(spec, weight) {
+    return canaryContractValues(spec, weight);
+}
+function replicasRouter(spec, chart) {
+    return chartValuesRouter('replicas', spec.canaryRelease, chart);
+}
+
+;// CONCATENATED MODULE: ./src/routing/values.ts
+
+
+/** `{{weight}}` (spaces allowed inside the braces) in the user's weight-values templates. */
+const values_WEIGHT_PLACEHOLDER = /\{\{\s*weight\s*\}\}/g;
+function valuesChartValues(spec, weight) {
+    const w = String(checkedWeight(weight));
+    if (spec.weightValues.length === 0) {
+        throw new Error('input `weight-values` is required with `routing: values` (lines like key={{weight}})');
     }
-    return values;
+    return spec.weightValues.map(({ key, value }) => ({ key, value: value.replace(values_WEIGHT_PLACEHOLDER, w) }));
+}
+function valuesRouter(spec, chart) {
+    return chartValuesRouter('values', spec.canaryRelease, chart);
+}
+
+;// CONCATENATED MODULE: ./src/routing/index.ts
+
+
+
+
+
+const PRESETS = {
+    'ingress-nginx': { chartValues: ingressNginxChartValues, router: (s, d) => ingressNginxRouter(s, d.chart) },
+    'gateway-api': { chartValues: gatewayApiChartValues, router: (s, d) => gatewayApiRouter(s, d.chart) },
+    istio: { chartValues: istioChartValues, router: (s, d) => istioRouter(s, d.chart) },
+    replicas: { chartValues: replicasChartValues, router: (s, d) => replicasRouter(s, d.chart) },
+    values: { chartValues: valuesChartValues, router: (s, d) => valuesRouter(s, d.chart) }
+};
+/** The values the canary release carries for `weight` (none for a router that edits an API object). */
+function routingChartValues(spec, weight) {
+    return PRESETS[spec.routing].chartValues(spec, weight);
+}
+function createRouter(spec, deps) {
+    return PRESETS[spec.routing].router(spec, deps);
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/helm-args.ts
@@ -40424,7 +40511,7 @@ function canaryValueArgs(spec, weight, marks = {}) {
         ...userValueArgs(spec),
         ...valueFlags([
             versionValue(spec),
-            ...weightValues(spec, weight),
+            ...routingChartValues(spec, weight),
             ...canaryMarks(spec.version, weight, marks)
         ])
     ];
@@ -40441,6 +40528,8 @@ function canaryUpgradeArgs(spec, major, weight, marks = {}, { install = true } =
         '--namespace',
         spec.namespace,
         ...chartArgs(spec),
+        // A weight step changes routing values only: the chart's upgrade hooks (migrations) must not run again.
+        ...(install ? [] : ['--no-hooks']),
         ...canaryValueArgs(spec, weight, marks),
         ...description(`canary ${spec.version} at weight ${weight}`, marks),
         ...waitArgs(major, spec.helmTimeoutSeconds)
@@ -40477,8 +40566,28 @@ function canaryReweightArgs(spec, major, weight, marks = {}) {
         spec.namespace,
         ...chartArgs(spec),
         '--reuse-values',
-        ...valueFlags([...weightValues(spec, weight), ...canaryMarks(undefined, weight, marks)]),
+        '--no-hooks',
+        ...valueFlags([...routingChartValues(spec, weight), ...canaryMarks(undefined, weight, marks)]),
         ...description(`canary weight ${weight} before removal`, marks),
+        ...waitArgs(major, spec.helmTimeoutSeconds)
+    ];
+}
+/**
+ * Only the marks on the canary release (its values reused, no routing values): the rendered objects
+ * do not change, and `--no-hooks` keeps the chart's upgrade hooks from running for a bookkeeping write.
+ */
+function canaryMarksArgs(spec, major, weight, marks) {
+    return [
+        'upgrade',
+        spec.canaryRelease,
+        spec.chart,
+        '--namespace',
+        spec.namespace,
+        ...chartArgs(spec),
+        '--reuse-values',
+        '--no-hooks',
+        ...valueFlags(canaryMarks(undefined, weight, marks)),
+        ...description(`canary marks (${marks.phase ?? 'update'}) at weight ${weight}`, marks),
         ...waitArgs(major, spec.helmTimeoutSeconds)
     ];
 }
@@ -40518,6 +40627,9 @@ function statusArgs(release, namespace) {
 function getValuesArgs(release, namespace, all) {
     return ['get', 'values', release, '--namespace', namespace, '-o', 'json', ...(all ? ['--all'] : [])];
 }
+function getManifestArgs(release, namespace) {
+    return ['get', 'manifest', release, '--namespace', namespace];
+}
 
 ;// CONCATENATED MODULE: ./src/deploy/helm-error.ts
 // A failed helm command: what ran, its exit code, and Helm's own explanation (stderr).
@@ -40544,7 +40656,22 @@ function isReleaseNotFound(stderr) {
     return /release: not found/i.test(stderr);
 }
 
+;// CONCATENATED MODULE: ./src/deploy/manifest.ts
+// Reads a release's rendered manifest (`helm get manifest`): which Services it renders, so the
+// routers that edit an API object can pair stable's Service with the canary's.
+
+function servicesInManifest(manifest) {
+    const names = [];
+    for (const doc of (0,dist/* parseAllDocuments */.hR)(manifest)) {
+        const object = doc.toJS();
+        if (object?.kind === 'Service' && typeof object.metadata?.name === 'string')
+            names.push(object.metadata.name);
+    }
+    return names;
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/helm.ts
+
 
 
 
@@ -40611,19 +40738,28 @@ class HelmDeployer {
         }
         await this.mutate(promoteArgs(spec, major));
     }
-    async removeCanary() {
+    async writeMarks(weight, marks) {
+        const { major } = await this.detect();
+        this.require('chart', 'write the canary marks');
+        await this.mutate(canaryMarksArgs(this.spec, major, weight, marks));
+    }
+    async zeroWeight() {
         const { major } = await this.detect();
         if (this.spec.dryRun) {
             this.say(canaryReweightArgs(this.spec, major, 0), true);
-            this.say(uninstallArgs(this.spec, major), true);
             return;
         }
         const state = await this.canaryState();
-        if (state.exists && !this.spec.chart) {
+        if (!state.exists)
+            return;
+        if (!this.spec.chart) {
             // An upgrade needs the chart; a rollback run that was not given one goes straight to uninstall.
             this.log(`input \`chart\` not given: skipping weight 0 on ${this.spec.canaryRelease}, uninstalling it directly`);
         }
-        else if (state.exists && !PENDING.test(state.status ?? '')) {
+        else if (PENDING.test(state.status ?? '')) {
+            this.log(`${this.spec.canaryRelease} is ${state.status}; skipping weight 0 (Helm would refuse the upgrade)`);
+        }
+        else {
             // Take traffic away before deleting pods, so no request lands on a terminating canary.
             try {
                 await this.mutate(canaryReweightArgs(this.spec, major, 0));
@@ -40633,8 +40769,12 @@ class HelmDeployer {
                 this.log(`warning: could not set ${this.spec.canaryRelease} to weight 0, uninstalling anyway: ${errorMessage(error)}`);
             }
         }
-        else if (state.exists) {
-            this.log(`${this.spec.canaryRelease} is ${state.status}; skipping weight 0 (Helm would refuse the upgrade)`);
+    }
+    async removeCanary() {
+        const { major } = await this.detect();
+        if (this.spec.dryRun) {
+            this.say(uninstallArgs(this.spec, major), true);
+            return;
         }
         const result = await this.exec(uninstallArgs(this.spec, major));
         // --ignore-not-found covers a missing release; the check below covers Helms that word it differently.
@@ -40664,6 +40804,21 @@ class HelmDeployer {
             weight: Number.isFinite(weight) ? weight : undefined,
             marks
         };
+    }
+    /** The Services the release renders; none when it does not exist (or in dry-run). */
+    async services(release) {
+        const args = getManifestArgs(release, this.spec.namespace);
+        if (this.spec.dryRun) {
+            this.say(args, true);
+            return [];
+        }
+        const result = await this.exec(args);
+        if (result.exitCode !== 0) {
+            if (isReleaseNotFound(result.stderr))
+                return [];
+            throw new HelmError(displayCommand(this.helmPath, args), result.exitCode, result.stderr);
+        }
+        return servicesInManifest(result.stdout);
     }
     async stableState() {
         const { release, namespace } = this.spec;
@@ -58832,11 +58987,13 @@ function savedCheckRunId() {
 
 
 
+
 async function createAdapters(spec, saved = {}) {
     // promote/rollback/status may come from a run that does not know the version: the deployer and
     // the commands read it back from the canary release where they need it.
     const deployer = new HelmDeployer(spec, actionsExecRunner, (line) => info(line));
     await deployer.detect();
+    const router = createRouter(spec, { chart: deployer });
     const provider = new PrometheusProvider({
         url: spec.prometheus.url,
         headers: spec.prometheus.headers,
@@ -58857,6 +59014,7 @@ async function createAdapters(spec, saved = {}) {
     });
     return {
         deployer,
+        router,
         sampler,
         judge: createJudge(spec.judge),
         reporter,
@@ -59002,7 +59160,7 @@ async function finishRecord(record, ending, deps) {
         setPhase(record, ending.decision === 'promoted' ? 'promoting' : 'rolling-back');
         save(record, deps);
         const removalError = await removeCanary(record, deps);
-        const seen = await readBack(deps.deployer);
+        const seen = await readBack(deps);
         record.readBack = seen;
         const stable = stableSentence(record.release, seen, ending.decision === 'promoted');
         const left = leftOver(record, seen, removalError);
@@ -59024,7 +59182,7 @@ async function finishRecord(record, ending, deps) {
             record.nothingDeployed = true;
         if (ending.decision === 'paused') {
             // A pause holds traffic on purpose: report the weight the canary really holds.
-            const seen = await readBack(deps.deployer);
+            const seen = await readBack(deps);
             record.readBack = seen;
             if (seen.canaryWeight !== undefined)
                 finalWeight = seen.canaryWeight;
@@ -59046,7 +59204,7 @@ async function finishRecord(record, ending, deps) {
 /** Removes the canary with retries; the error of the last attempt, or undefined when it worked. */
 async function removeCanary(record, deps) {
     try {
-        await retry(() => deps.deployer.removeCanary(), {
+        await retry(() => removeCanaryRelease(deps), {
             ...REMOVAL_RETRY,
             sleep: (ms) => deps.clock.sleep(ms),
             onRetry: (error, attempt) => deps.log.warning(`Removing ${record.canaryRelease} failed (attempt ${attempt} of ${REMOVAL_RETRY.attempts}): ${errorMessage(error)}`)
@@ -59059,8 +59217,16 @@ async function removeCanary(record, deps) {
         return error ?? new Error('removal failed');
     }
 }
-/** Both releases as Helm shows them now; a read that fails is recorded as unknown, never as fine. */
-async function readBack(deployer) {
+/** Traffic off the canary first (through its router), then its release uninstalled. */
+async function removeCanaryRelease(deps) {
+    await deps.router.remove();
+    await deps.deployer.removeCanary();
+}
+/**
+ * Both releases as Helm shows them now, and the canary's weight where its router keeps it; a read
+ * that fails is recorded as unknown, never as fine.
+ */
+async function readBack({ deployer, router }) {
     const errors = [];
     const seen = { canaryPresent: null, errors };
     try {
@@ -59068,7 +59234,7 @@ async function readBack(deployer) {
         seen.canaryPresent = canary.exists;
         if (canary.exists) {
             seen.canaryStatus = canary.status;
-            seen.canaryWeight = canary.weight;
+            seen.canaryWeight = (await router.describe(canary)).weight;
         }
     }
     catch (error) {
@@ -59266,7 +59432,7 @@ function events(observation) {
 class Interrupted extends Error {
 }
 async function runRollout(spec, deps, options = {}) {
-    const { deployer, sampler, judge, clock, log, signal } = deps;
+    const { deployer, router, sampler, judge, clock, log, signal } = deps;
     const now = () => new Date(clock.now());
     const record = newRecord(spec, now());
     const reports = new ReportQueue(deps.reporter, log);
@@ -59288,6 +59454,7 @@ async function runRollout(spec, deps, options = {}) {
     };
     const outcomeDeps = {
         deployer,
+        router,
         clock,
         log,
         persist: deps.persist,
@@ -59329,10 +59496,11 @@ async function runRollout(spec, deps, options = {}) {
                     record.currentWeight = 0;
                     return await finish('refused', `Refused: ${taken.reason}. Nothing was changed.`, 0);
                 }
+                await router.prepare(weight);
             }
             else {
                 event('set-weight', `Shifting ${weight}% of traffic to ${spec.canaryRelease}`);
-                await deployer.setWeight(weight, options.marks?.('soaking'));
+                await router.setWeight(weight, options.marks?.('soaking'));
             }
             throwIfInterrupted();
             setPhase(record, 'soaking');
@@ -59488,7 +59656,11 @@ async function runRollout(spec, deps, options = {}) {
     async function pause(weight, reason) {
         // Mark the pause on the release itself, so a later run knows it was deliberate and may continue.
         try {
-            await deployer.setWeight(weight, options.marks?.('paused'));
+            const marks = options.marks?.('paused');
+            if (router.carriesMarks)
+                await router.setWeight(weight, marks);
+            else if (marks)
+                await deployer.writeMarks(weight, marks);
         }
         catch (error) {
             log.warning(`Could not mark ${spec.canaryRelease} as paused: ${errorMessage(error)}`);
@@ -59535,17 +59707,19 @@ async function runRollout(spec, deps, options = {}) {
         event('dry-run', 'Dry run: printing every Helm command, changing nothing');
         for (let index = startIndex; index < spec.steps.length; index++) {
             const weight = spec.steps[index];
-            if (index === startIndex && !options.canaryExists)
+            if (index === startIndex && !options.canaryExists) {
                 await deployer.installCanary(weight, {});
+                await router.prepare(weight);
+            }
             else
-                await deployer.setWeight(weight);
+                await router.setWeight(weight);
             log.info(`Would soak ${formatDuration(spec.soakSeconds)} at ${weight}%, sampling every ${formatDuration(spec.intervalSeconds)}`);
         }
         log.info('On success:');
         await deployer.promoteStable();
-        await deployer.removeCanary();
+        await removeCanaryRelease(deps);
         log.info('On rollback:');
-        await deployer.removeCanary();
+        await removeCanaryRelease(deps);
         return finish('none', 'Dry run: nothing was changed.', 0);
     }
 }
@@ -59599,14 +59773,13 @@ async function runCommand(spec, deps, context) {
     }
 }
 async function deploy(spec, deps, context) {
-    const { deployer, clock } = deps;
-    const state = spec.dryRun ? { exists: false } : await deployer.canaryState();
+    const { clock } = deps;
+    const state = spec.dryRun ? { exists: false } : await readCanary(deps);
     const startedAt = state.marks?.startedAt ?? new Date(clock.now()).toISOString();
-    const leaseSeconds = spec.soakSeconds +
-        spec.analysis.maxExtraSoakSeconds +
-        4 * spec.intervalSeconds +
-        spec.helmTimeoutSeconds +
-        60;
+    const stepSeconds = spec.soakSeconds + spec.analysis.maxExtraSoakSeconds + 4 * spec.intervalSeconds + spec.helmTimeoutSeconds;
+    // A router that carries the marks renews the lease at every step; one that writes only its own
+    // object does not, so the lease then covers every step of the rollout.
+    const leaseSeconds = (deps.router.carriesMarks ? stepSeconds : stepSeconds * spec.steps.length) + 60;
     const marks = (phase) => {
         const written = makeMarks({
             version: spec.version,
@@ -59637,7 +59810,7 @@ async function deploy(spec, deps, context) {
                 `finish it with command: promote or rollback, or set replace: true. Nothing was changed.`);
         }
         deps.log.info(`Replacing the canary of ${state.version ?? 'another version'} with ${spec.version}`);
-        await deployer.removeCanary();
+        await removeCanaryRelease(deps);
         return runRollout(spec, deps, engine);
     }
     const paused = state.marks?.phase === 'paused';
@@ -59648,7 +59821,7 @@ async function deploy(spec, deps, context) {
     return runRollout(spec, deps, { ...engine, startStepIndex, canaryExists: true });
 }
 async function promoteNow(spec, deps, context) {
-    const state = await deps.deployer.canaryState();
+    const state = await readCanary(deps);
     const record = startRecord(spec, deps, state);
     if (!state.exists)
         return finish(record, deps, keep('none', `No canary of ${spec.release} is in flight; nothing to promote.`));
@@ -59678,7 +59851,7 @@ async function promoteNow(spec, deps, context) {
 }
 async function rollbackNow(spec, deps, context) {
     // A rollback is always allowed, lock or not, but only on a canary of this stable release.
-    const state = await deps.deployer.canaryState();
+    const state = await readCanary(deps);
     const record = startRecord(spec, deps, state);
     if (!state.exists)
         return finish(record, deps, keep('none', `No canary of ${spec.release} is in flight; nothing to roll back.`));
@@ -59693,7 +59866,7 @@ async function rollbackNow(spec, deps, context) {
     });
 }
 async function commands_status(spec, deps) {
-    const state = await deps.deployer.canaryState();
+    const state = await readCanary(deps);
     const record = newRecord({ ...spec, version: state.version ?? spec.version }, now(deps));
     if (!state.exists) {
         await finish(record, deps, keep('none', `No canary of ${spec.release} is in flight.`), { report: false });
@@ -59737,6 +59910,13 @@ function startRecord(spec, deps, state) {
     record.currentWeight = state.weight ?? 0;
     return record;
 }
+/** The canary release as Helm shows it, with the weight where its router keeps it. */
+async function readCanary(deps) {
+    const state = await deps.deployer.canaryState();
+    if (!state.exists || deps.router.carriesMarks)
+        return state;
+    return { ...state, weight: (await deps.router.describe(state)).weight };
+}
 /** Every command's outcome goes through outcomes.ts: removal, read-back and reporting alike. */
 function finish(record, deps, ending, { report = true } = {}) {
     return finishRecord(record, ending, outcomeDeps(deps, report));
@@ -59744,6 +59924,7 @@ function finish(record, deps, ending, { report = true } = {}) {
 function outcomeDeps(deps, report = true) {
     return {
         deployer: deps.deployer,
+        router: deps.router,
         clock: deps.clock,
         log: deps.log,
         persist: deps.persist,
@@ -59846,6 +60027,7 @@ async function run() {
         };
         const { record, status } = await runCommand(spec, {
             deployer: adapters.deployer,
+            router: adapters.router,
             sampler: adapters.sampler,
             judge: adapters.judge,
             clock: systemClock,
@@ -62801,7 +62983,7 @@ __webpack_unused_export__ = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
 exports.qg = publicApi.parse;
-__webpack_unused_export__ = publicApi.parseAllDocuments;
+exports.hR = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
 __webpack_unused_export__ = visit.visit;

@@ -50,6 +50,7 @@ export async function run(): Promise<void> {
       spec,
       {
         deployer: adapters.deployer,
+        router: adapters.router,
         sampler: adapters.sampler,
         judge: adapters.judge,
         clock: systemClock,

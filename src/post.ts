@@ -41,6 +41,7 @@ export async function post(): Promise<void> {
       process.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
       {
         deployer: adapters.deployer,
+        router: adapters.router,
         clock: systemClock,
         log,
         persist: (r) => writeRecord(recordPath, r),

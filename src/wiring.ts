@@ -11,9 +11,12 @@ import { createReporter, type CheckRunInfo, type Reporting } from './report/inde
 import type { Deployer } from './deploy/types.js';
 import type { Judge } from './judge/types.js';
 import type { Sampler } from './rollout/ports.js';
+import { createRouter } from './routing/index.js';
+import type { TrafficRouter } from './routing/types.js';
 
 export interface Adapters {
   deployer: Deployer;
+  router: TrafficRouter;
   sampler: Sampler;
   judge: Judge;
   reporter: Reporting;
@@ -28,6 +31,7 @@ export async function createAdapters(
   // the commands read it back from the canary release where they need it.
   const deployer = new HelmDeployer(spec, actionsExecRunner, (line) => core.info(line));
   await deployer.detect();
+  const router = createRouter(spec, { chart: deployer });
   const provider = new PrometheusProvider(
     {
       url: spec.prometheus.url,
@@ -51,6 +55,7 @@ export async function createAdapters(
   });
   return {
     deployer,
+    router,
     sampler,
     judge: createJudge(spec.judge),
     reporter,

@@ -1,8 +1,23 @@
 // Exact argv of every helm command the deployer runs, under Helm 3 and Helm 4.
 import { HelmDeployer } from '../../src/deploy/helm.js';
 import { HelmError } from '../../src/deploy/helm-error.js';
+import type { CommandRunner } from '../../src/deploy/command-runner.js';
+import type { RolloutSpec } from '../../src/config/spec.js';
 import { fakeRunner, NOT_FOUND } from './fake-runner.js';
+import { routerDeps } from '../helpers/fakes.js';
 import { rolloutSpec } from '../helpers/rollout-spec.js';
+import { createRouter } from '../../src/routing/index.js';
+import { removeCanaryRelease } from '../../src/rollout/outcomes.js';
+
+/** The removal as the outcome module does it: the router takes the traffic away, then Helm uninstalls. */
+function removeThroughRouter(
+  spec: RolloutSpec,
+  run: CommandRunner,
+  log: (line: string) => void = () => {}
+): Promise<void> {
+  const deployer = new HelmDeployer(spec, run, log);
+  return removeCanaryRelease({ deployer, router: createRouter(spec, routerDeps(deployer)) });
+}
 
 const DEPLOYED_STATUS = JSON.stringify({
   name: 'storefront-canary',
@@ -86,10 +101,10 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     ]);
   });
 
-  it('steps the weight with the same upgrade (never --install: a removed canary stays removed) and new routing values', async () => {
+  it('steps the weight with the same upgrade (never --install: a removed canary stays removed, no hooks run again) and new routing values', async () => {
     const fake = fakeRunner(version);
     const deployer = new HelmDeployer(
-      rolloutSpec({ routing: 'gateway-api', valuesFiles: [], set: [] }),
+      rolloutSpec({ routing: 'istio', valuesFiles: [], set: [] }),
       fake.run,
       () => {}
     );
@@ -97,11 +112,11 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     expect(fake.helmCalls()).toEqual([
       [
         'upgrade',
-
         'storefront-canary',
         './charts/storefront',
         '--namespace',
         'shop',
+        '--no-hooks',
         '--set-string',
         'image.tag=1.4.0',
         '--set',
@@ -109,7 +124,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
         '--set',
         'canary.weight=50',
         '--set',
-        'canary.routing=gateway-api',
+        'canary.routing=istio',
         '--set-string',
         'canary.stableRelease=storefront',
         '--set-string',
@@ -135,11 +150,11 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     await new HelmDeployer(spec, fake.run, () => {}).setWeight(5);
     expect(fake.helmCalls()[0]).toEqual([
       'upgrade',
-
       'storefront-canary',
       './charts/storefront',
       '--namespace',
       'shop',
+      '--no-hooks',
       '--set-string',
       'image.tag=build\\,7',
       '--set',
@@ -179,12 +194,37 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     ]);
   });
 
+  it('writes only the marks, with the values reused and no hooks, for a router that keeps the weight elsewhere', async () => {
+    const fake = fakeRunner(version);
+    await new HelmDeployer(rolloutSpec({ routing: 'gateway-api' }), fake.run, () => {}).writeMarks(30, {
+      phase: 'paused'
+    });
+    expect(fake.helmCalls()).toEqual([
+      [
+        'upgrade',
+        'storefront-canary',
+        './charts/storefront',
+        '--namespace',
+        'shop',
+        '--reuse-values',
+        '--no-hooks',
+        '--set-string',
+        'canaryAction.weight=30',
+        '--set-string',
+        'canaryAction.phase=paused',
+        '--description',
+        'canary-action: canary marks (paused) at weight 30',
+        ...wait
+      ]
+    ]);
+  });
+
   it('removes the canary: weight 0 (reusing its values), then uninstall', async () => {
     const fake = fakeRunner(version, {
       status: { stdout: DEPLOYED_STATUS },
       'get values': { stdout: JSON.stringify({ canaryAction: { runId: '1' } }) }
     });
-    await new HelmDeployer(rolloutSpec(), fake.run, () => {}).removeCanary();
+    await removeThroughRouter(rolloutSpec(), fake.run);
     expect(fake.helmCalls()).toEqual([
       ['status', 'storefront-canary', '--namespace', 'shop', '-o', 'json'],
       ['get', 'values', 'storefront-canary', '--namespace', 'shop', '-o', 'json'],
@@ -195,6 +235,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
         '--namespace',
         'shop',
         '--reuse-values',
+        '--no-hooks',
         ...ingressNginx('0'),
         '--set-string',
         'canaryAction.weight=0',
@@ -217,14 +258,14 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
 
   it('removing a canary that does not exist only runs an idempotent uninstall', async () => {
     const fake = fakeRunner(version, { status: NOT_FOUND, uninstall: NOT_FOUND });
-    await new HelmDeployer(rolloutSpec(), fake.run, () => {}).removeCanary();
+    await removeThroughRouter(rolloutSpec(), fake.run);
     expect(fake.helmCalls().map((c) => c[0])).toEqual(['status', 'uninstall']);
   });
 
   it('skips weight 0 for a release stuck in a pending state, and still uninstalls', async () => {
     const pending = JSON.stringify({ name: 'storefront-canary', info: { status: 'pending-upgrade' } });
     const fake = fakeRunner(version, { status: { stdout: pending }, 'get values': { stdout: 'null' } });
-    await new HelmDeployer(rolloutSpec(), fake.run, () => {}).removeCanary();
+    await removeThroughRouter(rolloutSpec(), fake.run);
     expect(fake.helmCalls().map((c) => c[0])).toEqual(['status', 'get', 'uninstall']);
   });
 
@@ -235,7 +276,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
       'get values': { stdout: '{}' },
       upgrade: { exitCode: 1, stderr: 'Error: UPGRADE FAILED: timed out waiting for the condition' }
     });
-    await new HelmDeployer(rolloutSpec(), fake.run, (l) => lines.push(l)).removeCanary();
+    await removeThroughRouter(rolloutSpec(), fake.run, (l) => lines.push(l));
     expect(fake.helmCalls().map((c) => c[0])).toEqual(['status', 'get', 'upgrade', 'uninstall']);
     expect(lines.join('\n')).toContain('timed out waiting for the condition');
   });
@@ -257,13 +298,14 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
   it('dry-run logs every command and runs nothing but `helm version`', async () => {
     const lines: string[] = [];
     const fake = fakeRunner(version);
-    const deployer = new HelmDeployer(rolloutSpec({ dryRun: true }), fake.run, (l) => lines.push(l));
+    const spec = rolloutSpec({ dryRun: true });
+    const deployer = new HelmDeployer(spec, fake.run, (l) => lines.push(l));
     await deployer.installCanary(20, {});
     await deployer.setWeight(50);
     expect(await deployer.canaryState()).toEqual({ exists: false });
     expect(await deployer.stableVersion()).toBeUndefined();
     await deployer.promoteStable();
-    await deployer.removeCanary();
+    await removeCanaryRelease({ deployer, router: createRouter(spec, routerDeps(deployer)) });
     expect(fake.helmCalls()).toEqual([]);
     const dry = lines.filter((l) => l.startsWith('[dry-run] helm '));
     expect(dry.map((l) => l.split(' ').slice(2, 4).join(' '))).toEqual([
@@ -344,7 +386,7 @@ describe('manual commands that leave inputs out', () => {
       status: { stdout: DEPLOYED_STATUS },
       'get values': { stdout: '{}' }
     });
-    await new HelmDeployer(rolloutSpec({ chart: '', version: '' }), fake.run, () => {}).removeCanary();
+    await removeThroughRouter(rolloutSpec({ chart: '', version: '' }), fake.run);
     expect(fake.helmCalls().map((c) => c[0])).toEqual(['status', 'get', 'uninstall']);
   });
 

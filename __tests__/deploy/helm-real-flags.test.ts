@@ -9,6 +9,7 @@ import { actionsExecRunner } from '../../src/deploy/command-runner.js';
 import {
   canaryReweightArgs,
   canaryUpgradeArgs,
+  canaryMarksArgs,
   getValuesArgs,
   promoteArgs,
   statusArgs,
@@ -52,7 +53,9 @@ describe.each([3, 4] as const)('real Helm %i', (major) => {
   const spec = rolloutSpec({ chart: miniChart, valuesFiles: [], helmTimeoutSeconds: 5 });
   const commands: Record<string, string[]> = {
     'upgrade --install (canary)': canaryUpgradeArgs(spec, major, 20, { holder: '42', phase: 'soaking' }),
-    'upgrade --reuse-values (weight 0)': canaryReweightArgs(spec, major, 0),
+    'upgrade --no-hooks (weight step)': canaryUpgradeArgs(spec, major, 50, {}, { install: false }),
+    'upgrade --reuse-values --no-hooks (weight 0)': canaryReweightArgs(spec, major, 0),
+    'upgrade --reuse-values --no-hooks (marks)': canaryMarksArgs(spec, major, 50, { phase: 'paused' }),
     'upgrade (promote)': promoteArgs(spec, major),
     uninstall: uninstallArgs(spec, major),
     status: statusArgs(spec.canaryRelease, spec.namespace),

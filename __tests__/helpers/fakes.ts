@@ -8,6 +8,14 @@ import type { Reporter } from '../../src/report/types.js';
 import type { RolloutRecord } from '../../src/rollout/record.js';
 import { rolloutSpec } from './rollout-spec.js';
 import type { Logger, Sample, Sampler } from '../../src/rollout/ports.js';
+import { chartValuesRouter } from '../../src/routing/chart-values-router.js';
+import type { CanaryChart, TrafficRouter } from '../../src/routing/types.js';
+import type { RouterDeps } from '../../src/routing/index.js';
+
+/** The chart-values router (the real one) over a fake deployer: its calls land in deployer.calls. */
+export function chartRouter(deployer: FakeDeployer): TrafficRouter {
+  return chartValuesRouter('ingress-nginx', 'storefront-canary', deployer);
+}
 
 export class FakeClock implements Clock {
   constructor(public ms = Date.UTC(2026, 10, 21, 12, 0, 0)) {}
@@ -72,6 +80,16 @@ export class FakeDeployer implements Deployer {
       version: this.marks.version ?? this.version
     };
   }
+  async writeMarks(weight: number, marks: Record<string, string>): Promise<void> {
+    this.act(`writeMarks ${marks.phase ?? '-'}`);
+    this.marks = { ...marks, weight: String(weight) };
+  }
+  /** As Helm's: a failed weight-0 upgrade is only logged (the uninstall still follows). */
+  async zeroWeight(): Promise<void> {
+    this.calls.push('zeroWeight');
+    if (this.failOn.zeroWeight || this.weight === null) return;
+    this.weight = 0;
+  }
   async removeCanary(): Promise<void> {
     this.act('removeCanary');
     this.weight = null;
@@ -90,6 +108,16 @@ export class FakeDeployer implements Deployer {
           marks: this.marks
         };
   }
+}
+
+/** Router deps for the selectable presets, all of which carry the weight in chart values. */
+export function routerDeps(chart: CanaryChart): RouterDeps {
+  return { chart };
+}
+
+/** `{ deployer, router }` for engine deps: the chart-values router over the fake deployer. */
+export function withRouter(deployer: FakeDeployer): { deployer: FakeDeployer; router: TrafficRouter } {
+  return { deployer, router: chartRouter(deployer) };
 }
 
 /** Produces one sample per call from `next(callIndex)`; throws when it returns an Error. */

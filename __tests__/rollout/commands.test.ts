@@ -3,6 +3,7 @@ import type { RolloutSpec } from '../../src/config/spec.js';
 import {
   FakeClock,
   FakeDeployer,
+  chartRouter,
   MemoryLogger,
   RecordingReporter,
   RuleJudge,
@@ -16,6 +17,7 @@ function setup() {
   const clock = new FakeClock();
   const deps = {
     deployer,
+    router: chartRouter(deployer),
     sampler: new ScriptedSampler(() => healthySample()),
     judge: new RuleJudge(),
     clock,
@@ -60,7 +62,7 @@ describe('commands', () => {
     deployer.calls = [];
     const second = await run(ladder(), 'run-3');
     expect(second.record.decision).toBe('promoted');
-    expect(deployer.calls).toEqual(['setWeight 100', 'promoteStable', 'removeCanary']);
+    expect(deployer.calls).toEqual(['setWeight 100', 'promoteStable', 'zeroWeight', 'removeCanary']);
 
     const after = await run(ladder({ command: 'status' }), 'run-4');
     expect(after.status).toEqual({ status: 'none' });
@@ -77,7 +79,7 @@ describe('commands', () => {
     expect(result.record.reason).toBe(
       'Promoted by hand. storefront now runs 2.0.0 at 100% (revision 2, deployed); storefront-canary was removed.'
     );
-    expect(deployer.calls).toEqual(['promoteStable', 'removeCanary']);
+    expect(deployer.calls).toEqual(['promoteStable', 'zeroWeight', 'removeCanary']);
   });
 
   it('rollback removes the canary whoever holds the lock, and says none when there is nothing', async () => {
@@ -128,6 +130,7 @@ describe('commands', () => {
   it('a failed removal after a hand promotion still says promoted, with what is left and its real weight', async () => {
     const { deployer, deps, run } = setup();
     await soakingCanaryOf('run-1', deployer, new FakeClock());
+    deployer.failOn.zeroWeight = new Error('upgrade: Kubernetes API unreachable');
     deployer.failOn.removeCanary = new Error('uninstall: Kubernetes API unreachable');
     const result = await run(ladder({ command: 'promote', version: '' }), 'run-1');
     expect(result.record.decision).toBe('promoted');
@@ -153,7 +156,7 @@ describe('commands', () => {
     deployer.calls = [];
     const result = await run(ladder({ version: '3.0.0', replace: true }), 'run-2');
     expect(result.record.decision).toBe('promoted');
-    expect(deployer.calls.slice(0, 2)).toEqual(['removeCanary', 'installCanary 10']);
+    expect(deployer.calls.slice(0, 3)).toEqual(['zeroWeight', 'removeCanary', 'installCanary 10']);
   });
 
   it('refuses to drive a canary another live run holds, even of the same version', async () => {
@@ -172,7 +175,13 @@ describe('commands', () => {
     deployer.calls = [];
     const result = await run(ladder(), 'run-1');
     expect(result.record.decision).toBe('promoted');
-    expect(deployer.calls).toEqual(['setWeight 50', 'setWeight 100', 'promoteStable', 'removeCanary']);
+    expect(deployer.calls).toEqual([
+      'setWeight 50',
+      'setWeight 100',
+      'promoteStable',
+      'zeroWeight',
+      'removeCanary'
+    ]);
   });
 
   it('writes its check run id into the marks, and a re-run after a crash continues that check run', async () => {

@@ -4,6 +4,7 @@ import type { RolloutSpec } from '../../src/config/spec.js';
 import {
   FakeClock,
   FakeDeployer,
+  withRouter,
   MemoryLogger,
   RecordingReporter,
   RuleJudge,
@@ -14,7 +15,7 @@ import {
 
 function wire(spec: RolloutSpec, sampler: ScriptedSampler, extra: Partial<EngineDeps> = {}) {
   const deps = {
-    deployer: new FakeDeployer(),
+    ...withRouter(new FakeDeployer()),
     sampler,
     judge: new RuleJudge(0.05, 0.02),
     clock: new FakeClock(),
@@ -30,7 +31,7 @@ describe('rollout engine', () => {
     const record = await run();
     expect(record.decision).toBe('promoted');
     expect(record.finalWeight).toBe(100);
-    expect(deps.deployer.calls).toEqual(['installCanary 20', 'promoteStable', 'removeCanary']);
+    expect(deps.deployer.calls).toEqual(['installCanary 20', 'promoteStable', 'zeroWeight', 'removeCanary']);
     // 10-minute soak sampled every 30 s: 20 ticks, all in step 1.
     expect(record.ticks).toHaveLength(20);
     expect(record.stepRecords[0]).toMatchObject({ weight: 20, outcome: 'passed', canaryRequests: 400 });
@@ -47,7 +48,7 @@ describe('rollout engine', () => {
     expect(record.decision).toBe('rolled-back');
     expect(record.finalWeight).toBe(0);
     expect(record.reason).toContain('5xx rate 25.0%');
-    expect(deps.deployer.calls).toEqual(['installCanary 5', 'setWeight 25', 'removeCanary']);
+    expect(deps.deployer.calls).toEqual(['installCanary 5', 'setWeight 25', 'zeroWeight', 'removeCanary']);
     expect(deps.deployer.calls).not.toContain('promoteStable');
     expect(record.stepRecords.map((s) => s.outcome)).toEqual(['passed', 'rolled-back']);
   });
@@ -59,7 +60,13 @@ describe('rollout engine', () => {
     const record = await run();
     expect(record.decision).toBe('failed');
     expect(record.reason).toContain('timed out waiting for the condition');
-    expect(deps.deployer.calls).toEqual(['installCanary 5', 'setWeight 25', 'setWeight 50', 'removeCanary']);
+    expect(deps.deployer.calls).toEqual([
+      'installCanary 5',
+      'setWeight 25',
+      'setWeight 50',
+      'zeroWeight',
+      'removeCanary'
+    ]);
     expect(record.finalWeight).toBe(0);
   });
 
@@ -71,7 +78,7 @@ describe('rollout engine', () => {
     );
     const record = await run();
     expect(record.decision).toBe('failed');
-    expect(deps.deployer.calls).toEqual(['installCanary 20', 'removeCanary']);
+    expect(deps.deployer.calls).toEqual(['installCanary 20', 'zeroWeight', 'removeCanary']);
   });
 
   it('says nothing was deployed when the install failed and left no release', async () => {
@@ -95,7 +102,7 @@ describe('rollout engine', () => {
     // 2 good ticks, then 4 unavailable ones: the 4th crosses the limit of 3.
     expect(record.ticks).toHaveLength(6);
     expect(record.ticks.filter((t) => t.unavailable)).toHaveLength(4);
-    expect(deps.deployer.calls).toEqual(['installCanary 10', 'removeCanary']);
+    expect(deps.deployer.calls).toEqual(['installCanary 10', 'zeroWeight', 'removeCanary']);
   });
 
   it('recovers from a short Prometheus outage within the limit', async () => {
@@ -123,11 +130,12 @@ describe('rollout engine', () => {
     const record = await run();
     expect(record.decision).toBe('failed');
     expect(record.reason).toContain('Promotion of storefront to 2.0.0 failed');
-    expect(deps.deployer.calls).toEqual(['installCanary 20', 'promoteStable', 'removeCanary']);
+    expect(deps.deployer.calls).toEqual(['installCanary 20', 'promoteStable', 'zeroWeight', 'removeCanary']);
   });
 
   it('retries removing the canary and reports honestly, with the weight read back, when it cannot', async () => {
     const { deps, run } = wire(makeSpec({ soakSeconds: 60 }), new ScriptedSampler(() => healthySample(10)));
+    deps.deployer.failOn['zeroWeight'] = new Error('Kubernetes API unreachable');
     deps.deployer.failOn['removeCanary'] = new Error('Kubernetes API unreachable');
     const record = await run();
     expect(record.decision).toBe('rolled-back');
@@ -153,6 +161,7 @@ describe('rollout engine', () => {
 
   it('promoted and then unable to remove the canary: promoted, what is left, and its real weight', async () => {
     const { deps, run } = wire(makeSpec({ steps: [20, 50] }), new ScriptedSampler(() => healthySample()));
+    deps.deployer.failOn['zeroWeight'] = new Error('upgrade failed');
     deps.deployer.failOn['removeCanary'] = new Error('uninstall failed');
     const record = await run();
     expect(record.decision).toBe('promoted');
@@ -175,7 +184,7 @@ describe('rollout engine', () => {
   it('continues from a given step on an existing canary (resume)', async () => {
     const spec = makeSpec({ steps: [10, 50, 100], soakSeconds: 60 });
     const deps = {
-      deployer: new FakeDeployer(),
+      ...withRouter(new FakeDeployer()),
       sampler: new ScriptedSampler(() => healthySample()),
       judge: new RuleJudge(),
       clock: new FakeClock(),
@@ -184,7 +193,13 @@ describe('rollout engine', () => {
     };
     const record = await runRollout(spec, deps, { startStepIndex: 1, canaryExists: true });
     expect(record.decision).toBe('promoted');
-    expect(deps.deployer.calls).toEqual(['setWeight 50', 'setWeight 100', 'promoteStable', 'removeCanary']);
+    expect(deps.deployer.calls).toEqual([
+      'setWeight 50',
+      'setWeight 100',
+      'promoteStable',
+      'zeroWeight',
+      'removeCanary'
+    ]);
   });
 
   it('in hybrid mode pauses instead of going on when the judge warns', async () => {
@@ -241,7 +256,7 @@ describe('rollout engine', () => {
     });
     const record = await run();
     expect(record.decision).toBe('rolled-back');
-    expect(deps.deployer.calls).toEqual(['installCanary 20', 'removeCanary']);
+    expect(deps.deployer.calls).toEqual(['installCanary 20', 'zeroWeight', 'removeCanary']);
     expect(deps.log.lines.some((l) => l.includes('403'))).toBe(true);
   });
 
@@ -256,7 +271,9 @@ describe('rollout engine', () => {
       'installCanary 5',
       'setWeight 50',
       'promoteStable',
+      'zeroWeight',
       'removeCanary',
+      'zeroWeight',
       'removeCanary'
     ]);
   });

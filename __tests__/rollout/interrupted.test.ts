@@ -7,6 +7,7 @@ import type { RolloutRecord } from '../../src/rollout/record.js';
 import {
   FakeClock,
   FakeDeployer,
+  chartRouter,
   MemoryLogger,
   RecordingReporter,
   RuleJudge,
@@ -23,6 +24,7 @@ function setup() {
   const reporter = new RecordingReporter();
   const deps = outcomeDeps({
     deployer,
+    router: chartRouter(deployer),
     clock,
     reporter,
     log: new MemoryLogger(),

@@ -7,6 +7,7 @@ import type { Sample } from '../../src/rollout/ports.js';
 import {
   FakeClock,
   FakeDeployer,
+  withRouter,
   MemoryLogger,
   RecordingReporter,
   RuleJudge,
@@ -17,7 +18,7 @@ import {
 
 function wire(spec: RolloutSpec, sampler: ScriptedSampler, judge: Judge = new RuleJudge()) {
   const deps = {
-    deployer: new FakeDeployer(),
+    ...withRouter(new FakeDeployer()),
     sampler,
     judge,
     clock: new FakeClock(),
@@ -46,7 +47,7 @@ describe('a step may not pass while stable has no data', () => {
     const record = await run();
     expect(record.decision).toBe('failed');
     expect(record.reason).toMatch(/^stable has no data for 5xx rate since 12:01:00\./);
-    expect(deps.deployer.calls).toEqual(['installCanary 20', 'removeCanary']);
+    expect(deps.deployer.calls).toEqual(['installCanary 20', 'zeroWeight', 'removeCanary']);
     expect(deps.deployer.calls).not.toContain('promoteStable');
   });
 
@@ -94,7 +95,7 @@ it('a Prometheus outage mid-soak is failed with the outage named, not blamed on 
   const record = await run();
   expect(record.decision).toBe('failed');
   expect(record.reason).toMatch(/^Prometheus did not answer for 2 of 4 samples in step 1/);
-  expect(deps.deployer.calls).toEqual(['installCanary 20', 'removeCanary']);
+  expect(deps.deployer.calls).toEqual(['installCanary 20', 'zeroWeight', 'removeCanary']);
   expect(record.finalWeight).toBe(0);
 });
 

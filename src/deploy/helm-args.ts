@@ -4,8 +4,8 @@
 //   Helm 4: --rollback-on-failure --wait=watcher   (--atomic is gone; --wait takes a strategy and
 //           must be written `--wait=watcher`, since `--wait watcher` would read `watcher` as an argument)
 import type { RolloutSpec } from '../config/spec.js';
-import type { HelmInfo } from './types.js';
-import { weightValues, type HelmValue } from './routing.js';
+import type { HelmInfo, HelmValue } from './types.js';
+import { routingChartValues } from '../routing/index.js';
 import { escapeSetValue } from './set-syntax.js';
 
 export type HelmMajor = HelmInfo['major'];
@@ -98,7 +98,7 @@ export function canaryValueArgs(
     ...userValueArgs(spec),
     ...valueFlags([
       versionValue(spec),
-      ...weightValues(spec, weight),
+      ...routingChartValues(spec, weight),
       ...canaryMarks(spec.version, weight, marks)
     ])
   ];
@@ -122,6 +122,8 @@ export function canaryUpgradeArgs(
     '--namespace',
     spec.namespace,
     ...chartArgs(spec),
+    // A weight step changes routing values only: the chart's upgrade hooks (migrations) must not run again.
+    ...(install ? [] : ['--no-hooks']),
     ...canaryValueArgs(spec, weight, marks),
     ...description(`canary ${spec.version} at weight ${weight}`, marks),
     ...waitArgs(major, spec.helmTimeoutSeconds)
@@ -170,8 +172,34 @@ export function canaryReweightArgs(
     spec.namespace,
     ...chartArgs(spec),
     '--reuse-values',
-    ...valueFlags([...weightValues(spec, weight), ...canaryMarks(undefined, weight, marks)]),
+    '--no-hooks',
+    ...valueFlags([...routingChartValues(spec, weight), ...canaryMarks(undefined, weight, marks)]),
     ...description(`canary weight ${weight} before removal`, marks),
+    ...waitArgs(major, spec.helmTimeoutSeconds)
+  ];
+}
+
+/**
+ * Only the marks on the canary release (its values reused, no routing values): the rendered objects
+ * do not change, and `--no-hooks` keeps the chart's upgrade hooks from running for a bookkeeping write.
+ */
+export function canaryMarksArgs(
+  spec: RolloutSpec,
+  major: HelmMajor,
+  weight: number,
+  marks: Record<string, string>
+): string[] {
+  return [
+    'upgrade',
+    spec.canaryRelease,
+    spec.chart,
+    '--namespace',
+    spec.namespace,
+    ...chartArgs(spec),
+    '--reuse-values',
+    '--no-hooks',
+    ...valueFlags(canaryMarks(undefined, weight, marks)),
+    ...description(`canary marks (${marks.phase ?? 'update'}) at weight ${weight}`, marks),
     ...waitArgs(major, spec.helmTimeoutSeconds)
   ];
 }
@@ -214,4 +242,8 @@ export function statusArgs(release: string, namespace: string): string[] {
 /** User-supplied values (`all: false`) or the computed values with chart defaults (`all: true`). */
 export function getValuesArgs(release: string, namespace: string, all: boolean): string[] {
   return ['get', 'values', release, '--namespace', namespace, '-o', 'json', ...(all ? ['--all'] : [])];
+}
+
+export function getManifestArgs(release: string, namespace: string): string[] {
+  return ['get', 'manifest', release, '--namespace', namespace];
 }

@@ -6,8 +6,10 @@ import type { CommandRunner } from './command-runner.js';
 import {
   MARKS_VALUES_KEY,
   canaryInstallArgs,
+  canaryMarksArgs,
   canaryReweightArgs,
   canaryUpgradeArgs,
+  getManifestArgs,
   getValuesArgs,
   parseHelmVersion,
   promoteArgs,
@@ -18,6 +20,7 @@ import {
 } from './helm-args.js';
 import { HelmError, displayCommand, isReleaseNotFound } from './helm-error.js';
 import { readValuesPath } from './set-syntax.js';
+import { servicesInManifest } from './manifest.js';
 import { errorMessage as message } from '../error-message.js';
 
 /** Release states in which Helm refuses an upgrade because another operation holds the release. */
@@ -88,20 +91,30 @@ export class HelmDeployer implements Deployer {
     await this.mutate(promoteArgs(spec, major));
   }
 
-  async removeCanary(): Promise<void> {
+  async writeMarks(weight: number, marks: Record<string, string>): Promise<void> {
+    const { major } = await this.detect();
+    this.require('chart', 'write the canary marks');
+    await this.mutate(canaryMarksArgs(this.spec, major, weight, marks));
+  }
+
+  async zeroWeight(): Promise<void> {
     const { major } = await this.detect();
     if (this.spec.dryRun) {
       this.say(canaryReweightArgs(this.spec, major, 0), true);
-      this.say(uninstallArgs(this.spec, major), true);
       return;
     }
     const state = await this.canaryState();
-    if (state.exists && !this.spec.chart) {
+    if (!state.exists) return;
+    if (!this.spec.chart) {
       // An upgrade needs the chart; a rollback run that was not given one goes straight to uninstall.
       this.log(
         `input \`chart\` not given: skipping weight 0 on ${this.spec.canaryRelease}, uninstalling it directly`
       );
-    } else if (state.exists && !PENDING.test(state.status ?? '')) {
+    } else if (PENDING.test(state.status ?? '')) {
+      this.log(
+        `${this.spec.canaryRelease} is ${state.status}; skipping weight 0 (Helm would refuse the upgrade)`
+      );
+    } else {
       // Take traffic away before deleting pods, so no request lands on a terminating canary.
       try {
         await this.mutate(canaryReweightArgs(this.spec, major, 0));
@@ -111,10 +124,14 @@ export class HelmDeployer implements Deployer {
           `warning: could not set ${this.spec.canaryRelease} to weight 0, uninstalling anyway: ${message(error)}`
         );
       }
-    } else if (state.exists) {
-      this.log(
-        `${this.spec.canaryRelease} is ${state.status}; skipping weight 0 (Helm would refuse the upgrade)`
-      );
+    }
+  }
+
+  async removeCanary(): Promise<void> {
+    const { major } = await this.detect();
+    if (this.spec.dryRun) {
+      this.say(uninstallArgs(this.spec, major), true);
+      return;
     }
     const result = await this.exec(uninstallArgs(this.spec, major));
     // --ignore-not-found covers a missing release; the check below covers Helms that word it differently.
@@ -148,6 +165,21 @@ export class HelmDeployer implements Deployer {
       weight: Number.isFinite(weight) ? weight : undefined,
       marks
     };
+  }
+
+  /** The Services the release renders; none when it does not exist (or in dry-run). */
+  async services(release: string): Promise<string[]> {
+    const args = getManifestArgs(release, this.spec.namespace);
+    if (this.spec.dryRun) {
+      this.say(args, true);
+      return [];
+    }
+    const result = await this.exec(args);
+    if (result.exitCode !== 0) {
+      if (isReleaseNotFound(result.stderr)) return [];
+      throw new HelmError(displayCommand(this.helmPath, args), result.exitCode, result.stderr);
+    }
+    return servicesInManifest(result.stdout);
   }
 
   async stableState(): Promise<ReleaseState> {

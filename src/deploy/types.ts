@@ -1,5 +1,13 @@
 // Deployer port: everything the engine asks of Helm. The Helm adapter builds argv from the spec.
 
+/** One value for the helm command line. `value` is already in Helm's --set syntax. */
+export interface HelmValue {
+  key: string;
+  value: string;
+  /** Pass with --set-string (annotations must stay strings: "true", "25"). */
+  string?: boolean;
+}
+
 export interface HelmInfo {
   major: 3 | 4;
   version: string;
@@ -34,11 +42,21 @@ export interface Deployer {
    * that race for it cannot both succeed (`helm install`, never `upgrade --install`).
    */
   installCanary(weight: number, marks: Record<string, string>): Promise<void>;
-  /** Change the canary's traffic weight (same release, new routing values). */
+  /**
+   * Upgrade the canary release with the routing values for `weight` (and the marks). Only the
+   * chart-values routers call it; a router that edits an API object moves the weight there.
+   */
   setWeight(weight: number, marks?: Record<string, string>): Promise<void>;
+  /**
+   * Write only the ownership marks (phase, lease) on the canary release: `--reuse-values --no-hooks`,
+   * no routing values. For routers that keep the weight in their own object.
+   */
+  writeMarks(weight: number, marks: Record<string, string>): Promise<void>;
+  /** The routing values at 0 on the canary release before its uninstall; logs a failure, never throws. */
+  zeroWeight(): Promise<void>;
   /** Upgrade stable to the new version and wait. The canary is removed separately afterwards. */
   promoteStable(): Promise<void>;
-  /** Weight 0 first, then uninstall the canary release. Never touches stable. Safe to repeat. */
+  /** Uninstall the canary release (the router took its traffic away first). Never touches stable. Safe to repeat. */
   removeCanary(): Promise<void>;
   canaryState(): Promise<CanaryState>;
   /** The stable release's status, revision and version, read back. */

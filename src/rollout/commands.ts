@@ -11,7 +11,7 @@ import { addEvent, newRecord } from './record-builder.js';
 import { foreignRelease, lockConflict, makeMarks, resumeStepIndex, type MarkPhase } from './ownership.js';
 import { errorMessage } from '../error-message.js';
 import { formatDuration } from '../format.js';
-import { finishRecord, type Ending, type OutcomeDeps } from './outcomes.js';
+import { finishRecord, removeCanaryRelease, type Ending, type OutcomeDeps } from './outcomes.js';
 
 export interface CommandContext {
   /** Identifies this workflow run for the lock (GITHUB_RUN_ID; re-runs of the same run share it). */
@@ -64,15 +64,14 @@ export async function runCommand(
 }
 
 async function deploy(spec: RolloutSpec, deps: EngineDeps, context: CommandContext): Promise<RolloutRecord> {
-  const { deployer, clock } = deps;
-  const state = spec.dryRun ? { exists: false } : await deployer.canaryState();
+  const { clock } = deps;
+  const state = spec.dryRun ? { exists: false } : await readCanary(deps);
   const startedAt = state.marks?.startedAt ?? new Date(clock.now()).toISOString();
-  const leaseSeconds =
-    spec.soakSeconds +
-    spec.analysis.maxExtraSoakSeconds +
-    4 * spec.intervalSeconds +
-    spec.helmTimeoutSeconds +
-    60;
+  const stepSeconds =
+    spec.soakSeconds + spec.analysis.maxExtraSoakSeconds + 4 * spec.intervalSeconds + spec.helmTimeoutSeconds;
+  // A router that carries the marks renews the lease at every step; one that writes only its own
+  // object does not, so the lease then covers every step of the rollout.
+  const leaseSeconds = (deps.router.carriesMarks ? stepSeconds : stepSeconds * spec.steps.length) + 60;
   const marks = (phase: MarkPhase) => {
     const written: Record<string, string> = makeMarks({
       version: spec.version,
@@ -107,7 +106,7 @@ async function deploy(spec: RolloutSpec, deps: EngineDeps, context: CommandConte
       );
     }
     deps.log.info(`Replacing the canary of ${state.version ?? 'another version'} with ${spec.version}`);
-    await deployer.removeCanary();
+    await removeCanaryRelease(deps);
     return runRollout(spec, deps, engine);
   }
 
@@ -126,7 +125,7 @@ async function promoteNow(
   deps: EngineDeps,
   context: CommandContext
 ): Promise<RolloutRecord> {
-  const state = await deps.deployer.canaryState();
+  const state = await readCanary(deps);
   const record = startRecord(spec, deps, state);
   if (!state.exists)
     return finish(
@@ -162,7 +161,7 @@ async function rollbackNow(
   context: CommandContext
 ): Promise<RolloutRecord> {
   // A rollback is always allowed, lock or not, but only on a canary of this stable release.
-  const state = await deps.deployer.canaryState();
+  const state = await readCanary(deps);
   const record = startRecord(spec, deps, state);
   if (!state.exists)
     return finish(
@@ -181,7 +180,7 @@ async function rollbackNow(
 }
 
 async function status(spec: RolloutSpec, deps: EngineDeps): Promise<CommandResult> {
-  const state = await deps.deployer.canaryState();
+  const state = await readCanary(deps);
   const record = newRecord({ ...spec, version: state.version ?? spec.version }, now(deps));
   if (!state.exists) {
     await finish(record, deps, keep('none', `No canary of ${spec.release} is in flight.`), { report: false });
@@ -238,6 +237,13 @@ function startRecord(spec: RolloutSpec, deps: EngineDeps, state: CanaryState): R
   return record;
 }
 
+/** The canary release as Helm shows it, with the weight where its router keeps it. */
+async function readCanary(deps: EngineDeps): Promise<CanaryState> {
+  const state = await deps.deployer.canaryState();
+  if (!state.exists || deps.router.carriesMarks) return state;
+  return { ...state, weight: (await deps.router.describe(state)).weight };
+}
+
 /** Every command's outcome goes through outcomes.ts: removal, read-back and reporting alike. */
 function finish(
   record: RolloutRecord,
@@ -251,6 +257,7 @@ function finish(
 export function outcomeDeps(deps: EngineDeps, report = true): OutcomeDeps {
   return {
     deployer: deps.deployer,
+    router: deps.router,
     clock: deps.clock,
     log: deps.log,
     persist: deps.persist,

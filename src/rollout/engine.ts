@@ -11,7 +11,7 @@ import { errorMessage } from '../error-message.js';
 import { addEvent, addTick, beginStep, endStep, newRecord, setPhase } from './record-builder.js';
 import { formatClock, formatDuration } from '../format.js';
 import type { MarkPhase } from './ownership.js';
-import { finishRecord, type Ending } from './outcomes.js';
+import { finishRecord, removeCanaryRelease, type Ending } from './outcomes.js';
 import { NothingDeployedError, releaseLock, type CanaryLock } from './lock.js';
 import { StableDataWatch } from './stable-data.js';
 import { abortable } from '../abortable.js';
@@ -41,7 +41,7 @@ export async function runRollout(
   deps: EngineDeps,
   options: EngineOptions = {}
 ): Promise<RolloutRecord> {
-  const { deployer, sampler, judge, clock, log, signal } = deps;
+  const { deployer, router, sampler, judge, clock, log, signal } = deps;
   const now = (): Date => new Date(clock.now());
   const record = newRecord(spec, now());
   const reports = new ReportQueue(deps.reporter, log);
@@ -63,6 +63,7 @@ export async function runRollout(
   };
   const outcomeDeps = {
     deployer,
+    router,
     clock,
     log,
     persist: deps.persist,
@@ -106,9 +107,10 @@ export async function runRollout(
           record.currentWeight = 0;
           return await finish('refused', `Refused: ${taken.reason}. Nothing was changed.`, 0);
         }
+        await router.prepare(weight);
       } else {
         event('set-weight', `Shifting ${weight}% of traffic to ${spec.canaryRelease}`);
-        await deployer.setWeight(weight, options.marks?.('soaking'));
+        await router.setWeight(weight, options.marks?.('soaking'));
       }
       throwIfInterrupted();
       setPhase(record, 'soaking');
@@ -255,7 +257,9 @@ export async function runRollout(
   async function pause(weight: number, reason: string): Promise<RolloutRecord> {
     // Mark the pause on the release itself, so a later run knows it was deliberate and may continue.
     try {
-      await deployer.setWeight(weight, options.marks?.('paused'));
+      const marks = options.marks?.('paused');
+      if (router.carriesMarks) await router.setWeight(weight, marks);
+      else if (marks) await deployer.writeMarks(weight, marks);
     } catch (error) {
       log.warning(`Could not mark ${spec.canaryRelease} as paused: ${errorMessage(error)}`);
     }
@@ -306,17 +310,19 @@ export async function runRollout(
     event('dry-run', 'Dry run: printing every Helm command, changing nothing');
     for (let index = startIndex; index < spec.steps.length; index++) {
       const weight = spec.steps[index];
-      if (index === startIndex && !options.canaryExists) await deployer.installCanary(weight, {});
-      else await deployer.setWeight(weight);
+      if (index === startIndex && !options.canaryExists) {
+        await deployer.installCanary(weight, {});
+        await router.prepare(weight);
+      } else await router.setWeight(weight);
       log.info(
         `Would soak ${formatDuration(spec.soakSeconds)} at ${weight}%, sampling every ${formatDuration(spec.intervalSeconds)}`
       );
     }
     log.info('On success:');
     await deployer.promoteStable();
-    await deployer.removeCanary();
+    await removeCanaryRelease(deps);
     log.info('On rollback:');
-    await deployer.removeCanary();
+    await removeCanaryRelease(deps);
     return finish('none', 'Dry run: nothing was changed.', 0);
   }
 }

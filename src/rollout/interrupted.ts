@@ -55,7 +55,7 @@ export async function finishInterrupted(
 
   if (phase === 'promoting') {
     const stable = await settledStable(deps, spec.helmTimeoutSeconds);
-    const seen = await readBack(deps.deployer);
+    const seen = await readBack(deps);
     if (stable.status === 'deployed' && stable.version === record.version) {
       return finishRecord(
         record,

@@ -5,6 +5,7 @@
 // Then it reports on every path (check run, summary, outputs and alerts go out from the reporter).
 import type { Clock } from '../clock.js';
 import type { Deployer } from '../deploy/types.js';
+import type { TrafficRouter } from '../routing/types.js';
 import { errorMessage } from '../error-message.js';
 import { retry } from '../retry.js';
 import type { Logger } from './ports.js';
@@ -13,6 +14,7 @@ import { addEvent, decide, setPhase } from './record-builder.js';
 
 export interface OutcomeDeps {
   deployer: Deployer;
+  router: TrafficRouter;
   clock: Clock;
   log: Logger;
   persist?: (record: RolloutRecord) => void;
@@ -59,7 +61,7 @@ export async function finishRecord(
     setPhase(record, ending.decision === 'promoted' ? 'promoting' : 'rolling-back');
     save(record, deps);
     const removalError = await removeCanary(record, deps);
-    const seen = await readBack(deps.deployer);
+    const seen = await readBack(deps);
     record.readBack = seen;
     const stable = stableSentence(record.release, seen, ending.decision === 'promoted');
     const left = leftOver(record, seen, removalError);
@@ -78,7 +80,7 @@ export async function finishRecord(
     if (ending.nothingDeployed) record.nothingDeployed = true;
     if (ending.decision === 'paused') {
       // A pause holds traffic on purpose: report the weight the canary really holds.
-      const seen = await readBack(deps.deployer);
+      const seen = await readBack(deps);
       record.readBack = seen;
       if (seen.canaryWeight !== undefined) finalWeight = seen.canaryWeight;
       if (seen.canaryPresent === false) {
@@ -101,7 +103,7 @@ export async function finishRecord(
 /** Removes the canary with retries; the error of the last attempt, or undefined when it worked. */
 async function removeCanary(record: RolloutRecord, deps: OutcomeDeps): Promise<unknown> {
   try {
-    await retry(() => deps.deployer.removeCanary(), {
+    await retry(() => removeCanaryRelease(deps), {
       ...REMOVAL_RETRY,
       sleep: (ms) => deps.clock.sleep(ms),
       onRetry: (error, attempt) =>
@@ -122,8 +124,20 @@ async function removeCanary(record: RolloutRecord, deps: OutcomeDeps): Promise<u
   }
 }
 
-/** Both releases as Helm shows them now; a read that fails is recorded as unknown, never as fine. */
-export async function readBack(deployer: Deployer): Promise<ReadBack & { errors: string[] }> {
+/** Traffic off the canary first (through its router), then its release uninstalled. */
+export async function removeCanaryRelease(deps: Pick<OutcomeDeps, 'router' | 'deployer'>): Promise<void> {
+  await deps.router.remove();
+  await deps.deployer.removeCanary();
+}
+
+/**
+ * Both releases as Helm shows them now, and the canary's weight where its router keeps it; a read
+ * that fails is recorded as unknown, never as fine.
+ */
+export async function readBack({
+  deployer,
+  router
+}: Pick<OutcomeDeps, 'router' | 'deployer'>): Promise<ReadBack & { errors: string[] }> {
   const errors: string[] = [];
   const seen: ReadBack & { errors: string[] } = { canaryPresent: null, errors };
   try {
@@ -131,7 +145,7 @@ export async function readBack(deployer: Deployer): Promise<ReadBack & { errors:
     seen.canaryPresent = canary.exists;
     if (canary.exists) {
       seen.canaryStatus = canary.status;
-      seen.canaryWeight = canary.weight;
+      seen.canaryWeight = (await router.describe(canary)).weight;
     }
   } catch (error) {
     errors.push(`the canary could not be read back (${errorMessage(error)})`);

@@ -4,6 +4,7 @@ import type { Deployer } from '../deploy/types.js';
 import type { Baseline, Judge } from '../judge/types.js';
 import type { ArmObservation, ArmPair } from '../metrics/types.js';
 import type { Reporter } from '../report/types.js';
+import type { TrafficRouter } from '../routing/types.js';
 import type { RolloutRecord } from './record.js';
 
 /** Counter deltas since the previous successful sample, per arm. */
@@ -28,6 +29,8 @@ export interface Logger {
 
 export interface EngineDeps {
   deployer: Deployer;
+  /** Moves the canary's share of traffic; the engine does not know which preset it is. */
+  router: TrafficRouter;
   sampler: Sampler;
   judge: Judge;
   clock: Clock;

@@ -1,0 +1,63 @@
+// An in-memory KubeObjects for the router unit tests: applies JSON Patch ops the way the API server
+// does (test, add, replace, remove), bumps resourceVersion, and can lose a race on purpose.
+import type { JsonPatchOp } from '../../src/routing/httproute.js';
+import { KubeConflictError, type KubeObjects } from '../../src/routing/kube.js';
+
+export class FakeKube implements KubeObjects {
+  objects = new Map<string, any>();
+  patches: Array<{ name: string; ops: JsonPatchOp[] }> = [];
+  private version = 100;
+  /** Called before each patch is applied: lets a test change the object underneath (a race). */
+  beforePatch?: (name: string) => void;
+
+  put(resource: string, object: any): void {
+    this.objects.set(`${resource}/${object.metadata.namespace}/${object.metadata.name}`, {
+      ...structuredClone(object),
+      metadata: { ...structuredClone(object.metadata), resourceVersion: String(++this.version) }
+    });
+  }
+
+  touch(resource: string, namespace: string, name: string): void {
+    const object = this.objects.get(`${resource}/${namespace}/${name}`);
+    object.metadata.resourceVersion = String(++this.version);
+  }
+
+  async get<T>(resource: string, namespace: string, name: string): Promise<T | undefined> {
+    const object = this.objects.get(`${resource}/${namespace}/${name}`);
+    return object ? structuredClone(object) : undefined;
+  }
+
+  async list<T>(resource: string, namespace: string): Promise<T[]> {
+    return [...this.objects.entries()]
+      .filter(([key]) => key.startsWith(`${resource}/${namespace}/`))
+      .map(([, object]) => structuredClone(object));
+  }
+
+  async jsonPatch<T>(resource: string, namespace: string, name: string, ops: JsonPatchOp[]): Promise<T> {
+    this.beforePatch?.(name);
+    const key = `${resource}/${namespace}/${name}`;
+    const object = structuredClone(this.objects.get(key));
+    for (const op of ops) {
+      const path = op.path
+        .split('/')
+        .slice(1)
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const last = path.pop()!;
+      const parent = path.reduce((node, segment) => node[segment], object);
+      if (op.op === 'test') {
+        if (JSON.stringify(parent[last]) !== JSON.stringify(op.value))
+          throw new KubeConflictError(`${name} changed`);
+      } else if (op.op === 'remove') {
+        if (!(last in parent)) throw new Error(`remove ${op.path}: no such path`);
+        delete parent[last];
+      } else {
+        if (op.op === 'replace' && !(last in parent)) throw new Error(`replace ${op.path}: no such path`);
+        parent[last] = structuredClone(op.value);
+      }
+    }
+    this.patches.push({ name, ops });
+    object.metadata.resourceVersion = String(++this.version);
+    this.objects.set(key, object);
+    return structuredClone(object);
+  }
+}

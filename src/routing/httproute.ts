@@ -1,0 +1,206 @@
+// Pure edits of a Gateway API HTTPRoute: find the route that sends traffic to stable's Service, give
+// the canary's Service a backendRef beside stable's (weights 100-w and w) in every rule that names
+// stable, and take it out again. What the route had before the first edit (stable's weight, or none)
+// is kept in an annotation on the route itself, so any later run can restore it exactly.
+
+export interface BackendRef {
+  group?: string;
+  kind?: string;
+  name: string;
+  namespace?: string;
+  port?: number;
+  weight?: number;
+  [field: string]: unknown;
+}
+
+export interface HTTPRoute {
+  metadata: {
+    name: string;
+    namespace?: string;
+    resourceVersion?: string;
+    annotations?: Record<string, string>;
+    [field: string]: unknown;
+  };
+  spec?: {
+    rules?: Array<{ backendRefs?: BackendRef[]; [field: string]: unknown }>;
+    [field: string]: unknown;
+  };
+  [field: string]: unknown;
+}
+
+/** One JSON Patch operation (RFC 6902), as the API server takes it. */
+export type JsonPatchOp =
+  { op: 'test' | 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string };
+
+/** The annotation that says the action edited this route, and what stable's refs carried before. */
+export const EDIT_ANNOTATION = 'canary-action.dev/route-edit';
+
+/** What the annotation holds. `stableWeights[rule]` is null where stable's ref had no weight. */
+export interface RouteEdit {
+  canaryRelease: string;
+  stableService: string;
+  canaryService: string;
+  stableWeights: Record<string, number | null>;
+}
+
+export interface ServicePair {
+  stable: string;
+  canary: string;
+}
+
+export interface EditTarget extends ServicePair {
+  canaryRelease: string;
+}
+
+/** A backendRef to the core Service `name` in the route's namespace (group "" and kind Service are defaults). */
+export function refersTo(ref: BackendRef, service: string, routeNamespace: string): boolean {
+  return (
+    (ref.group ?? '') === '' &&
+    (ref.kind ?? 'Service') === 'Service' &&
+    ref.name === service &&
+    (ref.namespace ?? routeNamespace) === routeNamespace
+  );
+}
+
+/** Indexes of the rules that send traffic to `service`. */
+export function rulesReferring(route: HTTPRoute, service: string): number[] {
+  const ns = route.metadata.namespace ?? '';
+  return (route.spec?.rules ?? []).flatMap((rule, index) =>
+    (rule.backendRefs ?? []).some((ref) => refersTo(ref, service, ns)) ? [index] : []
+  );
+}
+
+export function readEdit(route: HTTPRoute): RouteEdit | undefined {
+  const text = route.metadata.annotations?.[EDIT_ANNOTATION];
+  if (!text) return undefined;
+  try {
+    const edit = JSON.parse(text) as RouteEdit;
+    if (
+      typeof edit.canaryRelease === 'string' &&
+      typeof edit.stableService === 'string' &&
+      typeof edit.canaryService === 'string'
+    )
+      return edit;
+  } catch {
+    // fall through: a mangled mark is reported below
+  }
+  throw new Error(
+    `HTTPRoute ${route.metadata.namespace}/${route.metadata.name}: annotation ${EDIT_ANNOTATION} is not what canary-action writes; remove it by hand`
+  );
+}
+
+/** JSON Pointer escaping of one path segment. */
+function pointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Fails the whole patch if anyone changed the route since it was read. */
+function precondition(route: HTTPRoute): JsonPatchOp[] {
+  const version = route.metadata.resourceVersion;
+  if (!version) throw new Error(`HTTPRoute ${route.metadata.name} has no resourceVersion`);
+  return [{ op: 'test', path: '/metadata/resourceVersion', value: version }];
+}
+
+/**
+ * The one patch that sets the canary's weight to `weight`: in each rule that names stable, stable's
+ * ref at 100-weight and the canary's (a copy of stable's with the canary's name) right after it at
+ * weight. The first edit also records stable's weights in the annotation.
+ */
+export function weightPatch(route: HTTPRoute, target: EditTarget, weight: number): JsonPatchOp[] {
+  const ns = route.metadata.namespace ?? '';
+  const previous = readEdit(route);
+  const services = { stable: target.stable, canary: target.canary };
+  if (
+    previous &&
+    (previous.stableService !== services.stable || previous.canaryService !== services.canary)
+  ) {
+    throw new Error(
+      `HTTPRoute ${ns}/${route.metadata.name} is already edited for ${previous.canaryService} beside ${previous.stableService}; roll that canary back first`
+    );
+  }
+  const rules = rulesReferring(route, services.stable);
+  if (rules.length === 0) {
+    throw new Error(
+      `HTTPRoute ${ns}/${route.metadata.name} has no rule with a backendRef to Service ${services.stable}`
+    );
+  }
+  const edit: RouteEdit = previous ?? {
+    canaryRelease: target.canaryRelease,
+    stableService: services.stable,
+    canaryService: services.canary,
+    stableWeights: {}
+  };
+  const ops: JsonPatchOp[] = precondition(route);
+  for (const index of rules) {
+    const refs = route.spec!.rules![index].backendRefs!;
+    const stableRef = refs.find((ref) => refersTo(ref, services.stable, ns))!;
+    if (!previous)
+      edit.stableWeights[String(index)] = typeof stableRef.weight === 'number' ? stableRef.weight : null;
+    const others = refs.filter((ref) => ref !== stableRef && !refersTo(ref, services.canary, ns));
+    const at = refs.indexOf(stableRef);
+    const before = others.filter((ref) => refs.indexOf(ref) < at);
+    const after = others.filter((ref) => refs.indexOf(ref) > at);
+    const canaryRef: BackendRef = { ...stableRef, name: services.canary, weight };
+    ops.push({
+      op: 'replace',
+      path: `/spec/rules/${index}/backendRefs`,
+      value: [...before, { ...stableRef, weight: 100 - weight }, canaryRef, ...after]
+    });
+  }
+  if (!previous) ops.push(...annotationOps(route, JSON.stringify(edit)));
+  return ops;
+}
+
+function annotationOps(route: HTTPRoute, value: string): JsonPatchOp[] {
+  if (!route.metadata.annotations) {
+    return [{ op: 'add', path: '/metadata/annotations', value: { [EDIT_ANNOTATION]: value } }];
+  }
+  return [{ op: 'add', path: `/metadata/annotations/${pointer(EDIT_ANNOTATION)}`, value }];
+}
+
+/**
+ * The patch that takes the canary's refs out and gives stable back the weight it had (or none), and
+ * drops the annotation; undefined when the route carries no edit of ours.
+ */
+export function restorePatch(route: HTTPRoute): JsonPatchOp[] | undefined {
+  const edit = readEdit(route);
+  if (!edit) return undefined;
+  const ns = route.metadata.namespace ?? '';
+  const ops: JsonPatchOp[] = precondition(route);
+  (route.spec?.rules ?? []).forEach((rule, index) => {
+    const refs = rule.backendRefs ?? [];
+    if (!refs.some((ref) => refersTo(ref, edit.canaryService, ns) || refersTo(ref, edit.stableService, ns)))
+      return;
+    const kept = refs
+      .filter((ref) => !refersTo(ref, edit.canaryService, ns))
+      .map((ref) => {
+        if (!refersTo(ref, edit.stableService, ns) || !(String(index) in edit.stableWeights)) return ref;
+        const { weight: _weight, ...rest } = ref;
+        const original = edit.stableWeights[String(index)];
+        return original === null ? rest : { ...rest, weight: original };
+      });
+    ops.push({ op: 'replace', path: `/spec/rules/${index}/backendRefs`, value: kept });
+  });
+  const others = Object.keys(route.metadata.annotations ?? {}).filter((key) => key !== EDIT_ANNOTATION);
+  ops.push(
+    others.length === 0
+      ? { op: 'remove', path: '/metadata/annotations' }
+      : { op: 'remove', path: `/metadata/annotations/${pointer(EDIT_ANNOTATION)}` }
+  );
+  return ops;
+}
+
+/** The canary's share in percent as the route carries it: 0 when the route has no ref to it. */
+export function canaryWeight(route: HTTPRoute, services: ServicePair): number {
+  const ns = route.metadata.namespace ?? '';
+  for (const index of rulesReferring(route, services.stable)) {
+    const refs = route.spec!.rules![index].backendRefs!;
+    const canary = refs.find((ref) => refersTo(ref, services.canary, ns));
+    if (!canary) continue;
+    const stable = refs.find((ref) => refersTo(ref, services.stable, ns))!;
+    const c = canary.weight ?? 1;
+    const s = stable.weight ?? 1;
+    return c + s === 0 ? 0 : Math.round((100 * c) / (c + s));
+  }
+  return 0;
+}
