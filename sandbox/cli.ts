@@ -1,0 +1,119 @@
+// `npm run sandbox -- up [--json] | status | down`: the sandbox's real Kubernetes cluster on this machine.
+//   up      starts it in the background; returns once the API server answers and the Node is Ready.
+//           --json prints {"kubeconfig","ingress","prometheus","stateDir","kubernetesVersion"}.
+//           --no-agent: control plane only (no Node). --state-dir DIR, --max-lifetime-minutes N (360).
+//   status  says what runs.
+//   down    stops everything it started and removes the sandbox's network namespaces.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { readManifest } from './build/manifest.js';
+import { processIsOurs, readDaemonState } from './control-plane/daemon-state.js';
+import { defaultStateDir, launchSandbox, runningDaemon, stopDaemon } from './control-plane/launcher.js';
+import { loadNodeAgent, nodeAgentAvailable } from './control-plane/node-agent-port.js';
+import { httpGet } from './control-plane/kube-http.js';
+
+const USAGE =
+  'usage: npm run sandbox -- up [--json] [--no-agent] [--state-dir DIR] [--max-lifetime-minutes N] | status | down';
+
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    json: { type: 'boolean', default: false },
+    'no-agent': { type: 'boolean', default: false },
+    'state-dir': { type: 'string' },
+    'max-lifetime-minutes': { type: 'string', default: '360' },
+    'node-name': { type: 'string' },
+    'pod-cidr': { type: 'string' }
+  }
+});
+const stateDir = path.resolve(args['state-dir'] ?? defaultStateDir);
+
+/** Network namespaces and links of a sandbox whose agent died outlive it; remove them before starting. */
+async function removeStaleNetworking(): Promise<void> {
+  if (!nodeAgentAvailable()) return;
+  const { cleanupStale } = await loadNodeAgent();
+  if (!cleanupStale) return;
+  const removed = await cleanupStale();
+  if (removed.namespaces.length + removed.links.length > 0)
+    console.error(`sandbox: removed stale ${[...removed.namespaces, ...removed.links].join(', ')}`);
+}
+
+async function up(): Promise<void> {
+  readManifest(); // a named error before anything starts when the build is missing
+  const maxLifetimeMinutes = Number(args['max-lifetime-minutes']);
+  if (!(maxLifetimeMinutes > 0))
+    throw new Error(
+      `--max-lifetime-minutes: expected a positive number, got ${args['max-lifetime-minutes']}`
+    );
+  await removeStaleNetworking();
+  const started = Date.now();
+  if (!args.json) console.error(`sandbox: starting in ${stateDir} (log: ${path.join(stateDir, 'logs')})`);
+  const sandbox = await launchSandbox({
+    stateDir,
+    detached: true,
+    withAgent: !args['no-agent'],
+    maxLifetimeMinutes,
+    nodeName: args['node-name'],
+    podCidr: args['pod-cidr']
+  });
+  const { kubeconfig, ingress, prometheus, kubernetesVersion } = sandbox.info;
+  if (args.json) {
+    console.log(JSON.stringify({ kubeconfig, ingress, prometheus, stateDir, kubernetesVersion }));
+    return;
+  }
+  console.log(
+    `sandbox: up in ${((Date.now() - started) / 1000).toFixed(1)} s (Kubernetes ${kubernetesVersion})`
+  );
+  console.log(`  export KUBECONFIG=${kubeconfig}`);
+  console.log(`  ingress:    ${ingress}`);
+  console.log(`  prometheus: ${prometheus}`);
+  console.log(
+    `  stops by itself at ${readDaemonState(stateDir)?.stopsAt}; \`npm run sandbox -- down\` to stop now`
+  );
+}
+
+async function status(): Promise<void> {
+  const state = readDaemonState(stateDir);
+  const daemon = runningDaemon(stateDir);
+  if (!state || !daemon) {
+    console.log(`sandbox: not running (${stateDir})${state ? `; last status: ${state.status}` : ''}`);
+    if (state?.error) console.log(`  error: ${state.error}`);
+    process.exitCode = 3;
+    return;
+  }
+  console.log(
+    `sandbox: ${state.status}, daemon pid ${state.daemonPid}, started ${state.startedAt}, stops ${state.stopsAt}`
+  );
+  for (const p of state.processes)
+    console.log(
+      `  ${p.name.padEnd(24)} pid ${String(p.pid).padEnd(8)} ${processIsOurs(p.pid, p.command) ? 'running' : 'NOT RUNNING'}`
+    );
+  if (state.info) {
+    const api = await httpGet(`${state.info.ingress}/`, undefined, 1000).then(
+      (a) => `answers (${a.status})`,
+      (e: Error) => `does not answer: ${e.message}`
+    );
+    console.log(`  kubeconfig ${state.info.kubeconfig}`);
+    console.log(`  ingress    ${state.info.ingress} ${api}`);
+    console.log(`  prometheus ${state.info.prometheus}`);
+    console.log(`  node       ${state.info.nodeName ?? '(none: started with --no-agent)'}`);
+  }
+}
+
+async function down(): Promise<void> {
+  const stopped = await stopDaemon(stateDir);
+  await removeStaleNetworking();
+  console.log(stopped ? `sandbox: stopped (${stateDir})` : `sandbox: was not running (${stateDir})`);
+}
+
+const commands: Record<string, () => Promise<void>> = { up, status, down };
+const command = commands[positionals[0] ?? ''];
+if (!command || positionals.length > 1) {
+  console.error(USAGE);
+  process.exitCode = 2;
+} else {
+  command().catch((error: unknown) => {
+    console.error(`sandbox ${positionals[0]}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  });
+}

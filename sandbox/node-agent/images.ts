@@ -1,0 +1,92 @@
+// Which local program stands for a container image. There is no container runtime: an image we know
+// maps to its program on this machine, any other image to the stand-in server (stand-in-server.ts).
+import path from 'node:path';
+import type { V1Container } from '@kubernetes/client-node';
+
+export interface EntryPoints {
+  /** app/storefront/src/server.js */
+  storefrontServer: string;
+  /** The podinfo binary from the build manifest, when the build made one. */
+  podinfo?: string;
+  /** argv that starts the stand-in server (node with tsx and stand-in-server.ts). */
+  standIn: string[];
+  nodeBinary: string;
+}
+
+export type ProgramKind = 'storefront' | 'podinfo' | 'stand-in';
+
+export interface ContainerProgram {
+  kind: ProgramKind;
+  argv: string[];
+  /** Working directory the program expects, if any (else the container's scratch directory). */
+  cwd?: string;
+}
+
+/** The repository part of an image reference, without registry host, tag or digest: "stefanprodan/podinfo". */
+export function imageRepository(image: string): string {
+  const withoutDigest = image.split('@')[0];
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.indexOf(':', lastSlash + 1);
+  const name = colon === -1 ? withoutDigest : withoutDigest.slice(0, colon);
+  const parts = name.split('/');
+  // A first component with a dot or a port, or "localhost", is a registry host (Docker's rule).
+  if (parts.length > 1 && (/[.:]/.test(parts[0]) || parts[0] === 'localhost')) parts.shift();
+  if (parts.length === 2 && parts[0] === 'library') parts.shift();
+  return parts.join('/');
+}
+
+/** The image's tag, "latest" when none is given. */
+export function imageTag(image: string): string {
+  const withoutDigest = image.split('@')[0];
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.indexOf(':', lastSlash + 1);
+  return colon === -1 ? 'latest' : withoutDigest.slice(colon + 1);
+}
+
+export class UnrunnableContainerError extends Error {}
+
+/**
+ * The argv for a container, Kubernetes' rules applied to the image's entry point: `args` replace the
+ * image's arguments; a `command` is honoured only when it names the image's own program (podinfo's
+ * chart runs `./podinfo --port=...`), since no other program of the image exists here.
+ */
+export function programFor(container: V1Container, entryPoints: EntryPoints): ContainerProgram {
+  const image = container.image ?? '';
+  const repository = imageRepository(image);
+  const command = container.command ?? [];
+  const args = container.args ?? [];
+
+  if (repository === 'upcommerce/storefront') {
+    if (command.length > 0) {
+      throw new UnrunnableContainerError(
+        `container "${container.name}": image ${image} runs the storefront server here; its command ${JSON.stringify(command)} cannot be run in the sandbox (leave command unset)`
+      );
+    }
+    return {
+      kind: 'storefront',
+      argv: [entryPoints.nodeBinary, entryPoints.storefrontServer, ...args],
+      cwd: path.dirname(path.dirname(entryPoints.storefrontServer))
+    };
+  }
+
+  if (repository === 'stefanprodan/podinfo') {
+    if (!entryPoints.podinfo) {
+      throw new UnrunnableContainerError(
+        `container "${container.name}": image ${image} needs the podinfo binary, and the build manifest names none (binaries.podinfo)`
+      );
+    }
+    let flags = args;
+    if (command.length > 0) {
+      if (path.basename(command[0]) !== 'podinfo') {
+        throw new UnrunnableContainerError(
+          `container "${container.name}": image ${image} has only the podinfo program here; its command ${JSON.stringify(command)} cannot be run in the sandbox`
+        );
+      }
+      flags = [...command.slice(1), ...args];
+    }
+    return { kind: 'podinfo', argv: [entryPoints.podinfo, ...flags], cwd: path.dirname(entryPoints.podinfo) };
+  }
+
+  // Any other image: the stand-in answers on the ports its spec declares; its own command is not run.
+  return { kind: 'stand-in', argv: [...entryPoints.standIn] };
+}

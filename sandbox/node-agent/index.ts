@@ -1,0 +1,221 @@
+// The sandbox's node agent: plays the kubelet for one Node. It registers the Node and keeps its
+// Lease, watches the Pods bound to it, runs each pod's containers as local processes in a network
+// namespace of the pod's own, probes them, reports their status, and stops them on deletion.
+// See docs/sandbox.md ("The node agent").
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { ListWatch, Watch, type V1Pod } from '@kubernetes/client-node';
+import { register, unregister } from './agent-registry.js';
+import type { EnvLookups } from './env.js';
+import type { EntryPoints } from './images.js';
+import { kubeClients, mergePatch, statusOf, type KubeClients } from './kube.js';
+import { readAgentManifest } from './manifest.js';
+import { linkNames, netnsNames, NodeNetwork } from './network.js';
+import { PREFIX, randomAgentId } from './names.js';
+import { NodeRegistration } from './node-registration.js';
+import { parsePodCidr, PodIpAllocator } from './pod-cidr.js';
+import { podKey, PodWorker, type PodApi } from './pod-worker.js';
+
+export { cleanupStale } from './network.js';
+
+export interface NodeAgentOptions {
+  kubeconfig: string;
+  nodeName: string;
+  stateDir: string;
+  podCidr: string;
+  manifestPath: string;
+}
+
+export interface NodeAgent {
+  stop(): Promise<void>;
+}
+
+const here = import.meta.dirname;
+const repoRoot = path.resolve(here, '..', '..');
+const WATCH_RETRY_MS = 1000;
+const SHUTDOWN_GRACE_MS = 5000;
+
+function entryPoints(podinfo: string | undefined): EntryPoints {
+  const tsxLoader = createRequire(import.meta.url).resolve('tsx');
+  return {
+    storefrontServer: path.join(repoRoot, 'app', 'storefront', 'src', 'server.js'),
+    podinfo,
+    standIn: [process.execPath, '--import', tsxLoader, path.join(here, 'stand-in-server.ts')],
+    nodeBinary: process.execPath
+  };
+}
+
+function envLookups(clients: KubeClients): EnvLookups {
+  const missingIs404 = <T>(error: unknown): T | undefined => {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  };
+  return {
+    configMap: (namespace, name) =>
+      clients.core
+        .readNamespacedConfigMap({ name, namespace })
+        .then((c) => c.data ?? {}, missingIs404<Record<string, string>>),
+    secret: (namespace, name) =>
+      clients.core
+        .readNamespacedSecret({ name, namespace })
+        .then(
+          (s) =>
+            Object.fromEntries(
+              Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])
+            ),
+          missingIs404<Record<string, string>>
+        )
+  };
+}
+
+function podApi(clients: KubeClients): PodApi {
+  return {
+    async patchStatus(namespace, name, status) {
+      try {
+        await clients.core.patchNamespacedPodStatus({ name, namespace, body: { status } }, mergePatch);
+      } catch (error) {
+        if (statusOf(error) !== 404) throw error; // a pod already gone needs no status
+      }
+    },
+    async deleteNow(namespace, name, uid) {
+      try {
+        await clients.core.deleteNamespacedPod({
+          name,
+          namespace,
+          gracePeriodSeconds: 0,
+          body: { gracePeriodSeconds: 0, preconditions: { uid } }
+        });
+      } catch (error) {
+        if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
+      }
+    }
+  };
+}
+
+export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAgent> {
+  const { kubeconfig, nodeName, stateDir, manifestPath } = options;
+  // Everything that can be refused is checked before anything is made.
+  const block = parsePodCidr(options.podCidr);
+  const manifest = readAgentManifest(manifestPath);
+  if (!fs.existsSync(kubeconfig)) throw new Error(`kubeconfig ${kubeconfig}: file not found`);
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(nodeName))
+    throw new Error(`nodeName ${JSON.stringify(nodeName)}: expected a DNS subdomain name`);
+  fs.mkdirSync(stateDir, { recursive: true });
+  const agentLog = path.join(stateDir, 'node-agent.log');
+  const log = (message: string) => fs.appendFileSync(agentLog, `${new Date().toISOString()} ${message}\n`);
+  const clients = kubeClients(kubeconfig);
+  const version = await clients.version.getCode();
+
+  const [links, namespaces] = await Promise.all([linkNames(), netnsNames()]);
+  const taken = new Set(
+    [...links, ...namespaces]
+      .filter((n) => n.startsWith(PREFIX))
+      .map((n) => n.slice(PREFIX.length, PREFIX.length + 2))
+  );
+  const agentId = register((id) => taken.has(id), randomAgentId, { nodeName, podCidr: block.cidr, stateDir });
+  let network: NodeNetwork | undefined;
+  let registration: NodeRegistration | undefined;
+  try {
+    network = await NodeNetwork.create(agentId, block);
+    registration = new NodeRegistration(
+      clients,
+      {
+        nodeName,
+        podCidr: block.cidr,
+        internalIP: block.gateway,
+        stateDir,
+        kubeletVersion: `${manifest.kubernetesVersion ?? version.gitVersion}-sandbox`
+      },
+      log
+    );
+    await registration.register();
+  } catch (error) {
+    registration?.stop();
+    await network?.destroy();
+    unregister(agentId);
+    throw error;
+  }
+  log(
+    `node ${nodeName} registered: agent ${agentId}, bridge ${network.bridge} ${block.gateway}/${block.prefixLength}`
+  );
+
+  const deps = {
+    network,
+    allocator: new PodIpAllocator(block),
+    entryPoints: entryPoints(manifest.podinfo),
+    lookups: envLookups(clients),
+    api: podApi(clients),
+    hostIP: block.gateway,
+    stateDir,
+    log
+  };
+  const workers = new Map<string, PodWorker>();
+  let stopping = false;
+
+  const onPod = (pod: V1Pod) => {
+    if (stopping) return;
+    const key = podKey(pod);
+    const worker = workers.get(key);
+    if (worker && worker.uid === pod.metadata?.uid) {
+      worker.update(pod);
+      return;
+    }
+    const phase = pod.status?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') return; // ran before this agent; nothing to run
+    if (pod.metadata?.deletionTimestamp) {
+      // Left by an earlier agent: nothing of it runs here any more, so it can go at once.
+      void deps.api.deleteNow(
+        pod.metadata.namespace ?? 'default',
+        pod.metadata.name ?? '',
+        pod.metadata.uid ?? ''
+      );
+      return;
+    }
+    const fresh = new PodWorker(pod, deps);
+    workers.set(key, fresh);
+    void fresh.start();
+  };
+  const onPodGone = (pod: V1Pod) => {
+    const key = podKey(pod);
+    const worker = workers.get(key);
+    if (!worker || worker.uid !== pod.metadata?.uid) return;
+    void worker.terminate(false).finally(() => {
+      if (workers.get(key) === worker) workers.delete(key);
+    });
+  };
+
+  const informer = new ListWatch<V1Pod>(
+    '/api/v1/pods',
+    new Watch(clients.config),
+    () => clients.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${nodeName}` }),
+    false,
+    undefined,
+    `spec.nodeName=${nodeName}`
+  );
+  informer.on('add', onPod);
+  informer.on('update', onPod);
+  informer.on('delete', onPodGone);
+  informer.on('error', (error) => {
+    if (stopping) return;
+    log(`pod watch failed, restarting: ${(error as Error)?.message ?? error}`);
+    setTimeout(() => void informer.start(), WATCH_RETRY_MS);
+  });
+  await informer.start();
+
+  let stopped: Promise<void> | undefined;
+  return {
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        await informer.stop();
+        registration.stop();
+        await Promise.all([...workers.values()].map((w) => w.shutdown(SHUTDOWN_GRACE_MS)));
+        await network.destroy();
+        unregister(agentId);
+        log(`node agent ${agentId} stopped`);
+      })();
+      return stopped;
+    }
+  };
+}
