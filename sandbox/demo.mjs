@@ -4,7 +4,8 @@
 // processes, HTTP traffic and Prometheus are real. Installs stable v1, keeps Poisson traffic going, runs
 // each scenario, prints its job summary and a timeline, and exits 0 only if every outcome is expected.
 //
-//   node sandbox/demo.mjs [--scenario NAME]... [--json] [--out DIR] [--rps 50] [--helm-major 3|4] [--list]
+//   node sandbox/demo.mjs [--scenario NAME]... [--json] [--out DIR] [--rps 50] [--helm-major 3|4] [--rounds N] [--list]
+//   (--rounds: how many times the `concurrent` scenario races its two deploys; default 1)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,9 +32,12 @@ const { values: args } = parseArgs({
     rps: { type: 'string', default: '50' },
     'helm-major': { type: 'string', default: process.env.SANDBOX_HELM_MAJOR ?? '4' },
     list: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
     quiet: { type: 'boolean', default: false }
   }
 });
+
+if (args.rounds) process.env.DEMO_CONCURRENT_ROUNDS = args.rounds;
 
 if (args.list) {
   for (const [name, s] of Object.entries(SCENARIOS))
@@ -164,6 +168,7 @@ function startRun(o) {
       ...Object.fromEntries(
         Object.entries(sandboxEnv()).filter(([k]) => k.startsWith('SANDBOX_') || k === 'PATH')
       ),
+      ...o.env,
       GITHUB_API_URL: github.url,
       GITHUB_SERVER_URL: github.url,
       GITHUB_GRAPHQL_URL: `${github.url}/graphql`,
@@ -250,8 +255,11 @@ async function runScenario(name) {
   };
   details.inputs = inputs;
   let runCount = 0;
+  const extraFields = {};
   const ctx = {
     client: daemon,
+    repoRoot,
+    env: sandboxEnv(),
     loadgen,
     helm,
     namespace,
@@ -270,13 +278,24 @@ async function runScenario(name) {
     },
     fail: (text) => problems.push(text),
     /** Starts one step of a workflow run: see startRun. */
-    run: (options = {}) => startRun({ ...options, dir, index: ++runCount, baseInputs: inputs, details }),
+    run: (options = {}) =>
+      startRun({
+        env: scenario.runEnv?.(ctx),
+        ...options,
+        dir,
+        index: ++runCount,
+        baseInputs: inputs,
+        details
+      }),
+    /** Extra fields for this scenario's JSON object. */
+    fields: (more) => Object.assign(extraFields, more),
     /** The check run with this id as the fake GitHub API holds it now. */
     checkRun: (id) => github.checkRuns().find((r) => r.id === id)
   };
   human(`\n━━ ${name}: ${scenario.title} (expect ${scenario.expected.join(' or ')})`);
   const stableBefore = await stableRevisions();
   if (scenario.before) await scenario.before(ctx);
+  if (scenario.setup) await scenario.setup(ctx);
 
   const since = Date.now();
   const before = loadgen.snapshot();
@@ -301,10 +320,19 @@ async function runScenario(name) {
   const result = outcome.result;
   await sleep(1500); // the last scrape and drain after the action's final Helm call
   const after = loadgen.snapshot();
+  // What the scenario reads back from the cluster, before the clean-up below changes it.
+  if (scenario.fields && result) {
+    ctx.fields(
+      await Promise.resolve(scenario.fields(ctx, result)).catch((e) => {
+        ctx.fail(`fields: ${e.message}`);
+        return {};
+      })
+    );
+  }
 
   // Leave the world as the next scenario expects it: no canary left behind.
   if (await daemon.release(namespace, canaryRelease)) {
-    ctx.fail('the action left the canary release installed');
+    if (!scenario.leavesCanary) ctx.fail('the action left the canary release installed');
     await helm(['uninstall', canaryRelease, '--namespace', namespace, '--wait']);
   }
   if (scenario.after) await scenario.after(ctx);
@@ -347,7 +375,7 @@ async function runScenario(name) {
   }
   if (figures.requestsFailedByRouting !== 0)
     problems.push(`${figures.requestsFailedByRouting} requests failed because of routing`);
-  if (figures.decision !== 'promoted' && stableAfter.length !== stableBefore.length) {
+  if (!scenario.stableMayChange && figures.decision !== 'promoted' && stableAfter.length !== stableBefore.length) {
     problems.push(
       `the stable release was modified: ${stableBefore.length} -> ${stableAfter.length} revisions`
     );
@@ -419,7 +447,7 @@ async function runScenario(name) {
       `${figures.requestsFailedByRouting} failed by routing; check run: ${conclusion ?? 'none'}` +
       (problems.length ? `\n    ${problems.join('\n    ')}` : '')
   );
-  if (args.json) process.stdout.write(`${JSON.stringify(figures)}\n`);
+  if (args.json) process.stdout.write(`${JSON.stringify({ ...figures, ...extraFields })}\n`);
   return problems.length === 0;
 }
 

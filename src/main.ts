@@ -9,9 +9,9 @@ import type { RolloutRecord } from './rollout/record.js';
 import { STATE_KEYS } from './state.js';
 import { writeRecord } from './record-file.js';
 import { setRolloutOutputs } from './report/outputs.js';
-import { runInfoFromEnv } from './report/index.js';
+import { headSha, runInfoFromEnv } from './report/index.js';
 import { context } from '@actions/github';
-import { errorMessage } from './rollout/report-queue.js';
+import { errorMessage } from './error-message.js';
 import { createMasker } from './mask.js';
 
 export async function run(): Promise<void> {
@@ -43,7 +43,7 @@ export async function run(): Promise<void> {
     const persist = (record: RolloutRecord) => {
       // The post step reads the phase (and the check run id the reporter saves) if we get killed.
       core.saveState(STATE_KEYS.phase, record.phase);
-      record.run ??= runInfoFromEnv(process.env, context.payload.pull_request?.head?.sha ?? context.sha);
+      record.run ??= runInfoFromEnv(process.env, headSha(context));
       writeRecord(spec.reportPath, record);
     };
     const { record, status } = await runCommand(
@@ -72,7 +72,11 @@ export async function run(): Promise<void> {
       core.setOutput('canary-weight', status.weight === undefined ? '' : String(status.weight));
       core.setOutput('canary-age-seconds', status.ageSeconds === undefined ? '' : String(status.ageSeconds));
     }
-    if (record.decision === 'rolled-back') {
+    if (record.incomplete) {
+      // The decision stands (e.g. stable was promoted), but something is left to do by hand.
+      core.warning(record.incomplete, { title: `canary / ${record.release}: left to do` });
+      process.exitCode = core.ExitCode.Failure;
+    } else if (record.decision === 'rolled-back') {
       // The reporter already wrote the error annotation on the workflow step; just fail the step.
       process.exitCode = core.ExitCode.Failure;
     } else if (record.decision === 'failed' || record.decision === 'refused') {

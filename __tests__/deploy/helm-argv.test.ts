@@ -52,11 +52,10 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
   it('deploys the canary with values, version, routing, marks and the wait flags', async () => {
     const fake = fakeRunner(version);
     const deployer = new HelmDeployer(rolloutSpec({ chartVersion: '2.1.0' }), fake.run, () => {});
-    await deployer.deployCanary(20, { runId: '9876', lockHolder: 'octo/shop#12' });
+    await deployer.installCanary(20, { runId: '9876', lockHolder: 'octo/shop#12' });
     expect(fake.helmCalls()).toEqual([
       [
-        'upgrade',
-        '--install',
+        'install',
         'storefront-canary',
         './charts/storefront',
         '--namespace',
@@ -243,12 +242,15 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
 
   it("carries Helm's stderr in the error", async () => {
     const fake = fakeRunner(version, {
-      upgrade: { exitCode: 1, stderr: 'Error: UPGRADE FAILED: another operation is in progress\n' }
+      install: {
+        exitCode: 1,
+        stderr: 'Error: INSTALLATION FAILED: cannot re-use a name that is still in use\n'
+      }
     });
-    const deploy = new HelmDeployer(rolloutSpec(), fake.run, () => {}).deployCanary(20);
+    const deploy = new HelmDeployer(rolloutSpec(), fake.run, () => {}).installCanary(20, {});
     await expect(deploy).rejects.toThrow(HelmError);
     await expect(deploy).rejects.toThrow(
-      /helm upgrade --install storefront-canary .* exit code 1: .*another operation/
+      /helm install storefront-canary .* exit code 1: .*cannot re-use a name/
     );
   });
 
@@ -256,7 +258,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     const lines: string[] = [];
     const fake = fakeRunner(version);
     const deployer = new HelmDeployer(rolloutSpec({ dryRun: true }), fake.run, (l) => lines.push(l));
-    await deployer.deployCanary(20);
+    await deployer.installCanary(20, {});
     await deployer.setWeight(50);
     expect(await deployer.canaryState()).toEqual({ exists: false });
     expect(await deployer.stableVersion()).toBeUndefined();
@@ -265,7 +267,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     expect(fake.helmCalls()).toEqual([]);
     const dry = lines.filter((l) => l.startsWith('[dry-run] helm '));
     expect(dry.map((l) => l.split(' ').slice(2, 4).join(' '))).toEqual([
-      'upgrade --install',
+      'install storefront-canary',
       'upgrade storefront-canary',
       'status storefront-canary',
       'get values',
@@ -349,7 +351,7 @@ describe('manual commands that leave inputs out', () => {
   it('deploying without `version` names the input', async () => {
     const fake = fakeRunner('v3.17.3');
     await expect(
-      new HelmDeployer(rolloutSpec({ version: '' }), fake.run, () => {}).deployCanary(20)
+      new HelmDeployer(rolloutSpec({ version: '' }), fake.run, () => {}).installCanary(20, {})
     ).rejects.toThrow('input `version` is required to install the canary');
     expect(fake.helmCalls()).toEqual([]);
   });

@@ -71,6 +71,6 @@ describe.each([3, 4] as const)('real Helm %i', (major) => {
   it('HelmDeployer detects the real binary and surfaces its stderr', async () => {
     const deployer = new HelmDeployer(spec, actionsExecRunner, () => {}, realHelm(major));
     expect((await deployer.detect()).major).toBe(major);
-    await expect(deployer.deployCanary(20)).rejects.toThrow(`127.0.0.1:${port}`);
+    await expect(deployer.installCanary(20, {})).rejects.toThrow(`127.0.0.1:${port}`);
   });
 });

@@ -46,7 +46,7 @@ export interface DemoRun {
 
 export async function runDemo(
   scenarios: readonly string[],
-  { killAfterMs }: { killAfterMs: number }
+  { killAfterMs, extraArgs = [] }: { killAfterMs: number; extraArgs?: string[] }
 ): Promise<DemoRun> {
   // Not a silent skip: without the bundle the suite fails, saying why.
   for (const entry of ['dist/index.js', 'dist/post/index.js']) {
@@ -59,7 +59,14 @@ export async function runDemo(
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-sandbox-'));
   const child = spawn(
     process.execPath,
-    ['sandbox/demo.mjs', '--json', '--out', outDir, ...scenarios.flatMap((s) => ['--scenario', s])],
+    [
+      'sandbox/demo.mjs',
+      '--json',
+      '--out',
+      outDir,
+      ...extraArgs,
+      ...scenarios.flatMap((s) => ['--scenario', s])
+    ],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SANDBOX_ACTION_ENTRY: '' } }
   );
   let stdout = '';

@@ -2,7 +2,7 @@
 // a sampler fed from a script, and a judge with simple static rules.
 import type { Clock } from '../../src/clock.js';
 import type { RolloutSpec } from '../../src/config/spec.js';
-import type { CanaryState, Deployer, HelmInfo } from '../../src/deploy/types.js';
+import type { CanaryState, Deployer, HelmInfo, ReleaseState } from '../../src/deploy/types.js';
 import type { Baseline, Judge, StepContext, Verdict } from '../../src/judge/types.js';
 import type { Reporter } from '../../src/report/types.js';
 import type { RolloutRecord } from '../../src/rollout/record.js';
@@ -26,6 +26,10 @@ export class FakeDeployer implements Deployer {
   /** Marks written with the last Helm change, read back by canaryState() as Helm would. */
   marks: Record<string, string> = {};
   version = '2.0.0';
+  /** What stable runs, as `helm status` / `get values` would read it back. */
+  stable: ReleaseState = { exists: true, status: 'deployed', revision: 1, version: '1.0.0' };
+  /** The canary's Helm status while it exists. */
+  canaryStatus = 'deployed';
   failOn: Partial<Record<string, Error>> = {};
   async detect(): Promise<HelmInfo> {
     return { major: 4, version: 'v4.1.4' };
@@ -39,8 +43,19 @@ export class FakeDeployer implements Deployer {
     const failure = this.failOn[call] ?? this.failOn[name];
     if (failure) throw failure;
   }
-  async deployCanary(weight: number, marks: Record<string, string> = {}): Promise<void> {
-    this.act(`deployCanary ${weight}`);
+  /** A failing install leaves a (failed) release behind, as Helm without --atomic would. */
+  partialInstall = false;
+  async installCanary(weight: number, marks: Record<string, string> = {}): Promise<void> {
+    if (this.partialInstall && this.weight === null) {
+      this.weight = weight;
+      this.marks = marks;
+    }
+    this.calls.push(`installCanary ${weight}`);
+    if (this.weight !== null && !this.partialInstall) {
+      throw new Error('INSTALLATION FAILED: cannot re-use a name that is still in use');
+    }
+    const failure = this.failOn[`installCanary ${weight}`] ?? this.failOn.installCanary;
+    if (failure) throw failure;
     this.weight = weight;
     this.marks = marks;
   }
@@ -51,15 +66,29 @@ export class FakeDeployer implements Deployer {
   }
   async promoteStable(): Promise<void> {
     this.act('promoteStable');
+    this.stable = {
+      ...this.stable,
+      revision: (this.stable.revision ?? 0) + 1,
+      version: this.marks.version ?? this.version
+    };
   }
   async removeCanary(): Promise<void> {
     this.act('removeCanary');
     this.weight = null;
   }
+  async stableState(): Promise<ReleaseState> {
+    return { ...this.stable };
+  }
   async canaryState(): Promise<CanaryState> {
     return this.weight === null
       ? { exists: false }
-      : { exists: true, weight: this.weight, version: this.marks.version ?? this.version, marks: this.marks };
+      : {
+          exists: true,
+          status: this.canaryStatus,
+          weight: this.weight,
+          version: this.marks.version ?? this.version,
+          marks: this.marks
+        };
   }
 }
 

@@ -14,6 +14,14 @@ const s = (labels: Record<string, string>, value: number): CounterSeries => ({ l
 describe('counterDelta', () => {
   it('is the increase while the counter grows', () => expect(counterDelta(10, 15)).toBe(5));
   it('is the new value after a reset (counting from zero)', () => expect(counterDelta(10, 4)).toBe(4));
+  it('is 0 for a small dip from a large value (HA pair, scrape jitter), not the whole count again', () => {
+    expect(counterDelta(1_000_000, 999_997)).toBe(0);
+    expect(counterDelta(200, 101)).toBe(0);
+  });
+  it('is a reset when the counter drops to near zero, or below half its value', () => {
+    expect(counterDelta(1_000_000, 3)).toBe(3);
+    expect(counterDelta(200, 99)).toBe(99);
+  });
   it('is the full value for a series born since the reference', () =>
     expect(counterDelta(undefined, 7)).toBe(7));
 });
@@ -42,6 +50,15 @@ describe('takeDeltas', () => {
     expect(deltas.map((d) => d.value)).toEqual([30, 5, 2]);
     expect(deltas[0].labels).toEqual({ instance: 'a', code: '200' });
     expect([...restarted]).toEqual([targetOf({ instance: 'b' })]);
+  });
+
+  it('keeps the higher value as reference after a dip, so catching up is not counted twice', () => {
+    const high = referenceOf([s({ instance: 'a', code: '500' }, 50_000)]);
+    const dip = takeDeltas(high, [s({ instance: 'a', code: '500' }, 49_996)]);
+    expect(dip.deltas.map((d) => d.value)).toEqual([0]);
+    expect(dip.restarted.size).toBe(0);
+    const back = takeDeltas(dip.snapshot, [s({ instance: 'a', code: '500' }, 50_002)]);
+    expect(back.deltas.map((d) => d.value)).toEqual([2]);
   });
 
   it('remembers a series that vanished (a failed scrape) instead of recounting it', () => {

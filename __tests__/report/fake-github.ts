@@ -2,7 +2,7 @@
 import type { ChecksClient, CheckRunContext } from '../../src/report/check-run.js';
 
 export interface RecordedCall {
-  op: 'create' | 'update';
+  op: 'create' | 'update' | 'list';
   params: Record<string, unknown>;
   /** The JSON request body: params minus the URL parameters and request options. */
   body: Record<string, unknown>;
@@ -18,12 +18,19 @@ export function networkError(): Error {
 
 type Result = Error | { id: number; html_url?: string };
 
-export function fakeChecks(script: { create?: Result[]; update?: Result[] } = {}) {
+/**
+ * `listCreated`: GitHub made every create it was sent, even those it answered with an error, and
+ * listForRef finds them (by name and commit), as the real API does after a 500.
+ */
+export function fakeChecks(script: { create?: Result[]; update?: Result[]; listCreated?: boolean } = {}) {
   const calls: RecordedCall[] = [];
+  const made: Array<{ id: number; external_id: unknown; name: unknown; head_sha: unknown }> = [];
   const queues = { create: [...(script.create ?? [])], update: [...(script.update ?? [])] };
   const answer = async (op: 'create' | 'update', params: Record<string, unknown>) => {
     const { owner: _o, repo: _r, check_run_id: _id, request: _req, ...body } = params;
     calls.push({ op, params, body });
+    if (op === 'create')
+      made.push({ id: 4242, external_id: body.external_id, name: body.name, head_sha: body.head_sha });
     const next = queues[op].shift();
     if (next instanceof Error) throw next;
     const id = next?.id ?? (op === 'update' ? (params.check_run_id as number) : 4242);
@@ -35,7 +42,19 @@ export function fakeChecks(script: { create?: Result[]; update?: Result[] } = {}
     rest: {
       checks: {
         create: (params) => answer('create', params as unknown as Record<string, unknown>),
-        update: (params) => answer('update', params as unknown as Record<string, unknown>)
+        update: (params) => answer('update', params as unknown as Record<string, unknown>),
+        ...(script.listCreated
+          ? {
+              listForRef: async (params) => {
+                const { owner: _o, repo: _r, request: _req, ...body } = params;
+                calls.push({ op: 'list', params: params as unknown as Record<string, unknown>, body });
+                const check_runs = made
+                  .filter((r) => r.name === params.check_name && r.head_sha === params.ref)
+                  .map((r) => ({ id: r.id, external_id: r.external_id as string }));
+                return { data: { check_runs } };
+              }
+            }
+          : {})
       }
     }
   };

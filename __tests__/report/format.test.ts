@@ -6,7 +6,7 @@ import {
   formatMs,
   formatPercent,
   isoSeconds
-} from '../../src/report/format.js';
+} from '../../src/format.js';
 import { downsample, sparkline } from '../../src/report/sparkline.js';
 
 test.each([

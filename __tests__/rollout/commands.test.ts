@@ -29,7 +29,14 @@ function setup() {
 /** A canary of 2.0.0 at 50%, mid-soak, whose lease `holder` holds for ten more minutes. */
 async function soakingCanaryOf(holder: string, deployer: FakeDeployer, clock: FakeClock): Promise<void> {
   const leaseUntil = new Date(clock.now() + 600_000).toISOString();
-  await deployer.deployCanary(50, { version: '2.0.0', holder, phase: 'soaking', leaseUntil });
+  deployer.weight = null;
+  await deployer.installCanary(50, {
+    version: '2.0.0',
+    holder,
+    stableRelease: 'storefront',
+    phase: 'soaking',
+    leaseUntil
+  });
 }
 
 const ladder = (overrides: Partial<RolloutSpec> = {}) =>
@@ -67,15 +74,18 @@ describe('commands', () => {
     // Another run that does not know the version: it is read back from the canary.
     const result = await run(ladder({ command: 'promote', version: '' }), 'run-2');
     expect(result.record.decision).toBe('promoted');
-    expect(result.record.reason).toBe('Promoted by hand: storefront now runs 2.0.0 at 100%.');
+    expect(result.record.reason).toBe(
+      'Promoted by hand. storefront now runs 2.0.0 at 100% (revision 2, deployed); storefront-canary was removed.'
+    );
     expect(deployer.calls).toEqual(['promoteStable', 'removeCanary']);
   });
 
   it('rollback removes the canary whoever holds the lock, and says none when there is nothing', async () => {
     const { deployer, run } = setup();
-    await deployer.deployCanary(25, {
+    await deployer.installCanary(25, {
       version: '2.0.0',
       holder: 'run-9',
+      stableRelease: 'storefront',
       phase: 'soaking',
       leaseUntil: '2099-01-01T00:00:00Z'
     });
@@ -88,7 +98,13 @@ describe('commands', () => {
 
   it('refuses a deploy of another version while a canary is in flight, and changes nothing', async () => {
     const { deployer, run } = setup();
-    await deployer.deployCanary(10, { version: '2.0.0', holder: 'run-1', phase: 'paused', leaseUntil: '' });
+    await deployer.installCanary(10, {
+      version: '2.0.0',
+      holder: 'run-1',
+      stableRelease: 'storefront',
+      phase: 'paused',
+      leaseUntil: ''
+    });
     deployer.calls = [];
     const result = await run(ladder({ version: '3.0.0' }), 'run-2');
     expect(result.record.decision).toBe('refused');
@@ -96,13 +112,48 @@ describe('commands', () => {
     expect(deployer.calls).toEqual([]);
   });
 
+  it('never upgrades or removes a release that carries no marks for this stable release', async () => {
+    const { deployer, run } = setup();
+    await deployer.installCanary(30, {});
+    deployer.calls = [];
+    for (const command of ['rollback', 'promote', 'deploy'] as const) {
+      const result = await run(ladder({ command, canaryRelease: 'otherapp', replace: true }), 'run-2');
+      expect(result.record.decision).toBe('refused');
+      expect(result.record.reason).toMatch(/otherapp exists but carries no canary-action marks/);
+    }
+    expect(deployer.calls).toEqual([]);
+    expect(deployer.weight).toBe(30);
+  });
+
+  it('a failed removal after a hand promotion still says promoted, with what is left and its real weight', async () => {
+    const { deployer, deps, run } = setup();
+    await soakingCanaryOf('run-1', deployer, new FakeClock());
+    deployer.failOn.removeCanary = new Error('uninstall: Kubernetes API unreachable');
+    const result = await run(ladder({ command: 'promote', version: '' }), 'run-1');
+    expect(result.record.decision).toBe('promoted');
+    expect(result.record.reason).toMatch(
+      /storefront now runs 2\.0\.0 at 100% \(revision 2, deployed\); storefront-canary is still deployed at 50%.*remove it with `command: rollback`/
+    );
+    expect(result.record.finalWeight).toBe(50);
+    expect(result.record.incomplete).toMatch(/still deployed at 50%/);
+    // Reported on this path too: the check run, summary and alert go out from the reporter.
+    expect(deps.reporter.events).toContain('finish promoted');
+    expect(deployer.calls.filter((c) => c === 'removeCanary')).toHaveLength(3);
+  });
+
   it('replace: true rolls the old canary back first', async () => {
     const { deployer, run } = setup();
-    await deployer.deployCanary(10, { version: '2.0.0', holder: 'run-1', phase: 'paused', leaseUntil: '' });
+    await deployer.installCanary(10, {
+      version: '2.0.0',
+      holder: 'run-1',
+      stableRelease: 'storefront',
+      phase: 'paused',
+      leaseUntil: ''
+    });
     deployer.calls = [];
     const result = await run(ladder({ version: '3.0.0', replace: true }), 'run-2');
     expect(result.record.decision).toBe('promoted');
-    expect(deployer.calls.slice(0, 2)).toEqual(['removeCanary', 'deployCanary 10']);
+    expect(deployer.calls.slice(0, 2)).toEqual(['removeCanary', 'installCanary 10']);
   });
 
   it('refuses to drive a canary another live run holds, even of the same version', async () => {
@@ -143,7 +194,13 @@ describe('commands', () => {
 
   it('does not adopt the completed check run of a deliberately paused canary', async () => {
     const { deployer, deps } = setup();
-    await deployer.deployCanary(10, { version: '2.0.0', holder: 'run-1', phase: 'paused', checkRunId: '77' });
+    await deployer.installCanary(10, {
+      version: '2.0.0',
+      holder: 'run-1',
+      stableRelease: 'storefront',
+      phase: 'paused',
+      checkRunId: '77'
+    });
     const adopted: number[] = [];
     await runCommand(ladder(), deps, { holder: 'run-2', adoptCheckRun: (id) => adopted.push(id) });
     expect(adopted).toEqual([]);

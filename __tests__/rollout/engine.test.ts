@@ -30,7 +30,7 @@ describe('rollout engine', () => {
     const record = await run();
     expect(record.decision).toBe('promoted');
     expect(record.finalWeight).toBe(100);
-    expect(deps.deployer.calls).toEqual(['deployCanary 20', 'promoteStable', 'removeCanary']);
+    expect(deps.deployer.calls).toEqual(['installCanary 20', 'promoteStable', 'removeCanary']);
     // 10-minute soak sampled every 30 s: 20 ticks, all in step 1.
     expect(record.ticks).toHaveLength(20);
     expect(record.stepRecords[0]).toMatchObject({ weight: 20, outcome: 'passed', canaryRequests: 400 });
@@ -47,7 +47,7 @@ describe('rollout engine', () => {
     expect(record.decision).toBe('rolled-back');
     expect(record.finalWeight).toBe(0);
     expect(record.reason).toContain('5xx rate 25.0%');
-    expect(deps.deployer.calls).toEqual(['deployCanary 5', 'setWeight 25', 'removeCanary']);
+    expect(deps.deployer.calls).toEqual(['installCanary 5', 'setWeight 25', 'removeCanary']);
     expect(deps.deployer.calls).not.toContain('promoteStable');
     expect(record.stepRecords.map((s) => s.outcome)).toEqual(['passed', 'rolled-back']);
   });
@@ -59,18 +59,29 @@ describe('rollout engine', () => {
     const record = await run();
     expect(record.decision).toBe('failed');
     expect(record.reason).toContain('timed out waiting for the condition');
-    expect(deps.deployer.calls).toEqual(['deployCanary 5', 'setWeight 25', 'setWeight 50', 'removeCanary']);
+    expect(deps.deployer.calls).toEqual(['installCanary 5', 'setWeight 25', 'setWeight 50', 'removeCanary']);
     expect(record.finalWeight).toBe(0);
   });
 
-  it('rolls back when a failed install may have left a partial canary', async () => {
+  it('rolls back when a failed install left a partial canary', async () => {
     const { deps, run } = wire(makeSpec(), new ScriptedSampler(() => healthySample()));
-    deps.deployer.failOn['deployCanary'] = new Error(
+    deps.deployer.partialInstall = true;
+    deps.deployer.failOn['installCanary'] = new Error(
       'release storefront-canary failed: context deadline exceeded'
     );
     const record = await run();
     expect(record.decision).toBe('failed');
-    expect(deps.deployer.calls).toEqual(['deployCanary 20', 'removeCanary']);
+    expect(deps.deployer.calls).toEqual(['installCanary 20', 'removeCanary']);
+  });
+
+  it('says nothing was deployed when the install failed and left no release', async () => {
+    const { deps, run } = wire(makeSpec(), new ScriptedSampler(() => healthySample()));
+    deps.deployer.failOn['installCanary'] = new Error('chart render failed');
+    const record = await run();
+    expect(record.decision).toBe('failed');
+    expect(record.nothingDeployed).toBe(true);
+    expect(record.reason).toMatch(/chart render failed\. Nothing was deployed/);
+    expect(deps.deployer.calls).toEqual(['installCanary 20']);
   });
 
   it('rolls back after the limit of consecutive Prometheus failures, not before', async () => {
@@ -84,7 +95,7 @@ describe('rollout engine', () => {
     // 2 good ticks, then 4 unavailable ones: the 4th crosses the limit of 3.
     expect(record.ticks).toHaveLength(6);
     expect(record.ticks.filter((t) => t.unavailable)).toHaveLength(4);
-    expect(deps.deployer.calls).toEqual(['deployCanary 10', 'removeCanary']);
+    expect(deps.deployer.calls).toEqual(['installCanary 10', 'removeCanary']);
   });
 
   it('recovers from a short Prometheus outage within the limit', async () => {
@@ -112,17 +123,42 @@ describe('rollout engine', () => {
     const record = await run();
     expect(record.decision).toBe('failed');
     expect(record.reason).toContain('Promotion of storefront to 2.0.0 failed');
-    expect(deps.deployer.calls).toEqual(['deployCanary 20', 'promoteStable', 'removeCanary']);
+    expect(deps.deployer.calls).toEqual(['installCanary 20', 'promoteStable', 'removeCanary']);
   });
 
-  it('retries removing the canary and reports failure honestly when it cannot', async () => {
+  it('retries removing the canary and reports honestly, with the weight read back, when it cannot', async () => {
     const { deps, run } = wire(makeSpec({ soakSeconds: 60 }), new ScriptedSampler(() => healthySample(10)));
     deps.deployer.failOn['removeCanary'] = new Error('Kubernetes API unreachable');
     const record = await run();
-    expect(record.decision).toBe('failed');
-    expect(record.reason).toMatch(/Removing the canary failed too .*run command: rollback/);
+    expect(record.decision).toBe('rolled-back');
+    expect(record.reason).toMatch(
+      /storefront-canary is still deployed at 20%.*Kubernetes API unreachable.*`command: rollback`/
+    );
+    expect(record.incomplete).toMatch(/still deployed at 20%/);
     expect(deps.deployer.calls.filter((c) => c === 'removeCanary')).toHaveLength(3);
     expect(record.finalWeight).toBe(20);
+  });
+
+  it('reports the weight the canary really holds when only the uninstall failed (weight 0 was applied)', async () => {
+    const { deps, run } = wire(makeSpec({ soakSeconds: 60 }), new ScriptedSampler(() => healthySample(10)));
+    deps.deployer.removeCanary = async () => {
+      deps.deployer.calls.push('removeCanary');
+      deps.deployer.weight = 0;
+      throw new Error('uninstall timed out');
+    };
+    const record = await run();
+    expect(record.finalWeight).toBe(0);
+    expect(record.reason).toMatch(/still deployed at 0%/);
+  });
+
+  it('promoted and then unable to remove the canary: promoted, what is left, and its real weight', async () => {
+    const { deps, run } = wire(makeSpec({ steps: [20, 50] }), new ScriptedSampler(() => healthySample()));
+    deps.deployer.failOn['removeCanary'] = new Error('uninstall failed');
+    const record = await run();
+    expect(record.decision).toBe('promoted');
+    expect(record.finalWeight).toBe(50);
+    expect(record.incomplete).toMatch(/storefront-canary is still deployed at 50%/);
+    expect(record.reason).toMatch(/storefront now runs 2\.0\.0 at 100% \(revision 2, deployed\)/);
   });
 
   it('pauses after each passed step in manual mode, holding the weight', async () => {
@@ -133,7 +169,7 @@ describe('rollout engine', () => {
     expect(record.finalWeight).toBe(10);
     expect(record.reason).toContain('command: deploy');
     // The pause is written onto the canary release so that a later run knows it was deliberate.
-    expect(deps.deployer.calls).toEqual(['deployCanary 10', 'setWeight 10']);
+    expect(deps.deployer.calls).toEqual(['installCanary 10', 'setWeight 10']);
   });
 
   it('continues from a given step on an existing canary (resume)', async () => {
@@ -158,7 +194,7 @@ describe('rollout engine', () => {
     const record = await run();
     expect(record.decision).toBe('paused');
     expect(record.reason).toContain('judge raised a warning');
-    expect(deps.deployer.calls).toEqual(['deployCanary 10', 'setWeight 10']);
+    expect(deps.deployer.calls).toEqual(['installCanary 10', 'setWeight 10']);
   });
 
   it('stops sampling on a signal and hands the canary to the post step', async () => {
@@ -178,7 +214,7 @@ describe('rollout engine', () => {
     expect(record.phase).toBe('interrupted');
     expect(record.reason).toContain('Received SIGINT at 10%');
     expect(sampler.calls).toBe(4);
-    expect(deps.deployer.calls).toEqual(['deployCanary 10']);
+    expect(deps.deployer.calls).toEqual(['installCanary 10']);
     expect(persisted.at(-1)).toBe('interrupted');
   });
 
@@ -195,7 +231,7 @@ describe('rollout engine', () => {
     const record = await run();
     expect(record.decision).toBe('cancelled');
     expect(record.reason).toContain('Received SIGTERM at 10%');
-    expect(deps.deployer.calls).toEqual(['deployCanary 10']);
+    expect(deps.deployer.calls).toEqual(['installCanary 10']);
   });
 
   it('a reporter that throws never stops a rollback', async () => {
@@ -205,7 +241,7 @@ describe('rollout engine', () => {
     });
     const record = await run();
     expect(record.decision).toBe('rolled-back');
-    expect(deps.deployer.calls).toEqual(['deployCanary 20', 'removeCanary']);
+    expect(deps.deployer.calls).toEqual(['installCanary 20', 'removeCanary']);
     expect(deps.log.lines.some((l) => l.includes('403'))).toBe(true);
   });
 
@@ -217,7 +253,7 @@ describe('rollout engine', () => {
     const record = await run();
     expect(record.decision).toBe('none');
     expect(deps.deployer.calls).toEqual([
-      'deployCanary 5',
+      'installCanary 5',
       'setWeight 50',
       'promoteStable',
       'removeCanary',

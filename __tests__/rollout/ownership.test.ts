@@ -1,9 +1,28 @@
-import { lockConflict, makeMarks, resumeStepIndex } from '../../src/rollout/ownership.js';
+import { foreignRelease, lockConflict, makeMarks, resumeStepIndex } from '../../src/rollout/ownership.js';
 
 const now = Date.UTC(2026, 10, 21, 12, 0, 0);
 
 describe('ownership marks and the lock', () => {
-  const marks = makeMarks('2.0.0', 'run-1', 'soaking', now, 600, new Date(now).toISOString());
+  const marks = makeMarks({
+    version: '2.0.0',
+    holder: 'run-1',
+    stableRelease: 'storefront',
+    phase: 'soaking',
+    now,
+    leaseSeconds: 600,
+    startedAt: new Date(now).toISOString()
+  });
+
+  it('calls a release without marks, or marked for another stable release, foreign', () => {
+    expect(foreignRelease({ exists: true, marks: {} }, 'otherapp', 'storefront')).toMatch(
+      /otherapp exists but carries no canary-action marks/
+    );
+    expect(
+      foreignRelease({ exists: true, marks: { ...marks, stableRelease: 'cart' } }, 'x', 'storefront')
+    ).toMatch(/canary of cart, not of storefront/);
+    expect(foreignRelease({ exists: true, marks }, 'storefront-canary', 'storefront')).toBeUndefined();
+    expect(foreignRelease({ exists: false }, 'storefront-canary', 'storefront')).toBeUndefined();
+  });
 
   it('writes a lease that ends after the given seconds', () => {
     expect(marks.leaseUntil).toBe('2026-11-21T12:10:00.000Z');

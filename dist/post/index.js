@@ -1548,6 +1548,1536 @@ function descending(a, b)
 
 /***/ }),
 
+/***/ 3251:
+/***/ (function(module) {
+
+/**
+  * This file contains the Bottleneck library (MIT), compiled to ES2017, and without Clustering support.
+  * https://github.com/SGrondin/bottleneck
+  */
+(function (global, factory) {
+	 true ? module.exports = factory() :
+	0;
+}(this, (function () { 'use strict';
+
+	var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
+
+	function getCjsExportFromNamespace (n) {
+		return n && n['default'] || n;
+	}
+
+	var load = function(received, defaults, onto = {}) {
+	  var k, ref, v;
+	  for (k in defaults) {
+	    v = defaults[k];
+	    onto[k] = (ref = received[k]) != null ? ref : v;
+	  }
+	  return onto;
+	};
+
+	var overwrite = function(received, defaults, onto = {}) {
+	  var k, v;
+	  for (k in received) {
+	    v = received[k];
+	    if (defaults[k] !== void 0) {
+	      onto[k] = v;
+	    }
+	  }
+	  return onto;
+	};
+
+	var parser = {
+		load: load,
+		overwrite: overwrite
+	};
+
+	var DLList;
+
+	DLList = class DLList {
+	  constructor(incr, decr) {
+	    this.incr = incr;
+	    this.decr = decr;
+	    this._first = null;
+	    this._last = null;
+	    this.length = 0;
+	  }
+
+	  push(value) {
+	    var node;
+	    this.length++;
+	    if (typeof this.incr === "function") {
+	      this.incr();
+	    }
+	    node = {
+	      value,
+	      prev: this._last,
+	      next: null
+	    };
+	    if (this._last != null) {
+	      this._last.next = node;
+	      this._last = node;
+	    } else {
+	      this._first = this._last = node;
+	    }
+	    return void 0;
+	  }
+
+	  shift() {
+	    var value;
+	    if (this._first == null) {
+	      return;
+	    } else {
+	      this.length--;
+	      if (typeof this.decr === "function") {
+	        this.decr();
+	      }
+	    }
+	    value = this._first.value;
+	    if ((this._first = this._first.next) != null) {
+	      this._first.prev = null;
+	    } else {
+	      this._last = null;
+	    }
+	    return value;
+	  }
+
+	  first() {
+	    if (this._first != null) {
+	      return this._first.value;
+	    }
+	  }
+
+	  getArray() {
+	    var node, ref, results;
+	    node = this._first;
+	    results = [];
+	    while (node != null) {
+	      results.push((ref = node, node = node.next, ref.value));
+	    }
+	    return results;
+	  }
+
+	  forEachShift(cb) {
+	    var node;
+	    node = this.shift();
+	    while (node != null) {
+	      (cb(node), node = this.shift());
+	    }
+	    return void 0;
+	  }
+
+	  debug() {
+	    var node, ref, ref1, ref2, results;
+	    node = this._first;
+	    results = [];
+	    while (node != null) {
+	      results.push((ref = node, node = node.next, {
+	        value: ref.value,
+	        prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
+	        next: (ref2 = ref.next) != null ? ref2.value : void 0
+	      }));
+	    }
+	    return results;
+	  }
+
+	};
+
+	var DLList_1 = DLList;
+
+	var Events;
+
+	Events = class Events {
+	  constructor(instance) {
+	    this.instance = instance;
+	    this._events = {};
+	    if ((this.instance.on != null) || (this.instance.once != null) || (this.instance.removeAllListeners != null)) {
+	      throw new Error("An Emitter already exists for this object");
+	    }
+	    this.instance.on = (name, cb) => {
+	      return this._addListener(name, "many", cb);
+	    };
+	    this.instance.once = (name, cb) => {
+	      return this._addListener(name, "once", cb);
+	    };
+	    this.instance.removeAllListeners = (name = null) => {
+	      if (name != null) {
+	        return delete this._events[name];
+	      } else {
+	        return this._events = {};
+	      }
+	    };
+	  }
+
+	  _addListener(name, status, cb) {
+	    var base;
+	    if ((base = this._events)[name] == null) {
+	      base[name] = [];
+	    }
+	    this._events[name].push({cb, status});
+	    return this.instance;
+	  }
+
+	  listenerCount(name) {
+	    if (this._events[name] != null) {
+	      return this._events[name].length;
+	    } else {
+	      return 0;
+	    }
+	  }
+
+	  async trigger(name, ...args) {
+	    var e, promises;
+	    try {
+	      if (name !== "debug") {
+	        this.trigger("debug", `Event triggered: ${name}`, args);
+	      }
+	      if (this._events[name] == null) {
+	        return;
+	      }
+	      this._events[name] = this._events[name].filter(function(listener) {
+	        return listener.status !== "none";
+	      });
+	      promises = this._events[name].map(async(listener) => {
+	        var e, returned;
+	        if (listener.status === "none") {
+	          return;
+	        }
+	        if (listener.status === "once") {
+	          listener.status = "none";
+	        }
+	        try {
+	          returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
+	          if (typeof (returned != null ? returned.then : void 0) === "function") {
+	            return (await returned);
+	          } else {
+	            return returned;
+	          }
+	        } catch (error) {
+	          e = error;
+	          {
+	            this.trigger("error", e);
+	          }
+	          return null;
+	        }
+	      });
+	      return ((await Promise.all(promises))).find(function(x) {
+	        return x != null;
+	      });
+	    } catch (error) {
+	      e = error;
+	      {
+	        this.trigger("error", e);
+	      }
+	      return null;
+	    }
+	  }
+
+	};
+
+	var Events_1 = Events;
+
+	var DLList$1, Events$1, Queues;
+
+	DLList$1 = DLList_1;
+
+	Events$1 = Events_1;
+
+	Queues = class Queues {
+	  constructor(num_priorities) {
+	    var i;
+	    this.Events = new Events$1(this);
+	    this._length = 0;
+	    this._lists = (function() {
+	      var j, ref, results;
+	      results = [];
+	      for (i = j = 1, ref = num_priorities; (1 <= ref ? j <= ref : j >= ref); i = 1 <= ref ? ++j : --j) {
+	        results.push(new DLList$1((() => {
+	          return this.incr();
+	        }), (() => {
+	          return this.decr();
+	        })));
+	      }
+	      return results;
+	    }).call(this);
+	  }
+
+	  incr() {
+	    if (this._length++ === 0) {
+	      return this.Events.trigger("leftzero");
+	    }
+	  }
+
+	  decr() {
+	    if (--this._length === 0) {
+	      return this.Events.trigger("zero");
+	    }
+	  }
+
+	  push(job) {
+	    return this._lists[job.options.priority].push(job);
+	  }
+
+	  queued(priority) {
+	    if (priority != null) {
+	      return this._lists[priority].length;
+	    } else {
+	      return this._length;
+	    }
+	  }
+
+	  shiftAll(fn) {
+	    return this._lists.forEach(function(list) {
+	      return list.forEachShift(fn);
+	    });
+	  }
+
+	  getFirst(arr = this._lists) {
+	    var j, len, list;
+	    for (j = 0, len = arr.length; j < len; j++) {
+	      list = arr[j];
+	      if (list.length > 0) {
+	        return list;
+	      }
+	    }
+	    return [];
+	  }
+
+	  shiftLastFrom(priority) {
+	    return this.getFirst(this._lists.slice(priority).reverse()).shift();
+	  }
+
+	};
+
+	var Queues_1 = Queues;
+
+	var BottleneckError;
+
+	BottleneckError = class BottleneckError extends Error {};
+
+	var BottleneckError_1 = BottleneckError;
+
+	var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
+
+	NUM_PRIORITIES = 10;
+
+	DEFAULT_PRIORITY = 5;
+
+	parser$1 = parser;
+
+	BottleneckError$1 = BottleneckError_1;
+
+	Job = class Job {
+	  constructor(task, args, options, jobDefaults, rejectOnDrop, Events, _states, Promise) {
+	    this.task = task;
+	    this.args = args;
+	    this.rejectOnDrop = rejectOnDrop;
+	    this.Events = Events;
+	    this._states = _states;
+	    this.Promise = Promise;
+	    this.options = parser$1.load(options, jobDefaults);
+	    this.options.priority = this._sanitizePriority(this.options.priority);
+	    if (this.options.id === jobDefaults.id) {
+	      this.options.id = `${this.options.id}-${this._randomIndex()}`;
+	    }
+	    this.promise = new this.Promise((_resolve, _reject) => {
+	      this._resolve = _resolve;
+	      this._reject = _reject;
+	    });
+	    this.retryCount = 0;
+	  }
+
+	  _sanitizePriority(priority) {
+	    var sProperty;
+	    sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+	    if (sProperty < 0) {
+	      return 0;
+	    } else if (sProperty > NUM_PRIORITIES - 1) {
+	      return NUM_PRIORITIES - 1;
+	    } else {
+	      return sProperty;
+	    }
+	  }
+
+	  _randomIndex() {
+	    return Math.random().toString(36).slice(2);
+	  }
+
+	  doDrop({error, message = "This job has been dropped by Bottleneck"} = {}) {
+	    if (this._states.remove(this.options.id)) {
+	      if (this.rejectOnDrop) {
+	        this._reject(error != null ? error : new BottleneckError$1(message));
+	      }
+	      this.Events.trigger("dropped", {args: this.args, options: this.options, task: this.task, promise: this.promise});
+	      return true;
+	    } else {
+	      return false;
+	    }
+	  }
+
+	  _assertStatus(expected) {
+	    var status;
+	    status = this._states.jobStatus(this.options.id);
+	    if (!(status === expected || (expected === "DONE" && status === null))) {
+	      throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+	    }
+	  }
+
+	  doReceive() {
+	    this._states.start(this.options.id);
+	    return this.Events.trigger("received", {args: this.args, options: this.options});
+	  }
+
+	  doQueue(reachedHWM, blocked) {
+	    this._assertStatus("RECEIVED");
+	    this._states.next(this.options.id);
+	    return this.Events.trigger("queued", {args: this.args, options: this.options, reachedHWM, blocked});
+	  }
+
+	  doRun() {
+	    if (this.retryCount === 0) {
+	      this._assertStatus("QUEUED");
+	      this._states.next(this.options.id);
+	    } else {
+	      this._assertStatus("EXECUTING");
+	    }
+	    return this.Events.trigger("scheduled", {args: this.args, options: this.options});
+	  }
+
+	  async doExecute(chained, clearGlobalState, run, free) {
+	    var error, eventInfo, passed;
+	    if (this.retryCount === 0) {
+	      this._assertStatus("RUNNING");
+	      this._states.next(this.options.id);
+	    } else {
+	      this._assertStatus("EXECUTING");
+	    }
+	    eventInfo = {args: this.args, options: this.options, retryCount: this.retryCount};
+	    this.Events.trigger("executing", eventInfo);
+	    try {
+	      passed = (await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args)));
+	      if (clearGlobalState()) {
+	        this.doDone(eventInfo);
+	        await free(this.options, eventInfo);
+	        this._assertStatus("DONE");
+	        return this._resolve(passed);
+	      }
+	    } catch (error1) {
+	      error = error1;
+	      return this._onFailure(error, eventInfo, clearGlobalState, run, free);
+	    }
+	  }
+
+	  doExpire(clearGlobalState, run, free) {
+	    var error, eventInfo;
+	    if (this._states.jobStatus(this.options.id === "RUNNING")) {
+	      this._states.next(this.options.id);
+	    }
+	    this._assertStatus("EXECUTING");
+	    eventInfo = {args: this.args, options: this.options, retryCount: this.retryCount};
+	    error = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
+	    return this._onFailure(error, eventInfo, clearGlobalState, run, free);
+	  }
+
+	  async _onFailure(error, eventInfo, clearGlobalState, run, free) {
+	    var retry, retryAfter;
+	    if (clearGlobalState()) {
+	      retry = (await this.Events.trigger("failed", error, eventInfo));
+	      if (retry != null) {
+	        retryAfter = ~~retry;
+	        this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
+	        this.retryCount++;
+	        return run(retryAfter);
+	      } else {
+	        this.doDone(eventInfo);
+	        await free(this.options, eventInfo);
+	        this._assertStatus("DONE");
+	        return this._reject(error);
+	      }
+	    }
+	  }
+
+	  doDone(eventInfo) {
+	    this._assertStatus("EXECUTING");
+	    this._states.next(this.options.id);
+	    return this.Events.trigger("done", eventInfo);
+	  }
+
+	};
+
+	var Job_1 = Job;
+
+	var BottleneckError$2, LocalDatastore, parser$2;
+
+	parser$2 = parser;
+
+	BottleneckError$2 = BottleneckError_1;
+
+	LocalDatastore = class LocalDatastore {
+	  constructor(instance, storeOptions, storeInstanceOptions) {
+	    this.instance = instance;
+	    this.storeOptions = storeOptions;
+	    this.clientId = this.instance._randomIndex();
+	    parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
+	    this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
+	    this._running = 0;
+	    this._done = 0;
+	    this._unblockTime = 0;
+	    this.ready = this.Promise.resolve();
+	    this.clients = {};
+	    this._startHeartbeat();
+	  }
+
+	  _startHeartbeat() {
+	    var base;
+	    if ((this.heartbeat == null) && (((this.storeOptions.reservoirRefreshInterval != null) && (this.storeOptions.reservoirRefreshAmount != null)) || ((this.storeOptions.reservoirIncreaseInterval != null) && (this.storeOptions.reservoirIncreaseAmount != null)))) {
+	      return typeof (base = (this.heartbeat = setInterval(() => {
+	        var amount, incr, maximum, now, reservoir;
+	        now = Date.now();
+	        if ((this.storeOptions.reservoirRefreshInterval != null) && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+	          this._lastReservoirRefresh = now;
+	          this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
+	          this.instance._drainAll(this.computeCapacity());
+	        }
+	        if ((this.storeOptions.reservoirIncreaseInterval != null) && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+	          ({
+	            reservoirIncreaseAmount: amount,
+	            reservoirIncreaseMaximum: maximum,
+	            reservoir
+	          } = this.storeOptions);
+	          this._lastReservoirIncrease = now;
+	          incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+	          if (incr > 0) {
+	            this.storeOptions.reservoir += incr;
+	            return this.instance._drainAll(this.computeCapacity());
+	          }
+	        }
+	      }, this.heartbeatInterval))).unref === "function" ? base.unref() : void 0;
+	    } else {
+	      return clearInterval(this.heartbeat);
+	    }
+	  }
+
+	  async __publish__(message) {
+	    await this.yieldLoop();
+	    return this.instance.Events.trigger("message", message.toString());
+	  }
+
+	  async __disconnect__(flush) {
+	    await this.yieldLoop();
+	    clearInterval(this.heartbeat);
+	    return this.Promise.resolve();
+	  }
+
+	  yieldLoop(t = 0) {
+	    return new this.Promise(function(resolve, reject) {
+	      return setTimeout(resolve, t);
+	    });
+	  }
+
+	  computePenalty() {
+	    var ref;
+	    return (ref = this.storeOptions.penalty) != null ? ref : (15 * this.storeOptions.minTime) || 5000;
+	  }
+
+	  async __updateSettings__(options) {
+	    await this.yieldLoop();
+	    parser$2.overwrite(options, options, this.storeOptions);
+	    this._startHeartbeat();
+	    this.instance._drainAll(this.computeCapacity());
+	    return true;
+	  }
+
+	  async __running__() {
+	    await this.yieldLoop();
+	    return this._running;
+	  }
+
+	  async __queued__() {
+	    await this.yieldLoop();
+	    return this.instance.queued();
+	  }
+
+	  async __done__() {
+	    await this.yieldLoop();
+	    return this._done;
+	  }
+
+	  async __groupCheck__(time) {
+	    await this.yieldLoop();
+	    return (this._nextRequest + this.timeout) < time;
+	  }
+
+	  computeCapacity() {
+	    var maxConcurrent, reservoir;
+	    ({maxConcurrent, reservoir} = this.storeOptions);
+	    if ((maxConcurrent != null) && (reservoir != null)) {
+	      return Math.min(maxConcurrent - this._running, reservoir);
+	    } else if (maxConcurrent != null) {
+	      return maxConcurrent - this._running;
+	    } else if (reservoir != null) {
+	      return reservoir;
+	    } else {
+	      return null;
+	    }
+	  }
+
+	  conditionsCheck(weight) {
+	    var capacity;
+	    capacity = this.computeCapacity();
+	    return (capacity == null) || weight <= capacity;
+	  }
+
+	  async __incrementReservoir__(incr) {
+	    var reservoir;
+	    await this.yieldLoop();
+	    reservoir = this.storeOptions.reservoir += incr;
+	    this.instance._drainAll(this.computeCapacity());
+	    return reservoir;
+	  }
+
+	  async __currentReservoir__() {
+	    await this.yieldLoop();
+	    return this.storeOptions.reservoir;
+	  }
+
+	  isBlocked(now) {
+	    return this._unblockTime >= now;
+	  }
+
+	  check(weight, now) {
+	    return this.conditionsCheck(weight) && (this._nextRequest - now) <= 0;
+	  }
+
+	  async __check__(weight) {
+	    var now;
+	    await this.yieldLoop();
+	    now = Date.now();
+	    return this.check(weight, now);
+	  }
+
+	  async __register__(index, weight, expiration) {
+	    var now, wait;
+	    await this.yieldLoop();
+	    now = Date.now();
+	    if (this.conditionsCheck(weight)) {
+	      this._running += weight;
+	      if (this.storeOptions.reservoir != null) {
+	        this.storeOptions.reservoir -= weight;
+	      }
+	      wait = Math.max(this._nextRequest - now, 0);
+	      this._nextRequest = now + wait + this.storeOptions.minTime;
+	      return {
+	        success: true,
+	        wait,
+	        reservoir: this.storeOptions.reservoir
+	      };
+	    } else {
+	      return {
+	        success: false
+	      };
+	    }
+	  }
+
+	  strategyIsBlock() {
+	    return this.storeOptions.strategy === 3;
+	  }
+
+	  async __submit__(queueLength, weight) {
+	    var blocked, now, reachedHWM;
+	    await this.yieldLoop();
+	    if ((this.storeOptions.maxConcurrent != null) && weight > this.storeOptions.maxConcurrent) {
+	      throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
+	    }
+	    now = Date.now();
+	    reachedHWM = (this.storeOptions.highWater != null) && queueLength === this.storeOptions.highWater && !this.check(weight, now);
+	    blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
+	    if (blocked) {
+	      this._unblockTime = now + this.computePenalty();
+	      this._nextRequest = this._unblockTime + this.storeOptions.minTime;
+	      this.instance._dropAllQueued();
+	    }
+	    return {
+	      reachedHWM,
+	      blocked,
+	      strategy: this.storeOptions.strategy
+	    };
+	  }
+
+	  async __free__(index, weight) {
+	    await this.yieldLoop();
+	    this._running -= weight;
+	    this._done += weight;
+	    this.instance._drainAll(this.computeCapacity());
+	    return {
+	      running: this._running
+	    };
+	  }
+
+	};
+
+	var LocalDatastore_1 = LocalDatastore;
+
+	var BottleneckError$3, States;
+
+	BottleneckError$3 = BottleneckError_1;
+
+	States = class States {
+	  constructor(status1) {
+	    this.status = status1;
+	    this._jobs = {};
+	    this.counts = this.status.map(function() {
+	      return 0;
+	    });
+	  }
+
+	  next(id) {
+	    var current, next;
+	    current = this._jobs[id];
+	    next = current + 1;
+	    if ((current != null) && next < this.status.length) {
+	      this.counts[current]--;
+	      this.counts[next]++;
+	      return this._jobs[id]++;
+	    } else if (current != null) {
+	      this.counts[current]--;
+	      return delete this._jobs[id];
+	    }
+	  }
+
+	  start(id) {
+	    var initial;
+	    initial = 0;
+	    this._jobs[id] = initial;
+	    return this.counts[initial]++;
+	  }
+
+	  remove(id) {
+	    var current;
+	    current = this._jobs[id];
+	    if (current != null) {
+	      this.counts[current]--;
+	      delete this._jobs[id];
+	    }
+	    return current != null;
+	  }
+
+	  jobStatus(id) {
+	    var ref;
+	    return (ref = this.status[this._jobs[id]]) != null ? ref : null;
+	  }
+
+	  statusJobs(status) {
+	    var k, pos, ref, results, v;
+	    if (status != null) {
+	      pos = this.status.indexOf(status);
+	      if (pos < 0) {
+	        throw new BottleneckError$3(`status must be one of ${this.status.join(', ')}`);
+	      }
+	      ref = this._jobs;
+	      results = [];
+	      for (k in ref) {
+	        v = ref[k];
+	        if (v === pos) {
+	          results.push(k);
+	        }
+	      }
+	      return results;
+	    } else {
+	      return Object.keys(this._jobs);
+	    }
+	  }
+
+	  statusCounts() {
+	    return this.counts.reduce(((acc, v, i) => {
+	      acc[this.status[i]] = v;
+	      return acc;
+	    }), {});
+	  }
+
+	};
+
+	var States_1 = States;
+
+	var DLList$2, Sync;
+
+	DLList$2 = DLList_1;
+
+	Sync = class Sync {
+	  constructor(name, Promise) {
+	    this.schedule = this.schedule.bind(this);
+	    this.name = name;
+	    this.Promise = Promise;
+	    this._running = 0;
+	    this._queue = new DLList$2();
+	  }
+
+	  isEmpty() {
+	    return this._queue.length === 0;
+	  }
+
+	  async _tryToRun() {
+	    var args, cb, error, reject, resolve, returned, task;
+	    if ((this._running < 1) && this._queue.length > 0) {
+	      this._running++;
+	      ({task, args, resolve, reject} = this._queue.shift());
+	      cb = (await (async function() {
+	        try {
+	          returned = (await task(...args));
+	          return function() {
+	            return resolve(returned);
+	          };
+	        } catch (error1) {
+	          error = error1;
+	          return function() {
+	            return reject(error);
+	          };
+	        }
+	      })());
+	      this._running--;
+	      this._tryToRun();
+	      return cb();
+	    }
+	  }
+
+	  schedule(task, ...args) {
+	    var promise, reject, resolve;
+	    resolve = reject = null;
+	    promise = new this.Promise(function(_resolve, _reject) {
+	      resolve = _resolve;
+	      return reject = _reject;
+	    });
+	    this._queue.push({task, args, resolve, reject});
+	    this._tryToRun();
+	    return promise;
+	  }
+
+	};
+
+	var Sync_1 = Sync;
+
+	var version = "2.19.5";
+	var version$1 = {
+		version: version
+	};
+
+	var version$2 = /*#__PURE__*/Object.freeze({
+		version: version,
+		default: version$1
+	});
+
+	var require$$2 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
+
+	var require$$3 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
+
+	var require$$4 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
+
+	var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
+
+	parser$3 = parser;
+
+	Events$2 = Events_1;
+
+	RedisConnection$1 = require$$2;
+
+	IORedisConnection$1 = require$$3;
+
+	Scripts$1 = require$$4;
+
+	Group = (function() {
+	  class Group {
+	    constructor(limiterOptions = {}) {
+	      this.deleteKey = this.deleteKey.bind(this);
+	      this.limiterOptions = limiterOptions;
+	      parser$3.load(this.limiterOptions, this.defaults, this);
+	      this.Events = new Events$2(this);
+	      this.instances = {};
+	      this.Bottleneck = Bottleneck_1;
+	      this._startAutoCleanup();
+	      this.sharedConnection = this.connection != null;
+	      if (this.connection == null) {
+	        if (this.limiterOptions.datastore === "redis") {
+	          this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, {Events: this.Events}));
+	        } else if (this.limiterOptions.datastore === "ioredis") {
+	          this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, {Events: this.Events}));
+	        }
+	      }
+	    }
+
+	    key(key = "") {
+	      var ref;
+	      return (ref = this.instances[key]) != null ? ref : (() => {
+	        var limiter;
+	        limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+	          id: `${this.id}-${key}`,
+	          timeout: this.timeout,
+	          connection: this.connection
+	        }));
+	        this.Events.trigger("created", limiter, key);
+	        return limiter;
+	      })();
+	    }
+
+	    async deleteKey(key = "") {
+	      var deleted, instance;
+	      instance = this.instances[key];
+	      if (this.connection) {
+	        deleted = (await this.connection.__runCommand__(['del', ...Scripts$1.allKeys(`${this.id}-${key}`)]));
+	      }
+	      if (instance != null) {
+	        delete this.instances[key];
+	        await instance.disconnect();
+	      }
+	      return (instance != null) || deleted > 0;
+	    }
+
+	    limiters() {
+	      var k, ref, results, v;
+	      ref = this.instances;
+	      results = [];
+	      for (k in ref) {
+	        v = ref[k];
+	        results.push({
+	          key: k,
+	          limiter: v
+	        });
+	      }
+	      return results;
+	    }
+
+	    keys() {
+	      return Object.keys(this.instances);
+	    }
+
+	    async clusterKeys() {
+	      var cursor, end, found, i, k, keys, len, next, start;
+	      if (this.connection == null) {
+	        return this.Promise.resolve(this.keys());
+	      }
+	      keys = [];
+	      cursor = null;
+	      start = `b_${this.id}-`.length;
+	      end = "_settings".length;
+	      while (cursor !== 0) {
+	        [next, found] = (await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 10000]));
+	        cursor = ~~next;
+	        for (i = 0, len = found.length; i < len; i++) {
+	          k = found[i];
+	          keys.push(k.slice(start, -end));
+	        }
+	      }
+	      return keys;
+	    }
+
+	    _startAutoCleanup() {
+	      var base;
+	      clearInterval(this.interval);
+	      return typeof (base = (this.interval = setInterval(async() => {
+	        var e, k, ref, results, time, v;
+	        time = Date.now();
+	        ref = this.instances;
+	        results = [];
+	        for (k in ref) {
+	          v = ref[k];
+	          try {
+	            if ((await v._store.__groupCheck__(time))) {
+	              results.push(this.deleteKey(k));
+	            } else {
+	              results.push(void 0);
+	            }
+	          } catch (error) {
+	            e = error;
+	            results.push(v.Events.trigger("error", e));
+	          }
+	        }
+	        return results;
+	      }, this.timeout / 2))).unref === "function" ? base.unref() : void 0;
+	    }
+
+	    updateSettings(options = {}) {
+	      parser$3.overwrite(options, this.defaults, this);
+	      parser$3.overwrite(options, options, this.limiterOptions);
+	      if (options.timeout != null) {
+	        return this._startAutoCleanup();
+	      }
+	    }
+
+	    disconnect(flush = true) {
+	      var ref;
+	      if (!this.sharedConnection) {
+	        return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+	      }
+	    }
+
+	  }
+	  Group.prototype.defaults = {
+	    timeout: 1000 * 60 * 5,
+	    connection: null,
+	    Promise: Promise,
+	    id: "group-key"
+	  };
+
+	  return Group;
+
+	}).call(commonjsGlobal);
+
+	var Group_1 = Group;
+
+	var Batcher, Events$3, parser$4;
+
+	parser$4 = parser;
+
+	Events$3 = Events_1;
+
+	Batcher = (function() {
+	  class Batcher {
+	    constructor(options = {}) {
+	      this.options = options;
+	      parser$4.load(this.options, this.defaults, this);
+	      this.Events = new Events$3(this);
+	      this._arr = [];
+	      this._resetPromise();
+	      this._lastFlush = Date.now();
+	    }
+
+	    _resetPromise() {
+	      return this._promise = new this.Promise((res, rej) => {
+	        return this._resolve = res;
+	      });
+	    }
+
+	    _flush() {
+	      clearTimeout(this._timeout);
+	      this._lastFlush = Date.now();
+	      this._resolve();
+	      this.Events.trigger("batch", this._arr);
+	      this._arr = [];
+	      return this._resetPromise();
+	    }
+
+	    add(data) {
+	      var ret;
+	      this._arr.push(data);
+	      ret = this._promise;
+	      if (this._arr.length === this.maxSize) {
+	        this._flush();
+	      } else if ((this.maxTime != null) && this._arr.length === 1) {
+	        this._timeout = setTimeout(() => {
+	          return this._flush();
+	        }, this.maxTime);
+	      }
+	      return ret;
+	    }
+
+	  }
+	  Batcher.prototype.defaults = {
+	    maxTime: null,
+	    maxSize: null,
+	    Promise: Promise
+	  };
+
+	  return Batcher;
+
+	}).call(commonjsGlobal);
+
+	var Batcher_1 = Batcher;
+
+	var require$$4$1 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
+
+	var require$$8 = getCjsExportFromNamespace(version$2);
+
+	var Bottleneck, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5,
+	  splice = [].splice;
+
+	NUM_PRIORITIES$1 = 10;
+
+	DEFAULT_PRIORITY$1 = 5;
+
+	parser$5 = parser;
+
+	Queues$1 = Queues_1;
+
+	Job$1 = Job_1;
+
+	LocalDatastore$1 = LocalDatastore_1;
+
+	RedisDatastore$1 = require$$4$1;
+
+	Events$4 = Events_1;
+
+	States$1 = States_1;
+
+	Sync$1 = Sync_1;
+
+	Bottleneck = (function() {
+	  class Bottleneck {
+	    constructor(options = {}, ...invalid) {
+	      var storeInstanceOptions, storeOptions;
+	      this._addToQueue = this._addToQueue.bind(this);
+	      this._validateOptions(options, invalid);
+	      parser$5.load(options, this.instanceDefaults, this);
+	      this._queues = new Queues$1(NUM_PRIORITIES$1);
+	      this._scheduled = {};
+	      this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
+	      this._limiter = null;
+	      this.Events = new Events$4(this);
+	      this._submitLock = new Sync$1("submit", this.Promise);
+	      this._registerLock = new Sync$1("register", this.Promise);
+	      storeOptions = parser$5.load(options, this.storeDefaults, {});
+	      this._store = (function() {
+	        if (this.datastore === "redis" || this.datastore === "ioredis" || (this.connection != null)) {
+	          storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
+	          return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
+	        } else if (this.datastore === "local") {
+	          storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
+	          return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
+	        } else {
+	          throw new Bottleneck.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
+	        }
+	      }).call(this);
+	      this._queues.on("leftzero", () => {
+	        var ref;
+	        return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+	      });
+	      this._queues.on("zero", () => {
+	        var ref;
+	        return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+	      });
+	    }
+
+	    _validateOptions(options, invalid) {
+	      if (!((options != null) && typeof options === "object" && invalid.length === 0)) {
+	        throw new Bottleneck.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
+	      }
+	    }
+
+	    ready() {
+	      return this._store.ready;
+	    }
+
+	    clients() {
+	      return this._store.clients;
+	    }
+
+	    channel() {
+	      return `b_${this.id}`;
+	    }
+
+	    channel_client() {
+	      return `b_${this.id}_${this._store.clientId}`;
+	    }
+
+	    publish(message) {
+	      return this._store.__publish__(message);
+	    }
+
+	    disconnect(flush = true) {
+	      return this._store.__disconnect__(flush);
+	    }
+
+	    chain(_limiter) {
+	      this._limiter = _limiter;
+	      return this;
+	    }
+
+	    queued(priority) {
+	      return this._queues.queued(priority);
+	    }
+
+	    clusterQueued() {
+	      return this._store.__queued__();
+	    }
+
+	    empty() {
+	      return this.queued() === 0 && this._submitLock.isEmpty();
+	    }
+
+	    running() {
+	      return this._store.__running__();
+	    }
+
+	    done() {
+	      return this._store.__done__();
+	    }
+
+	    jobStatus(id) {
+	      return this._states.jobStatus(id);
+	    }
+
+	    jobs(status) {
+	      return this._states.statusJobs(status);
+	    }
+
+	    counts() {
+	      return this._states.statusCounts();
+	    }
+
+	    _randomIndex() {
+	      return Math.random().toString(36).slice(2);
+	    }
+
+	    check(weight = 1) {
+	      return this._store.__check__(weight);
+	    }
+
+	    _clearGlobalState(index) {
+	      if (this._scheduled[index] != null) {
+	        clearTimeout(this._scheduled[index].expiration);
+	        delete this._scheduled[index];
+	        return true;
+	      } else {
+	        return false;
+	      }
+	    }
+
+	    async _free(index, job, options, eventInfo) {
+	      var e, running;
+	      try {
+	        ({running} = (await this._store.__free__(index, options.weight)));
+	        this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
+	        if (running === 0 && this.empty()) {
+	          return this.Events.trigger("idle");
+	        }
+	      } catch (error1) {
+	        e = error1;
+	        return this.Events.trigger("error", e);
+	      }
+	    }
+
+	    _run(index, job, wait) {
+	      var clearGlobalState, free, run;
+	      job.doRun();
+	      clearGlobalState = this._clearGlobalState.bind(this, index);
+	      run = this._run.bind(this, index, job);
+	      free = this._free.bind(this, index, job);
+	      return this._scheduled[index] = {
+	        timeout: setTimeout(() => {
+	          return job.doExecute(this._limiter, clearGlobalState, run, free);
+	        }, wait),
+	        expiration: job.options.expiration != null ? setTimeout(function() {
+	          return job.doExpire(clearGlobalState, run, free);
+	        }, wait + job.options.expiration) : void 0,
+	        job: job
+	      };
+	    }
+
+	    _drainOne(capacity) {
+	      return this._registerLock.schedule(() => {
+	        var args, index, next, options, queue;
+	        if (this.queued() === 0) {
+	          return this.Promise.resolve(null);
+	        }
+	        queue = this._queues.getFirst();
+	        ({options, args} = next = queue.first());
+	        if ((capacity != null) && options.weight > capacity) {
+	          return this.Promise.resolve(null);
+	        }
+	        this.Events.trigger("debug", `Draining ${options.id}`, {args, options});
+	        index = this._randomIndex();
+	        return this._store.__register__(index, options.weight, options.expiration).then(({success, wait, reservoir}) => {
+	          var empty;
+	          this.Events.trigger("debug", `Drained ${options.id}`, {success, args, options});
+	          if (success) {
+	            queue.shift();
+	            empty = this.empty();
+	            if (empty) {
+	              this.Events.trigger("empty");
+	            }
+	            if (reservoir === 0) {
+	              this.Events.trigger("depleted", empty);
+	            }
+	            this._run(index, next, wait);
+	            return this.Promise.resolve(options.weight);
+	          } else {
+	            return this.Promise.resolve(null);
+	          }
+	        });
+	      });
+	    }
+
+	    _drainAll(capacity, total = 0) {
+	      return this._drainOne(capacity).then((drained) => {
+	        var newCapacity;
+	        if (drained != null) {
+	          newCapacity = capacity != null ? capacity - drained : capacity;
+	          return this._drainAll(newCapacity, total + drained);
+	        } else {
+	          return this.Promise.resolve(total);
+	        }
+	      }).catch((e) => {
+	        return this.Events.trigger("error", e);
+	      });
+	    }
+
+	    _dropAllQueued(message) {
+	      return this._queues.shiftAll(function(job) {
+	        return job.doDrop({message});
+	      });
+	    }
+
+	    stop(options = {}) {
+	      var done, waitForExecuting;
+	      options = parser$5.load(options, this.stopDefaults);
+	      waitForExecuting = (at) => {
+	        var finished;
+	        finished = () => {
+	          var counts;
+	          counts = this._states.counts;
+	          return (counts[0] + counts[1] + counts[2] + counts[3]) === at;
+	        };
+	        return new this.Promise((resolve, reject) => {
+	          if (finished()) {
+	            return resolve();
+	          } else {
+	            return this.on("done", () => {
+	              if (finished()) {
+	                this.removeAllListeners("done");
+	                return resolve();
+	              }
+	            });
+	          }
+	        });
+	      };
+	      done = options.dropWaitingJobs ? (this._run = function(index, next) {
+	        return next.doDrop({
+	          message: options.dropErrorMessage
+	        });
+	      }, this._drainOne = () => {
+	        return this.Promise.resolve(null);
+	      }, this._registerLock.schedule(() => {
+	        return this._submitLock.schedule(() => {
+	          var k, ref, v;
+	          ref = this._scheduled;
+	          for (k in ref) {
+	            v = ref[k];
+	            if (this.jobStatus(v.job.options.id) === "RUNNING") {
+	              clearTimeout(v.timeout);
+	              clearTimeout(v.expiration);
+	              v.job.doDrop({
+	                message: options.dropErrorMessage
+	              });
+	            }
+	          }
+	          this._dropAllQueued(options.dropErrorMessage);
+	          return waitForExecuting(0);
+	        });
+	      })) : this.schedule({
+	        priority: NUM_PRIORITIES$1 - 1,
+	        weight: 0
+	      }, () => {
+	        return waitForExecuting(1);
+	      });
+	      this._receive = function(job) {
+	        return job._reject(new Bottleneck.prototype.BottleneckError(options.enqueueErrorMessage));
+	      };
+	      this.stop = () => {
+	        return this.Promise.reject(new Bottleneck.prototype.BottleneckError("stop() has already been called"));
+	      };
+	      return done;
+	    }
+
+	    async _addToQueue(job) {
+	      var args, blocked, error, options, reachedHWM, shifted, strategy;
+	      ({args, options} = job);
+	      try {
+	        ({reachedHWM, blocked, strategy} = (await this._store.__submit__(this.queued(), options.weight)));
+	      } catch (error1) {
+	        error = error1;
+	        this.Events.trigger("debug", `Could not queue ${options.id}`, {args, options, error});
+	        job.doDrop({error});
+	        return false;
+	      }
+	      if (blocked) {
+	        job.doDrop();
+	        return true;
+	      } else if (reachedHWM) {
+	        shifted = strategy === Bottleneck.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck.prototype.strategy.OVERFLOW ? job : void 0;
+	        if (shifted != null) {
+	          shifted.doDrop();
+	        }
+	        if ((shifted == null) || strategy === Bottleneck.prototype.strategy.OVERFLOW) {
+	          if (shifted == null) {
+	            job.doDrop();
+	          }
+	          return reachedHWM;
+	        }
+	      }
+	      job.doQueue(reachedHWM, blocked);
+	      this._queues.push(job);
+	      await this._drainAll();
+	      return reachedHWM;
+	    }
+
+	    _receive(job) {
+	      if (this._states.jobStatus(job.options.id) != null) {
+	        job._reject(new Bottleneck.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
+	        return false;
+	      } else {
+	        job.doReceive();
+	        return this._submitLock.schedule(this._addToQueue, job);
+	      }
+	    }
+
+	    submit(...args) {
+	      var cb, fn, job, options, ref, ref1, task;
+	      if (typeof args[0] === "function") {
+	        ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
+	        options = parser$5.load({}, this.jobDefaults);
+	      } else {
+	        ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
+	        options = parser$5.load(options, this.jobDefaults);
+	      }
+	      task = (...args) => {
+	        return new this.Promise(function(resolve, reject) {
+	          return fn(...args, function(...args) {
+	            return (args[0] != null ? reject : resolve)(args);
+	          });
+	        });
+	      };
+	      job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+	      job.promise.then(function(args) {
+	        return typeof cb === "function" ? cb(...args) : void 0;
+	      }).catch(function(args) {
+	        if (Array.isArray(args)) {
+	          return typeof cb === "function" ? cb(...args) : void 0;
+	        } else {
+	          return typeof cb === "function" ? cb(args) : void 0;
+	        }
+	      });
+	      return this._receive(job);
+	    }
+
+	    schedule(...args) {
+	      var job, options, task;
+	      if (typeof args[0] === "function") {
+	        [task, ...args] = args;
+	        options = {};
+	      } else {
+	        [options, task, ...args] = args;
+	      }
+	      job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+	      this._receive(job);
+	      return job.promise;
+	    }
+
+	    wrap(fn) {
+	      var schedule, wrapped;
+	      schedule = this.schedule.bind(this);
+	      wrapped = function(...args) {
+	        return schedule(fn.bind(this), ...args);
+	      };
+	      wrapped.withOptions = function(options, ...args) {
+	        return schedule(options, fn, ...args);
+	      };
+	      return wrapped;
+	    }
+
+	    async updateSettings(options = {}) {
+	      await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
+	      parser$5.overwrite(options, this.instanceDefaults, this);
+	      return this;
+	    }
+
+	    currentReservoir() {
+	      return this._store.__currentReservoir__();
+	    }
+
+	    incrementReservoir(incr = 0) {
+	      return this._store.__incrementReservoir__(incr);
+	    }
+
+	  }
+	  Bottleneck.default = Bottleneck;
+
+	  Bottleneck.Events = Events$4;
+
+	  Bottleneck.version = Bottleneck.prototype.version = require$$8.version;
+
+	  Bottleneck.strategy = Bottleneck.prototype.strategy = {
+	    LEAK: 1,
+	    OVERFLOW: 2,
+	    OVERFLOW_PRIORITY: 4,
+	    BLOCK: 3
+	  };
+
+	  Bottleneck.BottleneckError = Bottleneck.prototype.BottleneckError = BottleneckError_1;
+
+	  Bottleneck.Group = Bottleneck.prototype.Group = Group_1;
+
+	  Bottleneck.RedisConnection = Bottleneck.prototype.RedisConnection = require$$2;
+
+	  Bottleneck.IORedisConnection = Bottleneck.prototype.IORedisConnection = require$$3;
+
+	  Bottleneck.Batcher = Bottleneck.prototype.Batcher = Batcher_1;
+
+	  Bottleneck.prototype.jobDefaults = {
+	    priority: DEFAULT_PRIORITY$1,
+	    weight: 1,
+	    expiration: null,
+	    id: "<no-id>"
+	  };
+
+	  Bottleneck.prototype.storeDefaults = {
+	    maxConcurrent: null,
+	    minTime: 0,
+	    highWater: null,
+	    strategy: Bottleneck.prototype.strategy.LEAK,
+	    penalty: null,
+	    reservoir: null,
+	    reservoirRefreshInterval: null,
+	    reservoirRefreshAmount: null,
+	    reservoirIncreaseInterval: null,
+	    reservoirIncreaseAmount: null,
+	    reservoirIncreaseMaximum: null
+	  };
+
+	  Bottleneck.prototype.localStoreDefaults = {
+	    Promise: Promise,
+	    timeout: null,
+	    heartbeatInterval: 250
+	  };
+
+	  Bottleneck.prototype.redisStoreDefaults = {
+	    Promise: Promise,
+	    timeout: null,
+	    heartbeatInterval: 5000,
+	    clientTimeout: 10000,
+	    Redis: null,
+	    clientOptions: {},
+	    clusterNodes: null,
+	    clearDatastore: false,
+	    connection: null
+	  };
+
+	  Bottleneck.prototype.instanceDefaults = {
+	    datastore: "local",
+	    connection: null,
+	    id: "<no-id>",
+	    rejectOnDrop: true,
+	    trackDoneStatus: false,
+	    Promise: Promise
+	  };
+
+	  Bottleneck.prototype.stopDefaults = {
+	    enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
+	    dropWaitingJobs: true,
+	    dropErrorMessage: "This limiter has been stopped."
+	  };
+
+	  return Bottleneck;
+
+	}).call(commonjsGlobal);
+
+	var Bottleneck_1 = Bottleneck;
+
+	var lib = Bottleneck_1;
+
+	return lib;
+
+})));
+
+
+/***/ }),
+
 /***/ 2639:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -34251,7 +35781,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4998);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6302);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 
@@ -34260,7 +35790,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4998:
+/***/ 6302:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37292,7 +38822,8 @@ class ProblemCollector {
 }
 
 ;// CONCATENATED MODULE: ./src/format.ts
-// Formatting shared by config messages, engine reasons, judge sentences and reports.
+// The one formatter for numbers, percentages, durations and times: config messages, engine
+// reasons, the judge's sentences, titles, tables and alerts all print a value the same way.
 /** Durations as people write them: `500ms`, `45s`, `2m10s`, `12m`, `1h05m`, `2h`. */
 function formatDuration(seconds) {
     if (!Number.isFinite(seconds) || seconds <= 0)
@@ -37316,6 +38847,96 @@ function formatCount(n) {
     return Math.round(n)
         .toString()
         .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+/** A fraction as a percentage: 0.041 -> `4.1%`, 0.0044 -> `0.44%`, 0.00012 -> `0.012%`, 1 -> `100%`. */
+function formatPercent(fraction) {
+    if (fraction === null || fraction === undefined || !Number.isFinite(fraction))
+        return 'n/a';
+    const pct = fraction * 100;
+    if (pct === 0)
+        return '0%';
+    const abs = Math.abs(pct);
+    // Keep two significant digits for small rates so 0.012% does not read as 0.0%.
+    const digits = abs >= 1 ? 1 : abs >= 0.1 ? 2 : 3;
+    return `${trimZeros(pct.toFixed(digits))}%`;
+}
+/** Milliseconds: `8.5 ms`, `87 ms`, `1.25 s` from one second on. */
+function formatMs(ms) {
+    if (ms === null || ms === undefined || !Number.isFinite(ms))
+        return 'n/a';
+    if (Math.abs(ms) >= 1000)
+        return `${trimZeros((ms / 1000).toFixed(2))} s`;
+    if (Math.abs(ms) >= 10)
+        return `${Math.round(ms)} ms`;
+    return `${trimZeros(ms.toFixed(1))} ms`;
+}
+/** A metric value in its unit; `no data` for null. */
+function formatValue(value, unit) {
+    if (value === null || value === undefined)
+        return 'no data';
+    switch (unit) {
+        case 'fraction':
+            return formatPercent(value);
+        case 'ms':
+            return formatMs(value);
+        case 'count':
+            return formatCount(value);
+    }
+}
+/** Relative change of canary against stable: `+925%`, `-3.2%`, `±0%`; `–` when undefined. */
+function formatChange(canary, stable) {
+    if (canary === null || stable === null)
+        return '–';
+    if (stable === 0)
+        return canary === 0 ? '±0%' : 'new';
+    const rel = (canary - stable) / Math.abs(stable);
+    if (Math.abs(rel) < 0.0005)
+        return '±0%';
+    const pct = rel * 100;
+    const text = Math.abs(pct) >= 100 ? Math.round(pct).toString() : trimZeros(pct.toFixed(1));
+    return `${pct > 0 ? '+' : ''}${text}%`;
+}
+/** E-values span many orders of magnitude: `0.84`, `25`, `3.1e+6`. */
+function formatEValue(e) {
+    if (!Number.isFinite(e))
+        return e > 0 ? '∞' : 'n/a';
+    if (e >= 1e5)
+        return e.toExponential(1);
+    if (e >= 100)
+        return Math.round(e).toString();
+    if (e >= 10)
+        return trimZeros(e.toFixed(1));
+    return trimZeros(e.toFixed(2));
+}
+/** A ratio of two rates: `1.25`, `12`; `∞` when the divisor was zero. */
+function formatRatio(x) {
+    if (!Number.isFinite(x))
+        return '∞';
+    return x >= 10 ? x.toFixed(0) : x.toFixed(2);
+}
+/** ISO time shortened for logs and reasons: `12:04:30` (UTC). */
+function formatClock(iso) {
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime()))
+        return iso;
+    return d.toISOString().slice(11, 19);
+}
+/** Seconds between two ISO times, or undefined when either is missing or invalid. */
+function secondsBetween(from, to) {
+    if (!from || !to)
+        return undefined;
+    const a = Date.parse(from);
+    const b = Date.parse(to);
+    if (Number.isNaN(a) || Number.isNaN(b))
+        return undefined;
+    return Math.max(0, (b - a) / 1000);
+}
+/** GitHub wants `YYYY-MM-DDTHH:MM:SSZ`; drop milliseconds. */
+function isoSeconds(input) {
+    return new Date(input).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+function trimZeros(fixed) {
+    return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }
 
 ;// CONCATENATED MODULE: ./src/config/durations.ts
@@ -37354,6 +38975,15 @@ function parsePositiveDuration(text, where) {
     const seconds = parseDuration(text, where);
     if (seconds <= 0)
         throw expectedError(where, `${EXPECTED}, greater than zero`, text);
+    return seconds;
+}
+/** The longest soak, interval or extra soak of one step: a day. Longer is a typo, not a plan. */
+const MAX_STEP_SECONDS = 24 * 3600;
+/** A per-step duration: positive (unless `allowZero`) and at most MAX_STEP_SECONDS. */
+function parseStepDuration(text, where, allowZero = false) {
+    const seconds = allowZero ? parseDuration(text, where) : parsePositiveDuration(text, where);
+    if (seconds > MAX_STEP_SECONDS)
+        throw expectedError(where, `${EXPECTED}, at most 24h`, text);
     return seconds;
 }
 
@@ -37545,11 +39175,18 @@ function defaultMetrics(names, guards) {
     return [defaultErrorRate(names, guards), defaultLatency(names, guards), defaultConversion(names, guards)];
 }
 
+;// CONCATENATED MODULE: ./src/error-message.ts
+// The one way an unknown thrown value becomes text for a reason, a log line or a warning.
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
 ;// CONCATENATED MODULE: ./src/config/analysis.ts
 // The analysis YAML (the `config` file or the inline `analysis` input): which metrics to judge and
 // the names behind the built-in queries. Strict on purpose: a misspelt key would otherwise be
 // silently ignored and a guard the user believes in would not exist. Keys are kebab-case.
 // The format is documented in docs/configuration.md.
+
 
 
 
@@ -37580,6 +39217,8 @@ const METRIC_KEYS = {
     latency: [...COMMON_METRIC_KEYS, 'buckets', 'quantile', 'max', 'unit'],
     ratio: [...COMMON_METRIC_KEYS, 'numerator', 'denominator', 'min', 'margin']
 };
+/** Each metric costs queries every tick; more than this is a mistake, not an analysis. */
+const MAX_METRICS = 50;
 /** Parses and validates the YAML text; `source` names the file or input in every message. */
 function parseAnalysisYaml(text, source) {
     const lineCounter = new dist/* LineCounter */.HN();
@@ -37592,7 +39231,17 @@ function parseAnalysisYaml(text, source) {
         return { source, names: { ...DEFAULT_METRIC_NAMES }, metrics: [] };
     if (!(0,dist/* isMap */.jh)(contents))
         throw expectedError(source, `a YAML map with the keys ${TOP_LEVEL_KEYS.join(', ')}`);
-    const root = document.toJS();
+    let root;
+    try {
+        root = document.toJS({ maxAliasCount: 100 });
+    }
+    catch (error) {
+        // e.g. a "billion laughs" alias bomb: the yaml library refuses it; say where it came from.
+        throw new ConfigError(`${source}: not valid YAML: ${errorMessage(error)}.`);
+    }
+    if (Array.isArray(root.metrics) && root.metrics.length > MAX_METRICS) {
+        throw new ConfigError(`${source}: \`metrics\` lists ${root.metrics.length} metrics; expected at most ${MAX_METRICS}.`);
+    }
     const lines = keyLines(contents, lineCounter);
     checkKeys(root, TOP_LEVEL_KEYS, source, '', lines);
     const config = {
@@ -38092,9 +39741,9 @@ function parseHeaderLines(text, where) {
         .filter((line) => line !== '' && !line.startsWith('#'))
         .map((line, index) => {
         const match = HEADER_LINE.exec(line);
-        // Show only the part before the colon: the rest may be a token.
+        // A secret input: name the line, never show any of its content (it may be a bare token).
         if (!match)
-            throw expectedError(`${where} line ${index + 1}`, '`Name: value`', line.split(':')[0].slice(0, 40));
+            throw expectedError(`${where} line ${index + 1}`, '`Name: value` (line content not shown)');
         return [match[1], unquote(match[2].trim())];
     });
 }
@@ -38445,8 +40094,8 @@ function readRolloutSpec(getInput, options = {}) {
     const versionKey = read('version-key', parseVersionKey, 'image.tag');
     // How traffic moves.
     const steps = read('steps', parseSteps, [20]);
-    const soakSeconds = read('soak', parsePositiveDuration, 600);
-    const intervalSeconds = read('interval', parsePositiveDuration, 30);
+    const soakSeconds = read('soak', (t, w) => parseStepDuration(t, w), 600);
+    const intervalSeconds = read('interval', (t, w) => parseStepDuration(t, w), 30);
     if (intervalSeconds > soakSeconds) {
         problems.add(expectedError(inputLabel('interval'), `at most the soak time (${formatDuration(soakSeconds)}), so each step is sampled`, value('interval')));
     }
@@ -38474,9 +40123,13 @@ function readRolloutSpec(getInput, options = {}) {
         minConversionRate: optional('min-conversion-rate', parseFraction)
     };
     const judge = read('judge', (t, w) => parseChoice(t, w, JUDGES), 'sequential');
+    if (deploys && steps.length === 1 && steps[0] === 100 && judge !== 'threshold') {
+        // At 100% stable gets no traffic, so there is nothing to compare the canary with.
+        problems.add(expectedError(inputLabel('steps'), 'a ladder with a step below 100 (e.g. 20,100), because at 100% stable gets no traffic to compare with; or `judge: threshold` for guards on the canary alone', value('steps')));
+    }
     const alpha = read('alpha', parseOpenFraction, 0.05);
     const minCanaryRequests = read('min-canary-requests', parseCount, 50);
-    const maxExtraSoakSeconds = read('max-extra-soak', parseDuration, 300);
+    const maxExtraSoakSeconds = read('max-extra-soak', (t, w) => parseStepDuration(t, w, true), 300);
     const noData = read('no-data', (t, w) => parseChoice(t, w, NO_DATA_POLICIES), 'fail');
     const strictPass = read('strict-pass', parseBoolean, false);
     const resolved = problems.attempt(() => resolveMetrics(analysisConfig, guards, alpha));
@@ -38573,9 +40226,12 @@ function parseValuesFiles(text, where, cwd) {
         return resolved;
     });
 }
+/** The OCI tag grammar: what an image tag may be, and so what a version may be. */
+const OCI_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 function parseVersion(text, where) {
-    if (/[\s,]/.test(text))
-        throw expectedError(where, 'a version without spaces or commas, e.g. 1.4.0', text);
+    if (!OCI_TAG.test(text)) {
+        throw expectedError(where, 'a version in the OCI tag grammar (letters, digits, `_`, `.` and `-`, at most 128, not starting with `.` or `-`), e.g. 1.4.0', text);
+    }
     return text;
 }
 function parseChartVersion(text, where) {
@@ -38784,6 +40440,23 @@ function canaryUpgradeArgs(spec, major, weight, marks = {}, { install = true } =
     ];
 }
 /**
+ * Create the canary release at `weight`. `helm install` fails when the name is taken, which makes it
+ * the lock: of two runs that race, exactly one creates the release.
+ */
+function canaryInstallArgs(spec, major, weight, marks) {
+    return [
+        'install',
+        spec.canaryRelease,
+        spec.chart,
+        '--namespace',
+        spec.namespace,
+        ...chartArgs(spec),
+        ...canaryValueArgs(spec, weight, marks),
+        ...description(`canary ${spec.version} at weight ${weight}`, marks),
+        ...waitArgs(major, spec.helmTimeoutSeconds)
+    ];
+}
+/**
  * Change only the weight of an existing canary, keeping every value it was installed with. Used on
  * removal, which must work from a later run (manual rollback, post step) that may not know the
  * canary's version or values.
@@ -38868,6 +40541,7 @@ function isReleaseNotFound(stderr) {
 
 
 
+
 /** Release states in which Helm refuses an upgrade because another operation holds the release. */
 const PENDING = /^pending-/;
 class HelmDeployer {
@@ -38904,11 +40578,11 @@ class HelmDeployer {
             return undefined;
         return scalarString(readValuesPath(values, this.spec.versionKey));
     }
-    async deployCanary(weight, marks = {}) {
+    async installCanary(weight, marks) {
         const { major } = await this.detect();
         this.require('chart', 'install the canary');
         this.require('version', 'install the canary');
-        await this.mutate(canaryUpgradeArgs(this.spec, major, weight, marks));
+        await this.mutate(canaryInstallArgs(this.spec, major, weight, marks));
     }
     async setWeight(weight, marks = {}) {
         const { major } = await this.detect();
@@ -38949,7 +40623,7 @@ class HelmDeployer {
             }
             catch (error) {
                 // Uninstalling removes the canary's routing too; a failed weight change must not block it.
-                this.log(`warning: could not set ${this.spec.canaryRelease} to weight 0, uninstalling anyway: ${message(error)}`);
+                this.log(`warning: could not set ${this.spec.canaryRelease} to weight 0, uninstalling anyway: ${errorMessage(error)}`);
             }
         }
         else if (state.exists) {
@@ -38970,16 +40644,32 @@ class HelmDeployer {
         const helmStatus = scalarString(info.status);
         if (helmStatus === 'uninstalled')
             return { exists: false, status: helmStatus };
+        const revision = revisionOf(status);
         const values = (await this.readJson(getValuesArgs(canaryRelease, namespace, false))) ?? {};
         const marks = stringRecord(readValuesPath(values, MARKS_VALUES_KEY));
         const weight = Number(marks.weight ?? readValuesPath(values, 'canary.weight'));
         return {
             exists: true,
             status: helmStatus,
+            revision,
             installedAt: scalarString(info.first_deployed),
             version: scalarString(readValuesPath(values, this.spec.versionKey)) ?? marks.version,
             weight: Number.isFinite(weight) ? weight : undefined,
             marks
+        };
+    }
+    async stableState() {
+        const { release, namespace } = this.spec;
+        const status = await this.readJson(statusArgs(release, namespace));
+        if (status === undefined)
+            return { exists: false };
+        const info = status.info ?? {};
+        const values = (await this.readJson(getValuesArgs(release, namespace, true))) ?? {};
+        return {
+            exists: scalarString(info.status) !== 'uninstalled',
+            status: scalarString(info.status),
+            revision: revisionOf(status),
+            version: scalarString(readValuesPath(values, this.spec.versionKey))
         };
     }
     require(input, purpose) {
@@ -39024,7 +40714,7 @@ class HelmDeployer {
         }
         catch (error) {
             // The runner rejects only when the process cannot start at all (e.g. no helm on PATH).
-            throw new Error(`could not run \`${this.helmPath}\` (is Helm installed and on PATH?): ${message(error)}`);
+            throw new Error(`could not run \`${this.helmPath}\` (is Helm installed and on PATH?): ${errorMessage(error)}`);
         }
     }
     say(args, dryRun) {
@@ -39049,8 +40739,10 @@ function stringRecord(value) {
     }
     return out;
 }
-function message(error) {
-    return error instanceof Error ? error.message : String(error);
+/** `helm status -o json` names the revision `version`. */
+function revisionOf(status) {
+    const revision = Number(status.version);
+    return Number.isInteger(revision) && revision > 0 ? revision : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/command-runner.ts
@@ -48836,10 +50528,32 @@ class MetricsUnavailableError extends Error {
     }
 }
 
+;// CONCATENATED MODULE: ./src/retry.ts
+// The one retry helper of the codebase (GitHub calls use @octokit/plugin-retry instead): a few
+// attempts with growing pauses, for operations that may heal, such as removing the canary or
+// querying Prometheus. Pure: the caller passes the sleep (the Clock port's, so tests never wait).
+/** Runs `work` until it succeeds or the policy gives up; then throws the last error. */
+async function retry(work, policy) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await work(attempt);
+        }
+        catch (error) {
+            if (attempt >= policy.attempts || !(policy.retryable?.(error) ?? true))
+                throw error;
+            const delay = Math.min(policy.delayMs * 2 ** (attempt - 1), policy.maxDelayMs ?? Infinity);
+            policy.onRetry?.(error, attempt, delay);
+            await policy.sleep(delay);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/metrics/prometheus.ts
 // PrometheusProvider: the MetricsProvider port over Prometheus's HTTP API (instant queries).
 // Retries what can heal (5xx, 429, connection errors, timeouts) with exponential backoff; says
 // plainly when the URL is not a Prometheus at all. Header values (tokens) never reach a message.
+
+
 
 
 /** Prometheus understood the request and rejected the query (bad PromQL, wrong result type). Not retried. */
@@ -48876,25 +50590,23 @@ class PrometheusProvider {
         this.log = options.log ?? (() => { });
     }
     async query(promql, time = Date.now() / 1000) {
-        let lastError = '';
-        for (let attempt = 0; attempt <= this.retries; attempt++) {
-            if (attempt > 0) {
-                const delay = Math.min(this.backoffMs * 2 ** (attempt - 1), this.maxBackoffMs);
-                this.log(`Prometheus at ${this.displayUrl}: ${lastError}; retry ${attempt}/${this.retries} in ${delay} ms`);
-                await this.sleep(delay);
-            }
-            try {
-                return parseResult(await this.get(promql, time), this.displayUrl, promql);
-            }
-            catch (error) {
-                if (!(error instanceof AttemptError))
-                    throw error;
-                if (!error.retryable)
-                    throw new MetricsUnavailableError(error.message);
-                lastError = error.message;
-            }
+        try {
+            return await retry(async () => parseResult(await this.get(promql, time), this.displayUrl, promql), {
+                attempts: this.retries + 1,
+                delayMs: this.backoffMs,
+                maxDelayMs: this.maxBackoffMs,
+                retryable: (error) => error instanceof AttemptError && error.retryable,
+                onRetry: (error, attempt, delay) => this.log(`Prometheus at ${this.displayUrl}: ${errorMessage(error)}; retry ${attempt}/${this.retries} in ${delay} ms`),
+                sleep: this.sleep
+            });
         }
-        throw new MetricsUnavailableError(`Prometheus at ${this.displayUrl} did not answer after ${this.retries + 1} attempts: ${lastError}`);
+        catch (error) {
+            if (!(error instanceof AttemptError))
+                throw error;
+            if (!error.retryable)
+                throw new MetricsUnavailableError(error.message);
+            throw new MetricsUnavailableError(`Prometheus at ${this.displayUrl} did not answer after ${this.retries + 1} attempts: ${error.message}`);
+        }
     }
     /**
      * The query endpoint under the configured URL, keeping a path prefix (https://host/prometheus).
@@ -48995,7 +50707,7 @@ function networkReason(error, timeoutSeconds) {
     const code = error?.code;
     if (code === 'ECONNABORTED' || code === 'ETIMEDOUT')
         return `no answer within ${timeoutSeconds}s (timeout)`;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return typeof code === 'string' ? `${code}: ${message}` : message;
 }
 /** Drop user:password from a URL shown in logs and errors. */
@@ -49026,11 +50738,19 @@ function targetOf(labels) {
         return undefined;
     return JSON.stringify([labels.instance ?? '', labels.pod ?? '']);
 }
+/** A counter below this share of its previous value restarted from zero; above it, it only dipped. */
+const RESET_FRACTION = 0.5;
+/** True when `current` is a restart of a counter that read `previous`, not a dip (see the header). */
+function isReset(previous, current) {
+    return current < previous * RESET_FRACTION;
+}
 /** The increase of one counter from `previous` (undefined: born since) to `current`. */
 function counterDelta(previous, current) {
-    if (previous === undefined || current < previous)
+    if (previous === undefined)
         return current;
-    return current - previous;
+    if (current >= previous)
+        return current - previous;
+    return isReset(previous, current) ? current : 0;
 }
 /**
  * Values of a read keyed by series. Series that collide once __name__ is dropped (a query over
@@ -49060,10 +50780,13 @@ function takeDeltas(reference, current) {
     for (const [key, { labels, value }] of readOf(current)) {
         const previous = reference.get(key)?.value;
         const target = targetOf(labels);
-        if (previous !== undefined && value < previous && target !== undefined)
+        const reset = previous !== undefined && isReset(previous, value);
+        if (reset && target !== undefined)
             restarted.add(target);
         deltas.push({ labels, value: counterDelta(previous, value) });
-        snapshot.set(key, { value, target });
+        // A dip keeps the higher value as the reference, so catching up is not counted again.
+        const dipped = previous !== undefined && value < previous && !reset;
+        snapshot.set(key, { value: dipped ? previous : value, target });
         present.add(key);
     }
     return { deltas, snapshot, present, restarted };
@@ -49596,42 +51319,6 @@ function withDataState(status, sentence, data) {
         return { status: status === 'warn' ? 'warn' : 'no-data', sentence: `${sentence}; ${data.missing}` };
     }
     return { status, sentence };
-}
-
-;// CONCATENATED MODULE: ./src/judge/format.ts
-// Number formatting for the evidence sentences: short, human, and stable across locales.
-function formatPercent(fraction) {
-    if (fraction === null || !Number.isFinite(fraction))
-        return 'n/a';
-    const pct = fraction * 100;
-    if (pct === 0)
-        return '0%';
-    if (Math.abs(pct) >= 10)
-        return `${pct.toFixed(0)}%`;
-    if (Math.abs(pct) >= 0.1)
-        return `${pct.toFixed(1).replace(/\.0$/, '')}%`;
-    return `${pct.toPrecision(1)}%`;
-}
-function formatMs(ms) {
-    if (ms === null || !Number.isFinite(ms))
-        return 'n/a';
-    return ms >= 10 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
-}
-
-/** E-values span many orders of magnitude: 0.42, 3.1, 31, 4200, 3.2e+7. */
-function formatEValue(e) {
-    if (!Number.isFinite(e))
-        return e > 0 ? '∞' : '0';
-    if (e < 10)
-        return e.toFixed(e < 1 ? 2 : 1);
-    if (e < 1e5)
-        return Math.round(e).toString();
-    return e.toExponential(1);
-}
-function formatRatio(x) {
-    if (!Number.isFinite(x))
-        return '∞';
-    return x >= 10 ? x.toFixed(0) : x.toFixed(2);
 }
 
 ;// CONCATENATED MODULE: ./src/judge/guards.ts
@@ -55646,6 +57333,91 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+// EXTERNAL MODULE: ./node_modules/bottleneck/light.js
+var light = __nccwpck_require__(3251);
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// pkg/dist-src/version.js
+var plugin_retry_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/error-request.js
+function isRequestError(error) {
+  return error.request !== void 0;
+}
+async function errorRequest(state, octokit, error, options) {
+  if (!isRequestError(error) || !error?.request.request) {
+    throw error;
+  }
+  if (error.status >= 400 && !state.doNotRetry.includes(error.status)) {
+    const retries = options.request.retries != null ? options.request.retries : state.retries;
+    const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
+    throw octokit.retry.retryRequest(error, retries, retryAfter);
+  }
+  throw error;
+}
+
+// pkg/dist-src/wrap-request.js
+
+
+async function wrapRequest(state, octokit, request, options) {
+  const limiter = new light();
+  limiter.on("failed", function(error, info) {
+    const maxRetries = ~~error.request.request?.retries;
+    const after = ~~error.request.request?.retryAfter;
+    options.request.retryCount = info.retryCount + 1;
+    if (maxRetries > info.retryCount) {
+      return after * state.retryAfterBaseValue;
+    }
+  });
+  return limiter.schedule(
+    requestWithGraphqlErrorHandling.bind(null, state, octokit, request),
+    options
+  );
+}
+async function requestWithGraphqlErrorHandling(state, octokit, request, options) {
+  const response = await request(options);
+  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
+    response.data.errors[0].message
+  )) {
+    const error = new RequestError(response.data.errors[0].message, 500, {
+      request: options,
+      response
+    });
+    return errorRequest(state, octokit, error, options);
+  }
+  return response;
+}
+
+// pkg/dist-src/index.js
+function dist_bundle_retry(octokit, octokitOptions) {
+  const state = Object.assign(
+    {
+      enabled: true,
+      retryAfterBaseValue: 1e3,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+      retries: 3
+    },
+    octokitOptions.retry
+  );
+  const retryPlugin = {
+    retry: {
+      retryRequest: (error, retries, retryAfter) => {
+        error.request.request = Object.assign({}, error.request.request, {
+          retries,
+          retryAfter
+        });
+        return error;
+      }
+    }
+  };
+  if (state.enabled) {
+    octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
+    octokit.hook.wrap("request", wrapRequest.bind(null, state, retryPlugin));
+  }
+  return retryPlugin;
+}
+dist_bundle_retry.VERSION = plugin_retry_dist_bundle_VERSION;
+
+
 ;// CONCATENATED MODULE: ./src/state.ts
 // What the main step saves for the post step (core.saveState), so that an interrupted rollout
 // can be cleaned up even after the main process was killed.
@@ -55657,94 +57429,6 @@ const STATE_KEYS = {
 /** Phases the post step leaves alone: finished, paused on purpose, or nothing deployed yet. */
 function needsCleanup(phase) {
     return !!phase && !['', 'validating', 'done', 'paused'].includes(phase);
-}
-
-;// CONCATENATED MODULE: ./src/report/format.ts
-
-
-/** A fraction as a percentage: 0.041 -> `4.1%`, 0.00012 -> `0.012%`, 1 -> `100%`. */
-function format_formatPercent(fraction) {
-    if (!Number.isFinite(fraction))
-        return 'n/a';
-    const pct = fraction * 100;
-    if (pct === 0)
-        return '0%';
-    const abs = Math.abs(pct);
-    // Keep two significant digits for small rates so 0.012% does not read as 0.0%.
-    const digits = abs >= 10 ? 1 : abs >= 1 ? 1 : abs >= 0.1 ? 2 : 3;
-    return `${trimZeros(pct.toFixed(digits))}%`;
-}
-/** Milliseconds: `87 ms`, `1.25 s` from one second on. */
-function format_formatMs(ms) {
-    if (!Number.isFinite(ms))
-        return 'n/a';
-    if (Math.abs(ms) >= 1000)
-        return `${trimZeros((ms / 1000).toFixed(2))} s`;
-    if (Math.abs(ms) >= 10)
-        return `${Math.round(ms)} ms`;
-    return `${trimZeros(ms.toFixed(1))} ms`;
-}
-/** A metric value in its unit; `no data` for null. */
-function formatValue(value, unit) {
-    if (value === null || value === undefined)
-        return 'no data';
-    switch (unit) {
-        case 'fraction':
-            return format_formatPercent(value);
-        case 'ms':
-            return format_formatMs(value);
-        case 'count':
-            return formatCount(value);
-    }
-}
-/** Relative change of canary against stable: `+925%`, `-3.2%`, `±0%`; `–` when undefined. */
-function formatChange(canary, stable) {
-    if (canary === null || stable === null)
-        return '–';
-    if (stable === 0)
-        return canary === 0 ? '±0%' : 'new';
-    const rel = (canary - stable) / Math.abs(stable);
-    if (Math.abs(rel) < 0.0005)
-        return '±0%';
-    const pct = rel * 100;
-    const text = Math.abs(pct) >= 100 ? Math.round(pct).toString() : trimZeros(pct.toFixed(1));
-    return `${pct > 0 ? '+' : ''}${text}%`;
-}
-/** E-values span many orders of magnitude: `0.84`, `25`, `3.1e+6`. */
-function format_formatEValue(e) {
-    if (!Number.isFinite(e))
-        return e > 0 ? '∞' : 'n/a';
-    if (e >= 1e5)
-        return e.toExponential(1);
-    if (e >= 100)
-        return Math.round(e).toString();
-    if (e >= 10)
-        return trimZeros(e.toFixed(1));
-    return trimZeros(e.toFixed(2));
-}
-/** ISO time shortened for logs: `12:04:30`. */
-function formatClock(iso) {
-    const d = new Date(iso);
-    if (Number.isNaN(d.getTime()))
-        return iso;
-    return d.toISOString().slice(11, 19);
-}
-/** Seconds between two ISO times, or undefined when either is missing or invalid. */
-function secondsBetween(from, to) {
-    if (!from || !to)
-        return undefined;
-    const a = Date.parse(from);
-    const b = Date.parse(to);
-    if (Number.isNaN(a) || Number.isNaN(b))
-        return undefined;
-    return Math.max(0, (b - a) / 1000);
-}
-/** GitHub wants `YYYY-MM-DDTHH:MM:SSZ`; drop milliseconds. */
-function isoSeconds(input) {
-    return new Date(input).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-function trimZeros(fixed) {
-    return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }
 
 ;// CONCATENATED MODULE: ./src/report/record-facts.ts
@@ -55808,6 +57492,9 @@ function renderTitle(record) {
     const at = weightAtDecision(record);
     switch (record.decision) {
         case 'promoted': {
+            if (record.incomplete) {
+                return `Promoted ${record.version}, but ${record.canaryRelease} still holds ${record.finalWeight}%: remove it with command: rollback`;
+            }
             if (record.command === 'promote')
                 return `Promoted ${record.version} to 100% by hand`;
             const n = record.stepRecords.length || record.steps.length;
@@ -55824,6 +57511,8 @@ function renderTitle(record) {
         }
         case 'failed': {
             const why = oneLine(record.reason, 120);
+            if (record.nothingDeployed)
+                return why ? `Failed before anything was deployed: ${why}` : 'Failed before anything was deployed';
             const head = `Failed at ${at}%${canaryRemoved(record) ? ', canary removed' : ''}`;
             return why ? `${head}: ${why}` : head;
         }
@@ -55861,7 +57550,56 @@ function inProgressTitle(record) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/report/escape.ts
+// One escaping helper per sink. Everything a user, Helm or Prometheus can influence (versions,
+// release and check names, reasons, metric titles) goes through the helper of the sink it lands
+// in, so a backtick, a pipe, `<img ...>`, `$(...)` or `<!channel>` always comes out as text.
+/** One line: newlines and runs of white space around them become one space. */
+function escape_oneLine(text) {
+    return text.replace(/\s*\r?\n\s*/g, ' ').trim();
+}
+/**
+ * Markdown prose (a quote, a list item, a heading): one line, HTML defused, and the characters
+ * that start markdown constructs backslash-escaped, so nothing renders as a link, image or code.
+ */
+function markdownText(text) {
+    return escape_oneLine(text)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/([\\`*_[\]|!#~])/g, '\\$1');
+}
+/** A table cell: markdown prose, in which a `|` would end the cell (escaped by markdownText). */
+function tableCell(text) {
+    return markdownText(text);
+}
+/** Inline code: a fence longer than any run of backticks inside, so the span cannot be closed early. */
+function inlineCode(text) {
+    const line = escape_oneLine(text);
+    const longest = Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = line.startsWith('`') || line.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${line}${pad}${fence}`;
+}
+/** A fenced code block whose fence no line inside can close. */
+function codeBlock(language, lines) {
+    const longest = Math.max(0, ...lines.flatMap((l) => l.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return [`${fence}${language}`, ...lines, fence].join('\n');
+}
+/** One POSIX shell word: as is when it is plainly safe, else single-quoted. */
+function shellArg(text) {
+    if (/^[A-Za-z0-9@%+=:,./_-]+$/.test(text))
+        return text;
+    return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+/** Slack mrkdwn: &, < and > are its control characters (`<!channel>`, `<url|link>`). */
+function slackText(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 ;// CONCATENATED MODULE: ./src/report/alert-messages.ts
+
 
 
 /** Decisions that page someone or tell them a release went out. In-progress updates never alert. */
@@ -55901,10 +57639,8 @@ const VERB = {
     failed: 'failed',
     paused: 'paused for approval'
 };
-/** Slack mrkdwn treats &, < and > as control characters. */
-function slackEscape(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+/** Slack mrkdwn treats &, < and > as control characters (kept under this name for callers). */
+const slackEscape = slackText;
 function clip(text, max) {
     return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
@@ -55914,7 +57650,7 @@ function slackMessage(record) {
     const verb = VERB[decision] ?? decision;
     const title = renderTitle(record);
     const versions = record.previousVersion ? `${record.previousVersion} → ${record.version}` : record.version;
-    const text = `${emoji} Canary ${record.release} ${record.version} ${verb}: ${title}`;
+    const text = slackText(`${emoji} Canary ${record.release} ${record.version} ${verb}: ${title}`);
     const fields = [
         `*Release*\n\`${slackEscape(record.release)}\` in \`${slackEscape(record.namespace)}\``,
         `*Version*\n${slackEscape(versions)}`,
@@ -56022,7 +57758,7 @@ function workflowPathFromRef(ref) {
 function needsErrorAnnotation(record) {
     return record.decision === 'rolled-back' || record.decision === 'failed';
 }
-function errorMessage(record) {
+function annotationMessage(record) {
     const reason = record.reason ? `\n${record.reason}` : '';
     return `Canary ${record.canaryRelease} (${record.version}) in ${record.namespace}: ${renderTitle(record)}${reason}`;
 }
@@ -56037,7 +57773,7 @@ function rollbackAnnotations(record, location) {
             end_line: location.line,
             annotation_level: 'failure',
             title: `canary / ${record.release}: ${record.decision === 'failed' ? 'failed' : 'rolled back'}`,
-            message: errorMessage(record)
+            message: annotationMessage(record)
         }
     ];
 }
@@ -56160,6 +57896,7 @@ function zeroBased(values) {
 
 
 
+
 function renderCheckOutput(record, options = {}) {
     return { title: renderTitle(record), summary: renderSummary(record, options), text: renderText(record) };
 }
@@ -56203,23 +57940,29 @@ function decisionSection(record) {
     const heading = record.decision ? DECISION_HEADINGS[record.decision] : `🔄 In progress: ${record.phase}`;
     const lines = [`### ${heading}`, ''];
     if (record.reason)
-        lines.push(`> ${inline(record.reason)}`, '');
+        lines.push(`> ${markdownText(record.reason)}`, '');
     lines.push(stateSentence(record), '');
     return lines.join('\n');
 }
 /** Where traffic stands now, in one sentence. */
 function stateSentence(record) {
-    const stable = `\`${record.release}\``;
-    const canary = `\`${record.canaryRelease}\``;
+    const stable = code(record.release);
+    const canary = code(record.canaryRelease);
     const prev = record.previousVersion ? ` ${code(record.previousVersion)}` : '';
     const next = code(record.version);
     const at = weightAtDecision(record);
     const dry = record.dryRun ? ' (dry run: nothing was changed)' : '';
     switch (record.decision) {
         case 'promoted':
+            if (record.incomplete)
+                return `Stable ${stable} now runs ${next}, but the canary ${canary} still holds ${record.finalWeight}% of traffic: remove it with \`command: rollback\`.${dry}`;
             return `Stable ${stable} now runs ${next} at 100% after ${formatDuration(secondsToDecision(record))}; the canary release ${canary} was removed.${dry}`;
         case 'rolled-back':
         case 'failed':
+            if (record.nothingDeployed)
+                return `Nothing was deployed: stable ${stable} serves 100%, untouched.`;
+            if (record.incomplete)
+                return `The canary ${canary} (${next}) is still deployed at ${record.finalWeight}%: remove it with \`command: rollback\`; stable ${stable}${prev} serves the rest.${dry}`;
             return record.finalWeight === 0
                 ? `The canary ${canary} (${next}) was rolled back from ${at}%; stable ${stable} keeps serving${prev} at 100%, untouched.${dry}`
                 : `The canary ${canary} (${next}) still holds ${record.finalWeight}% of traffic: check the release by hand.${dry}`;
@@ -56240,24 +57983,23 @@ function continueSection(record, options) {
     const workflow = options.workflowFile ?? workflowFileOf(record) ?? '<your workflow file>';
     const version = record.version;
     const nextStep = record.steps.find((w) => w > record.currentWeight);
+    const gh = (command) => ['gh', 'workflow', 'run', workflow, '-f', `command=${command}`, '-f', `version=${version}`]
+        .map(shellArg)
+        .join(' ');
     const lines = [
         '### How to continue',
         '',
-        `Run the workflow again (\`workflow_dispatch\`, same release and version \`${version}\`) with one of these commands:`,
+        `Run the workflow again (\`workflow_dispatch\`, same release and version ${code(version)}) with one of these commands:`,
         '',
         '| `command` | What happens |',
         '|---|---|',
         `| \`deploy\` | Continues from ${record.currentWeight}% ${nextStep !== undefined ? `to the next step, ${nextStep}%` : 'to promotion'}, judged as before |`,
-        `| \`promote\` | Promotes \`${version}\` to 100% now, skipping the remaining steps |`,
-        `| \`rollback\` | Removes the canary; stable \`${record.release}\` keeps serving${record.previousVersion ? ` \`${record.previousVersion}\`` : ''} |`,
+        `| \`promote\` | Promotes ${code(version)} to 100% now, skipping the remaining steps |`,
+        `| \`rollback\` | Removes the canary; stable ${code(record.release)} keeps serving${record.previousVersion ? ` ${code(record.previousVersion)}` : ''} |`,
         '',
         'With the GitHub CLI:',
         '',
-        '```sh',
-        `gh workflow run ${workflow} -f command=deploy -f version=${version}`,
-        `gh workflow run ${workflow} -f command=promote -f version=${version}`,
-        `gh workflow run ${workflow} -f command=rollback -f version=${version}`,
-        '```',
+        codeBlock('sh', [gh('deploy'), gh('promote'), gh('rollback')]),
         ''
     ];
     return lines.join('\n');
@@ -56276,7 +58018,7 @@ function timelineSection(record) {
         '|---:|---:|---:|---:|---:|---|'
     ];
     for (const s of record.stepRecords) {
-        const outcome = OUTCOME_LABELS[s.outcome] + (s.reason ? `: ${inline(s.reason)}` : '');
+        const outcome = OUTCOME_LABELS[s.outcome] + (s.reason ? `: ${tableCell(s.reason)}` : '');
         lines.push(`| ${s.index + 1} of ${record.steps.length} | ${s.weight}% | ${formatDuration(s.soakedSeconds)} of ${formatDuration(record.soakSeconds)} | ${formatCount(s.canaryRequests)} | ${formatCount(s.stableRequests)} | ${outcome} |`);
     }
     const pending = record.steps.slice(record.stepRecords.length);
@@ -56295,10 +58037,10 @@ function metricsSection(record) {
         '|---|---:|---:|---:|---|---|---|'
     ];
     for (const m of record.metrics) {
-        lines.push(`| ${inline(m.title)} | ${armCell(m.stable, m.stableEvents, m)} | ${armCell(m.canary, m.canaryEvents, m)} | ${formatChange(m.canary, m.stable)} | ${evidenceCell(m)} | ${guardCell(m)} | ${STATUS_LABELS[m.status]} |`);
+        lines.push(`| ${tableCell(m.title)} | ${armCell(m.stable, m.stableEvents, m)} | ${armCell(m.canary, m.canaryEvents, m)} | ${formatChange(m.canary, m.stable)} | ${evidenceCell(m)} | ${guardCell(m)} | ${STATUS_LABELS[m.status]} |`);
     }
     lines.push('');
-    const sentences = record.metrics.filter((m) => m.sentence).map((m) => `- ${inline(m.sentence)}`);
+    const sentences = record.metrics.filter((m) => m.sentence).map((m) => `- ${markdownText(m.sentence)}`);
     if (sentences.length)
         lines.push(...sentences, '');
     return lines.join('\n');
@@ -56313,10 +58055,10 @@ function evidenceCell(m) {
     if (m.eValue !== undefined) {
         if (m.eThreshold !== undefined) {
             const crossed = m.eValue >= m.eThreshold;
-            parts.push(`e-value ${format_formatEValue(m.eValue)} ${crossed ? '≥' : '<'} ${format_formatEValue(m.eThreshold)}${crossed ? ' **crossed**' : ''}`);
+            parts.push(`e-value ${formatEValue(m.eValue)} ${crossed ? '≥' : '<'} ${formatEValue(m.eThreshold)}${crossed ? ' **crossed**' : ''}`);
         }
         else
-            parts.push(`e-value ${format_formatEValue(m.eValue)}`);
+            parts.push(`e-value ${formatEValue(m.eValue)}`);
     }
     if (m.lower !== undefined || m.upper !== undefined) {
         const lo = m.lower !== undefined ? m.lower.toFixed(3) : '–';
@@ -56345,7 +58087,7 @@ function trendSection(record) {
         '|---|---|---|'
     ];
     for (const r of rows)
-        lines.push(`| ${inline(r.title)} | \`${r.stable}\` | \`${r.canary}\` |`);
+        lines.push(`| ${tableCell(r.title)} | ${code(r.stable)} | ${code(r.canary)} |`);
     lines.push('');
     return lines.join('\n');
 }
@@ -56370,7 +58112,7 @@ function detailsSection(record) {
     const run = record.run;
     if (run?.url) {
         const label = run.workflow
-            ? `${inline(run.workflow)}${run.job ? ` / ${inline(run.job)}` : ''}`
+            ? `${tableCell(run.workflow)}${run.job ? ` / ${tableCell(run.job)}` : ''}`
             : 'workflow run';
         rows.push(['Workflow run', `[${label}](${run.url})`]);
     }
@@ -56437,20 +58179,15 @@ function tickLine(t, record) {
     return parts.join('  ');
 }
 function tickMetric(m) {
-    const e = m.eValue !== undefined ? ` e=${format_formatEValue(m.eValue)}` : '';
+    const e = m.eValue !== undefined ? ` e=${formatEValue(m.eValue)}` : '';
     const flag = m.status === 'fail' ? ' FAIL' : m.status === 'warn' ? ' warn' : m.status === 'no-data' ? ' no-data' : '';
     return `${m.metric} ${formatValue(m.canary, m.unit)}|${formatValue(m.stable, m.unit)}${e}${flag}`;
 }
 // ---------------------------------------------------------------- helpers
-/** Text safe inside a table cell or a quote: one line, no pipes, no raw HTML. */
-function inline(text) {
-    return oneLineOf(text).replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-function oneLineOf(text) {
-    return text.replace(/\s*\r?\n\s*/g, ' ').trim();
-}
+const oneLineOf = escape_oneLine;
+/** Inline code in a table cell: the fence keeps the code whole, and a `|` would still end the cell. */
 function code(text) {
-    return `\`${text.replace(/`/g, "'")}\``;
+    return inlineCode(text).replace(/\|/g, '\\|');
 }
 /** A log line must never close the fenced block it sits in. */
 function fence(line) {
@@ -56522,14 +58259,10 @@ function updateBody(record, options = {}) {
     return { ...completion(record, options), output: output(record, options) };
 }
 
-;// CONCATENATED MODULE: ./src/report/retry.ts
-// Retries for GitHub API calls: transient failures (5xx, 429, rate limits, network) are retried
-// with short exponential backoff under a hard time cap; everything else fails at once.
-const DEFAULT_RETRY = {
-    attempts: 4,
-    baseDelayMs: 500,
-    maxTotalMs: 8_000
-};
+;// CONCATENATED MODULE: ./src/report/github-errors.ts
+// How to read an error from the GitHub API (Octokit): transient (5xx, 429, rate limits, network)
+// or not, and "this token may not do that". Retries themselves live in @octokit/plugin-retry
+// (updates) and src/retry.ts (creates, which must look before they try again).
 /** HTTP status of an Octokit/axios-style error, or undefined for network errors. */
 function errorStatus(error) {
     const status = error?.status;
@@ -56559,21 +58292,12 @@ function retryAfterMs(error) {
     const seconds = Number(value);
     return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
-async function withRetry(fn, options) {
-    const started = options.now();
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn();
-        }
-        catch (error) {
-            if (attempt >= options.attempts || !isTransient(error))
-                throw error;
-            const delay = retryAfterMs(error) ?? options.baseDelayMs * 2 ** (attempt - 1);
-            if (options.now() - started + delay > options.maxTotalMs)
-                throw error;
-            await options.sleep(delay);
-        }
-    }
+
+;// CONCATENATED MODULE: ./src/report/head-sha.ts
+// The commit a check run belongs to. On `pull_request` events GITHUB_SHA is a merge commit, and a
+// check run posted there does not show on the pull request: use the PR's head instead.
+function headSha(context) {
+    return context.payload.pull_request?.head?.sha ?? context.sha;
 }
 
 ;// CONCATENATED MODULE: ./src/report/check-run.ts
@@ -56585,6 +58309,10 @@ async function withRetry(fn, options) {
 
 
 
+
+
+
+const DEFAULT_CREATE_RETRY = { attempts: 4, baseDelayMs: 500 };
 const DEFAULT_UPDATE_INTERVAL_MS = 30_000;
 class CheckRunReporter {
     options;
@@ -56595,6 +58323,8 @@ class CheckRunReporter {
     lastSentAt = -Infinity;
     tail = Promise.resolve();
     warnings = 0;
+    /** A create was sent: before another, look for the one GitHub may have made despite an error. */
+    createSent = false;
     now;
     sleep;
     constructor(options) {
@@ -56661,8 +58391,7 @@ class CheckRunReporter {
         return this.options.name || defaultCheckName(record.release);
     }
     headSha() {
-        const { context } = this.options;
-        return context.payload.pull_request?.head?.sha ?? context.sha;
+        return headSha(this.options.context);
     }
     detailsUrl(record) {
         if (record.run?.url)
@@ -56674,9 +58403,44 @@ class CheckRunReporter {
     }
     async create(record, annotations) {
         const body = createBody(record, { name: this.name(record), headSha: this.headSha(), detailsUrl: this.detailsUrl(record) }, { workflowFile: this.options.workflowFile, annotations, completedAt: this.completedAt(record) });
-        const { data } = await this.call((signal) => this.options.octokit.rest.checks.create({ ...this.options.context.repo, ...body, request: { signal } }));
+        const policy = { ...DEFAULT_CREATE_RETRY, ...this.options.retry };
+        const data = await retry(async () => {
+            const existing = this.createSent ? await this.findCreated(body) : undefined;
+            if (existing)
+                return { ...existing, adopted: true };
+            this.createSent = true;
+            // Never retried by the client: a create that answered 5xx may still have happened.
+            const created = await this.call((signal) => this.options.octokit.rest.checks.create({
+                ...this.options.context.repo,
+                ...body,
+                request: { signal, retries: 0 }
+            }));
+            return { ...created.data, adopted: false };
+        }, {
+            attempts: policy.attempts,
+            delayMs: policy.baseDelayMs,
+            retryable: isTransient,
+            sleep: (ms) => this.sleep(ms)
+        });
         this.info = { id: data.id, url: data.html_url ?? undefined };
         this.options.onCreated?.(this.info);
+        // A run found on GitHub has the old body: bring it up to date.
+        if (data.adopted)
+            await this.patch(record, annotations);
+    }
+    /** This run's check run, if an earlier create made it although it answered with an error. */
+    async findCreated(body) {
+        const list = this.options.octokit.rest.checks.listForRef;
+        if (!list)
+            return undefined;
+        const { data } = await this.call((signal) => list({
+            ...this.options.context.repo,
+            ref: body.head_sha,
+            check_name: body.name,
+            filter: 'all',
+            request: { signal }
+        }));
+        return data.check_runs.find((run) => run.external_id === body.external_id);
     }
     async patch(record, annotations) {
         const id = this.info.id;
@@ -56697,14 +58461,9 @@ class CheckRunReporter {
     completedAt(record) {
         return record.decision && !record.finishedAt ? new Date(this.now()).toISOString() : undefined;
     }
+    /** One request under its own time limit. */
     call(request) {
-        const timeout = this.options.requestTimeoutMs ?? 8_000;
-        return withRetry(() => request(AbortSignal.timeout(timeout)), {
-            ...DEFAULT_RETRY,
-            ...this.options.retry,
-            now: this.now,
-            sleep: this.sleep
-        });
+        return request(AbortSignal.timeout(this.options.requestTimeoutMs ?? 8_000));
     }
     fail(error) {
         if (isPermissionDenied(error)) {
@@ -56733,13 +58492,39 @@ function progressKey(record) {
     ].join('|');
 }
 function messageOf(error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return message.split('\n')[0].slice(0, 200);
+    return errorMessage(error).split('\n')[0].slice(0, 200);
+}
+
+;// CONCATENATED MODULE: ./src/abortable.ts
+// The one way to stop waiting: for a time limit pass AbortSignal.timeout(ms), for a cancellation
+// the run's signal. The work itself goes on (reporting, a hanging query); only the wait ends.
+/** Settles as `work` does, or rejects with the signal's reason as soon as the signal aborts. */
+function abortable(work, signal) {
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        if (signal.aborted)
+            return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        work.then((value) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+        });
+    });
+}
+/** True for the reason AbortSignal.timeout() aborts with. */
+function isTimeout(reason) {
+    // A DOMException, which is not always `instanceof Error` across realms: look at the name.
+    return (typeof reason === 'object' && reason !== null && reason.name === 'TimeoutError');
 }
 
 ;// CONCATENATED MODULE: ./src/report/fan-out.ts
 // Sends each state change to every enabled reporter in parallel, each call under a time limit, so
 // one slow or broken reporter can neither block the others nor delay a rollback.
+
+
 
 const DEFAULT_FAN_OUT_TIMEOUTS = { progressMs: 10_000, finishMs: 12_000 };
 class FanOutReporter {
@@ -56763,24 +58548,17 @@ class FanOutReporter {
     }
 }
 async function guarded(r, method, record, ms) {
-    let timer;
-    const timeout = new Promise((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), ms);
-        timer.unref?.();
-    });
+    const call = Promise.resolve().then(() => r.reporter[method](record));
     try {
-        const call = Promise.resolve().then(() => r.reporter[method](record));
-        const outcome = await Promise.race([call.then(() => 'done'), timeout]);
-        if (outcome === 'timeout') {
-            warning(`Reporting to the ${r.name} took longer than ${ms / 1000} s (${method}); the rollout goes on.`);
-            call.catch(() => undefined);
-        }
+        await abortable(call, AbortSignal.timeout(ms));
     }
     catch (error) {
-        warning(`Reporting to the ${r.name} failed (${method}): ${error instanceof Error ? error.message : String(error)}; the rollout goes on.`);
-    }
-    finally {
-        clearTimeout(timer);
+        if (isTimeout(error)) {
+            warning(`Reporting to the ${r.name} took longer than ${ms / 1000} s (${method}); the rollout goes on.`);
+            call.catch(() => undefined);
+            return;
+        }
+        warning(`Reporting to the ${r.name} failed (${method}): ${errorMessage(error)}; the rollout goes on.`);
     }
 }
 
@@ -56791,12 +58569,14 @@ async function guarded(r, method, record, ms) {
 
 
 
+
+
 /** The job summary's markdown: a heading with the title, the summary, and the tick log folded. */
 function renderJobSummary(record, options = {}) {
     const { title, summary, text } = renderCheckOutput(record, options);
     const name = options.name || defaultCheckName(record.release);
     return [
-        `## ${name}: ${title}`,
+        `## ${markdownText(name)}: ${markdownText(title)}`,
         '',
         summary,
         '<details><summary>Tick log</summary>',
@@ -56826,7 +58606,7 @@ class JobSummaryReporter {
             await summary.addRaw(renderJobSummary(record, this.options)).write();
         }
         catch (error) {
-            warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+            warning(`Could not write the job summary: ${errorMessage(error)}`);
         }
     }
 }
@@ -56853,7 +58633,7 @@ class LogAnnotationReporter {
             properties.file = this.location.path;
             properties.startLine = this.location.line;
         }
-        error(errorMessage(record), properties);
+        error(annotationMessage(record), properties);
     }
 }
 
@@ -56861,10 +58641,10 @@ class LogAnnotationReporter {
 // The step outputs that describe the outcome; set once the rollout has decided.
 
 function setRolloutOutputs(record, reportPath, checkRun) {
-    core.setOutput('decision', record.decision ?? '');
-    core.setOutput('reason', record.reason ?? '');
-    core.setOutput('final-weight', String(record.finalWeight));
-    core.setOutput('report', reportPath);
+    setOutput('decision', record.decision ?? '');
+    setOutput('reason', record.reason ?? '');
+    setOutput('final-weight', String(record.finalWeight));
+    setOutput('report', reportPath);
     setCheckRunOutputs(checkRun);
 }
 /** Also called as soon as the check run exists, so the outputs are there even if the step dies. */
@@ -56959,6 +58739,8 @@ function escapeRegExp(text) {
 
 
 
+
+
 /** The state key under which the check run id is saved for the post step. */
 const CHECK_RUN_STATE_KEY = STATE_KEYS.checkRunId;
 function createReporter(options) {
@@ -56967,9 +58749,12 @@ function createReporter(options) {
     const workflowFile = workflowPathFromRef(env.GITHUB_WORKFLOW_REF)?.split('/').pop();
     const reporters = [];
     const context = options.context ?? github_context;
-    const run = runInfoFromEnv(env, context.payload.pull_request?.head?.sha ?? context.sha);
+    const run = runInfoFromEnv(env, headSha(context));
     let checkRun;
-    const octokit = options.octokit ?? (options.token ? getOctokit(options.token) : undefined);
+    // Transient GitHub errors on updates are retried by @octokit/plugin-retry; creates opt out and
+    // look before they try again (check-run.ts), so a 5xx that did create a run never makes two.
+    const octokit = options.octokit ??
+        (options.token ? getOctokit(options.token, { retry: { retries: 2 } }, dist_bundle_retry) : undefined);
     if (octokit) {
         checkRun = new CheckRunReporter({
             octokit,
@@ -57020,6 +58805,7 @@ function savedCheckRunId() {
     const id = Number(getState(CHECK_RUN_STATE_KEY));
     return Number.isInteger(id) && id > 0 ? id : undefined;
 }
+
 
 
 
@@ -57171,64 +58957,310 @@ function decide(record, decision, reason, finalWeight, at) {
     record.phase = decision === 'paused' ? 'paused' : 'done';
 }
 
-;// CONCATENATED MODULE: ./src/rollout/report-queue.ts
-const CALL_TIMEOUT_MS = 15_000;
-function withTimeout(promise, ms, what) {
-    return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-        timer.unref?.();
-        promise.then((value) => {
-            clearTimeout(timer);
-            resolve(value);
-        }, (error) => {
-            clearTimeout(timer);
-            reject(error);
-        });
-    });
+;// CONCATENATED MODULE: ./src/rollout/outcomes.ts
+
+
+
+/** How often and how patiently the canary's removal is tried before the outcome says it failed. */
+const REMOVAL_RETRY = { attempts: 3, delayMs: 2_000 };
+async function finishRecord(record, ending, deps) {
+    const now = () => new Date(deps.clock.now());
+    let decision = ending.decision;
+    let reason = sentence(ending.reason);
+    let finalWeight;
+    record.incomplete = undefined;
+    if (ending.removeCanary) {
+        // Saved first: if the runner kills us during the removal, the post step finishes this verdict.
+        record.pending = { decision: ending.decision, reason: ending.reason };
+        setPhase(record, ending.decision === 'promoted' ? 'promoting' : 'rolling-back');
+        save(record, deps);
+        const removalError = await removeCanary(record, deps);
+        const seen = await readBack(deps.deployer);
+        record.readBack = seen;
+        const stable = stableSentence(record.release, seen, ending.decision === 'promoted');
+        const left = leftOver(record, seen, removalError);
+        if (!left) {
+            finalWeight = ending.decision === 'promoted' ? 100 : 0;
+            reason = `${reason} ${stable}; ${record.canaryRelease} was removed.`;
+        }
+        else {
+            finalWeight = seen.canaryWeight ?? record.currentWeight;
+            record.incomplete = left;
+            reason = `${reason} ${stable}; ${left}`;
+            deps.log.warning(left);
+        }
+        record.currentWeight = finalWeight === 100 ? record.currentWeight : finalWeight;
+    }
+    else {
+        finalWeight = ending.finalWeight;
+        if (ending.nothingDeployed)
+            record.nothingDeployed = true;
+        if (ending.decision === 'paused') {
+            // A pause holds traffic on purpose: report the weight the canary really holds.
+            const seen = await readBack(deps.deployer);
+            record.readBack = seen;
+            if (seen.canaryWeight !== undefined)
+                finalWeight = seen.canaryWeight;
+            if (seen.canaryPresent === false) {
+                decision = 'failed';
+                reason = `${reason} But ${record.canaryRelease} is gone: someone removed it meanwhile.`;
+                finalWeight = 0;
+            }
+        }
+    }
+    record.pending = undefined;
+    decide(record, decision, reason, finalWeight, now());
+    addEvent(record, now(), 'decision', `Decision: ${decision}. ${reason}`);
+    deps.log.info(`Decision: ${decision}. ${reason}`);
+    save(record, deps);
+    await deps.report(record);
+    return record;
 }
-class ReportQueue {
-    reporter;
-    log;
-    chain = Promise.resolve();
-    constructor(reporter, log) {
-        this.reporter = reporter;
-        this.log = log;
-    }
-    start(record) {
-        this.enqueue('start', () => this.reporter.start(record));
-    }
-    update(record) {
-        this.enqueue('update', () => this.reporter.update(record));
-    }
-    finish(record) {
-        this.enqueue('finish', () => this.reporter.finish(record));
-    }
-    /** Waits for queued reports, but never longer than `capMs`. */
-    async drain(capMs = CALL_TIMEOUT_MS * 2) {
-        let timer;
-        const cap = new Promise((resolve) => {
-            timer = setTimeout(resolve, capMs);
-            timer.unref?.();
+/** Removes the canary with retries; the error of the last attempt, or undefined when it worked. */
+async function removeCanary(record, deps) {
+    try {
+        await retry(() => deps.deployer.removeCanary(), {
+            ...REMOVAL_RETRY,
+            sleep: (ms) => deps.clock.sleep(ms),
+            onRetry: (error, attempt) => deps.log.warning(`Removing ${record.canaryRelease} failed (attempt ${attempt} of ${REMOVAL_RETRY.attempts}): ${errorMessage(error)}`)
         });
-        await Promise.race([this.chain, cap]);
-        clearTimeout(timer);
+        addEvent(record, new Date(deps.clock.now()), 'canary-removed', `Removed ${record.canaryRelease}`);
+        return undefined;
     }
-    enqueue(what, call) {
-        this.chain = this.chain
-            .then(() => withTimeout(Promise.resolve().then(call), CALL_TIMEOUT_MS, `reporting (${what})`))
-            .catch((error) => {
-            this.log.warning(`Reporting (${what}) failed, the rollout goes on: ${report_queue_errorMessage(error)}`);
-        });
+    catch (error) {
+        addEvent(record, new Date(deps.clock.now()), 'error', `Removing ${record.canaryRelease} failed ${REMOVAL_RETRY.attempts} times: ${errorMessage(error)}`);
+        return error ?? new Error('removal failed');
     }
 }
-function report_queue_errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
+/** Both releases as Helm shows them now; a read that fails is recorded as unknown, never as fine. */
+async function readBack(deployer) {
+    const errors = [];
+    const seen = { canaryPresent: null, errors };
+    try {
+        const canary = await deployer.canaryState();
+        seen.canaryPresent = canary.exists;
+        if (canary.exists) {
+            seen.canaryStatus = canary.status;
+            seen.canaryWeight = canary.weight;
+        }
+    }
+    catch (error) {
+        errors.push(`the canary could not be read back (${errorMessage(error)})`);
+    }
+    try {
+        const stable = await deployer.stableState();
+        seen.stableStatus = stable.exists ? stable.status : 'not installed';
+        seen.stableRevision = stable.revision;
+        seen.stableVersion = stable.version;
+    }
+    catch (error) {
+        errors.push(`the stable release could not be read back (${errorMessage(error)})`);
+    }
+    return seen;
+}
+/** What is still in the cluster that should not be, as a sentence with what to do; undefined when clean. */
+function leftOver(record, seen, removalError) {
+    const canary = record.canaryRelease;
+    const why = removalError ? ` (removal failed: ${errorMessage(removalError)})` : '';
+    if (seen.canaryPresent === false)
+        return undefined;
+    if (seen.canaryPresent === null) {
+        return `${canary} could not be read back after its removal${why}; check it with \`command: status\` and remove it with \`command: rollback\`.`;
+    }
+    const weight = seen.canaryWeight !== undefined ? ` at ${seen.canaryWeight}%` : '';
+    const status = seen.canaryStatus ? ` (${seen.canaryStatus})` : '';
+    return `${canary} is still deployed${weight}${status}${why}; remove it with \`command: rollback\`.`;
+}
+/** "stable storefront runs 2.0.0 (revision 3, deployed)", from what was read back. */
+function stableSentence(release, seen, promoted) {
+    if (seen.stableStatus === undefined)
+        return `${release} could not be read back`;
+    if (seen.stableStatus === 'not installed')
+        return `${release} is not installed`;
+    const version = seen.stableVersion ? ` ${seen.stableVersion}` : ' an unknown version';
+    const where = [seen.stableRevision ? `revision ${seen.stableRevision}` : '', seen.stableStatus]
+        .filter(Boolean)
+        .join(', ');
+    return `${release} ${promoted ? 'now runs' : 'runs'}${version}${promoted && seen.stableStatus === 'deployed' ? ' at 100%' : ''} (${where})`;
+}
+function save(record, deps) {
+    try {
+        deps.persist?.(record);
+    }
+    catch (error) {
+        deps.log.warning(`Could not save the rollout state: ${errorMessage(error)}`);
+    }
+}
+/** Ends with a full stop, so sentences can follow it. */
+function sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
+;// CONCATENATED MODULE: ./src/rollout/ownership.ts
+function makeMarks(input) {
+    return {
+        version: input.version,
+        holder: input.holder,
+        stableRelease: input.stableRelease,
+        phase: input.phase,
+        leaseUntil: new Date(input.now + input.leaseSeconds * 1000).toISOString(),
+        startedAt: input.startedAt
+    };
+}
+/**
+ * Why this action may not touch an existing release named as the canary, or undefined when it
+ * carries this action's marks for `stableRelease`. A release without marks (another app, or a
+ * canary made by hand) is never upgraded or removed.
+ */
+function foreignRelease(state, canaryRelease, stableRelease) {
+    if (!state.exists)
+        return undefined;
+    const marks = state.marks ?? {};
+    if (!marks.holder || !marks.stableRelease) {
+        return `release ${canaryRelease} exists but carries no canary-action marks, so it is not a canary of ${stableRelease}; choose another \`canary-release\``;
+    }
+    if (marks.stableRelease !== stableRelease) {
+        return `release ${canaryRelease} is the canary of ${marks.stableRelease}, not of ${stableRelease}`;
+    }
+    return undefined;
+}
+/** Why `holder` may not drive this canary now, or undefined when it may. */
+function lockConflict(state, holder, now) {
+    const marks = state.marks ?? {};
+    const other = marks.holder;
+    if (!state.exists || !other || other === holder || marks.phase === 'paused')
+        return undefined;
+    const until = Date.parse(marks.leaseUntil ?? '');
+    if (Number.isFinite(until) && until < now)
+        return undefined;
+    return heldBy(state);
+}
+/** "the canary is being driven by run 123 (lease until ...)". */
+function heldBy(state) {
+    const marks = state.marks ?? {};
+    return `the canary is being driven by run ${marks.holder ?? '(unknown)'}${marks.leaseUntil ? ` (lease until ${marks.leaseUntil})` : ''}`;
+}
+/**
+ * Where a deploy of the same version picks up: after a deliberate pause, the next step;
+ * after a crash mid-soak, the step at the canary's current weight, soaked again from the start.
+ */
+function resumeStepIndex(steps, weight, paused) {
+    const index = steps.findIndex((step) => (paused ? step > weight : step >= weight));
+    return index === -1 ? steps.length - 1 : index;
+}
+
+;// CONCATENATED MODULE: ./src/rollout/interrupted.ts
+
+
+
+/** How often the post step looks at a stable release that Helm still shows as pending. */
+const SETTLE_POLL_MS = 2_000;
+async function finishInterrupted(spec, record, phase, holder, deps) {
+    const where = describeWhere(record, phase);
+    const weight = record.currentWeight;
+    deps.log.warning(`The rollout was interrupted during ${where} at ${weight}%: finishing it`);
+    const canary = await deps.deployer.canaryState();
+    if (canary.exists) {
+        const foreign = foreignRelease(canary, spec.canaryRelease, spec.release);
+        const other = canary.marks?.holder !== holder ? heldBy(canary) : undefined;
+        if (foreign || other) {
+            return finishRecord(record, {
+                decision: 'cancelled',
+                reason: `Cancelled during ${where}; ${spec.canaryRelease} was left alone: ${foreign ?? other}.`,
+                finalWeight: 0
+            }, deps);
+        }
+    }
+    if (record.pending) {
+        // The verdict was in and only its removal was cut short: it stands.
+        return finishRecord(record, { decision: removing(record.pending.decision), reason: record.pending.reason, removeCanary: true }, deps);
+    }
+    if (phase === 'promoting') {
+        const stable = await settledStable(deps, spec.helmTimeoutSeconds);
+        const seen = await readBack(deps.deployer);
+        if (stable.status === 'deployed' && stable.version === record.version) {
+            return finishRecord(record, {
+                decision: 'promoted',
+                reason: `The run was interrupted during the promotion after ${spec.release} was upgraded; the post step finished it.`,
+                removeCanary: true
+            }, deps);
+        }
+        return finishRecord(record, {
+            decision: 'cancelled',
+            reason: `Cancelled during the promotion of ${record.version}, before ${stableSentence(spec.release, seen, false)} took it.`,
+            removeCanary: true
+        }, deps);
+    }
+    return finishRecord(record, { decision: 'cancelled', reason: `Cancelled at ${weight}% during ${where}.`, removeCanary: true }, deps);
+}
+function removing(decision) {
+    return decision === 'promoted' || decision === 'rolled-back' || decision === 'failed'
+        ? decision
+        : 'cancelled';
+}
+/** Stable's state once Helm no longer shows an operation in progress (or when the wait is over). */
+async function settledStable(deps, timeoutSeconds) {
+    const until = deps.clock.now() + timeoutSeconds * 1000;
+    for (;;) {
+        let state;
+        try {
+            state = await deps.deployer.stableState();
+        }
+        catch (error) {
+            deps.log.warning(`Could not read the stable release back: ${errorMessage(error)}`);
+            return { exists: false };
+        }
+        if (!/^pending-/.test(state.status ?? '') || deps.clock.now() >= until)
+            return state;
+        deps.log.info(`Stable is ${state.status}; waiting for Helm to finish it`);
+        await deps.clock.sleep(SETTLE_POLL_MS);
+    }
+}
+/** Where the rollout was when it stopped: the step it was in, or the phase that was saved. */
+function describeWhere(record, phase) {
+    const step = record.stepRecords.at(-1);
+    if (phase === 'interrupted' || phase === 'soaking' || phase === 'deploying') {
+        return step ? `step ${step.index + 1} of ${record.steps.length}` : 'the first step';
+    }
+    return phase === 'promoting' ? 'the promotion' : phase === 'rolling-back' ? 'the rollback' : phase;
+}
+
+;// CONCATENATED MODULE: ./src/clock.ts
+/** Node's timers hold at most this many milliseconds; a longer delay fires after 1 ms instead. */
+const MAX_TIMER_MS = 2_147_483_647;
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const until = Date.now() + Math.max(0, ms);
+        let timer;
+        // Long sleeps are cut into timers Node can hold, so they never overflow into a busy loop.
+        const arm = () => {
+            const left = until - Date.now();
+            if (left <= 0)
+                return done();
+            timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+        };
+        signal?.addEventListener('abort', done, { once: true });
+        arm();
+        function done() {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        }
+    })
+};
+
 ;// CONCATENATED MODULE: ./src/post.ts
-// Entry logic of the post step (runs.post, post-if: always()). When the main step was cancelled or
-// killed before the canary was promoted, rolled back or paused on purpose, remove the canary and
-// complete the check run as cancelled. Inputs are available to the post step as they were to main.
+// Entry of the post step (runs.post, post-if: always()). When the main step was cancelled or
+// killed before its record was finished, finish it (rollout/interrupted.ts): read both releases
+// back, carry out what was decided or remove the canary, and report what is true on every path.
+// Inputs are available to the post step as they were to main.
+
+
+
 
 
 
@@ -57254,33 +59286,27 @@ async function post() {
         const adapters = await createAdapters(spec, { checkRunId: savedCheckRunId() });
         const recordPath = getState(STATE_KEYS.recordPath) || spec.reportPath;
         const record = readRecord(recordPath) ?? newRecord(spec, new Date());
-        const weight = record.currentWeight;
-        const during = describeWhere(record, phase);
-        warning(`The rollout was interrupted during ${during} at ${weight}%: removing ${spec.canaryRelease}`);
-        try {
-            await adapters.deployer.removeCanary();
-            addEvent(record, new Date(), 'canary-removed', `Post step removed ${spec.canaryRelease}; ${spec.release} untouched`);
-            decide(record, 'cancelled', `Cancelled at ${weight}% during ${during}; the post step removed ${spec.canaryRelease} and ${spec.release} was not touched.`, 0, new Date());
+        const log = { info: info, warning: warning, error: error };
+        const finished = await finishInterrupted(spec, record, phase, process.env.GITHUB_RUN_ID ?? `local-${process.pid}`, {
+            deployer: adapters.deployer,
+            clock: systemClock,
+            log,
+            persist: (r) => writeRecord(recordPath, r),
+            report: (r) => adapters.reporter.finish(r).catch((e) => log.warning(`Reporting failed: ${errorMessage(e)}`))
+        });
+        setRolloutOutputs(finished, recordPath, adapters.checkRun());
+        info(finished.reason ?? '');
+        if (finished.incomplete) {
+            warning(finished.incomplete, { title: `canary / ${finished.release}: left to do` });
+            process.exitCode = ExitCode.Failure;
         }
-        catch (error) {
-            decide(record, 'failed', `Cancelled at ${weight}% during ${during}, and removing ${spec.canaryRelease} failed: ${report_queue_errorMessage(error)}. Run command: rollback.`, weight, new Date());
-            setFailed(record.reason ?? 'Removing the canary failed');
+        else if (finished.decision === 'failed') {
+            setFailed(finished.reason ?? 'The canary failed');
         }
-        writeRecord(recordPath, record);
-        await adapters.reporter.finish(record);
-        info(record.reason ?? '');
     }
     catch (error) {
-        setFailed(`Post step: ${report_queue_errorMessage(error)}`);
+        setFailed(`Post step: ${errorMessage(error)}`);
     }
-}
-/** Where the rollout was when it stopped: the step it was in, or the phase that was saved. */
-function describeWhere(record, phase) {
-    const step = record.stepRecords.at(-1);
-    if (phase === 'interrupted' || phase === 'soaking' || phase === 'deploying') {
-        return step ? `step ${step.index + 1} of ${record.steps.length}` : 'the first step';
-    }
-    return phase === 'promoting' ? 'the promotion' : phase === 'rolling-back' ? 'the rollback' : phase;
 }
 
 

@@ -178,7 +178,7 @@ export function createReleaseStore({ dir, cluster, log = () => {} }) {
       );
     },
 
-    /** body: { install, chart, config, manifest, description, wait, timeoutSeconds, atomic, major } */
+    /** body: { install, createOnly, chart, config, manifest, description, wait, timeoutSeconds, atomic, major } */
     upgrade(namespace, name, body) {
       return serial(`${namespace}/${name}`, async () => {
         let rel = releases.get(`${namespace}/${name}`);
@@ -186,6 +186,8 @@ export function createReleaseStore({ dir, cluster, log = () => {} }) {
         const last = latest(rel);
         if (!deployed && !body.install)
           throw new ReleaseError(`"${name}" has no deployed releases`, 'not-found');
+        if (deployed && body.createOnly)
+          throw new ReleaseError('cannot re-use a name that is still in use', 'conflict');
         if (last && /^pending-/.test(last.info.status)) {
           throw new ReleaseError('another operation (install/upgrade/rollback) is in progress', 'conflict');
         }

@@ -5,6 +5,7 @@
 //   evidence: what the job summary must name (the metric or cause behind a rollback).
 
 import { WORKFLOW_SCENARIOS } from './workflow-scenarios.mjs';
+import { OUTCOME_SCENARIOS } from './outcome-scenarios.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -57,7 +58,8 @@ export const SCENARIOS = {
   'prometheus-down': {
     title: 'a healthy v2.1 while Prometheus is stopped mid-soak',
     version: '2.1.0',
-    expected: ['failed', 'rolled-back'],
+    // An outage is never blamed on the canary (issue 10): failed, naming Prometheus.
+    expected: ['failed'],
     set: [],
     evidence: /prometheus|metrics|unavailable/i,
     async during(ctx) {
@@ -134,7 +136,8 @@ export const SCENARIOS = {
       if (removal.status !== 0) throw new Error(`dark launch uninstall failed: ${removal.stderr}`);
     }
   },
-  ...WORKFLOW_SCENARIOS
+  ...WORKFLOW_SCENARIOS,
+  ...OUTCOME_SCENARIOS
 };
 
 export const DEFAULT_SCENARIOS = ['healthy', 'faulty'];

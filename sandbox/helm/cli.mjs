@@ -154,6 +154,9 @@ async function upgrade(positionals, f, { installOnly = false } = {}) {
     const { revision } = await reach(() =>
       client.operate(namespace, release, 'upgrade', {
         install: !exists,
+        // `helm install` must fail if another client created the release since the check above:
+        // the store decides under its per-release lock, as Helm's create-only release record does.
+        createOnly: installOnly,
         chart: revisionChart,
         config: Object.keys(config).length > 0 ? config : null,
         manifest,

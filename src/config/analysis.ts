@@ -15,6 +15,7 @@ import {
   parseMatcherList
 } from './promql.js';
 import type { MetricSpec } from './spec.js';
+import { errorMessage } from '../error-message.js';
 
 export type MetricKind = MetricSpec['kind'];
 export const METRIC_KINDS: readonly MetricKind[] = ['errors', 'latency', 'ratio'];
@@ -80,6 +81,9 @@ export interface AnalysisConfig {
 
 type YamlMap = Record<string, unknown>;
 
+/** Each metric costs queries every tick; more than this is a mistake, not an analysis. */
+export const MAX_METRICS = 50;
+
 /** Parses and validates the YAML text; `source` names the file or input in every message. */
 export function parseAnalysisYaml(text: string, source: string): AnalysisConfig {
   const lineCounter = new LineCounter();
@@ -92,7 +96,18 @@ export function parseAnalysisYaml(text: string, source: string): AnalysisConfig 
   const contents = document.contents;
   if (contents === null) return { source, names: { ...DEFAULT_METRIC_NAMES }, metrics: [] };
   if (!isMap(contents)) throw expectedError(source, `a YAML map with the keys ${TOP_LEVEL_KEYS.join(', ')}`);
-  const root = document.toJS() as YamlMap;
+  let root: YamlMap;
+  try {
+    root = document.toJS({ maxAliasCount: 100 }) as YamlMap;
+  } catch (error) {
+    // e.g. a "billion laughs" alias bomb: the yaml library refuses it; say where it came from.
+    throw new ConfigError(`${source}: not valid YAML: ${errorMessage(error)}.`);
+  }
+  if (Array.isArray(root.metrics) && root.metrics.length > MAX_METRICS) {
+    throw new ConfigError(
+      `${source}: \`metrics\` lists ${root.metrics.length} metrics; expected at most ${MAX_METRICS}.`
+    );
+  }
   const lines = keyLines(contents, lineCounter);
   checkKeys(root, TOP_LEVEL_KEYS, source, '', lines);
 

@@ -36,4 +36,14 @@ export function parsePositiveDuration(text: string, where: string): number {
   return seconds;
 }
 
+/** The longest soak, interval or extra soak of one step: a day. Longer is a typo, not a plan. */
+export const MAX_STEP_SECONDS = 24 * 3600;
+
+/** A per-step duration: positive (unless `allowZero`) and at most MAX_STEP_SECONDS. */
+export function parseStepDuration(text: string, where: string, allowZero = false): number {
+  const seconds = allowZero ? parseDuration(text, where) : parsePositiveDuration(text, where);
+  if (seconds > MAX_STEP_SECONDS) throw expectedError(where, `${EXPECTED}, at most 24h`, text);
+  return seconds;
+}
+
 export { formatDuration } from '../format.js';

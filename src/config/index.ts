@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseAnalysisYaml, type AnalysisConfig } from './analysis.js';
 import { parseChart } from './chart.js';
 import { parseBoolean, parseChoice, parseCount } from './choices.js';
-import { formatDuration, parseDuration, parsePositiveDuration } from './durations.js';
+import { formatDuration, parsePositiveDuration, parseStepDuration } from './durations.js';
 import { ConfigError, expectedError, inputLabel, ProblemCollector } from './errors.js';
 import { parseFraction, parseOpenFraction } from './fractions.js';
 import { INPUT_DEFAULTS, type InputName } from './inputs.js';
@@ -117,8 +117,8 @@ export function readRolloutSpec(getInput: (name: string) => string, options: Rea
 
   // How traffic moves.
   const steps = read('steps', parseSteps, [20]);
-  const soakSeconds = read('soak', parsePositiveDuration, 600);
-  const intervalSeconds = read('interval', parsePositiveDuration, 30);
+  const soakSeconds = read('soak', (t, w) => parseStepDuration(t, w), 600);
+  const intervalSeconds = read('interval', (t, w) => parseStepDuration(t, w), 30);
   if (intervalSeconds > soakSeconds) {
     problems.add(
       expectedError(
@@ -164,9 +164,19 @@ export function readRolloutSpec(getInput: (name: string) => string, options: Rea
     minConversionRate: optional('min-conversion-rate', parseFraction)
   };
   const judge = read('judge', (t, w) => parseChoice(t, w, JUDGES), 'sequential');
+  if (deploys && steps.length === 1 && steps[0] === 100 && judge !== 'threshold') {
+    // At 100% stable gets no traffic, so there is nothing to compare the canary with.
+    problems.add(
+      expectedError(
+        inputLabel('steps'),
+        'a ladder with a step below 100 (e.g. 20,100), because at 100% stable gets no traffic to compare with; or `judge: threshold` for guards on the canary alone',
+        value('steps')
+      )
+    );
+  }
   const alpha = read('alpha', parseOpenFraction, 0.05);
   const minCanaryRequests = read('min-canary-requests', parseCount, 50);
-  const maxExtraSoakSeconds = read('max-extra-soak', parseDuration, 300);
+  const maxExtraSoakSeconds = read('max-extra-soak', (t, w) => parseStepDuration(t, w, true), 300);
   const noData = read('no-data', (t, w) => parseChoice(t, w, NO_DATA_POLICIES), 'fail');
   const strictPass = read('strict-pass', parseBoolean, false);
   const resolved = problems.attempt(() => resolveMetrics(analysisConfig, guards, alpha));
@@ -281,8 +291,17 @@ function parseValuesFiles(text: string, where: string, cwd: string): string[] {
     });
 }
 
+/** The OCI tag grammar: what an image tag may be, and so what a version may be. */
+const OCI_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+
 function parseVersion(text: string, where: string): string {
-  if (/[\s,]/.test(text)) throw expectedError(where, 'a version without spaces or commas, e.g. 1.4.0', text);
+  if (!OCI_TAG.test(text)) {
+    throw expectedError(
+      where,
+      'a version in the OCI tag grammar (letters, digits, `_`, `.` and `-`, at most 128, not starting with `.` or `-`), e.g. 1.4.0',
+      text
+    );
+  }
   return text;
 }
 

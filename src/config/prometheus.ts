@@ -71,9 +71,8 @@ function parseHeaderLines(text: string, where: string): Array<[string, string]> 
     .filter((line) => line !== '' && !line.startsWith('#'))
     .map((line, index) => {
       const match = HEADER_LINE.exec(line);
-      // Show only the part before the colon: the rest may be a token.
-      if (!match)
-        throw expectedError(`${where} line ${index + 1}`, '`Name: value`', line.split(':')[0].slice(0, 40));
+      // A secret input: name the line, never show any of its content (it may be a bare token).
+      if (!match) throw expectedError(`${where} line ${index + 1}`, '`Name: value` (line content not shown)');
       return [match[1], unquote(match[2].trim())];
     });
 }

@@ -129,6 +129,29 @@ export function canaryUpgradeArgs(
 }
 
 /**
+ * Create the canary release at `weight`. `helm install` fails when the name is taken, which makes it
+ * the lock: of two runs that race, exactly one creates the release.
+ */
+export function canaryInstallArgs(
+  spec: RolloutSpec,
+  major: HelmMajor,
+  weight: number,
+  marks: Record<string, string>
+): string[] {
+  return [
+    'install',
+    spec.canaryRelease,
+    spec.chart,
+    '--namespace',
+    spec.namespace,
+    ...chartArgs(spec),
+    ...canaryValueArgs(spec, weight, marks),
+    ...description(`canary ${spec.version} at weight ${weight}`, marks),
+    ...waitArgs(major, spec.helmTimeoutSeconds)
+  ];
+}
+
+/**
  * Change only the weight of an existing canary, keeping every value it was installed with. Used on
  * removal, which must work from a later run (manual rollback, post step) that may not know the
  * canary's version or values.

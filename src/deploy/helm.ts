@@ -1,10 +1,11 @@
 // HelmDeployer: the Deployer port on the Helm CLI (Helm 3 or 4, detected). Stable is only ever
 // touched by promoteStable(); everything else acts on the canary release.
 import type { RolloutSpec } from '../config/spec.js';
-import type { CanaryState, Deployer, HelmInfo } from './types.js';
+import type { CanaryState, Deployer, HelmInfo, ReleaseState } from './types.js';
 import type { CommandRunner } from './command-runner.js';
 import {
   MARKS_VALUES_KEY,
+  canaryInstallArgs,
   canaryReweightArgs,
   canaryUpgradeArgs,
   getValuesArgs,
@@ -17,6 +18,7 @@ import {
 } from './helm-args.js';
 import { HelmError, displayCommand, isReleaseNotFound } from './helm-error.js';
 import { readValuesPath } from './set-syntax.js';
+import { errorMessage as message } from '../error-message.js';
 
 /** Release states in which Helm refuses an upgrade because another operation holds the release. */
 const PENDING = /^pending-/;
@@ -55,11 +57,11 @@ export class HelmDeployer implements Deployer {
     return scalarString(readValuesPath(values, this.spec.versionKey));
   }
 
-  async deployCanary(weight: number, marks: Record<string, string> = {}): Promise<void> {
+  async installCanary(weight: number, marks: Record<string, string>): Promise<void> {
     const { major } = await this.detect();
     this.require('chart', 'install the canary');
     this.require('version', 'install the canary');
-    await this.mutate(canaryUpgradeArgs(this.spec, major, weight, marks));
+    await this.mutate(canaryInstallArgs(this.spec, major, weight, marks));
   }
 
   async setWeight(weight: number, marks: Record<string, string> = {}): Promise<void> {
@@ -132,6 +134,7 @@ export class HelmDeployer implements Deployer {
     const info = (status as { info?: Record<string, unknown> }).info ?? {};
     const helmStatus = scalarString(info.status);
     if (helmStatus === 'uninstalled') return { exists: false, status: helmStatus };
+    const revision = revisionOf(status);
 
     const values = (await this.readJson(getValuesArgs(canaryRelease, namespace, false))) ?? {};
     const marks = stringRecord(readValuesPath(values, MARKS_VALUES_KEY));
@@ -139,10 +142,25 @@ export class HelmDeployer implements Deployer {
     return {
       exists: true,
       status: helmStatus,
+      revision,
       installedAt: scalarString(info.first_deployed),
       version: scalarString(readValuesPath(values, this.spec.versionKey)) ?? marks.version,
       weight: Number.isFinite(weight) ? weight : undefined,
       marks
+    };
+  }
+
+  async stableState(): Promise<ReleaseState> {
+    const { release, namespace } = this.spec;
+    const status = await this.readJson(statusArgs(release, namespace));
+    if (status === undefined) return { exists: false };
+    const info = (status as { info?: Record<string, unknown> }).info ?? {};
+    const values = (await this.readJson(getValuesArgs(release, namespace, true))) ?? {};
+    return {
+      exists: scalarString(info.status) !== 'uninstalled',
+      status: scalarString(info.status),
+      revision: revisionOf(status),
+      version: scalarString(readValuesPath(values, this.spec.versionKey))
     };
   }
 
@@ -217,6 +235,8 @@ function stringRecord(value: unknown): Record<string, string> {
   return out;
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** `helm status -o json` names the revision `version`. */
+function revisionOf(status: unknown): number | undefined {
+  const revision = Number((status as { version?: unknown }).version);
+  return Number.isInteger(revision) && revision > 0 ? revision : undefined;
 }

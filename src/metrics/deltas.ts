@@ -2,8 +2,12 @@
 //
 // - A series is identified by its full label set minus __name__ (sorted), so `le`, `code`, `pod`
 //   and `instance` all keep series apart; each histogram bucket is its own counter series.
-// - A value lower than the previous one means the counter reset (a pod restarted): the delta is the
-//   new value, as in Prometheus's increase(), counting from zero.
+// - A counter that went down either restarted or is jitter, told apart by how far it fell:
+//   - a drop to less than half the previous value is a reset (a pod restarted and counts from
+//     zero): the delta is the new value, as in Prometheus's increase();
+//   - a smaller dip (HA Prometheus pairs behind one URL answering in turn, scrape jitter) is not
+//     a reset: the delta is 0 and the higher previous value stays the reference, so the counts
+//     are neither added again as new errors now nor counted twice when the value catches up.
 // - A series absent from the reference but present now was born after the reference was taken (a
 //   new pod, a first 5xx code, a canary's first requests): its counters started at zero then, so its
 //   full value is the delta.
@@ -12,7 +16,8 @@
 // - ...unless its process restarted meanwhile: when any series of the same scrape target (same
 //   `instance`/`pod` labels) resets, the target's absent series are forgotten, so e.g. a `code="503"`
 //   series that reappears after a restart counts from zero instead of from its pre-restart value.
-// Limitation: a reset followed by growth past the old value between two reads, on a target whose
+// Limitation: a reset followed by growth past half the old value between two reads counts as a dip
+// (the delta is then too small by what was counted since the restart); and a reset followed by growth past the old value between two reads, on a target whose
 // other series all vanished too, looks like growth; the delta is then too small by the old value.
 import type { CounterSeries } from './types.js';
 
@@ -38,10 +43,19 @@ export function targetOf(labels: Record<string, string>): string | undefined {
   return JSON.stringify([labels.instance ?? '', labels.pod ?? '']);
 }
 
+/** A counter below this share of its previous value restarted from zero; above it, it only dipped. */
+export const RESET_FRACTION = 0.5;
+
+/** True when `current` is a restart of a counter that read `previous`, not a dip (see the header). */
+export function isReset(previous: number, current: number): boolean {
+  return current < previous * RESET_FRACTION;
+}
+
 /** The increase of one counter from `previous` (undefined: born since) to `current`. */
 export function counterDelta(previous: number | undefined, current: number): number {
-  if (previous === undefined || current < previous) return current;
-  return current - previous;
+  if (previous === undefined) return current;
+  if (current >= previous) return current - previous;
+  return isReset(previous, current) ? current : 0;
 }
 
 /**
@@ -86,9 +100,12 @@ export function takeDeltas(reference: CounterSnapshot, current: CounterSeries[])
   for (const [key, { labels, value }] of readOf(current)) {
     const previous = reference.get(key)?.value;
     const target = targetOf(labels);
-    if (previous !== undefined && value < previous && target !== undefined) restarted.add(target);
+    const reset = previous !== undefined && isReset(previous, value);
+    if (reset && target !== undefined) restarted.add(target);
     deltas.push({ labels, value: counterDelta(previous, value) });
-    snapshot.set(key, { value, target });
+    // A dip keeps the higher value as the reference, so catching up is not counted again.
+    const dipped = previous !== undefined && value < previous && !reset;
+    snapshot.set(key, { value: dipped ? previous : value, target });
     present.add(key);
   }
   return { deltas, snapshot, present, restarted };

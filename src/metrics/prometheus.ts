@@ -3,6 +3,8 @@
 // plainly when the URL is not a Prometheus at all. Header values (tokens) never reach a message.
 import axios, { type AxiosResponse } from 'axios';
 import { MetricsUnavailableError, type CounterSeries, type MetricsProvider } from './types.js';
+import { retry } from '../retry.js';
+import { errorMessage } from '../error-message.js';
 
 export interface PrometheusConfig {
   url: string;
@@ -69,26 +71,25 @@ export class PrometheusProvider implements MetricsProvider {
   }
 
   async query(promql: string, time: number = Date.now() / 1000): Promise<CounterSeries[]> {
-    let lastError = '';
-    for (let attempt = 0; attempt <= this.retries; attempt++) {
-      if (attempt > 0) {
-        const delay = Math.min(this.backoffMs * 2 ** (attempt - 1), this.maxBackoffMs);
-        this.log(
-          `Prometheus at ${this.displayUrl}: ${lastError}; retry ${attempt}/${this.retries} in ${delay} ms`
-        );
-        await this.sleep(delay);
-      }
-      try {
-        return parseResult(await this.get(promql, time), this.displayUrl, promql);
-      } catch (error) {
-        if (!(error instanceof AttemptError)) throw error;
-        if (!error.retryable) throw new MetricsUnavailableError(error.message);
-        lastError = error.message;
-      }
+    try {
+      return await retry(async () => parseResult(await this.get(promql, time), this.displayUrl, promql), {
+        attempts: this.retries + 1,
+        delayMs: this.backoffMs,
+        maxDelayMs: this.maxBackoffMs,
+        retryable: (error) => error instanceof AttemptError && error.retryable,
+        onRetry: (error, attempt, delay) =>
+          this.log(
+            `Prometheus at ${this.displayUrl}: ${errorMessage(error)}; retry ${attempt}/${this.retries} in ${delay} ms`
+          ),
+        sleep: this.sleep
+      });
+    } catch (error) {
+      if (!(error instanceof AttemptError)) throw error;
+      if (!error.retryable) throw new MetricsUnavailableError(error.message);
+      throw new MetricsUnavailableError(
+        `Prometheus at ${this.displayUrl} did not answer after ${this.retries + 1} attempts: ${error.message}`
+      );
     }
-    throw new MetricsUnavailableError(
-      `Prometheus at ${this.displayUrl} did not answer after ${this.retries + 1} attempts: ${lastError}`
-    );
   }
 
   /**
@@ -202,7 +203,7 @@ function sampleValue(text: unknown): number {
 function networkReason(error: unknown, timeoutSeconds: number): string {
   const code = (error as { code?: unknown })?.code;
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return `no answer within ${timeoutSeconds}s (timeout)`;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return typeof code === 'string' ? `${code}: ${message}` : message;
 }
 

@@ -1,7 +1,8 @@
 // The alert payloads: a Slack incoming-webhook message and a generic JSON body. Pure.
 import type { Decision, RolloutRecord } from '../rollout/record.js';
-import { isoSeconds } from './format.js';
+import { isoSeconds } from '../format.js';
 import { renderTitle } from './title.js';
+import { slackText } from './escape.js';
 
 /** Decisions that page someone or tell them a release went out. In-progress updates never alert. */
 export const ALERT_DECISIONS: ReadonlySet<Decision> = new Set([
@@ -60,10 +61,8 @@ const VERB: Partial<Record<Decision, string>> = {
   paused: 'paused for approval'
 };
 
-/** Slack mrkdwn treats &, < and > as control characters. */
-export function slackEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+/** Slack mrkdwn treats &, < and > as control characters (kept under this name for callers). */
+export const slackEscape = slackText;
 
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
@@ -80,7 +79,7 @@ export function slackMessage(record: RolloutRecord): SlackMessage {
   const verb = VERB[decision] ?? decision;
   const title = renderTitle(record);
   const versions = record.previousVersion ? `${record.previousVersion} → ${record.version}` : record.version;
-  const text = `${emoji} Canary ${record.release} ${record.version} ${verb}: ${title}`;
+  const text = slackText(`${emoji} Canary ${record.release} ${record.version} ${verb}: ${title}`);
   const fields = [
     `*Release*\n\`${slackEscape(record.release)}\` in \`${slackEscape(record.namespace)}\``,
     `*Version*\n${slackEscape(versions)}`,

@@ -24,7 +24,7 @@ export function needsErrorAnnotation(record: RolloutRecord): boolean {
   return record.decision === 'rolled-back' || record.decision === 'failed';
 }
 
-export function errorMessage(record: RolloutRecord): string {
+export function annotationMessage(record: RolloutRecord): string {
   const reason = record.reason ? `\n${record.reason}` : '';
   return `Canary ${record.canaryRelease} (${record.version}) in ${record.namespace}: ${renderTitle(record)}${reason}`;
 }
@@ -42,7 +42,7 @@ export function rollbackAnnotations(
       end_line: location.line,
       annotation_level: 'failure',
       title: `canary / ${record.release}: ${record.decision === 'failed' ? 'failed' : 'rolled back'}`,
-      message: errorMessage(record)
+      message: annotationMessage(record)
     }
   ];
 }

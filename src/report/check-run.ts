@@ -13,13 +13,25 @@ import {
   type CreateCheckRunBody,
   type UpdateCheckRunBody
 } from './request-body.js';
-import { DEFAULT_RETRY, errorStatus, isPermissionDenied, withRetry, type RetryOptions } from './retry.js';
+import { errorStatus, isPermissionDenied, isTransient } from './github-errors.js';
+import { retry } from '../retry.js';
+import { errorMessage } from '../error-message.js';
 import type { Reporter } from './types.js';
+import { headSha } from './head-sha.js';
 
 interface CheckRunData {
   id: number;
   html_url?: string | null;
+  external_id?: string | null;
 }
+
+/** How often a create is tried in one call; before every try but the first, GitHub is asked first. */
+export interface CreateRetry {
+  attempts: number;
+  baseDelayMs: number;
+}
+
+export const DEFAULT_CREATE_RETRY: CreateRetry = { attempts: 4, baseDelayMs: 500 };
 
 /** The part of `getOctokit(token)` this reporter uses; tests pass a recording fake. */
 export interface ChecksClient {
@@ -28,6 +40,15 @@ export interface ChecksClient {
       create(
         params: CreateCheckRunBody & { owner: string; repo: string; request?: { signal?: AbortSignal } }
       ): Promise<{ data: CheckRunData }>;
+      /** Check runs of one name on one commit: finds a run whose create answered 5xx but happened. */
+      listForRef?(params: {
+        owner: string;
+        repo: string;
+        ref: string;
+        check_name: string;
+        filter?: 'latest' | 'all';
+        request?: { signal?: AbortSignal };
+      }): Promise<{ data: { check_runs: CheckRunData[] } }>;
       update(
         params: UpdateCheckRunBody & {
           owner: string;
@@ -70,7 +91,8 @@ export interface CheckRunReporterOptions {
   updateIntervalMs?: number;
   /** Per-request time limit. */
   requestTimeoutMs?: number;
-  retry?: Partial<Omit<RetryOptions, 'now' | 'sleep'>>;
+  /** Creates are retried here (updates by @octokit/plugin-retry in the real client). */
+  retry?: Partial<CreateRetry>;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   /** Called once the check run exists (save its id for the post step, set outputs). */
@@ -87,6 +109,8 @@ export class CheckRunReporter implements Reporter {
   private lastSentAt = -Infinity;
   private tail: Promise<unknown> = Promise.resolve();
   private warnings = 0;
+  /** A create was sent: before another, look for the one GitHub may have made despite an error. */
+  private createSent = false;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -161,8 +185,7 @@ export class CheckRunReporter implements Reporter {
   }
 
   private headSha(): string {
-    const { context } = this.options;
-    return context.payload.pull_request?.head?.sha ?? context.sha;
+    return headSha(this.options.context);
   }
 
   private detailsUrl(record: RolloutRecord): string | undefined {
@@ -178,11 +201,49 @@ export class CheckRunReporter implements Reporter {
       { name: this.name(record), headSha: this.headSha(), detailsUrl: this.detailsUrl(record) },
       { workflowFile: this.options.workflowFile, annotations, completedAt: this.completedAt(record) }
     );
-    const { data } = await this.call((signal) =>
-      this.options.octokit.rest.checks.create({ ...this.options.context.repo, ...body, request: { signal } })
+    const policy = { ...DEFAULT_CREATE_RETRY, ...this.options.retry };
+    const data = await retry(
+      async () => {
+        const existing = this.createSent ? await this.findCreated(body) : undefined;
+        if (existing) return { ...existing, adopted: true };
+        this.createSent = true;
+        // Never retried by the client: a create that answered 5xx may still have happened.
+        const created = await this.call((signal) =>
+          this.options.octokit.rest.checks.create({
+            ...this.options.context.repo,
+            ...body,
+            request: { signal, retries: 0 } as { signal: AbortSignal }
+          })
+        );
+        return { ...created.data, adopted: false };
+      },
+      {
+        attempts: policy.attempts,
+        delayMs: policy.baseDelayMs,
+        retryable: isTransient,
+        sleep: (ms) => this.sleep(ms)
+      }
     );
     this.info = { id: data.id, url: data.html_url ?? undefined };
     this.options.onCreated?.(this.info);
+    // A run found on GitHub has the old body: bring it up to date.
+    if (data.adopted) await this.patch(record, annotations);
+  }
+
+  /** This run's check run, if an earlier create made it although it answered with an error. */
+  private async findCreated(body: CreateCheckRunBody): Promise<CheckRunData | undefined> {
+    const list = this.options.octokit.rest.checks.listForRef;
+    if (!list) return undefined;
+    const { data } = await this.call((signal) =>
+      list({
+        ...this.options.context.repo,
+        ref: body.head_sha,
+        check_name: body.name,
+        filter: 'all',
+        request: { signal }
+      })
+    );
+    return data.check_runs.find((run) => run.external_id === body.external_id);
   }
 
   private async patch(record: RolloutRecord, annotations?: UpdateCheckRunBody['output']['annotations']) {
@@ -207,14 +268,9 @@ export class CheckRunReporter implements Reporter {
     return record.decision && !record.finishedAt ? new Date(this.now()).toISOString() : undefined;
   }
 
+  /** One request under its own time limit. */
   private call<T>(request: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const timeout = this.options.requestTimeoutMs ?? 8_000;
-    return withRetry(() => request(AbortSignal.timeout(timeout)), {
-      ...DEFAULT_RETRY,
-      ...this.options.retry,
-      now: this.now,
-      sleep: this.sleep
-    });
+    return request(AbortSignal.timeout(this.options.requestTimeoutMs ?? 8_000));
   }
 
   private fail(error: unknown): void {
@@ -249,6 +305,5 @@ function progressKey(record: RolloutRecord): string {
 }
 
 function messageOf(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0].slice(0, 200);
+  return errorMessage(error).split('\n')[0].slice(0, 200);
 }

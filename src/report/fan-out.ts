@@ -3,6 +3,8 @@
 import * as core from '@actions/core';
 import type { RolloutRecord } from '../rollout/record.js';
 import type { Reporter } from './types.js';
+import { abortable, isTimeout } from '../abortable.js';
+import { errorMessage } from '../error-message.js';
 
 export interface NamedReporter {
   name: string;
@@ -46,25 +48,19 @@ async function guarded(
   record: RolloutRecord,
   ms: number
 ): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
-    timer.unref?.();
-  });
+  const call = Promise.resolve().then(() => r.reporter[method](record));
   try {
-    const call = Promise.resolve().then(() => r.reporter[method](record));
-    const outcome = await Promise.race([call.then(() => 'done' as const), timeout]);
-    if (outcome === 'timeout') {
+    await abortable(call, AbortSignal.timeout(ms));
+  } catch (error) {
+    if (isTimeout(error)) {
       core.warning(
         `Reporting to the ${r.name} took longer than ${ms / 1000} s (${method}); the rollout goes on.`
       );
       call.catch(() => undefined);
+      return;
     }
-  } catch (error) {
     core.warning(
-      `Reporting to the ${r.name} failed (${method}): ${error instanceof Error ? error.message : String(error)}; the rollout goes on.`
+      `Reporting to the ${r.name} failed (${method}): ${errorMessage(error)}; the rollout goes on.`
     );
-  } finally {
-    clearTimeout(timer);
   }
 }

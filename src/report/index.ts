@@ -3,6 +3,7 @@
 // to complete an interrupted rollout's check run as cancelled.
 import * as core from '@actions/core';
 import { context as githubContext, getOctokit } from '@actions/github';
+import { retry as retryPlugin } from '@octokit/plugin-retry';
 import { STATE_KEYS } from '../state.js';
 import { AlertReporter } from './alerts.js';
 import { workflowPathFromRef, type StepLocation } from './annotations.js';
@@ -19,6 +20,7 @@ import { setCheckRunOutputs } from './outputs.js';
 import type { Reporter } from './types.js';
 import { runInfoFromEnv, withRunInfo } from './run-info.js';
 import { locateWorkflowStep } from './workflow-location.js';
+import { headSha } from './head-sha.js';
 
 export interface ReportingOptions {
   /** Token for the check run (`github-token`); without one there is no check run. */
@@ -61,9 +63,13 @@ export function createReporter(options: ReportingOptions): Reporting {
   const reporters: NamedReporter[] = [];
 
   const context = options.context ?? githubContext;
-  const run = runInfoFromEnv(env, context.payload.pull_request?.head?.sha ?? context.sha);
+  const run = runInfoFromEnv(env, headSha(context));
   let checkRun: CheckRunReporter | undefined;
-  const octokit = options.octokit ?? (options.token ? getOctokit(options.token) : undefined);
+  // Transient GitHub errors on updates are retried by @octokit/plugin-retry; creates opt out and
+  // look before they try again (check-run.ts), so a 5xx that did create a run never makes two.
+  const octokit =
+    options.octokit ??
+    (options.token ? getOctokit(options.token, { retry: { retries: 2 } }, retryPlugin) : undefined);
   if (octokit) {
     checkRun = new CheckRunReporter({
       octokit,
@@ -124,3 +130,4 @@ export { renderCheckOutput, renderSummary, renderText } from './markdown.js';
 export { renderTitle } from './title.js';
 export { createBody, updateBody, conclusionFor, defaultCheckName } from './request-body.js';
 export { runInfoFromEnv, withRunInfo, type RunInfo } from './run-info.js';
+export { headSha } from './head-sha.js';

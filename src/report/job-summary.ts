@@ -6,6 +6,8 @@ import type { RolloutRecord } from '../rollout/record.js';
 import { renderCheckOutput, type RenderOptions } from './markdown.js';
 import { defaultCheckName } from './request-body.js';
 import type { Reporter } from './types.js';
+import { markdownText } from './escape.js';
+import { errorMessage } from '../error-message.js';
 
 export interface JobSummaryOptions extends RenderOptions {
   name?: string;
@@ -16,7 +18,7 @@ export function renderJobSummary(record: RolloutRecord, options: JobSummaryOptio
   const { title, summary, text } = renderCheckOutput(record, options);
   const name = options.name || defaultCheckName(record.release);
   return [
-    `## ${name}: ${title}`,
+    `## ${markdownText(name)}: ${markdownText(title)}`,
     '',
     summary,
     '<details><summary>Tick log</summary>',
@@ -46,9 +48,7 @@ export class JobSummaryReporter implements Reporter {
     try {
       await core.summary.addRaw(renderJobSummary(record, this.options)).write();
     } catch (error) {
-      core.warning(
-        `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`
-      );
+      core.warning(`Could not write the job summary: ${errorMessage(error)}`);
     }
   }
 }

@@ -2,7 +2,7 @@
 // the workflow file is known. Independent of the check run, so it shows without `checks: write`.
 import * as core from '@actions/core';
 import type { RolloutRecord } from '../rollout/record.js';
-import { errorMessage, needsErrorAnnotation, type StepLocation } from './annotations.js';
+import { annotationMessage, needsErrorAnnotation, type StepLocation } from './annotations.js';
 import type { Reporter } from './types.js';
 
 export class LogAnnotationReporter implements Reporter {
@@ -21,6 +21,6 @@ export class LogAnnotationReporter implements Reporter {
       properties.file = this.location.path;
       properties.startLine = this.location.line;
     }
-    core.error(errorMessage(record), properties);
+    core.error(annotationMessage(record), properties);
   }
 }

@@ -9,8 +9,9 @@ import {
   formatDuration,
   formatEValue,
   formatValue
-} from './format.js';
+} from '../format.js';
 import { capText, keepNewest, MAX_OUTPUT_CHARS } from './limits.js';
+import { codeBlock, inlineCode, markdownText, oneLine, shellArg, tableCell } from './escape.js';
 import { decidingMetric, secondsToDecision, weightAtDecision } from './record-facts.js';
 import { metricSparklines, MAX_SPARK_WIDTH } from './sparkline.js';
 import { metricHeadline, renderTitle } from './title.js';
@@ -74,24 +75,29 @@ export function renderSummary(record: RolloutRecord, options: RenderOptions = {}
 function decisionSection(record: RolloutRecord): string {
   const heading = record.decision ? DECISION_HEADINGS[record.decision] : `🔄 In progress: ${record.phase}`;
   const lines = [`### ${heading}`, ''];
-  if (record.reason) lines.push(`> ${inline(record.reason)}`, '');
+  if (record.reason) lines.push(`> ${markdownText(record.reason)}`, '');
   lines.push(stateSentence(record), '');
   return lines.join('\n');
 }
 
 /** Where traffic stands now, in one sentence. */
 function stateSentence(record: RolloutRecord): string {
-  const stable = `\`${record.release}\``;
-  const canary = `\`${record.canaryRelease}\``;
+  const stable = code(record.release);
+  const canary = code(record.canaryRelease);
   const prev = record.previousVersion ? ` ${code(record.previousVersion)}` : '';
   const next = code(record.version);
   const at = weightAtDecision(record);
   const dry = record.dryRun ? ' (dry run: nothing was changed)' : '';
   switch (record.decision) {
     case 'promoted':
+      if (record.incomplete)
+        return `Stable ${stable} now runs ${next}, but the canary ${canary} still holds ${record.finalWeight}% of traffic: remove it with \`command: rollback\`.${dry}`;
       return `Stable ${stable} now runs ${next} at 100% after ${formatDuration(secondsToDecision(record))}; the canary release ${canary} was removed.${dry}`;
     case 'rolled-back':
     case 'failed':
+      if (record.nothingDeployed) return `Nothing was deployed: stable ${stable} serves 100%, untouched.`;
+      if (record.incomplete)
+        return `The canary ${canary} (${next}) is still deployed at ${record.finalWeight}%: remove it with \`command: rollback\`; stable ${stable}${prev} serves the rest.${dry}`;
       return record.finalWeight === 0
         ? `The canary ${canary} (${next}) was rolled back from ${at}%; stable ${stable} keeps serving${prev} at 100%, untouched.${dry}`
         : `The canary ${canary} (${next}) still holds ${record.finalWeight}% of traffic: check the release by hand.${dry}`;
@@ -113,24 +119,24 @@ function continueSection(record: RolloutRecord, options: RenderOptions): string 
   const workflow = options.workflowFile ?? workflowFileOf(record) ?? '<your workflow file>';
   const version = record.version;
   const nextStep = record.steps.find((w) => w > record.currentWeight);
+  const gh = (command: string): string =>
+    ['gh', 'workflow', 'run', workflow, '-f', `command=${command}`, '-f', `version=${version}`]
+      .map(shellArg)
+      .join(' ');
   const lines = [
     '### How to continue',
     '',
-    `Run the workflow again (\`workflow_dispatch\`, same release and version \`${version}\`) with one of these commands:`,
+    `Run the workflow again (\`workflow_dispatch\`, same release and version ${code(version)}) with one of these commands:`,
     '',
     '| `command` | What happens |',
     '|---|---|',
     `| \`deploy\` | Continues from ${record.currentWeight}% ${nextStep !== undefined ? `to the next step, ${nextStep}%` : 'to promotion'}, judged as before |`,
-    `| \`promote\` | Promotes \`${version}\` to 100% now, skipping the remaining steps |`,
-    `| \`rollback\` | Removes the canary; stable \`${record.release}\` keeps serving${record.previousVersion ? ` \`${record.previousVersion}\`` : ''} |`,
+    `| \`promote\` | Promotes ${code(version)} to 100% now, skipping the remaining steps |`,
+    `| \`rollback\` | Removes the canary; stable ${code(record.release)} keeps serving${record.previousVersion ? ` ${code(record.previousVersion)}` : ''} |`,
     '',
     'With the GitHub CLI:',
     '',
-    '```sh',
-    `gh workflow run ${workflow} -f command=deploy -f version=${version}`,
-    `gh workflow run ${workflow} -f command=promote -f version=${version}`,
-    `gh workflow run ${workflow} -f command=rollback -f version=${version}`,
-    '```',
+    codeBlock('sh', [gh('deploy'), gh('promote'), gh('rollback')]),
     ''
   ];
   return lines.join('\n');
@@ -150,7 +156,7 @@ function timelineSection(record: RolloutRecord): string {
     '|---:|---:|---:|---:|---:|---|'
   ];
   for (const s of record.stepRecords) {
-    const outcome = OUTCOME_LABELS[s.outcome] + (s.reason ? `: ${inline(s.reason)}` : '');
+    const outcome = OUTCOME_LABELS[s.outcome] + (s.reason ? `: ${tableCell(s.reason)}` : '');
     lines.push(
       `| ${s.index + 1} of ${record.steps.length} | ${s.weight}% | ${formatDuration(s.soakedSeconds)} of ${formatDuration(record.soakSeconds)} | ${formatCount(s.canaryRequests)} | ${formatCount(s.stableRequests)} | ${outcome} |`
     );
@@ -172,11 +178,11 @@ function metricsSection(record: RolloutRecord): string {
   ];
   for (const m of record.metrics) {
     lines.push(
-      `| ${inline(m.title)} | ${armCell(m.stable, m.stableEvents, m)} | ${armCell(m.canary, m.canaryEvents, m)} | ${formatChange(m.canary, m.stable)} | ${evidenceCell(m)} | ${guardCell(m)} | ${STATUS_LABELS[m.status]} |`
+      `| ${tableCell(m.title)} | ${armCell(m.stable, m.stableEvents, m)} | ${armCell(m.canary, m.canaryEvents, m)} | ${formatChange(m.canary, m.stable)} | ${evidenceCell(m)} | ${guardCell(m)} | ${STATUS_LABELS[m.status]} |`
     );
   }
   lines.push('');
-  const sentences = record.metrics.filter((m) => m.sentence).map((m) => `- ${inline(m.sentence)}`);
+  const sentences = record.metrics.filter((m) => m.sentence).map((m) => `- ${markdownText(m.sentence)}`);
   if (sentences.length) lines.push(...sentences, '');
   return lines.join('\n');
 }
@@ -223,7 +229,7 @@ function trendSection(record: RolloutRecord): string {
     '| Metric | Stable | Canary |',
     '|---|---|---|'
   ];
-  for (const r of rows) lines.push(`| ${inline(r.title)} | \`${r.stable}\` | \`${r.canary}\` |`);
+  for (const r of rows) lines.push(`| ${tableCell(r.title)} | ${code(r.stable)} | ${code(r.canary)} |`);
   lines.push('');
   return lines.join('\n');
 }
@@ -249,7 +255,7 @@ function detailsSection(record: RolloutRecord): string {
   const run = record.run;
   if (run?.url) {
     const label = run.workflow
-      ? `${inline(run.workflow)}${run.job ? ` / ${inline(run.job)}` : ''}`
+      ? `${tableCell(run.workflow)}${run.job ? ` / ${tableCell(run.job)}` : ''}`
       : 'workflow run';
     rows.push(['Workflow run', `[${label}](${run.url})`]);
   }
@@ -331,17 +337,11 @@ function tickMetric(m: MetricEvidence): string {
 
 // ---------------------------------------------------------------- helpers
 
-/** Text safe inside a table cell or a quote: one line, no pipes, no raw HTML. */
-function inline(text: string): string {
-  return oneLineOf(text).replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+const oneLineOf = oneLine;
 
-function oneLineOf(text: string): string {
-  return text.replace(/\s*\r?\n\s*/g, ' ').trim();
-}
-
+/** Inline code in a table cell: the fence keeps the code whole, and a `|` would still end the cell. */
 function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
+  return inlineCode(text).replace(/\|/g, '\\|');
 }
 
 /** A log line must never close the fenced block it sits in. */

@@ -2,7 +2,7 @@
 // time to the decision, the metric that decided). Pure.
 import type { MetricEvidence } from '../judge/types.js';
 import type { RolloutRecord, StepRecord } from '../rollout/record.js';
-import { secondsBetween } from './format.js';
+import { secondsBetween } from '../format.js';
 
 /** The step in force at the end (the last one started). */
 export function lastStep(record: RolloutRecord): StepRecord | undefined {

@@ -1,7 +1,7 @@
 // The bodies of the Checks API requests (create and update), built from a record. Pure, so the
 // reporter, `npm run report:preview` and the schema tests all see exactly the same thing.
 import type { Decision, RolloutRecord } from '../rollout/record.js';
-import { isoSeconds } from './format.js';
+import { isoSeconds } from '../format.js';
 import { MAX_ANNOTATIONS } from './limits.js';
 import { renderCheckOutput, type RenderOptions } from './markdown.js';
 

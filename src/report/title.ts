@@ -1,7 +1,7 @@
 // The check run's title: one line that says it all. Pure.
 import type { MetricEvidence } from '../judge/types.js';
 import type { RolloutRecord } from '../rollout/record.js';
-import { formatDuration, formatValue } from './format.js';
+import { formatDuration, formatValue } from '../format.js';
 import {
   canaryRemoved,
   decidingMetric,
@@ -27,6 +27,9 @@ export function renderTitle(record: RolloutRecord): string {
   const at = weightAtDecision(record);
   switch (record.decision) {
     case 'promoted': {
+      if (record.incomplete) {
+        return `Promoted ${record.version}, but ${record.canaryRelease} still holds ${record.finalWeight}%: remove it with command: rollback`;
+      }
       if (record.command === 'promote') return `Promoted ${record.version} to 100% by hand`;
       const n = record.stepRecords.length || record.steps.length;
       const took = formatDuration(secondsElapsed(record));
@@ -42,6 +45,8 @@ export function renderTitle(record: RolloutRecord): string {
     }
     case 'failed': {
       const why = oneLine(record.reason, 120);
+      if (record.nothingDeployed)
+        return why ? `Failed before anything was deployed: ${why}` : 'Failed before anything was deployed';
       const head = `Failed at ${at}%${canaryRemoved(record) ? ', canary removed' : ''}`;
       return why ? `${head}: ${why}` : head;
     }

@@ -1,14 +1,17 @@
 // The `command` input: deploy (with resume, replace and the lock), promote, rollback and status.
-// Each reads the canary's state back from the cluster through the Deployer, never from the runner.
+// Each reads the canary's state back from the cluster through the Deployer, never from the runner,
+// changes only a release that carries this action's marks for this stable release, and finishes
+// its record through outcomes.ts like the engine does.
 import type { RolloutSpec } from '../config/spec.js';
 import type { CanaryState } from '../deploy/types.js';
 import type { RolloutRecord } from './record.js';
 import type { EngineDeps } from './ports.js';
 import { runRollout } from './engine.js';
-import { addEvent, decide, newRecord } from './record-builder.js';
-import { lockConflict, makeMarks, resumeStepIndex, type MarkPhase } from './ownership.js';
-import { errorMessage } from './report-queue.js';
+import { addEvent, newRecord } from './record-builder.js';
+import { foreignRelease, lockConflict, makeMarks, resumeStepIndex, type MarkPhase } from './ownership.js';
+import { errorMessage } from '../error-message.js';
 import { formatDuration } from '../format.js';
+import { finishRecord, type Ending, type OutcomeDeps } from './outcomes.js';
 
 export interface CommandContext {
   /** Identifies this workflow run for the lock (GITHUB_RUN_ID; re-runs of the same run share it). */
@@ -37,15 +40,26 @@ export async function runCommand(
   deps: EngineDeps,
   context: CommandContext
 ): Promise<CommandResult> {
-  switch (spec.command) {
-    case 'deploy':
-      return { record: await deploy(spec, deps, context) };
-    case 'promote':
-      return { record: await promoteNow(spec, deps, context) };
-    case 'rollback':
-      return { record: await rollbackNow(spec, deps, context) };
-    case 'status':
-      return status(spec, deps);
+  if (spec.command === 'status') return status(spec, deps);
+  try {
+    switch (spec.command) {
+      case 'deploy':
+        return { record: await deploy(spec, deps, context) };
+      case 'promote':
+        return { record: await promoteNow(spec, deps, context) };
+      case 'rollback':
+        return { record: await rollbackNow(spec, deps, context) };
+    }
+  } catch (error) {
+    // A failure before a record was finished (reading the canary back, say) is still reported.
+    return {
+      record: await finish(newRecord(spec, now(deps)), deps, {
+        decision: 'failed',
+        reason: `${spec.command} failed before changing anything: ${errorMessage(error)}`,
+        finalWeight: 0,
+        nothingDeployed: true
+      })
+    };
   }
 }
 
@@ -60,20 +74,25 @@ async function deploy(spec: RolloutSpec, deps: EngineDeps, context: CommandConte
     spec.helmTimeoutSeconds +
     60;
   const marks = (phase: MarkPhase) => {
-    const written: Record<string, string> = makeMarks(
-      spec.version,
-      context.holder,
+    const written: Record<string, string> = makeMarks({
+      version: spec.version,
+      holder: context.holder,
+      stableRelease: spec.release,
       phase,
-      clock.now(),
+      now: clock.now(),
       leaseSeconds,
       startedAt
-    );
+    });
     const checkRunId = context.checkRunId?.();
     if (checkRunId) written.checkRunId = String(checkRunId);
     return written;
   };
+  const engine = { marks };
 
-  if (!state.exists) return runRollout(spec, deps, { marks });
+  if (!state.exists) return runRollout(spec, deps, engine);
+
+  const foreign = foreignRelease(state, spec.canaryRelease, spec.release);
+  if (foreign) return refuse(spec, deps, `Refused: ${foreign}. Nothing was changed.`);
 
   const conflict = lockConflict(state, context.holder, clock.now());
   if (conflict) return refuse(spec, deps, `Refused: ${conflict}. Nothing was changed.`);
@@ -89,7 +108,7 @@ async function deploy(spec: RolloutSpec, deps: EngineDeps, context: CommandConte
     }
     deps.log.info(`Replacing the canary of ${state.version ?? 'another version'} with ${spec.version}`);
     await deployer.removeCanary();
-    return runRollout(spec, deps, { marks });
+    return runRollout(spec, deps, engine);
   }
 
   const paused = state.marks?.phase === 'paused';
@@ -99,7 +118,7 @@ async function deploy(spec: RolloutSpec, deps: EngineDeps, context: CommandConte
     `${spec.canaryRelease} already runs ${spec.version} at ${state.weight ?? 0}%` +
       `${paused ? ' (paused)' : ''}: continuing at step ${startStepIndex + 1} (${spec.steps[startStepIndex]}%)`
   );
-  return runRollout(spec, deps, { marks, startStepIndex, canaryExists: true });
+  return runRollout(spec, deps, { ...engine, startStepIndex, canaryExists: true });
 }
 
 async function promoteNow(
@@ -110,32 +129,31 @@ async function promoteNow(
   const state = await deps.deployer.canaryState();
   const record = startRecord(spec, deps, state);
   if (!state.exists)
-    return done(record, deps, 'none', `No canary of ${spec.release} is in flight; nothing to promote.`, 0);
+    return finish(
+      record,
+      deps,
+      keep('none', `No canary of ${spec.release} is in flight; nothing to promote.`)
+    );
+  const foreign = foreignRelease(state, spec.canaryRelease, spec.release);
+  if (foreign) return finish(record, deps, keep('refused', `Refused: ${foreign}. Nothing was changed.`));
   const conflict = lockConflict(state, context.holder, deps.clock.now());
-  if (conflict)
-    return done(record, deps, 'refused', `Refused: ${conflict}. Nothing was changed.`, state.weight ?? 0);
+  if (conflict) return finish(record, deps, keep('refused', `Refused: ${conflict}. Nothing was changed.`));
   adoptLeftoverCheckRun(state, context);
   try {
     addEvent(record, now(deps), 'promote', `Promoting ${spec.release} to ${record.version} by hand`);
     await deps.deployer.promoteStable();
   } catch (error) {
-    return done(
-      record,
-      deps,
-      'failed',
-      `Promotion of ${spec.release} to ${record.version} failed: ${errorMessage(error)}. The canary was left at ${state.weight ?? '?'}%.`,
-      state.weight ?? 0
-    );
+    return finish(record, deps, {
+      decision: 'failed',
+      reason: `Promotion of ${spec.release} to ${record.version} failed: ${errorMessage(error)}. The canary was left at ${state.weight ?? '?'}%.`,
+      finalWeight: state.weight ?? 0
+    });
   }
-  await deps.deployer.removeCanary();
-  addEvent(record, now(deps), 'canary-removed', `Removed ${spec.canaryRelease}`);
-  return done(
-    record,
-    deps,
-    'promoted',
-    `Promoted by hand: ${spec.release} now runs ${record.version} at 100%.`,
-    100
-  );
+  return finish(record, deps, {
+    decision: 'promoted',
+    reason: `Promoted by hand.`,
+    removeCanary: true
+  });
 }
 
 async function rollbackNow(
@@ -143,28 +161,30 @@ async function rollbackNow(
   deps: EngineDeps,
   context: CommandContext
 ): Promise<RolloutRecord> {
-  // A rollback is always allowed, lock or not: it only ever removes the canary.
+  // A rollback is always allowed, lock or not, but only on a canary of this stable release.
   const state = await deps.deployer.canaryState();
   const record = startRecord(spec, deps, state);
   if (!state.exists)
-    return done(record, deps, 'none', `No canary of ${spec.release} is in flight; nothing to roll back.`, 0);
+    return finish(
+      record,
+      deps,
+      keep('none', `No canary of ${spec.release} is in flight; nothing to roll back.`)
+    );
+  const foreign = foreignRelease(state, spec.canaryRelease, spec.release);
+  if (foreign) return finish(record, deps, keep('refused', `Refused: ${foreign}. Nothing was changed.`));
   adoptLeftoverCheckRun(state, context);
-  await deps.deployer.removeCanary();
-  addEvent(record, now(deps), 'canary-removed', `Removed ${spec.canaryRelease}; ${spec.release} untouched`);
-  return done(
-    record,
-    deps,
-    'rolled-back',
-    `Rolled back by hand from ${state.weight ?? '?'}%: ${spec.canaryRelease} removed, ${spec.release} untouched.`,
-    0
-  );
+  return finish(record, deps, {
+    decision: 'rolled-back',
+    reason: `Rolled back by hand from ${state.weight ?? '?'}%.`,
+    removeCanary: true
+  });
 }
 
 async function status(spec: RolloutSpec, deps: EngineDeps): Promise<CommandResult> {
   const state = await deps.deployer.canaryState();
   const record = newRecord({ ...spec, version: state.version ?? spec.version }, now(deps));
   if (!state.exists) {
-    decide(record, 'none', `No canary of ${spec.release} is in flight.`, 0, now(deps));
+    await finish(record, deps, keep('none', `No canary of ${spec.release} is in flight.`), { report: false });
     return { record, status: { status: 'none' } };
   }
   const installed = Date.parse(state.installedAt ?? state.marks?.startedAt ?? '');
@@ -179,13 +199,18 @@ async function status(spec: RolloutSpec, deps: EngineDeps): Promise<CommandResul
     ageSeconds
   };
   record.currentWeight = state.weight ?? 0;
-  decide(
+  const foreign = foreignRelease(state, spec.canaryRelease, spec.release);
+  await finish(
     record,
-    'none',
-    `${spec.canaryRelease} runs ${state.version ?? 'an unknown version'} at ${state.weight ?? '?'}%` +
-      `${ageSeconds !== undefined ? ` for ${formatDuration(ageSeconds)}` : ''}${paused ? ', paused for approval' : ''}.`,
-    state.weight ?? 0,
-    now(deps)
+    deps,
+    keep(
+      'none',
+      `${spec.canaryRelease} runs ${state.version ?? 'an unknown version'} at ${state.weight ?? '?'}%` +
+        `${ageSeconds !== undefined ? ` for ${formatDuration(ageSeconds)}` : ''}${paused ? ', paused for approval' : ''}` +
+        `${foreign ? ` (warning: ${foreign})` : ''}.`,
+      state.weight ?? 0
+    ),
+    { report: false }
   );
   return { record, status: found };
 }
@@ -199,9 +224,12 @@ function adoptLeftoverCheckRun(state: CanaryState, context: CommandContext): voi
   if (state.marks?.phase === 'soaking' && Number.isInteger(id) && id > 0) context.adoptCheckRun?.(id);
 }
 
+function keep(decision: 'none' | 'refused', reason: string, finalWeight = 0): Ending {
+  return { decision, reason, finalWeight };
+}
+
 function refuse(spec: RolloutSpec, deps: EngineDeps, reason: string): Promise<RolloutRecord> {
-  const record = newRecord(spec, now(deps));
-  return done(record, deps, 'refused', reason, 0);
+  return finish(newRecord(spec, now(deps)), deps, keep('refused', reason));
 }
 
 function startRecord(spec: RolloutSpec, deps: EngineDeps, state: CanaryState): RolloutRecord {
@@ -210,22 +238,31 @@ function startRecord(spec: RolloutSpec, deps: EngineDeps, state: CanaryState): R
   return record;
 }
 
-async function done(
+/** Every command's outcome goes through outcomes.ts: removal, read-back and reporting alike. */
+function finish(
   record: RolloutRecord,
   deps: EngineDeps,
-  decision: NonNullable<RolloutRecord['decision']>,
-  reason: string,
-  finalWeight: number
+  ending: Ending,
+  { report = true }: { report?: boolean } = {}
 ): Promise<RolloutRecord> {
-  decide(record, decision, reason, finalWeight, now(deps));
-  deps.log.info(`Decision: ${decision}. ${reason}`);
-  deps.persist?.(record);
-  try {
-    await deps.reporter.finish(record);
-  } catch (error) {
-    deps.log.warning(`Reporting failed: ${errorMessage(error)}`);
-  }
-  return record;
+  return finishRecord(record, ending, outcomeDeps(deps, report));
+}
+
+export function outcomeDeps(deps: EngineDeps, report = true): OutcomeDeps {
+  return {
+    deployer: deps.deployer,
+    clock: deps.clock,
+    log: deps.log,
+    persist: deps.persist,
+    report: async (record) => {
+      if (!report) return;
+      try {
+        await deps.reporter.finish(record);
+      } catch (error) {
+        deps.log.warning(`Reporting failed: ${errorMessage(error)}`);
+      }
+    }
+  };
 }
 
 function now(deps: EngineDeps): Date {

@@ -6,10 +6,15 @@ import type { RolloutSpec } from '../config/spec.js';
 import type { TickObservation } from '../metrics/types.js';
 import type { Decision, RolloutRecord, StepRecord } from './record.js';
 import type { EngineDeps } from './ports.js';
-import { ReportQueue, errorMessage } from './report-queue.js';
-import { addEvent, addTick, beginStep, decide, endStep, newRecord, setPhase } from './record-builder.js';
-import { formatDuration } from '../format.js';
+import { ReportQueue } from './report-queue.js';
+import { errorMessage } from '../error-message.js';
+import { addEvent, addTick, beginStep, endStep, newRecord, setPhase } from './record-builder.js';
+import { formatClock, formatDuration } from '../format.js';
 import type { MarkPhase } from './ownership.js';
+import { finishRecord, type Ending } from './outcomes.js';
+import { NothingDeployedError, releaseLock, type CanaryLock } from './lock.js';
+import { StableDataWatch } from './stable-data.js';
+import { abortable } from '../abortable.js';
 
 export interface EngineOptions {
   /** Index into spec.steps to start from (resume, or continue after a manual pause). */
@@ -18,6 +23,8 @@ export interface EngineOptions {
   canaryExists?: boolean;
   /** Ownership marks written with every Helm change, so later runs can read the state back. */
   marks?: (phase: MarkPhase) => Record<string, string>;
+  /** How the first install takes the canary; default: create the release with `helm install`. */
+  lock?: CanaryLock;
 }
 
 /** Thrown inside the engine when the signal aborts; never escapes runRollout. */
@@ -28,9 +35,6 @@ type SoakResult =
   | { kind: 'rollback'; reason: string }
   | { kind: 'fail'; reason: string }
   | { kind: 'pause'; reason: string };
-
-const REMOVE_ATTEMPTS = 3;
-const REMOVE_BACKOFF_MS = 2_000;
 
 export async function runRollout(
   spec: RolloutSpec,
@@ -43,6 +47,7 @@ export async function runRollout(
   const reports = new ReportQueue(deps.reporter, log);
   const startIndex = options.startStepIndex ?? 0;
   const rolloutStart = clock.now();
+  const stableData = new StableDataWatch();
   let canaryMayExist = options.canaryExists ?? false;
 
   const persist = (): void => {
@@ -56,14 +61,20 @@ export async function runRollout(
     addEvent(record, now(), type, message);
     log.info(message);
   };
-  const finish = async (decision: Decision, reason: string, finalWeight: number): Promise<RolloutRecord> => {
-    decide(record, decision, reason, finalWeight, now());
-    event('decision', `Decision: ${decision}. ${reason}`);
-    persist();
-    reports.finish(record);
-    await reports.drain();
-    return record;
+  const outcomeDeps = {
+    deployer,
+    clock,
+    log,
+    persist: deps.persist,
+    report: async (finished: RolloutRecord) => {
+      reports.finish(finished);
+      await reports.drain();
+    }
   };
+  const end = (ending: Ending): Promise<RolloutRecord> => finishRecord(record, ending, outcomeDeps);
+  const finish = (decision: Decision, reason: string, finalWeight: number): Promise<RolloutRecord> =>
+    end({ decision, reason, finalWeight });
+  const lock = options.lock ?? releaseLock(deployer);
   const throwIfInterrupted = (): void => {
     if (signal?.aborted) throw new Interrupted(abortReason(signal));
   };
@@ -87,7 +98,14 @@ export async function runRollout(
       canaryMayExist = true;
       if (index === startIndex && !options.canaryExists) {
         event('deploy-canary', `Installing ${spec.canaryRelease} (${spec.version}) at ${weight}% of traffic`);
-        await deployer.deployCanary(weight, options.marks?.('soaking'));
+        const taken = await lock.acquire(weight, options.marks?.('soaking') ?? {});
+        if (!taken.acquired) {
+          // Another run created the canary first: its release is not ours to change or remove.
+          canaryMayExist = false;
+          record.stepRecords.pop();
+          record.currentWeight = 0;
+          return await finish('refused', `Refused: ${taken.reason}. Nothing was changed.`, 0);
+        }
       } else {
         event('set-weight', `Shifting ${weight}% of traffic to ${spec.canaryRelease}`);
         await deployer.setWeight(weight, options.marks?.('soaking'));
@@ -120,8 +138,17 @@ export async function runRollout(
     if (error instanceof Interrupted) return interrupted(error.message);
     const reason = `The rollout failed: ${errorMessage(error)}`;
     const running = record.stepRecords.at(-1);
+    if (!canaryMayExist || error instanceof NothingDeployedError) {
+      record.stepRecords = record.stepRecords.filter((s) => s !== running);
+      record.currentWeight = 0;
+      return end({
+        decision: 'failed',
+        reason: `${reason}. Nothing was deployed.`,
+        finalWeight: 0,
+        nothingDeployed: true
+      });
+    }
     if (running?.outcome === 'running') endStep(running, 'failed', now(), reason);
-    if (!canaryMayExist) return finish('failed', `${reason}. Nothing was deployed.`, 0);
     return rollBack('failed', reason);
   }
 
@@ -130,6 +157,8 @@ export async function runRollout(
     const maxSoakSeconds = spec.soakSeconds + spec.analysis.maxExtraSoakSeconds;
     judge.startStep({ index, weight, soakSeconds: spec.soakSeconds, maxSoakSeconds });
     let failures = 0;
+    let samples = 0;
+    let unanswered = 0;
     let warningSeen: string | undefined;
     for (;;) {
       await clock.sleep(spec.intervalSeconds * 1000, signal);
@@ -157,6 +186,9 @@ export async function runRollout(
         tick.unavailable = errorMessage(error);
         log.warning(`Metrics unavailable (${failures} in a row): ${tick.unavailable}`);
       }
+      samples++;
+      if (tick.unavailable) unanswered++;
+      stableData.observe(tick);
       const verdict = judge.evaluate(tick);
       addTick(record, step, tick, verdict);
       persist();
@@ -167,9 +199,22 @@ export async function runRollout(
           reason: `Prometheus did not answer for ${failures} consecutive samples (limit ${spec.analysis.maxMetricFailures}): ${tick.unavailable}`
         };
       }
+      const metricFailed = verdict.metrics.some((m) => m.status === 'fail');
+      if (verdict.action === 'rollback' && !metricFailed && unanswered > 0) {
+        // Too little evidence because Prometheus was down is an outage, not the canary's fault.
+        return {
+          kind: 'fail',
+          reason: `Prometheus did not answer for ${unanswered} of ${samples} samples in step ${index + 1}, so the canary could not be judged (${verdict.reason})`
+        };
+      }
       if (verdict.action === 'rollback') return { kind: 'rollback', reason: verdict.reason };
       if (verdict.warning) warningSeen = verdict.warning;
-      if (verdict.action === 'pass') return { kind: 'pass', warning: verdict.warning ?? warningSeen };
+      if (verdict.action === 'pass') {
+        const gap = stableGap(weight, verdict.metrics);
+        if (gap && spec.analysis.noData !== 'pass') return { kind: 'fail', reason: gap };
+        const warning = gap ? `${gap}; passed because the no-data policy is 'pass'` : undefined;
+        return { kind: 'pass', warning: warning ?? verdict.warning ?? warningSeen };
+      }
       if (tick.stepElapsedSeconds > maxSoakSeconds + 3 * spec.intervalSeconds) {
         return {
           kind: 'fail',
@@ -177,6 +222,19 @@ export async function runRollout(
         };
       }
     }
+  }
+
+  /**
+   * "stable has no data for 5xx rate since 12:03:10" when a step would pass while stable shows
+   * nothing for a metric the judge compares. At 100% stable has no traffic by design, and the
+   * threshold judge compares nothing: no gap then.
+   */
+  function stableGap(weight: number, metrics: { metric: string; title: string }[]): string | undefined {
+    if (weight >= 100 || spec.judge === 'threshold') return undefined;
+    const gaps = stableData.current();
+    if (gaps.length === 0) return undefined;
+    const title = (name: string) => metrics.find((m) => m.metric === name)?.title ?? name;
+    return `stable has no data for ${gaps.map((g) => `${title(g.metric)} since ${formatClock(g.since)}`).join(', ')}`;
   }
 
   /** Why to stop after a passed step, or undefined to go on. */
@@ -216,51 +274,18 @@ export async function runRollout(
         `Promotion of ${spec.release} to ${spec.version} failed: ${errorMessage(error)}`
       );
     }
-    try {
-      await removeCanary();
-    } catch (error) {
-      log.warning(
-        `${spec.release} runs ${spec.version}, but removing ${spec.canaryRelease} failed: ${errorMessage(error)}. Remove it with command: rollback.`
-      );
-    }
     const took = formatDuration((clock.now() - rolloutStart) / 1000);
     const steps = spec.steps.length - startIndex;
-    return finish(
-      'promoted',
-      `All ${steps} step${steps === 1 ? '' : 's'} passed in ${took}; ${spec.release} now runs ${spec.version} at 100%.`,
-      100
-    );
+    return end({
+      decision: 'promoted',
+      reason: `All ${steps} step${steps === 1 ? '' : 's'} passed in ${took}.`,
+      removeCanary: true
+    });
   }
 
-  async function rollBack(decision: 'rolled-back' | 'failed', reason: string): Promise<RolloutRecord> {
-    setPhase(record, 'rolling-back');
-    persist();
+  function rollBack(decision: 'rolled-back' | 'failed', reason: string): Promise<RolloutRecord> {
     event('rollback', `Rolling back ${spec.canaryRelease}: ${reason}`);
-    try {
-      await removeCanary();
-    } catch (error) {
-      return finish(
-        'failed',
-        `${reason}. Removing the canary failed too (${errorMessage(error)}); run command: rollback.`,
-        record.currentWeight
-      );
-    }
-    record.currentWeight = 0;
-    return finish(decision, reason, 0);
-  }
-
-  async function removeCanary(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await deployer.removeCanary();
-        event('canary-removed', `Removed ${spec.canaryRelease}; ${spec.release} untouched`);
-        return;
-      } catch (error) {
-        if (attempt >= REMOVE_ATTEMPTS) throw error;
-        log.warning(`Removing ${spec.canaryRelease} failed (attempt ${attempt}): ${errorMessage(error)}`);
-        await clock.sleep(REMOVE_BACKOFF_MS * attempt);
-      }
-    }
+    return end({ decision, reason, removeCanary: true });
   }
 
   async function interrupted(why: string): Promise<RolloutRecord> {
@@ -281,7 +306,7 @@ export async function runRollout(
     event('dry-run', 'Dry run: printing every Helm command, changing nothing');
     for (let index = startIndex; index < spec.steps.length; index++) {
       const weight = spec.steps[index];
-      if (index === startIndex && !options.canaryExists) await deployer.deployCanary(weight);
+      if (index === startIndex && !options.canaryExists) await deployer.installCanary(weight, {});
       else await deployer.setWeight(weight);
       log.info(
         `Would soak ${formatDuration(spec.soakSeconds)} at ${weight}%, sampling every ${formatDuration(spec.intervalSeconds)}`
@@ -299,20 +324,8 @@ export async function runRollout(
 /** Resolves as `work` does, or rejects with Interrupted as soon as the signal aborts. */
 function unlessInterrupted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Interrupted(abortReason(signal)));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      }
-    );
+  return abortable(work, signal).catch((error: unknown) => {
+    throw signal.aborted ? new Interrupted(abortReason(signal)) : error;
   });
 }
 

@@ -1,6 +1,7 @@
 // Ownership marks the action writes onto the canary release through Helm, so that any later
-// workflow run can read back who drives the canary, which version it runs, and whether it was
-// paused on purpose. The lease is the lock: another run may not drive the release until it expires.
+// workflow run can read back who drives the canary, for which stable release, which version it
+// runs, and whether it was paused on purpose. The lease is the lock: another run may not drive the
+// release until it expires (lock.ts takes it atomically).
 import type { CanaryState } from '../deploy/types.js';
 
 export type MarkPhase = 'soaking' | 'paused';
@@ -8,27 +9,54 @@ export type MarkPhase = 'soaking' | 'paused';
 export interface Marks {
   version: string;
   holder: string;
+  /** The stable release this canary belongs to: the action changes no release marked for another. */
+  stableRelease: string;
   phase: MarkPhase;
   leaseUntil: string;
   startedAt: string;
   [key: string]: string;
 }
 
-export function makeMarks(
-  version: string,
-  holder: string,
-  phase: MarkPhase,
-  now: number,
-  leaseSeconds: number,
-  startedAt: string
-): Marks {
+export interface MarkInput {
+  version: string;
+  holder: string;
+  stableRelease: string;
+  phase: MarkPhase;
+  now: number;
+  leaseSeconds: number;
+  startedAt: string;
+}
+
+export function makeMarks(input: MarkInput): Marks {
   return {
-    version,
-    holder,
-    phase,
-    leaseUntil: new Date(now + leaseSeconds * 1000).toISOString(),
-    startedAt
+    version: input.version,
+    holder: input.holder,
+    stableRelease: input.stableRelease,
+    phase: input.phase,
+    leaseUntil: new Date(input.now + input.leaseSeconds * 1000).toISOString(),
+    startedAt: input.startedAt
   };
+}
+
+/**
+ * Why this action may not touch an existing release named as the canary, or undefined when it
+ * carries this action's marks for `stableRelease`. A release without marks (another app, or a
+ * canary made by hand) is never upgraded or removed.
+ */
+export function foreignRelease(
+  state: CanaryState,
+  canaryRelease: string,
+  stableRelease: string
+): string | undefined {
+  if (!state.exists) return undefined;
+  const marks = state.marks ?? {};
+  if (!marks.holder || !marks.stableRelease) {
+    return `release ${canaryRelease} exists but carries no canary-action marks, so it is not a canary of ${stableRelease}; choose another \`canary-release\``;
+  }
+  if (marks.stableRelease !== stableRelease) {
+    return `release ${canaryRelease} is the canary of ${marks.stableRelease}, not of ${stableRelease}`;
+  }
+  return undefined;
 }
 
 /** Why `holder` may not drive this canary now, or undefined when it may. */
@@ -38,7 +66,13 @@ export function lockConflict(state: CanaryState, holder: string, now: number): s
   if (!state.exists || !other || other === holder || marks.phase === 'paused') return undefined;
   const until = Date.parse(marks.leaseUntil ?? '');
   if (Number.isFinite(until) && until < now) return undefined;
-  return `the canary is being driven by run ${other}${marks.leaseUntil ? ` (lease until ${marks.leaseUntil})` : ''}`;
+  return heldBy(state);
+}
+
+/** "the canary is being driven by run 123 (lease until ...)". */
+export function heldBy(state: CanaryState): string {
+  const marks = state.marks ?? {};
+  return `the canary is being driven by run ${marks.holder ?? '(unknown)'}${marks.leaseUntil ? ` (lease until ${marks.leaseUntil})` : ''}`;
 }
 
 /**

@@ -34,6 +34,15 @@ export interface TickRecord {
   metrics: MetricEvidence[];
 }
 
+export interface ReadBack {
+  canaryPresent: boolean | null;
+  canaryWeight?: number;
+  canaryStatus?: string;
+  stableStatus?: string;
+  stableRevision?: number;
+  stableVersion?: string;
+}
+
 export interface EventRecord {
   at: string;
   /** e.g. deploy-canary, set-weight, promote, rollback, error, signal */
@@ -63,6 +72,17 @@ export interface RolloutRecord {
   phase: Phase;
   decision?: Decision;
   reason?: string;
+  /**
+   * The decision taken but not yet carried out (saved before the canary is removed), so the post
+   * step finishes it with the same verdict if the runner kills the main step meanwhile.
+   */
+  pending?: { decision: Decision; reason: string };
+  /** What is left to do by hand when the outcome could not be carried out fully (the step then fails). */
+  incomplete?: string;
+  /** The run ended before any release was changed. */
+  nothingDeployed?: boolean;
+  /** Both releases as read back from the cluster when the record was finished. */
+  readBack?: ReadBack;
   /** Share of traffic on the new version at the end: 100 when promoted, 0 when rolled back, the held weight when paused. */
   finalWeight: number;
   currentWeight: number;

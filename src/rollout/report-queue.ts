@@ -3,23 +3,15 @@
 import type { Reporter } from '../report/types.js';
 import type { RolloutRecord } from './record.js';
 import type { Logger } from './ports.js';
+import { errorMessage } from '../error-message.js';
+import { abortable, isTimeout } from '../abortable.js';
 
 const CALL_TIMEOUT_MS = 15_000;
 
+/** The call, or a "timed out" error after `ms`: the call itself is left to finish in the background. */
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-    timer.unref?.();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      }
-    );
+  return abortable(promise, AbortSignal.timeout(ms)).catch((error: unknown) => {
+    throw isTimeout(error) ? new Error(`${what} timed out after ${ms} ms`) : error;
   });
 }
 
@@ -45,13 +37,7 @@ export class ReportQueue {
 
   /** Waits for queued reports, but never longer than `capMs`. */
   async drain(capMs = CALL_TIMEOUT_MS * 2): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const cap = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, capMs);
-      timer.unref?.();
-    });
-    await Promise.race([this.chain, cap]);
-    clearTimeout(timer);
+    await abortable(this.chain, AbortSignal.timeout(capMs)).catch(() => undefined);
   }
 
   private enqueue(what: string, call: () => Promise<void>): void {
@@ -61,8 +47,4 @@ export class ReportQueue {
         this.log.warning(`Reporting (${what}) failed, the rollout goes on: ${errorMessage(error)}`);
       });
   }
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

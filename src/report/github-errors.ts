@@ -1,20 +1,6 @@
-// Retries for GitHub API calls: transient failures (5xx, 429, rate limits, network) are retried
-// with short exponential backoff under a hard time cap; everything else fails at once.
-
-export interface RetryOptions {
-  attempts: number;
-  baseDelayMs: number;
-  /** No retry starts after this much time since the first attempt. */
-  maxTotalMs: number;
-  now: () => number;
-  sleep: (ms: number) => Promise<void>;
-}
-
-export const DEFAULT_RETRY: Omit<RetryOptions, 'now' | 'sleep'> = {
-  attempts: 4,
-  baseDelayMs: 500,
-  maxTotalMs: 8_000
-};
+// How to read an error from the GitHub API (Octokit): transient (5xx, 429, rate limits, network)
+// or not, and "this token may not do that". Retries themselves live in @octokit/plugin-retry
+// (updates) and src/retry.ts (creates, which must look before they try again).
 
 interface HttpLikeError {
   status?: number;
@@ -48,22 +34,8 @@ export function isPermissionDenied(error: unknown): boolean {
   return (status === 403 && !isRateLimit(error)) || status === 404;
 }
 
-function retryAfterMs(error: unknown): number | undefined {
+export function retryAfterMs(error: unknown): number | undefined {
   const value = (error as HttpLikeError)?.response?.headers?.['retry-after'];
   const seconds = Number(value);
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
-}
-
-export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions): Promise<T> {
-  const started = options.now();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (attempt >= options.attempts || !isTransient(error)) throw error;
-      const delay = retryAfterMs(error) ?? options.baseDelayMs * 2 ** (attempt - 1);
-      if (options.now() - started + delay > options.maxTotalMs) throw error;
-      await options.sleep(delay);
-    }
-  }
 }

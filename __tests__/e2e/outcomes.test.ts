@@ -1,0 +1,113 @@
+// End to end, issue 10: the committed bundle in the sandbox, on the faults where the action once
+// reported a success that did not happen. Every figure below is read back from the cluster by the
+// demo (sandbox/demo/outcome-scenarios.mjs), not taken from the action's word.
+import { FIGURE_FIELDS, cleanUp, runDemo, type DemoRun, type Figures } from './run-demo.js';
+
+const SCENARIOS = [
+  'concurrent',
+  'stable-vanishes',
+  'removal-fails',
+  'foreign-release',
+  'cancel-promotion',
+  'cancel-rollback'
+] as const;
+/** Two deploys race for the canary this many times in a row. */
+const ROUNDS = 20;
+
+type Run = { label: string; version: string; decision: string; exitCode: number };
+type Outcome = Figures & {
+  runs?: Run[];
+  stableVersion?: string;
+  rounds?: Array<{ round: number; runs: Run[]; stableVersion: string }>;
+  exitCode?: number;
+  finalWeight?: number;
+  canaryWeightAfter?: number;
+  canaryPresentAfter?: boolean;
+  foreignReleaseIntact?: boolean;
+  savedPhase?: string;
+  postDecision?: string;
+  postReason?: string;
+  checkRunConclusion?: string;
+};
+
+let demo: DemoRun | undefined;
+const results = new Map<string, Outcome>();
+
+beforeAll(
+  async () => {
+    demo = await runDemo(SCENARIOS, { killAfterMs: 25 * 60 * 1000, extraArgs: ['--rounds', String(ROUNDS)] });
+    for (const r of demo.results) results.set(r.scenario, r as Outcome);
+  },
+  26 * 60 * 1000
+);
+
+afterAll(() => cleanUp(demo));
+
+describe('truthful outcomes in the sandbox', () => {
+  it('prints one JSON object per scenario with the common fields', () => {
+    expect([...results.keys()]).toEqual([...SCENARIOS]);
+    for (const r of results.values()) expect(Object.keys(r)).toEqual(expect.arrayContaining(FIGURE_FIELDS));
+  });
+
+  it(`concurrent: in each of ${ROUNDS} races exactly one run promotes, the other is refused, stable runs the winner`, () => {
+    const r = results.get('concurrent')!;
+    expect(r.decision).toBe('refused');
+    expect(r.runs).toHaveLength(2);
+    expect(r.rounds).toHaveLength(ROUNDS);
+    for (const round of r.rounds!) {
+      const decisions = round.runs.map((run) => run.decision).sort();
+      expect({ round: round.round, decisions }).toEqual({
+        round: round.round,
+        decisions: ['promoted', 'refused']
+      });
+      const winner = round.runs.find((run) => run.decision === 'promoted')!;
+      const loser = round.runs.find((run) => run.decision === 'refused')!;
+      expect(round.stableVersion).toBe(winner.version);
+      expect(winner.exitCode).toBe(0);
+      expect(loser.exitCode).not.toBe(0);
+    }
+    expect(r.stableVersion).toBe(r.runs!.find((run) => run.decision === 'promoted')!.version);
+  });
+
+  it('stable-vanishes: a canary judged without stable data is never promoted', () => {
+    expect(['failed', 'rolled-back']).toContain(results.get('stable-vanishes')!.decision);
+  });
+
+  it('removal-fails: promoted, exit 1, and final-weight is the weight the canary still holds', () => {
+    const r = results.get('removal-fails')!;
+    expect(r.decision).toBe('promoted');
+    expect(r.exitCode).toBe(1);
+    expect(r.canaryPresentAfter).toBe(true);
+    expect(r.finalWeight).toBe(r.canaryWeightAfter);
+  });
+
+  it('foreign-release: refused, and the other release is unchanged', () => {
+    const r = results.get('foreign-release')!;
+    expect(r.decision).toBe('refused');
+    expect(r.foreignReleaseIntact).toBe(true);
+  });
+
+  it('cancel-promotion: killed after stable took the new version, the post step finishes the promotion', () => {
+    const r = results.get('cancel-promotion')!;
+    expect(r.savedPhase).toBe('promoting');
+    expect(r.postDecision).toBe('promoted');
+    expect(r.postReason).toMatch(/storefront now runs 2\.9\.0 at 100% \(revision \d+, deployed\)/);
+    expect(r.stableVersion).toBe('2.9.0');
+    expect(r.canaryPresentAfter).toBe(false);
+    expect(r.checkRunConclusion).toBe('success');
+  });
+
+  it("cancel-rollback: killed during the removal, the judge's verdict stands and the canary is removed", () => {
+    const r = results.get('cancel-rollback')!;
+    expect(r.savedPhase).toBe('rolling-back');
+    expect(r.postDecision).toBe('rolled-back');
+    expect(r.postReason).toMatch(/5xx|error/i);
+    expect(r.canaryPresentAfter).toBe(false);
+    expect(r.checkRunConclusion).toBe('failure');
+  });
+
+  it('the demo exited 0 (every outcome as expected)', () => {
+    const { exitCode, log } = demo!;
+    expect({ exitCode, tail: exitCode === 0 ? '' : log.slice(-3000) }).toEqual({ exitCode: 0, tail: '' });
+  });
+});
