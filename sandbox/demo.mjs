@@ -1,18 +1,24 @@
 #!/usr/bin/env node
-// `npm run demo`: whole canaries of the REAL action bundle (node dist/index.js) on this machine. The
-// sandbox stands in for Kubernetes (API, kubelet, ingress-nginx); Helm rendering, the storefront
-// processes, HTTP traffic and Prometheus are real. Installs stable v1, keeps Poisson traffic going, runs
-// each scenario, prints its job summary and a timeline, and exits 0 only if every outcome is expected.
+// `npm run demo`: whole canaries of the REAL action bundle (node dist/index.js) against the sandbox's
+// real Kubernetes control plane (npm run sandbox: API server, controllers, scheduler, etcd, Traefik,
+// Prometheus; the node agent plays the kubelet), with the real Helm on PATH. Installs stable v1 with
+// Helm, keeps Poisson traffic going through Traefik's ingress, runs each scenario, prints its job
+// summary and a timeline, and exits 0 only if every outcome is expected.
 //
-//   node sandbox/demo.mjs [--scenario NAME]... [--json] [--out DIR] [--rps 50] [--helm-major 3|4] [--rounds N] [--list]
-//   (--rounds: how many times the `concurrent` scenario races its two deploys; default 1)
+//   npm run demo -- [--scenario NAME|all]... [--json] [--out DIR] [--rps 50] [--helm-major 3|4] [--rounds N]
+//                   [--state-dir DIR] [--pod-cidr CIDR] [--keep] [--list]
+//   --rounds     how many times the `concurrent` scenario races its two deploys (default 1)
+//   --state-dir  the sandbox's state dir; a sandbox already running there is reused and left running
+//   --keep       leave the cluster as the last scenario left it (no clean-up of its canary), for tests
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { startDaemon } from './cluster/client.mjs';
+import { openCluster } from './demo/cluster.ts';
+import { defaultStateDir } from './control-plane/launcher.ts';
+import { helmBinaryPath } from '../scripts/helm-paths.mjs';
 import { createLoadGenerator, diffSnapshots } from './loadgen/loadgen.mjs';
 import { runAction } from './demo/action-runner.mjs';
 import { startFakeGitHub } from './demo/fake-github.mjs';
@@ -33,6 +39,9 @@ const { values: args } = parseArgs({
     'helm-major': { type: 'string', default: process.env.SANDBOX_HELM_MAJOR ?? '4' },
     list: { type: 'boolean', default: false },
     rounds: { type: 'string' },
+    'state-dir': { type: 'string' },
+    'pod-cidr': { type: 'string' },
+    keep: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false }
   }
 });
@@ -69,7 +78,9 @@ const actionEntry = process.env.SANDBOX_ACTION_ENTRY || 'dist/index.js';
 const postEntry = actionEntry === 'dist/index.js' ? 'dist/post/index.js' : 'src/post-index.ts';
 const helmMajor = args['helm-major'] === '3' ? 3 : 4;
 const outDir = path.resolve(args.out ?? fs.mkdtempSync(path.join(os.tmpdir(), 'canary-demo-')));
-const stateDir = path.join(outDir, 'cluster');
+const stateDir = path.resolve(args['state-dir'] ?? defaultStateDir);
+// The real Helm, first on PATH for the demo's own commands and for the action.
+const helmBin = path.join(outDir, 'bin');
 const stableRelease = 'storefront';
 const canaryRelease = 'storefront-canary';
 const namespace = 'default';
@@ -99,13 +110,19 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-function sandboxEnv() {
+/** What every Helm command and every run of the action gets: the sandbox's kubeconfig, the real Helm. */
+function clusterEnv() {
   return {
-    ...process.env,
-    PATH: `${path.join(repoRoot, 'sandbox', 'bin')}${path.delimiter}${process.env.PATH}`,
-    SANDBOX_STATE_DIR: stateDir,
-    SANDBOX_HELM_MAJOR: String(helmMajor)
+    PATH: `${helmBin}${path.delimiter}${process.env.PATH}`,
+    KUBECONFIG: daemon.info.kubeconfig,
+    HELM_CACHE_HOME: path.join(outDir, 'helm', 'cache'),
+    HELM_CONFIG_HOME: path.join(outDir, 'helm', 'config'),
+    HELM_DATA_HOME: path.join(outDir, 'helm', 'data')
   };
+}
+
+function sandboxEnv() {
+  return { ...process.env, ...clusterEnv() };
 }
 
 /** Runs the sandbox's helm without blocking this process (the load generator lives here). */
@@ -165,9 +182,7 @@ function startRun(o) {
     runnerTemp: o.runnerTemp,
     timeoutMs: 180000,
     env: {
-      ...Object.fromEntries(
-        Object.entries(sandboxEnv()).filter(([k]) => k.startsWith('SANDBOX_') || k === 'PATH')
-      ),
+      ...clusterEnv(),
       ...o.env,
       GITHUB_API_URL: github.url,
       GITHUB_SERVER_URL: github.url,
@@ -245,7 +260,7 @@ async function runScenario(name) {
     steps: '10,50,100',
     soak: '20s',
     interval: '2s',
-    'prometheus-url': daemon.info.prometheusUrl,
+    'prometheus-url': daemon.info.prometheus,
     'helm-timeout': '30s',
     'max-extra-soak': '20s',
     // The strict setting JUDGE.md names: a demo (and the CI suite built on it) that must promote its
@@ -260,6 +275,7 @@ async function runScenario(name) {
     client: daemon,
     repoRoot,
     env: sandboxEnv(),
+    helmBinary: helmBinaryPath(helmMajor),
     loadgen,
     helm,
     namespace,
@@ -299,7 +315,6 @@ async function runScenario(name) {
 
   const since = Date.now();
   const before = loadgen.snapshot();
-  const routerBefore = await daemon.routerStats();
   // A scenario either drives its own sequence of workflow runs (`run`), or is one main step with
   // something done to the world meanwhile (`during`).
   let outcome;
@@ -330,18 +345,17 @@ async function runScenario(name) {
     );
   }
 
-  // Leave the world as the next scenario expects it: no canary left behind.
-  if (await daemon.release(namespace, canaryRelease)) {
+  // Leave the world as the next scenario expects it: no canary left behind (--keep: the last one stays).
+  const keep = args.keep && name === selected.at(-1);
+  if (!keep && (await daemon.release(namespace, canaryRelease))) {
     if (!scenario.leavesCanary) ctx.fail('the action left the canary release installed');
     await helm(['uninstall', canaryRelease, '--namespace', namespace, '--wait']);
   }
-  if (scenario.after) await scenario.after(ctx);
+  if (scenario.after && !keep) await scenario.after(ctx);
 
-  const [events, routerLog, routerStats] = await Promise.all([
-    daemon.events(),
-    daemon.routerLog(),
-    daemon.routerStats()
-  ]);
+  const events = daemon.events();
+  const routerLog = daemon.weightLog();
+  const routerStats = { lastServedAt: loadgen.lastServedAt() };
   // A multi-run scenario names which run carries its decision, report, job summary and check run.
   const outputs = result?.outputs ?? {};
   const reportFile = outcome.reportPath ?? outputs.report;
@@ -405,10 +419,7 @@ async function runScenario(name) {
     checkRunRequests: myRuns,
     checkRunConclusion: conclusion,
     loadWindow: window,
-    routerServed: Object.fromEntries(
-      Object.entries(routerStats.served).map(([k, v]) => [k, v - (routerBefore.served[k] ?? 0)])
-    ),
-    routerLog: routerLog.filter((e) => Date.parse(e.at) >= since),
+    weightLog: routerLog.filter((e) => Date.parse(e.at) >= since),
     events: events.filter((e) => Date.parse(e.at) >= since),
     failures: loadgen.failures().filter((f) => Date.parse(f.at) >= since)
   });
@@ -447,19 +458,26 @@ async function runScenario(name) {
       `${figures.requestsFailedByRouting} failed by routing; check run: ${conclusion ?? 'none'}` +
       (problems.length ? `\n    ${problems.join('\n    ')}` : '')
   );
-  if (args.json) process.stdout.write(`${JSON.stringify({ ...figures, ...extraFields })}\n`);
+  if (args.json)
+    process.stdout.write(
+      `${JSON.stringify({ ...figures, kubernetesVersion: daemon.info.kubernetesVersion, ...extraFields })}\n`
+    );
   return problems.length === 0;
 }
 
 async function main() {
-  checkPrerequisites({ repoRoot, helmMajor, actionEntry, log: human });
+  checkPrerequisites({ repoRoot, helmMajor, actionEntry });
   if (actionEntry !== 'dist/index.js')
     human(`demo: running ${actionEntry} instead of dist/index.js (development only)`);
   fs.mkdirSync(outDir, { recursive: true });
   human(`demo: files in ${outDir}; scenarios: ${selected.join(', ')}; Helm ${helmMajor} rendering`);
   github = await startFakeGitHub();
-  daemon = await startDaemon({ stateDir, maxLifetimeSeconds: 1800 });
-  human(`demo: router ${daemon.info.routerUrl}, Prometheus ${daemon.info.prometheusUrl}`);
+  fs.mkdirSync(helmBin, { recursive: true });
+  fs.symlinkSync(helmBinaryPath(helmMajor), path.join(helmBin, 'helm'));
+  daemon = await openCluster({ stateDir, podCidr: args['pod-cidr'], namespace, log: human });
+  human(
+    `demo: Kubernetes ${daemon.info.kubernetesVersion}; ingress (Traefik) ${daemon.info.ingress}, Prometheus ${daemon.info.prometheus}`
+  );
   const install = await helm([
     'upgrade',
     '--install',
@@ -478,7 +496,7 @@ async function main() {
   if (install.status !== 0) throw new Error(`installing stable v1 failed:\n${install.stderr}`);
   human(`demo: stable ${stableRelease} v1.0.0 installed`);
   loadgen = createLoadGenerator({
-    url: daemon.info.routerUrl,
+    url: daemon.info.ingress,
     rps: Number(args.rps),
     host: 'storefront.example.com',
     seed: 7

@@ -141,7 +141,7 @@ const removalFails = {
     const canary = ctx.canaryRelease;
     return {
       PATH: `${path.join(ctx.repoRoot, 'sandbox', 'demo', 'failing-helm')}${path.delimiter}${ctx.env.PATH}`,
-      DEMO_HELM_NEXT: path.join(ctx.repoRoot, 'sandbox', 'bin', 'helm'),
+      DEMO_HELM_NEXT: ctx.helmBinary,
       DEMO_HELM_FAIL: JSON.stringify([`^uninstall ${canary}\\b`, `^upgrade ${canary} .*--reuse-values`])
     };
   },
@@ -209,7 +209,7 @@ const foreignRelease = {
 function holdingHelm(ctx, hold, file) {
   return {
     PATH: `${path.join(ctx.repoRoot, 'sandbox', 'demo', 'failing-helm')}${path.delimiter}${ctx.env.PATH}`,
-    DEMO_HELM_NEXT: path.join(ctx.repoRoot, 'sandbox', 'bin', 'helm'),
+    DEMO_HELM_NEXT: ctx.helmBinary,
     DEMO_HELM_HOLD: JSON.stringify([hold]),
     DEMO_HELM_HOLD_FILE: file
   };

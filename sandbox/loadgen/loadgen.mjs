@@ -1,11 +1,15 @@
-// Steady Poisson traffic through the router: requests arrive at `rps` on average, each one the next
-// step of some virtual shopper (browse/product/cart/checkout). Every answer is accounted per track
-// (the router's x-sandbox-track header), and every failure is classified: the app's (5xx, an upstream
-// that died mid-request) or the routing's (the router could not route it, or the connection to the
-// router itself failed) - the latter must stay 0 through every weight and endpoint change.
+// Steady Poisson traffic through the ingress: requests arrive at `rps` on average, each one the next
+// step of some virtual shopper (browse/product/cart/checkout). Every answer is accounted per track from
+// what the storefront answers (its X-Storefront-Track and X-Storefront-Release headers); an answer
+// without them came from the gateway itself, not from a pod, and is classified: no route or no ready
+// endpoint (404, 503) or no connection to the gateway at all is the routing's failure, which must stay 0
+// through every weight and endpoint change; a pod that could not be reached or died mid-request
+// (502, 504, a body cut short) is an upstream failure.
 import http from 'node:http';
-import { ROUTING_FAILURES } from '../router/router.mjs';
 import { createSession } from './session.mjs';
+
+/** Gateway answers (no storefront headers) that mean the request found no route or no ready endpoint. */
+const ROUTING_STATUSES = new Set([404, 503]);
 
 export function mulberry32(seed) {
   let a = seed >>> 0;
@@ -56,6 +60,7 @@ export function createLoadGenerator(options) {
   const tracks = { stable: emptyTrack(), canary: emptyTrack(), unknown: emptyTrack() };
   const perSecond = new Map(); // unix second -> { stable, canary, failed }
   const failures = [];
+  const lastServedAt = new Map(); // release -> when a pod of it last answered
   let rps = options.rps;
   /** Share of new sessions that are "internal users" with extra headers (e.g. X-Canary: always). */
   let targeting = { share: 0, headers: {} };
@@ -147,16 +152,18 @@ export function createLoadGenerator(options) {
     const req = http.request(
       { host: base.hostname, port: base.port, path: request.path, method: request.method, headers, agent },
       (res) => {
-        const trackName = String(res.headers['x-sandbox-track'] ?? 'unknown');
+        const fromPod = res.headers['x-storefront-track'] !== undefined;
+        const trackName = fromPod ? String(res.headers['x-storefront-track']) : 'unknown';
+        const release = fromPod ? String(res.headers['x-storefront-release']) : undefined;
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => {
-          const error = res.headers['x-sandbox-error'];
           const status = res.statusCode ?? 0;
-          if (error) {
-            const outcome = ROUTING_FAILURES.has(String(error)) ? 'routing' : 'upstream';
-            return finish(trackName, outcome, status, res.headers, '', String(error));
+          if (!fromPod) {
+            const outcome = ROUTING_STATUSES.has(status) ? 'routing' : 'upstream';
+            return finish(trackName, outcome, status, res.headers, '', `gateway answered ${status}`);
           }
+          lastServedAt.set(release, Date.now());
           finish(trackName, 'ok', status, res.headers, Buffer.concat(chunks).toString('utf8'));
         });
         // Headers came from an upstream; a body cut short is that upstream's failure.
@@ -222,6 +229,8 @@ export function createLoadGenerator(options) {
       return { at: Date.now(), sent, tracks: structuredClone(tracks) };
     },
     perSecond: () => [...perSecond.values()],
+    /** When a pod of each release last answered (ms since the epoch). */
+    lastServedAt: () => Object.fromEntries(lastServedAt),
     failures: () => failures.slice(),
     /** Stops sending and waits (bounded) for requests in flight. */
     async stop(timeout = 20000) {
