@@ -9,7 +9,7 @@ import { OUTCOME_SCENARIOS } from './outcome-scenarios.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Resolves once the canary release exists in the sandbox (or after `timeoutMs`). */
+/** Resolves once Helm stores the canary release in the cluster (or after `timeoutMs`). */
 async function canaryInstalled(ctx, timeoutMs = 60000) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
@@ -135,6 +135,23 @@ export const SCENARIOS = {
       ]);
       if (removal.status !== 0) throw new Error(`dark launch uninstall failed: ${removal.stderr}`);
     }
+  },
+  // The gateway-api preset: the canary release renders an HTTPRoute whose backendRef weights split the
+  // host's traffic between the stable and the canary Service; Traefik's Gateway API provider routes it.
+  'gateway-api': {
+    title: 'a healthy v2.11 whose traffic Traefik splits by HTTPRoute backendRef weights (routing: gateway-api)',
+    version: '2.11.0',
+    expected: ['promoted'],
+    set: [],
+    inputs: { routing: 'gateway-api' }
+  },
+  'gateway-api-faulty': {
+    title: 'a faulty v3.11 (8% 5xx, +250 ms) behind the Gateway API preset',
+    version: '3.11.0',
+    expected: ['rolled-back'],
+    set: ['faults.errorRate=0.08', 'faults.latencyMs=250'],
+    inputs: { routing: 'gateway-api' },
+    evidence: /5xx|error/i
   },
   ...WORKFLOW_SCENARIOS,
   ...OUTCOME_SCENARIOS
