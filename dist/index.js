@@ -38848,7 +38848,7 @@ function formatCount(n) {
         .toString()
         .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
-/** A fraction as a percentage: 0.041 -> `4.1%`, 0.0044 -> `0.44%`, 0.00012 -> `0.012%`, 1 -> `100%`. */
+/** A fraction as a percentage: 0.193 -> `19%`, 0.041 -> `4.1%`, 0.0044 -> `0.44%`, 0.00012 -> `0.012%`. */
 function formatPercent(fraction) {
     if (fraction === null || fraction === undefined || !Number.isFinite(fraction))
         return 'n/a';
@@ -38856,16 +38856,14 @@ function formatPercent(fraction) {
     if (pct === 0)
         return '0%';
     const abs = Math.abs(pct);
-    // Keep two significant digits for small rates so 0.012% does not read as 0.0%.
-    const digits = abs >= 1 ? 1 : abs >= 0.1 ? 2 : 3;
+    // Whole percents from 10% on; two significant digits below, so 0.012% does not read as 0.0%.
+    const digits = abs >= 10 ? 0 : abs >= 1 ? 1 : abs >= 0.1 ? 2 : 3;
     return `${trimZeros(pct.toFixed(digits))}%`;
 }
-/** Milliseconds: `8.5 ms`, `87 ms`, `1.25 s` from one second on. */
+/** Milliseconds, always in ms so a value and its limit read alike: `8.5 ms`, `87 ms`, `4720 ms`. */
 function formatMs(ms) {
     if (ms === null || ms === undefined || !Number.isFinite(ms))
         return 'n/a';
-    if (Math.abs(ms) >= 1000)
-        return `${trimZeros((ms / 1000).toFixed(2))} s`;
     if (Math.abs(ms) >= 10)
         return `${Math.round(ms)} ms`;
     return `${trimZeros(ms.toFixed(1))} ms`;
@@ -38896,16 +38894,14 @@ function formatChange(canary, stable) {
     const text = Math.abs(pct) >= 100 ? Math.round(pct).toString() : trimZeros(pct.toFixed(1));
     return `${pct > 0 ? '+' : ''}${text}%`;
 }
-/** E-values span many orders of magnitude: `0.84`, `25`, `3.1e+6`. */
+/** E-values span many orders of magnitude: `0.84`, `4.1`, `32`, `6374`, `3.1e+6`. */
 function formatEValue(e) {
     if (!Number.isFinite(e))
         return e > 0 ? '∞' : 'n/a';
     if (e >= 1e5)
         return e.toExponential(1);
-    if (e >= 100)
-        return Math.round(e).toString();
     if (e >= 10)
-        return trimZeros(e.toFixed(1));
+        return Math.round(e).toString();
     return trimZeros(e.toFixed(2));
 }
 /** A ratio of two rates: `1.25`, `12`; `∞` when the divisor was zero. */

@@ -24,21 +24,20 @@ export function formatCount(n: number | null | undefined): string {
     .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** A fraction as a percentage: 0.041 -> `4.1%`, 0.0044 -> `0.44%`, 0.00012 -> `0.012%`, 1 -> `100%`. */
+/** A fraction as a percentage: 0.193 -> `19%`, 0.041 -> `4.1%`, 0.0044 -> `0.44%`, 0.00012 -> `0.012%`. */
 export function formatPercent(fraction: number | null | undefined): string {
   if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return 'n/a';
   const pct = fraction * 100;
   if (pct === 0) return '0%';
   const abs = Math.abs(pct);
-  // Keep two significant digits for small rates so 0.012% does not read as 0.0%.
-  const digits = abs >= 1 ? 1 : abs >= 0.1 ? 2 : 3;
+  // Whole percents from 10% on; two significant digits below, so 0.012% does not read as 0.0%.
+  const digits = abs >= 10 ? 0 : abs >= 1 ? 1 : abs >= 0.1 ? 2 : 3;
   return `${trimZeros(pct.toFixed(digits))}%`;
 }
 
-/** Milliseconds: `8.5 ms`, `87 ms`, `1.25 s` from one second on. */
+/** Milliseconds, always in ms so a value and its limit read alike: `8.5 ms`, `87 ms`, `4720 ms`. */
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return 'n/a';
-  if (Math.abs(ms) >= 1000) return `${trimZeros((ms / 1000).toFixed(2))} s`;
   if (Math.abs(ms) >= 10) return `${Math.round(ms)} ms`;
   return `${trimZeros(ms.toFixed(1))} ms`;
 }
@@ -67,12 +66,11 @@ export function formatChange(canary: number | null, stable: number | null): stri
   return `${pct > 0 ? '+' : ''}${text}%`;
 }
 
-/** E-values span many orders of magnitude: `0.84`, `25`, `3.1e+6`. */
+/** E-values span many orders of magnitude: `0.84`, `4.1`, `32`, `6374`, `3.1e+6`. */
 export function formatEValue(e: number): string {
   if (!Number.isFinite(e)) return e > 0 ? '∞' : 'n/a';
   if (e >= 1e5) return e.toExponential(1);
-  if (e >= 100) return Math.round(e).toString();
-  if (e >= 10) return trimZeros(e.toFixed(1));
+  if (e >= 10) return Math.round(e).toString();
   return trimZeros(e.toFixed(2));
 }
 

@@ -46,6 +46,7 @@ describe('canaryState', () => {
     expect(state).toEqual({
       exists: true,
       status: 'pending-install',
+      revision: 1,
       installedAt: release.info.first_deployed,
       version: '3.1.0',
       weight: 25,
@@ -78,6 +79,7 @@ describe('canaryState', () => {
     expect(await new HelmDeployer(rolloutSpec(), fake.run, () => {}).canaryState()).toEqual({
       exists: true,
       status: 'deployed',
+      revision: 3,
       installedAt: '2025-02-03T10:11:12.123456789Z',
       version: '1.2',
       weight: 40,

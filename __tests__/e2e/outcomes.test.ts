@@ -1,7 +1,14 @@
 // End to end, issue 10: the committed bundle in the sandbox, on the faults where the action once
 // reported a success that did not happen. Every figure below is read back from the cluster by the
 // demo (sandbox/demo/outcome-scenarios.mjs), not taken from the action's word.
-import { FIGURE_FIELDS, cleanUp, runDemo, type DemoRun, type Figures } from './run-demo.js';
+import {
+  DEMO_LOCK_WAIT_MS,
+  FIGURE_FIELDS,
+  cleanUp,
+  runDemo,
+  type DemoRun,
+  type Figures
+} from './run-demo.js';
 
 const SCENARIOS = [
   'concurrent',
@@ -38,7 +45,7 @@ beforeAll(
     demo = await runDemo(SCENARIOS, { killAfterMs: 25 * 60 * 1000, extraArgs: ['--rounds', String(ROUNDS)] });
     for (const r of demo.results) results.set(r.scenario, r as Outcome);
   },
-  26 * 60 * 1000
+  26 * 60 * 1000 + DEMO_LOCK_WAIT_MS
 );
 
 afterAll(() => cleanUp(demo));

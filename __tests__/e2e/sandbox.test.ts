@@ -4,7 +4,14 @@
 // release, that no request failed because of routing, and that the job summary names the cause.
 // Durations are reported (in the JSON and the demo's log), not asserted.
 import fs from 'node:fs';
-import { FIGURE_FIELDS, cleanUp, runDemo, type DemoRun, type Figures } from './run-demo.js';
+import {
+  DEMO_LOCK_WAIT_MS,
+  FIGURE_FIELDS,
+  cleanUp,
+  runDemo,
+  type DemoRun,
+  type Figures
+} from './run-demo.js';
 
 const SCENARIOS = ['healthy', 'faulty', 'crash', 'prometheus-down'] as const;
 
@@ -29,7 +36,7 @@ beforeAll(
     demo = await runDemo(SCENARIOS, { killAfterMs: 9 * 60 * 1000 });
     results = demo.results;
   },
-  10 * 60 * 1000
+  10 * 60 * 1000 + DEMO_LOCK_WAIT_MS
 );
 
 afterAll(() => cleanUp(demo));

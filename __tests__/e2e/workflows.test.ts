@@ -6,7 +6,14 @@
 //   conflict  a deploy of v3 while a v2 canary is driven by another run is refused and changes nothing
 // The facts are read from each scenario's details.json (the sandbox's Helm storage, the fake check-run
 // API, the runs' outputs and saved state). Durations are reported, not asserted.
-import { FIGURE_FIELDS, cleanUp, runDemo, type DemoRun, type Figures } from './run-demo.js';
+import {
+  DEMO_LOCK_WAIT_MS,
+  FIGURE_FIELDS,
+  cleanUp,
+  runDemo,
+  type DemoRun,
+  type Figures
+} from './run-demo.js';
 
 const SCENARIOS = ['cancel', 'manual', 'resume', 'conflict'] as const;
 const EXPECTED: Record<(typeof SCENARIOS)[number], string[]> = {
@@ -91,7 +98,7 @@ beforeAll(
     demo = await runDemo(SCENARIOS, { killAfterMs: 6 * 60 * 1000 });
     results = demo.results;
   },
-  7 * 60 * 1000
+  7 * 60 * 1000 + DEMO_LOCK_WAIT_MS
 );
 
 afterAll(() => cleanUp(demo));

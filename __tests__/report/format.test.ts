@@ -26,16 +26,16 @@ test.each([
   [0.00012, '0.012%'],
   [1, '100%'],
   [0, '0%'],
-  [0.125, '12.5%']
+  [0.125, '13%']
 ])('formatPercent(%p) = %p', (f, text) => expect(formatPercent(f)).toBe(text));
 
 test('ms, counts, e-values, changes, timestamps', () => {
   expect(formatMs(87.4)).toBe('87 ms');
-  expect(formatMs(1250)).toBe('1.25 s');
+  expect(formatMs(1250)).toBe('1250 ms');
   expect(formatMs(4.25)).toBe('4.3 ms');
   expect(formatCount(1234567)).toBe('1,234,567');
   expect(formatCount(null)).toBe('–');
-  expect(formatEValue(25.31)).toBe('25.3');
+  expect(formatEValue(25.31)).toBe('25');
   expect(formatEValue(0.84)).toBe('0.84');
   expect(formatEValue(3.1e6)).toBe('3.1e+6');
   expect(formatEValue(Infinity)).toBe('∞');

@@ -72,7 +72,7 @@ describe('rolled back', () => {
       expect.stringMatching(/ms/),
       expect.any(String),
       'e-value 0.7 < 60',
-      '≤ 1 s',
+      '≤ 1000 ms',
       '✅ ok'
     ]);
     expect(rows[2][4]).toBe('canary/stable in [0.710, 1.380]');
