@@ -89,12 +89,12 @@ async function status(): Promise<void> {
       `  ${p.name.padEnd(24)} pid ${String(p.pid).padEnd(8)} ${processIsOurs(p.pid, p.command) ? 'running' : 'NOT RUNNING'}`
     );
   if (state.info) {
-    const api = await httpGet(`${state.info.ingress}/`, undefined, 1000).then(
+    const ingressAnswer = await httpGet(`${state.info.ingress}/`, undefined, 1000).then(
       (a) => `answers (${a.status})`,
       (e: Error) => `does not answer: ${e.message}`
     );
     console.log(`  kubeconfig ${state.info.kubeconfig}`);
-    console.log(`  ingress    ${state.info.ingress} ${api}`);
+    console.log(`  ingress    ${state.info.ingress} ${ingressAnswer}`);
     console.log(`  prometheus ${state.info.prometheus}`);
     console.log(`  node       ${state.info.nodeName ?? '(none: started with --no-agent)'}`);
   }

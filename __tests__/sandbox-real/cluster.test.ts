@@ -208,6 +208,40 @@ describeIfBuilt(
       expect(node.status.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
     });
 
+    test('service accounts work: the token controller fills a token Secret, the API server issues bound tokens', async () => {
+      const secret = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'kubernetes.io/service-account-token',
+        metadata: {
+          name: 'default-token',
+          namespace: 'default',
+          annotations: { 'kubernetes.io/service-account.name': 'default' }
+        }
+      };
+      await apply([secret]);
+      const filled = await eventually(async () => {
+        const got = JSON.parse(await kubectl(['get', 'secret', 'default-token', '-o', 'json'])) as {
+          data?: { token?: string };
+        };
+        expect(got.data?.token).toBeDefined();
+        return Buffer.from(got.data!.token!, 'base64').toString();
+      });
+      const bound = (await kubectl(['create', 'token', 'default'])).trim();
+      for (const token of [filled, bound]) {
+        const review = JSON.parse(
+          await kubectl(
+            ['create', '-o', 'json', '-f', '-'],
+            JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } })
+          )
+        ) as { status: { authenticated?: boolean; user?: { username?: string } } };
+        expect(review.status).toMatchObject({
+          authenticated: true,
+          user: { username: 'system:serviceaccount:default:default' }
+        });
+      }
+    });
+
     test('the audit log records write requests and no reads', async () => {
       await kubectl(['create', 'configmap', 'audit-probe', '--from-literal=k=v']);
       await kubectl(['get', 'configmap', 'audit-probe']);
@@ -281,6 +315,10 @@ describeIfBuilt(
       await apply([canary(100)]);
       await eventually(async () => expect(await countAnswers(host, 20)).toEqual({ canary: 20 }));
       await apply([canary(50)]);
+      // Both arms answer once Traefik has the new weight; then a fresh sample is counted.
+      await eventually(async () =>
+        expect(Object.keys(await countAnswers(host, 20)).sort()).toEqual(['canary', 'stable'])
+      );
       const split = await countAnswers(host, 200);
       expect(Object.keys(split).sort()).toEqual(['canary', 'stable']);
       expect(split.canary).toBeGreaterThan(50);
@@ -370,6 +408,33 @@ describeIfBuilt(
       }, 90_000);
       for (const series of labelled)
         expect(series.metric).toMatchObject({ namespace: 'default', release: 'storefront', track: 'stable' });
+    });
+
+    test("the garbage collector removes a deleted Deployment's ReplicaSet and pods", async () => {
+      const labels = { app: 'gc-probe' };
+      const container = { name: 'app', image: 'example.com/unknown:1', ports: [{ containerPort: 8080 }] };
+      await apply([
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'gc-probe', namespace: 'default' },
+          spec: {
+            replicas: 1,
+            selector: { matchLabels: labels },
+            template: { metadata: { labels }, spec: { containers: [container] } }
+          }
+        }
+      ]);
+      await kubectl(['rollout', 'status', 'deployment/gc-probe', '--timeout=60s']);
+      expect(await kubectl(['get', 'replicasets,pods', '-l', 'app=gc-probe', '-o', 'name'])).toMatch(
+        /replicaset/
+      );
+      await kubectl(['delete', 'deployment', 'gc-probe', '--wait=false']);
+      await eventually(
+        async () =>
+          expect(await kubectl(['get', 'replicasets,pods', '-l', 'app=gc-probe', '-o', 'name'])).toBe(''),
+        90_000
+      );
     });
   }
 );

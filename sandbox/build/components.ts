@@ -87,7 +87,11 @@ export const GO_COMPONENTS: readonly GoComponent[] = [
     name: 'podinfo',
     version: PODINFO_VERSION,
     moduleDir: 'sandbox/podinfo',
-    commands: [{ pkg: 'github.com/stefanprodan/podinfo/cmd/podinfo', binary: 'podinfo' }],
+    commands: [
+      { pkg: 'github.com/stefanprodan/podinfo/cmd/podinfo', binary: 'podinfo' },
+      // podinfo's chart probes with `exec: podcli check http localhost:9898/readyz`.
+      { pkg: 'github.com/stefanprodan/podinfo/cmd/podcli', binary: 'podcli' }
+    ],
     ldflags: ['-s', '-w']
   }
 ];

@@ -10,7 +10,7 @@ export const manifestPath = path.join(sandboxToolsDir, 'manifest.json');
 export interface SandboxManifest {
   readonly kubernetesVersion: string;
   readonly versions: Readonly<Record<string, string>>;
-  /** kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, traefik, podinfo, etcd, prometheus. */
+  /** kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, traefik, prometheus, podinfo, podcli, etcd. */
   readonly binaries: Readonly<Record<BinaryName, string>>;
   /** CRD manifests (YAML files) to apply, in order. */
   readonly crds: readonly string[];
@@ -25,6 +25,7 @@ export type BinaryName =
   | 'kubectl'
   | 'traefik'
   | 'podinfo'
+  | 'podcli'
   | 'etcd'
   | 'prometheus';
 

@@ -66,8 +66,9 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   const { stateDir, manifest, log } = options;
   const bin = manifest.binaries;
   const logsDir = path.join(stateDir, 'logs');
-  for (const dir of ['etcd', 'prometheus', 'pki'])
-    rmSync(path.join(stateDir, dir), { recursive: true, force: true });
+  // A fresh cluster each time: an old audit log or etcd data would mislead whoever reads them.
+  for (const entry of ['etcd', 'prometheus', 'pki', 'node-agent', 'audit.log'])
+    rmSync(path.join(stateDir, entry), { recursive: true, force: true });
   mkdirSync(logsDir, { recursive: true });
 
   const [etcdClient, etcdPeer, apiServer, controllerManager, scheduler, ingress, traefikMetrics, prometheus] =

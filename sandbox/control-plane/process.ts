@@ -37,7 +37,7 @@ export class ManagedProcess {
    * without stopping it (a crash or SIGKILL): no orphaned etcd or API server is left on the machine.
    */
   static start(spec: ProcessSpec): ManagedProcess {
-    const log = openSync(spec.logFile, 'a');
+    const log = openSync(spec.logFile, 'w');
     try {
       const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', spec.command, ...spec.args], {
         cwd: spec.cwd,

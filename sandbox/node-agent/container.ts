@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { V1Container, V1Probe } from '@kubernetes/client-node';
+import { UnrunnableContainerError } from './images.js';
 import { BACKOFF_RESET_AFTER_RUNNING_MS, crashLoopDelayMs } from './backoff.js';
 import { runAction, type ActionTarget } from './probe-action.js';
 import { probeTiming, ProbeTracker, type ProbeKind } from './probe-state.js';
@@ -33,8 +34,8 @@ export interface LaunchPlan {
 export interface ContainerOptions {
   spec: V1Container;
   restartPolicy: 'Always' | 'OnFailure' | 'Never';
-  /** The pod's network namespace; undefined runs on the host network. */
-  netns?: string;
+  /** The pod's network namespace. */
+  netns: string;
   podIP: string;
   /** The pod's terminationGracePeriodSeconds, for a container killed by its liveness probe. */
   podGraceSeconds: number;
@@ -42,9 +43,15 @@ export interface ContainerOptions {
   logDir: string;
   /** Resolves argv and env before every start; a throw leaves the container waiting with the error's reason. */
   prepare(): Promise<LaunchPlan>;
+  /** The image's own programs by name, for exec probes and hooks. */
+  programs: Record<string, string>;
+  /** Whether probes and hooks may send to a host (see ActionTarget.mayReach). */
+  mayReach(host: string): boolean;
   /** Called whenever anything a status report shows has changed. */
   onChange(): void;
   log(message: string): void;
+  /** Records an Event about the pod (Started, Killing, Unhealthy, BackOff, Failed). */
+  event(type: 'Normal' | 'Warning', reason: string, message: string): void;
 }
 
 const SIGNAL_NUMBERS: Record<string, number> = {
@@ -111,6 +118,8 @@ export class Container {
     return {
       container: this.options.spec,
       podIP: this.options.podIP,
+      mayReach: this.options.mayReach,
+      programs: this.options.programs,
       netns: this.options.netns,
       env: this.plan?.env ?? {}
     };
@@ -122,11 +131,15 @@ export class Container {
       this.plan = await this.options.prepare();
     } catch (error) {
       const reason =
-        (error as Error).name === 'UnrunnableContainerError'
-          ? 'RunContainerError'
-          : 'CreateContainerConfigError';
-      this.setState({ kind: 'waiting', reason, message: (error as Error).message });
-      this.options.log(`container ${this.name}: ${reason}: ${(error as Error).message}`);
+        error instanceof UnrunnableContainerError ? 'RunContainerError' : 'CreateContainerConfigError';
+      const message = (error as Error).message;
+      // Retried every 2 s (a missing Secret may appear); told once per distinct error.
+      const repeated = this.state.kind === 'waiting' && this.state.message === message;
+      this.setState({ kind: 'waiting', reason, message });
+      if (!repeated) {
+        this.options.log(`container ${this.name}: ${reason}: ${message}`);
+        this.options.event('Warning', 'Failed', `Error: ${message}`);
+      }
       this.restartTimer = setTimeout(() => void this.launch(), CONFIG_RETRY_MS);
       return;
     }
@@ -135,7 +148,7 @@ export class Container {
     fs.mkdirSync(this.options.logDir, { recursive: true });
     fs.mkdirSync(cwd, { recursive: true });
     const logFd = fs.openSync(path.join(this.options.logDir, `${this.restartCount}.log`), 'a');
-    const fullArgv = this.options.netns ? ['ip', 'netns', 'exec', this.options.netns, ...argv] : argv;
+    const fullArgv = ['ip', 'netns', 'exec', this.options.netns, ...argv];
     const startedAt = new Date();
     // Its own process group, so a Ctrl-C at the terminal does not reach it before the agent's stop().
     const child = spawn(fullArgv[0], fullArgv.slice(1), {
@@ -160,6 +173,7 @@ export class Container {
     });
     this.pid = child.pid;
     this.setState({ kind: 'running', startedAt });
+    this.options.event('Normal', 'Started', `Started container ${this.name}`);
     for (const tracker of this.trackers.values()) tracker.reset();
     this.scheduleProbes();
   }
@@ -191,16 +205,20 @@ export class Container {
     const delay = crashLoopDelayMs(this.backoffs);
     this.backoffs++;
     this.lastTerminated = terminated;
-    this.restartCount++;
     this.options.log(
       `container ${this.name} exited (${exitCode}${signal ? ` ${signal}` : ''}); restarting in ${delay / 1000} s`
     );
+    this.options.event('Warning', 'BackOff', `Back-off restarting failed container ${this.name}`);
     this.setState({
       kind: 'waiting',
       reason: 'CrashLoopBackOff',
       message: `back-off ${delay / 1000}s restarting failed container=${this.name}`
     });
-    this.restartTimer = setTimeout(() => void this.launch(), delay);
+    // restartCount counts starts after the first, so it grows when the container starts again.
+    this.restartTimer = setTimeout(() => {
+      this.restartCount++;
+      void this.launch();
+    }, delay);
   }
 
   private scheduleProbes(): void {
@@ -234,8 +252,13 @@ export class Container {
     const child = this.child;
     const result = await runAction(probe, this.target(), timing.timeoutMs);
     if (this.child !== child || this.state.kind !== 'running' || this.stopping) return;
-    if (!result.ok) this.options.log(`container ${this.name}: ${kind} probe failed: ${result.detail}`);
     const changed = tracker.record(result.ok);
+    // Every liveness failure counts towards a restart; readiness and startup are logged when they flip.
+    if (!result.ok && (kind === 'liveness' || changed)) {
+      this.options.log(`container ${this.name}: ${kind} probe failed: ${result.detail}`);
+      const Kind = kind[0].toUpperCase() + kind.slice(1);
+      this.options.event('Warning', 'Unhealthy', `${Kind} probe failed: ${result.detail}`);
+    }
     if (kind === 'startup' && changed && tracker.result) {
       this.options.onChange();
       this.scheduleAfterStartup();
@@ -244,6 +267,7 @@ export class Container {
     if ((kind === 'liveness' || kind === 'startup') && !tracker.result) {
       const why = `Container ${this.name} failed ${kind} probe, will be restarted`;
       this.options.log(why);
+      this.options.event('Normal', 'Killing', why);
       void this.kill(why, this.graceMs(probe));
       return;
     }
@@ -279,10 +303,14 @@ export class Container {
     this.stopping = true;
     clearTimeout(this.restartTimer);
     this.clearProbes();
+    if (this.child) this.options.event('Normal', 'Killing', `Stopping container ${this.name}`);
     const preStop = this.options.spec.lifecycle?.preStop;
     if (preStop && runPreStop && this.child && graceMs > 0) {
       const result = await runAction(preStop, this.target(), graceMs);
-      if (!result.ok) this.options.log(`container ${this.name}: preStop hook failed: ${result.detail}`);
+      if (!result.ok) {
+        this.options.log(`container ${this.name}: preStop hook failed: ${result.detail}`);
+        this.options.event('Warning', 'FailedPreStopHook', `PreStopHook failed: ${result.detail}`);
+      }
     }
     // As the kubelet does, a preStop hook that used up the grace period leaves 2 s for SIGTERM.
     await this.kill('', Math.max(deadline - Date.now(), graceMs > 0 ? 2000 : 0));

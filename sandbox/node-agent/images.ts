@@ -8,6 +8,8 @@ export interface EntryPoints {
   storefrontServer: string;
   /** The podinfo binary from the build manifest, when the build made one. */
   podinfo?: string;
+  /** podinfo's CLI (its chart's exec probes run `podcli check http ...`), when the build made one. */
+  podcli?: string;
   /** argv that starts the stand-in server (node with tsx and stand-in-server.ts). */
   standIn: string[];
   nodeBinary: string;
@@ -43,6 +45,25 @@ export function imageTag(image: string): string {
   return colon === -1 ? 'latest' : withoutDigest.slice(colon + 1);
 }
 
+/**
+ * The programs an image has here, by name, for exec probes and hooks: `podcli check http ...` in the
+ * podinfo image runs the built podcli. Any other command runs from the host's PATH.
+ */
+export function imagePrograms(image: string, entryPoints: EntryPoints): Record<string, string> {
+  const programs: Record<string, string> = {};
+  if (imageRepository(image) === 'stefanprodan/podinfo') {
+    if (entryPoints.podinfo) programs.podinfo = entryPoints.podinfo;
+    if (entryPoints.podcli) programs.podcli = entryPoints.podcli;
+  }
+  return programs;
+}
+
+/** An exec action's argv with its program resolved to the image's own, if the image has it. */
+export function execArgv(command: string[], programs: Record<string, string>): string[] {
+  const own = programs[path.basename(command[0] ?? '')];
+  return own ? [own, ...command.slice(1)] : command;
+}
+
 export class UnrunnableContainerError extends Error {}
 
 /**
@@ -50,7 +71,11 @@ export class UnrunnableContainerError extends Error {}
  * image's arguments; a `command` is honoured only when it names the image's own program (podinfo's
  * chart runs `./podinfo --port=...`), since no other program of the image exists here.
  */
-export function programFor(container: V1Container, entryPoints: EntryPoints): ContainerProgram {
+export function programFor(
+  container: V1Container,
+  entryPoints: EntryPoints,
+  { runToCompletion = false } = {}
+): ContainerProgram {
   const image = container.image ?? '';
   const repository = imageRepository(image);
   const command = container.command ?? [];
@@ -88,5 +113,6 @@ export function programFor(container: V1Container, entryPoints: EntryPoints): Co
   }
 
   // Any other image: the stand-in answers on the ports its spec declares; its own command is not run.
-  return { kind: 'stand-in', argv: [...entryPoints.standIn] };
+  // In a pod that runs to completion (a Job, a Helm test) it exits 0 at once instead.
+  return { kind: 'stand-in', argv: [...entryPoints.standIn, ...(runToCompletion ? ['--complete'] : [])] };
 }

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { ListWatch, Watch, type V1Pod } from '@kubernetes/client-node';
 import { register, unregister } from './agent-registry.js';
 import type { EnvLookups } from './env.js';
+import { eventRecorder } from './events.js';
 import type { EntryPoints } from './images.js';
 import { kubeClients, mergePatch, statusOf, type KubeClients } from './kube.js';
 import { readAgentManifest } from './manifest.js';
@@ -36,11 +37,12 @@ const repoRoot = path.resolve(here, '..', '..');
 const WATCH_RETRY_MS = 1000;
 const SHUTDOWN_GRACE_MS = 5000;
 
-function entryPoints(podinfo: string | undefined): EntryPoints {
+function entryPoints(podinfo: string | undefined, podcli: string | undefined): EntryPoints {
   const tsxLoader = createRequire(import.meta.url).resolve('tsx');
   return {
     storefrontServer: path.join(repoRoot, 'app', 'storefront', 'src', 'server.js'),
     podinfo,
+    podcli,
     standIn: [process.execPath, '--import', tsxLoader, path.join(here, 'stand-in-server.ts')],
     nodeBinary: process.execPath
   };
@@ -143,12 +145,13 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   const deps = {
     network,
     allocator: new PodIpAllocator(block),
-    entryPoints: entryPoints(manifest.podinfo),
+    entryPoints: entryPoints(manifest.podinfo, manifest.podcli),
     lookups: envLookups(clients),
     api: podApi(clients),
     hostIP: block.gateway,
     stateDir,
-    log
+    log,
+    recordEvent: eventRecorder(clients, nodeName, log)
   };
   const workers = new Map<string, PodWorker>();
   let stopping = false;
@@ -203,11 +206,21 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   });
   await informer.start();
 
+  // If the process exits without stop() (an uncaught error, process.exit), the pods die with it and
+  // their namespaces go; a SIGKILL leaves them to cleanupStale() of the next run.
+  const onExit = () => {
+    for (const worker of workers.values()) worker.killNowSync();
+    network.destroySync();
+    unregister(agentId);
+  };
+  process.once('exit', onExit);
+
   let stopped: Promise<void> | undefined;
   return {
     stop() {
       stopped ??= (async () => {
         stopping = true;
+        process.off('exit', onExit);
         await informer.stop();
         registration.stop();
         await Promise.all([...workers.values()].map((w) => w.shutdown(SHUTDOWN_GRACE_MS)));

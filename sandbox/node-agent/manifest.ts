@@ -1,9 +1,10 @@
 // What the agent needs from the build's manifest (.tools/sandbox/manifest.json, written by
-// `npm run sandbox:build`): the podinfo binary and the Kubernetes version it plays the kubelet of.
+// `npm run sandbox:build`): the podinfo binaries and the Kubernetes version it plays the kubelet of.
 import fs from 'node:fs';
 
 export interface AgentManifest {
   podinfo?: string;
+  podcli?: string;
   kubernetesVersion?: string;
 }
 
@@ -22,14 +23,18 @@ export function readAgentManifest(file: string): AgentManifest {
     binaries?: Record<string, unknown>;
     kubernetesVersion?: unknown;
   };
-  const podinfo = binaries?.podinfo;
-  if (podinfo !== undefined && (typeof podinfo !== 'string' || !fs.existsSync(podinfo))) {
-    throw new Error(
-      `manifestPath ${file}: binaries.podinfo ${JSON.stringify(podinfo)} is not an existing file`
-    );
-  }
+  const binary = (name: string): string | undefined => {
+    const value = binaries?.[name];
+    if (value !== undefined && (typeof value !== 'string' || !fs.existsSync(value))) {
+      throw new Error(
+        `manifestPath ${file}: binaries.${name} ${JSON.stringify(value)} is not an existing file`
+      );
+    }
+    return value;
+  };
   return {
-    podinfo: podinfo as string | undefined,
+    podinfo: binary('podinfo'),
+    podcli: binary('podcli'),
     kubernetesVersion: typeof kubernetesVersion === 'string' ? kubernetesVersion : undefined
   };
 }

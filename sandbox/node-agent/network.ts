@@ -2,6 +2,7 @@
 // the host, Traefik and Prometheus reach pod IPs through it), and per pod a network namespace with
 // loopback up and one end of a veth pair as eth0, the other end on the bridge. No default route and
 // no forwarding: pods reach each other and the bridge address, nothing else.
+import { spawnSync } from 'node:child_process';
 import { agentIdOf, bridgeName, hostVethName, PREFIX, podNetnsName, podVethName } from './names.js';
 import { cidrsOverlap, ipToNumber, type PodAddress, type PodCidr } from './pod-cidr.js';
 import { ip, runCommand } from './run-command.js';
@@ -102,6 +103,17 @@ export class NodeNetwork {
     await ip('netns', 'del', network.netns).catch(() => undefined);
     const hostEnd = hostVethName(this.agentId, network.address.offset);
     if ((await linkNames()).includes(hostEnd)) await ip('link', 'del', hostEnd).catch(() => undefined);
+  }
+
+  /** removePod for the process's exit, when only synchronous work runs. */
+  removePodSync(network: PodNetwork): void {
+    this.pods.delete(network.netns);
+    spawnSync('ip', ['netns', 'del', network.netns]);
+  }
+
+  destroySync(): void {
+    for (const network of [...this.pods.values()]) this.removePodSync(network);
+    spawnSync('ip', ['link', 'del', this.bridge]);
   }
 
   async destroy(): Promise<void> {

@@ -54,6 +54,12 @@ export function cidrsOverlap(
   return a.network < b.network + b.size && b.network < a.network + a.size;
 }
 
+/** Whether an IPv4 address lies in the block. */
+export function cidrContains(block: PodCidr, ip: string): boolean {
+  const value = ipToNumber(ip);
+  return value !== undefined && value >= block.network && value < block.network + block.size;
+}
+
 export interface PodAddress {
   readonly ip: string;
   /** Offset from the network address; unique among live pods, used in link names. */

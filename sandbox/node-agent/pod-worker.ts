@@ -5,10 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { Container, type LaunchPlan } from './container.js';
+import type { RecordEvent } from './events.js';
 import { expandReferences, resolveEnv, type EnvLookups } from './env.js';
-import { programFor, type EntryPoints } from './images.js';
+import { imagePrograms, programFor, type EntryPoints } from './images.js';
 import type { NodeNetwork, PodNetwork } from './network.js';
-import type { PodIpAllocator } from './pod-cidr.js';
+import { cidrContains, type PodIpAllocator } from './pod-cidr.js';
 import { portsToServe } from './ports.js';
 import { podStatus, type ContainerView } from './pod-status.js';
 
@@ -27,6 +28,7 @@ export interface PodWorkerDeps {
   hostIP: string;
   stateDir: string;
   log(message: string): void;
+  recordEvent: RecordEvent;
 }
 
 type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
@@ -48,6 +50,7 @@ export class PodWorker {
   private statusInFlight?: Promise<void>;
   private lastSentStatus = '';
   private finished = false;
+  private formerPodIP?: string;
 
   constructor(
     pod: V1Pod,
@@ -76,41 +79,45 @@ export class PodWorker {
     return this.pod.metadata?.uid;
   }
 
+  /** The pod's address; kept in the status after a finished pod's network is gone, as the kubelet does. */
   get podIP(): string | undefined {
-    return this.podNetwork?.ip ?? (this.pod.spec?.hostNetwork ? this.deps.hostIP : undefined);
+    return this.podNetwork?.ip ?? this.formerPodIP;
   }
 
   async start(): Promise<void> {
     const log = this.deps.log;
+    // hostNetwork is not honoured: every pod gets a namespace of its own, so no pod process can
+    // reach beyond the pod network and no two pods fight over a host port.
+    const address = this.deps.allocator.allocate();
     try {
-      if (!this.pod.spec?.hostNetwork) {
-        const address = this.deps.allocator.allocate();
-        try {
-          this.podNetwork = await this.deps.network.addPod(address);
-        } catch (error) {
-          this.deps.allocator.release(address);
-          throw error;
-        }
-      }
+      this.podNetwork = await this.deps.network.addPod(address);
     } catch (error) {
+      this.deps.allocator.release(address);
       log(`pod ${podKey(this.pod)}: cannot make its network: ${(error as Error).message}`);
       this.reportStatus();
       return;
     }
-    if (this.terminating || this.finished) return;
+    if (this.terminating || this.finished) {
+      // Deleted while its network was being made: nothing ran, so only the network goes.
+      await this.releaseNetwork();
+      return;
+    }
     const podIP = this.podIP!;
     this.containers = (this.pod.spec?.containers ?? []).map(
       (spec) =>
         new Container({
           spec,
           restartPolicy: this.restartPolicy,
-          netns: this.podNetwork?.netns,
+          netns: this.podNetwork!.netns,
           podIP,
+          programs: imagePrograms(spec.image ?? '', this.deps.entryPoints),
+          mayReach: (host) => host === '127.0.0.1' || cidrContains(this.deps.network.block, host),
           podGraceSeconds: this.pod.spec?.terminationGracePeriodSeconds ?? 30,
           logDir: path.join(this.podDir, spec.name),
           prepare: () => this.launchPlan(spec),
           onChange: () => this.reportStatus(),
-          log: (message) => log(`pod ${podKey(this.pod)}: ${message}`)
+          log: (message) => log(`pod ${podKey(this.pod)}: ${message}`),
+          event: (type, reason, message) => this.deps.recordEvent(this.pod, type, reason, message)
         })
     );
     log(
@@ -131,7 +138,9 @@ export class PodWorker {
       command: spec.command?.map((part) => expandReferences(part, env)),
       args: spec.args?.map((part) => expandReferences(part, env))
     };
-    const program = programFor(expanded, this.deps.entryPoints);
+    const program = programFor(expanded, this.deps.entryPoints, {
+      runToCompletion: this.restartPolicy !== 'Always'
+    });
     const scratch = path.join(this.podDir, spec.name, 'root');
     fs.mkdirSync(scratch, { recursive: true });
     const argv =
@@ -186,6 +195,14 @@ export class PodWorker {
     clearTimeout(this.statusTimer);
     await Promise.all(this.containers.map((c) => c.stop(graceMs, { preStop: false })));
     await this.releaseNetwork();
+  }
+
+  /** For the agent's process exit, when nothing async runs any more: SIGKILL, namespace removed. */
+  killNowSync(): void {
+    this.finished = true;
+    clearTimeout(this.statusTimer);
+    for (const container of this.containers) container.killNow();
+    if (this.podNetwork) this.deps.network.removePodSync(this.podNetwork);
   }
 
   private async releaseNetwork(): Promise<void> {
@@ -243,10 +260,15 @@ export class PodWorker {
       podIP: this.podIP,
       hostIP: this.deps.hostIP,
       startTime: this.startTime,
-      sandboxReady: Boolean(this.podNetwork) || Boolean(this.pod.spec?.hostNetwork),
+      sandboxReady: Boolean(this.podNetwork),
       restartPolicy: this.restartPolicy,
       now: new Date()
     });
+    // A pod that ran to completion needs its network no more (the kubelet removes its sandbox).
+    if ((status.phase === 'Succeeded' || status.phase === 'Failed') && this.podNetwork) {
+      this.formerPodIP = this.podNetwork.ip;
+      void this.releaseNetwork();
+    }
     // Transition times are only compared by value: a report that changes nothing else is skipped.
     const fingerprint = JSON.stringify({
       ...status,

@@ -4,15 +4,31 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { V1Container, V1ExecAction, V1HTTPGetAction, V1TCPSocketAction } from '@kubernetes/client-node';
+import { execArgv } from './images.js';
 import { resolveContainerPort } from './ports.js';
 import { runCommand } from './run-command.js';
 
 export interface ActionTarget {
   container: V1Container;
   podIP: string;
-  /** The pod's namespace name, for exec; undefined for a pod on the host network. */
-  netns?: string;
+  /** The pod's network namespace, where exec actions run. */
+  netns: string;
   env: Record<string, string>;
+  /** The image's own programs by name (see images.ts imagePrograms), for exec actions. */
+  programs: Record<string, string>;
+  /** Whether a probe may send to this host: the sandbox sends only to the pod network and 127.0.0.1. */
+  mayReach(host: string): boolean;
+}
+
+/** The probe's host (the pod IP unless it names one), or why it may not be used. */
+function probeHost(
+  declared: string | undefined,
+  target: ActionTarget
+): { host: string } | { refused: string } {
+  const host = declared || target.podIP;
+  return target.mayReach(host)
+    ? { host }
+    : { refused: `probe host ${host} is outside the sandbox's pod network and 127.0.0.1` };
 }
 
 export interface ActionResult {
@@ -34,11 +50,16 @@ export function httpGet(
       resolve({ ok: false, detail: (error as Error).message });
       return;
     }
+    const destination = probeHost(action.host, target);
+    if ('refused' in destination) {
+      resolve({ ok: false, detail: destination.refused });
+      return;
+    }
     const secure = (action.scheme ?? 'HTTP').toUpperCase() === 'HTTPS';
     const headers = Object.fromEntries((action.httpHeaders ?? []).map((h) => [h.name, h.value]));
     const request = (secure ? https : http).get(
       {
-        host: action.host || target.podIP,
+        host: destination.host,
         port,
         path: action.path || '/',
         headers: { 'User-Agent': 'kube-probe/sandbox', ...headers },
@@ -79,7 +100,12 @@ export function tcpSocket(
       resolve({ ok: false, detail: (error as Error).message });
       return;
     }
-    const socket = net.connect({ host: action.host || target.podIP, port, timeout: timeoutMs });
+    const destination = probeHost(action.host, target);
+    if ('refused' in destination) {
+      resolve({ ok: false, detail: destination.refused });
+      return;
+    }
+    const socket = net.connect({ host: destination.host, port, timeout: timeoutMs });
     socket.once('connect', () => {
       socket.destroy();
       resolve({ ok: true });
@@ -98,10 +124,11 @@ export async function execAction(
 ): Promise<ActionResult> {
   const command = action.command ?? [];
   if (command.length === 0) return { ok: false, detail: 'exec action has no command' };
-  const argv = target.netns ? ['ip', 'netns', 'exec', target.netns, ...command] : command;
+  // Only the container's env, not the agent's: `env -i` inside the pod's namespace.
+  const env = Object.entries(target.env).map(([k, v]) => `${k}=${v}`);
   try {
     await runCommand(
-      ['env', '-i', ...Object.entries(target.env).map(([k, v]) => `${k}=${v}`), ...argv],
+      ['ip', 'netns', 'exec', target.netns, 'env', '-i', ...env, ...execArgv(command, target.programs)],
       timeoutMs
     );
     return { ok: true };

@@ -1,8 +1,9 @@
 // The stand-in for an image the sandbox has no program for, so that charts we did not write can be
 // installed and waited on. It listens on every port the container declares (containerPorts, probe
 // ports, $PORT), answers every path with 200 and a small JSON body, and serves Prometheus metrics at
-// /metrics. It is not the image's program: it only makes the pod look alive.
-// Usage: node --import tsx stand-in-server.ts --container NAME --port 8080 [--port 9090 ...]
+// /metrics. It is not the image's program: it only makes the pod look alive. With --complete (pods
+// whose restartPolicy is not Always: Jobs, Helm tests) it exits 0 at once.
+// Usage: node --import tsx stand-in-server.ts --container NAME [--complete] --port 8080 [--port 9090 ...]
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
@@ -10,10 +11,18 @@ import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 const { values } = parseArgs({
   options: {
     port: { type: 'string', multiple: true, default: [] },
-    container: { type: 'string', default: 'container' }
+    container: { type: 'string', default: 'container' },
+    complete: { type: 'boolean', default: false }
   },
   strict: true
 });
+if (values.complete) {
+  // A Job's or a Helm test's container: the image's program cannot run here, so it "completes".
+  console.log(
+    `stand-in for ${values.container}: a pod that runs to completion; the image's program was not run; exiting 0`
+  );
+  process.exit(0);
+}
 const ports = (values.port ?? []).map(Number);
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });

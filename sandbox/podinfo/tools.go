@@ -4,5 +4,6 @@
 package tools
 
 import (
+	_ "github.com/stefanprodan/podinfo/cmd/podcli"
 	_ "github.com/stefanprodan/podinfo/cmd/podinfo"
 )
