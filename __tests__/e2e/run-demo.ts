@@ -1,10 +1,14 @@
-// Shared by the end-to-end suites: runs `node sandbox/demo.mjs --json` on some scenarios (the
-// committed action bundle, never SANDBOX_ACTION_ENTRY) and collects its JSON objects and log.
+// Shared by the end-to-end suites: runs `npm run demo -- --json` (tsx sandbox/demo.mjs) on some
+// scenarios (the committed action bundle, never SANDBOX_ACTION_ENTRY) against one sandbox cluster
+// shared by every suite of a jest run (sharedCluster; stopped by global-teardown.mjs), and collects
+// its JSON objects and log.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ClusterInfo } from '../../sandbox/control-plane/cluster.js';
+import { launchSandbox, runningDaemon, stopDaemon } from '../../sandbox/control-plane/launcher.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -20,6 +24,7 @@ export interface Figures {
   requestsTotal: number;
   report: string | null;
   summary: string;
+  kubernetesVersion: string;
 }
 
 export const FIGURE_FIELDS = [
@@ -32,7 +37,8 @@ export const FIGURE_FIELDS = [
   'requestsFailedByRouting',
   'requestsTotal',
   'report',
-  'summary'
+  'summary',
+  'kubernetesVersion'
 ];
 
 export interface DemoRun {
@@ -81,10 +87,44 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The e2e suites' cluster: one per jest run, in this state dir (global-teardown.mjs stops it). */
+export const E2E_STATE_DIR = path.join(os.tmpdir(), 'canary-action-e2e-cluster');
+/** A pod CIDR of its own, so a developer's `npm run sandbox -- up` (10.244.0.0/24) can run beside it. */
+const E2E_POD_CIDR = '10.247.0.0/24';
+
+/**
+ * The sandbox cluster the suites share: started on first use (detached, so it outlives one test file;
+ * at most an hour), reused by the next file. Call under the demo lock.
+ */
+export async function sharedCluster(): Promise<ClusterInfo> {
+  const running = runningDaemon(E2E_STATE_DIR);
+  if (running?.status === 'ready' && running.info) return running.info;
+  if (running) await stopDaemon(E2E_STATE_DIR);
+  const started = Date.now();
+  const sandbox = await launchSandbox({
+    stateDir: E2E_STATE_DIR,
+    detached: true,
+    withAgent: true,
+    maxLifetimeMinutes: 60,
+    podCidr: E2E_POD_CIDR
+  });
+  console.log(`sandbox cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s (${E2E_STATE_DIR})`);
+  return sandbox.info;
+}
+
 export async function runDemo(
   scenarios: readonly string[],
-  { killAfterMs, extraArgs = [] }: { killAfterMs: number; extraArgs?: string[] }
-): Promise<DemoRun> {
+  {
+    killAfterMs,
+    extraArgs = [],
+    beforeStart
+  }: {
+    killAfterMs: number;
+    extraArgs?: string[];
+    /** Runs with the cluster up and the demo lock held, before the demo starts (e.g. a snapshot). */
+    beforeStart?: (cluster: ClusterInfo) => Promise<void>;
+  }
+): Promise<DemoRun & { cluster: ClusterInfo }> {
   // Not a silent skip: without the bundle the suite fails, saying why.
   for (const entry of ['dist/index.js', 'dist/post/index.js']) {
     if (!fs.existsSync(path.join(repoRoot, entry))) {
@@ -94,12 +134,24 @@ export async function runDemo(
     }
   }
   const release = await acquireDemoLock();
+  let cluster: ClusterInfo;
+  try {
+    cluster = await sharedCluster();
+    await beforeStart?.(cluster);
+  } catch (error) {
+    release();
+    throw error;
+  }
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-sandbox-'));
   const child = spawn(
     process.execPath,
     [
+      '--import',
+      'tsx',
       'sandbox/demo.mjs',
       '--json',
+      '--state-dir',
+      E2E_STATE_DIR,
       '--out',
       outDir,
       ...extraArgs,
@@ -133,6 +185,7 @@ export async function runDemo(
       .join('\n') + `\n(demo log: ${path.join(outDir, 'demo.log')})`
   );
   return {
+    cluster,
     outDir,
     exitCode,
     results,

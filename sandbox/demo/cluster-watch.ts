@@ -124,14 +124,16 @@ export class ClusterWatch {
       this.events.push({ ...base, op, error: null });
     } else if (type === 'MODIFIED') {
       const status = revision.info.status;
-      if (status === 'failed') this.events.push({ ...base, op: 'failed', error: revision.info.description ?? 'failed' });
+      if (status === 'failed')
+        this.events.push({ ...base, op: 'failed', error: revision.info.description ?? 'failed' });
       if (status === 'uninstalling' && !this.uninstalling.has(name)) {
         this.uninstalling.add(name);
         this.events.push({ ...base, op: 'uninstall', error: null });
       }
     } else if (type === 'DELETED') {
       live.delete(revision.version);
-      if (live.size === 0 && !this.uninstalling.has(name)) this.events.push({ ...base, op: 'uninstall', error: null });
+      if (live.size === 0 && !this.uninstalling.has(name))
+        this.events.push({ ...base, op: 'uninstall', error: null });
       if (live.size === 0) this.uninstalling.delete(name);
     }
   }
@@ -151,7 +153,12 @@ export class ClusterWatch {
     this.logWeight(release, type === 'DELETED' ? 0 : weight, type === 'DELETED', 'HTTPRoute');
   }
 
-  private logWeight(canaryRelease: string, canaryWeight: number, removed: boolean, kind: WeightEntry['kind']): void {
+  private logWeight(
+    canaryRelease: string,
+    canaryWeight: number,
+    removed: boolean,
+    kind: WeightEntry['kind']
+  ): void {
     const key = `${kind}/${canaryRelease}`;
     if (!removed && this.weights.get(key) === canaryWeight) return;
     if (removed) this.weights.delete(key);

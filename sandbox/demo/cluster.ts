@@ -88,7 +88,9 @@ export async function openCluster(options: OpenOptions): Promise<DemoCluster> {
     });
     info = sandbox.info;
     stopSandbox = () => sandbox.stop();
-    log(`demo: cluster up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (Kubernetes ${info.kubernetesVersion})`);
+    log(
+      `demo: cluster up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (Kubernetes ${info.kubernetesVersion})`
+    );
   }
   const kubeconfig = new KubeConfig();
   kubeconfig.loadFromFile(info.kubeconfig);

@@ -1,0 +1,27 @@
+// jest globalTeardown: stops the sandbox cluster the end-to-end suites shared (run-demo.ts
+// sharedCluster), if one ran. Plain JavaScript, because jest loads it outside its transform. The
+// daemon stops everything it started and removes its network namespaces on SIGTERM.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const stateDir = path.join(os.tmpdir(), 'canary-action-e2e-cluster');
+
+function daemonPid() {
+  try {
+    const { daemonPid: pid } = JSON.parse(fs.readFileSync(path.join(stateDir, 'daemon.json'), 'utf8'));
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes('sandbox/daemon.ts') ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export default async function stopSharedCluster() {
+  const pid = daemonPid();
+  if (!pid) return;
+  process.kill(pid, 'SIGTERM');
+  const until = Date.now() + 60_000;
+  while (daemonPid() === pid && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
+  if (daemonPid() === pid) process.kill(pid, 'SIGKILL');
+}
