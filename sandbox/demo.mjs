@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { openCluster } from './demo/cluster.ts';
 import { defaultStateDir } from './control-plane/launcher.ts';
 import { helmBinaryPath } from '../scripts/helm-paths.mjs';
-import { createLoadGenerator, diffSnapshots } from './loadgen/loadgen.mjs';
+import { createLoadGenerator, diffSnapshots } from './loadgen/loadgen.ts';
 import { runAction } from './demo/action-runner.mjs';
 import { startFakeGitHub } from './demo/fake-github.mjs';
 import { readRecord, scenarioFigures, decisionAt, canaryInstalledAt } from './demo/figures.mjs';

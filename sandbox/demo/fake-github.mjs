@@ -1,7 +1,7 @@
 // A tiny local stand-in for the GitHub REST API's check-run endpoints, recording every request, so a
 // scenario can assert the check run the action created and the conclusion it completed it with.
 import http from 'node:http';
-import { readJsonBody, sendJson } from '../lib/http-json.mjs';
+import { readJsonBody, sendJson } from '../lib/http-json.ts';
 
 export async function startFakeGitHub() {
   const requests = [];

@@ -1,10 +1,17 @@
 // One virtual shopper: browse -> product -> (maybe) add to cart -> cart -> (maybe) checkout -> order,
 // with its own cookie jar (session, affinity and targeting cookies), as a browser would keep them.
+import type { IncomingHttpHeaders } from 'node:http';
 
-export function createCookieJar(initial = {}) {
+export interface CookieJar {
+  /** Takes Set-Cookie headers in; Max-Age=0 or an empty value deletes. */
+  store(setCookie: string | string[] | undefined): void;
+  header(): string;
+  get(name: string): string | undefined;
+}
+
+export function createCookieJar(initial: Record<string, string> = {}): CookieJar {
   const jar = new Map(Object.entries(initial));
   return {
-    /** Takes Set-Cookie headers in; Max-Age=0 or an empty value deletes. */
     store(setCookie) {
       for (const line of [setCookie ?? []].flat()) {
         const [pair, ...attrs] = String(line).split(';');
@@ -24,11 +31,49 @@ export function createCookieJar(initial = {}) {
   };
 }
 
-/**
- * A session is a small state machine: `next()` gives the request to send, `observe()` feeds the answer.
- * @param {{ random: () => number, productIds: string[], headers?: Record<string,string>, cookies?: Record<string,string>,
- *           addToCartRate?: number, checkoutRate?: number }} options
- */
+export type Step = 'browse' | 'product' | 'add' | 'cart' | 'checkout-page' | 'checkout' | 'order';
+
+export interface ShopperRequest {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly step: Step;
+  /** A urlencoded form body. */
+  readonly form?: string;
+}
+
+export interface OutgoingRequest extends ShopperRequest {
+  readonly headers: Record<string, string>;
+}
+
+export interface Answer {
+  readonly request: ShopperRequest;
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+export interface Session {
+  readonly jar: CookieJar;
+  readonly done: boolean;
+  /** An internal user (sends the targeting headers). */
+  internal: boolean;
+  /** The request to send next, or undefined when the shopper has nothing more to do. */
+  next(): OutgoingRequest | undefined;
+  /** Feeds the answer to the last request. */
+  observe(answer: Answer): void;
+}
+
+export interface SessionOptions {
+  readonly random: () => number;
+  /** Product ids seen on the catalogue, shared by every shopper (updated from each catalogue page). */
+  readonly productIds: string[];
+  readonly headers?: Record<string, string>;
+  readonly cookies?: Record<string, string>;
+  readonly addToCartRate?: number;
+  readonly checkoutRate?: number;
+}
+
+/** A session is a small state machine: `next()` gives the request to send, `observe()` feeds the answer. */
 export function createSession({
   random,
   productIds,
@@ -36,14 +81,15 @@ export function createSession({
   cookies = {},
   addToCartRate = 0.6,
   checkoutRate = 0.7
-}) {
+}: SessionOptions): Session {
   const jar = createCookieJar(cookies);
-  const queue = [{ method: 'GET', path: '/', step: 'browse' }];
+  const queue: ShopperRequest[] = [{ method: 'GET', path: '/', step: 'browse' }];
   let done = false;
-  const pick = () => productIds[Math.floor(random() * productIds.length)] ?? '1';
+  const pick = (): string => productIds[Math.floor(random() * productIds.length)] ?? '1';
 
   return {
     jar,
+    internal: false,
     get done() {
       return done && queue.length === 0;
     },
@@ -52,7 +98,6 @@ export function createSession({
       if (!request) return undefined;
       return { ...request, headers: { ...headers, cookie: jar.header() } };
     },
-    /** @param {{ request: any, status: number, headers: Record<string, any>, body: string }} answer */
     observe({ request, status, headers: responseHeaders, body }) {
       jar.store(responseHeaders['set-cookie']);
       if (request.step === 'browse') {

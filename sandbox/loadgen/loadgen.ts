@@ -6,12 +6,13 @@
 // through every weight and endpoint change; a pod that could not be reached or died mid-request
 // (502, 504, a body cut short) is an upstream failure.
 import http from 'node:http';
-import { createSession } from './session.mjs';
+import type { IncomingHttpHeaders } from 'node:http';
+import { createSession, type OutgoingRequest, type Session } from './session.js';
 
 /** Gateway answers (no storefront headers) that mean the request found no route or no ready endpoint. */
 const ROUTING_STATUSES = new Set([404, 503]);
 
-export function mulberry32(seed) {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -22,7 +23,86 @@ export function mulberry32(seed) {
   };
 }
 
-function emptyTrack() {
+/** Counters of one track (stable, canary, or unknown: answers no pod gave). */
+export interface TrackCounts {
+  requests: number;
+  ok: number;
+  status4xx: number;
+  status5xx: number;
+  upstreamFailures: number;
+  routingFailures: number;
+  checkouts: number;
+  checkoutsFailed: number;
+  /** Requests of internal users (the targeting headers). */
+  targeted: number;
+}
+
+export interface Snapshot {
+  readonly at: number;
+  readonly sent: number;
+  readonly tracks: Record<string, TrackCounts>;
+}
+
+export interface SecondBucket {
+  at: number;
+  stable: number;
+  canary: number;
+  failed: number;
+}
+
+export interface Failure {
+  readonly at: string;
+  readonly track: string;
+  readonly outcome: Outcome;
+  readonly detail: string;
+  readonly path: string;
+}
+
+type Outcome = 'ok' | 'routing' | 'upstream';
+
+export interface LoadOptions {
+  /** The ingress's base URL. */
+  readonly url: string;
+  /** Mean arrival rate. */
+  readonly rps: number;
+  /** Stop after this long (default: until stop()). */
+  readonly durationSeconds?: number;
+  /** Stop after this many requests. */
+  readonly maxRequests?: number;
+  readonly seed?: number;
+  /** Concurrent shoppers. */
+  readonly maxSessions?: number;
+  /** Per request. */
+  readonly timeoutMs?: number;
+  /** Host header (the Ingress host). */
+  readonly host?: string;
+}
+
+export interface Targeting {
+  readonly share?: number;
+  readonly headers?: Record<string, string>;
+}
+
+export interface LoadGenerator {
+  start(): void;
+  setRate(rps: number): void;
+  /** e.g. { share: 0.2, headers: { 'x-canary': 'always' } }; applies to sessions started from now on. */
+  setTargeting(next: Targeting): void;
+  readonly running: boolean;
+  readonly inFlight: number;
+  /** Cumulative counters (copy); subtract two snapshots for a window. */
+  snapshot(): Snapshot;
+  perSecond(): SecondBucket[];
+  failures(): Failure[];
+  /** When a pod of each release last answered (ms since the epoch). */
+  lastServedAt(): Record<string, number>;
+  /** Stops sending and waits (bounded) for requests in flight. */
+  stop(timeoutMs?: number): Promise<void>;
+  /** Resolves when a run bounded by count or time has sent everything and heard back. */
+  finished(): Promise<void>;
+}
+
+function emptyTrack(): TrackCounts {
   return {
     requests: 0,
     ok: 0,
@@ -36,18 +116,7 @@ function emptyTrack() {
   };
 }
 
-/**
- * @param {object} options
- * @param {string} options.url router base URL
- * @param {number} options.rps mean arrival rate
- * @param {number} [options.durationSeconds] stop after this long (default: until stop())
- * @param {number} [options.maxRequests] stop after this many requests
- * @param {number} [options.seed]
- * @param {number} [options.maxSessions] concurrent shoppers
- * @param {number} [options.timeoutMs] per request
- * @param {string} [options.host] Host header (the Ingress host)
- */
-export function createLoadGenerator(options) {
+export function createLoadGenerator(options: LoadOptions): LoadGenerator {
   const { url, host } = options;
   const random = mulberry32(options.seed ?? 1);
   const base = new URL(url);
@@ -55,47 +124,57 @@ export function createLoadGenerator(options) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 128, timeout: 4000 });
   const maxSessions = options.maxSessions ?? 40;
   const timeoutMs = options.timeoutMs ?? 15000;
-  const productIds = [];
-  const idle = [];
-  const tracks = { stable: emptyTrack(), canary: emptyTrack(), unknown: emptyTrack() };
-  const perSecond = new Map(); // unix second -> { stable, canary, failed }
-  const failures = [];
-  const lastServedAt = new Map(); // release -> when a pod of it last answered
+  const productIds: string[] = [];
+  const idle: Session[] = [];
+  const tracks: Record<string, TrackCounts> = {
+    stable: emptyTrack(),
+    canary: emptyTrack(),
+    unknown: emptyTrack()
+  };
+  const perSecond = new Map<number, SecondBucket>(); // unix second -> { stable, canary, failed }
+  const failures: Failure[] = [];
+  const lastServedAt = new Map<string, number>(); // release -> when a pod of it last answered
   let rps = options.rps;
   /** Share of new sessions that are "internal users" with extra headers (e.g. X-Canary: always). */
-  let targeting = { share: 0, headers: {} };
+  let targeting: Required<Targeting> = { share: 0, headers: {} };
   let sent = 0;
   let inFlight = 0;
-  let timer;
+  let timer: NodeJS.Timeout | undefined;
   let running = false;
   let nextAt = 0;
   let stopAt = Infinity;
-  let drained;
-  const waiters = [];
+  let drained: Promise<void> | undefined;
+  const waiters: Array<() => void> = [];
 
-  function trackOf(name) {
+  function trackOf(name: string): TrackCounts {
     return tracks[name] ?? (tracks[name] = emptyTrack());
   }
 
-  function bucket() {
+  function bucket(): SecondBucket {
     const second = Math.floor(Date.now() / 1000);
     let b = perSecond.get(second);
     if (!b) {
       b = { at: second, stable: 0, canary: 0, failed: 0 };
       perSecond.set(second, b);
-      if (perSecond.size > 3600) perSecond.delete(perSecond.keys().next().value);
+      if (perSecond.size > 3600) perSecond.delete(perSecond.keys().next().value!);
     }
     return b;
   }
 
-  function newSession() {
+  function newSession(): Session {
     const internal = random() < targeting.share;
     const session = createSession({ random, productIds, headers: internal ? targeting.headers : {} });
     session.internal = internal;
     return session;
   }
 
-  function record(trackName, outcome, request, status, session) {
+  function record(
+    trackName: string,
+    outcome: Outcome,
+    request: OutgoingRequest,
+    status: number,
+    session: Session
+  ): void {
     const t = trackOf(trackName);
     t.requests += 1;
     if (session.internal) t.targeted += 1;
@@ -114,13 +193,13 @@ export function createLoadGenerator(options) {
     if (outcome !== 'ok' || status >= 500) b.failed += 1;
   }
 
-  function send(session) {
+  function send(session: Session): void {
     const request = session.next();
     if (!request) return;
     inFlight += 1;
     sent += 1;
     const body = request.form ? Buffer.from(request.form) : undefined;
-    const headers = { ...request.headers };
+    const headers: Record<string, string> = { ...request.headers };
     if (host) headers.host = host;
     if (!headers.cookie) delete headers.cookie;
     if (body) {
@@ -128,7 +207,14 @@ export function createLoadGenerator(options) {
       headers['content-length'] = String(body.length);
     }
     let settled = false;
-    const finish = (trackName, outcome, status, responseHeaders, text, detail) => {
+    const finish = (
+      trackName: string,
+      outcome: Outcome,
+      status: number,
+      responseHeaders: IncomingHttpHeaders,
+      text: string,
+      detail = ''
+    ): void => {
       if (settled) return;
       settled = true;
       inFlight -= 1;
@@ -155,15 +241,15 @@ export function createLoadGenerator(options) {
         const fromPod = res.headers['x-storefront-track'] !== undefined;
         const trackName = fromPod ? String(res.headers['x-storefront-track']) : 'unknown';
         const release = fromPod ? String(res.headers['x-storefront-release']) : undefined;
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const status = res.statusCode ?? 0;
           if (!fromPod) {
             const outcome = ROUTING_STATUSES.has(status) ? 'routing' : 'upstream';
             return finish(trackName, outcome, status, res.headers, '', `gateway answered ${status}`);
           }
-          lastServedAt.set(release, Date.now());
+          lastServedAt.set(release!, Date.now());
           finish(trackName, 'ok', status, res.headers, Buffer.concat(chunks).toString('utf8'));
         });
         // Headers came from an upstream; a body cut short is that upstream's failure.
@@ -172,11 +258,13 @@ export function createLoadGenerator(options) {
       }
     );
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-    req.on('error', (error) => finish('unknown', 'routing', 0, {}, '', error.code ?? error.message));
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      finish('unknown', 'routing', 0, {}, '', error.code ?? error.message)
+    );
     req.end(body);
   }
 
-  function fire() {
+  function fire(): void {
     if (!running) return;
     const now = Date.now();
     if (now >= stopAt || (options.maxRequests !== undefined && sent >= options.maxRequests)) {
@@ -237,7 +325,7 @@ export function createLoadGenerator(options) {
       running = false;
       clearTimeout(timer);
       if (inFlight > 0) {
-        drained ??= new Promise((resolve) => {
+        drained ??= new Promise<void>((resolve) => {
           const t = setTimeout(resolve, timeout);
           waiters.push(() => {
             clearTimeout(t);
@@ -251,17 +339,22 @@ export function createLoadGenerator(options) {
     /** Resolves when a run bounded by count or time has sent everything and heard back. */
     async finished() {
       while (running) await new Promise((r) => setTimeout(r, 50));
-      if (inFlight > 0) await new Promise((resolve) => waiters.push(resolve));
+      if (inFlight > 0) await new Promise<void>((resolve) => waiters.push(resolve));
     }
   };
 }
 
 /** Difference of two snapshots, per track. */
-export function diffSnapshots(before, after) {
-  const out = {};
+export function diffSnapshots(
+  before: Snapshot,
+  after: Snapshot
+): { seconds: number; sent: number; tracks: Record<string, TrackCounts> } {
+  const out: Record<string, TrackCounts> = {};
   for (const [name, t] of Object.entries(after.tracks)) {
-    const b = before.tracks[name] ?? {};
-    out[name] = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v - (b[k] ?? 0)]));
+    const b: Partial<TrackCounts> = before.tracks[name] ?? {};
+    out[name] = Object.fromEntries(
+      Object.entries(t).map(([k, v]) => [k, v - (b[k as keyof TrackCounts] ?? 0)])
+    ) as unknown as TrackCounts;
   }
   return { seconds: (after.at - before.at) / 1000, sent: after.sent - before.sent, tracks: out };
 }
