@@ -1,4 +1,4 @@
-// Shared by the end-to-end suites: runs `npm run demo -- --json` (tsx sandbox/demo.mjs) on some
+// Shared by the end-to-end suites: runs `npm run demo -- --json` (tsx sandbox/demo.ts) on some
 // scenarios (the committed action bundle, never SANDBOX_ACTION_ENTRY) against one sandbox cluster
 // shared by every suite of a jest run (sharedCluster; stopped by global-teardown.mjs), and collects
 // its JSON objects and log.
@@ -148,7 +148,7 @@ export async function runDemo(
     [
       '--import',
       'tsx',
-      'sandbox/demo.mjs',
+      'sandbox/demo.ts',
       '--json',
       '--state-dir',
       E2E_STATE_DIR,

