@@ -89,7 +89,9 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     expect(rest).toHaveLength(1);
     expect(rest[0].slice(0, 2)).toEqual(['upgrade', 'storefront-canary']);
     expect(rest[0]).not.toContain('--install');
-    expect(rest[0]).toEqual(expect.arrayContaining([...ingressNginx('20'), 'canaryAction.weight=20', ...wait]));
+    expect(rest[0]).toEqual(
+      expect.arrayContaining([...ingressNginx('20'), 'canaryAction.weight=20', ...wait])
+    );
     expect(rest[0]).toContain('canaryAction.lockHolder=octo/shop#12');
   });
 
