@@ -11,6 +11,7 @@ import { processIsOurs, readDaemonState } from './control-plane/daemon-state.js'
 import { defaultStateDir, launchSandbox, runningDaemon, stopDaemon } from './control-plane/launcher.js';
 import { loadNodeAgent, nodeAgentAvailable } from './control-plane/node-agent-port.js';
 import { httpGet } from './control-plane/kube-http.js';
+import { parsePodCidr } from './node-agent/pod-cidr.js';
 
 const USAGE =
   'usage: npm run sandbox -- up [--json] [--no-agent] [--state-dir DIR] [--max-lifetime-minutes N] | status | down';
@@ -40,6 +41,7 @@ async function removeStaleNetworking(): Promise<void> {
 
 async function up(): Promise<void> {
   readManifest(); // a named error before anything starts when the build is missing
+  if (args['pod-cidr'] !== undefined) parsePodCidr(args['pod-cidr']); // likewise a malformed pod CIDR
   const maxLifetimeMinutes = Number(args['max-lifetime-minutes']);
   if (!(maxLifetimeMinutes > 0))
     throw new Error(

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { manifestPath, readManifest } from './build/manifest.js';
 import { startCluster, type RunningCluster } from './control-plane/cluster.js';
 import { writeDaemonState, type DaemonState } from './control-plane/daemon-state.js';
+import { parsePodCidr } from './node-agent/pod-cidr.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,6 +29,7 @@ if (!(maxLifetimeMs > 0))
     `daemon: --max-lifetime-minutes must be a positive number, got ${args['max-lifetime-minutes']}`
   );
 const parentPid = args['parent-pid'] ? Number(args['parent-pid']) : undefined;
+parsePodCidr(args['pod-cidr']); // a named error before anything starts
 const log = (line: string): void => console.log(`${new Date().toISOString()} ${line}`);
 
 const startedAt = new Date().toISOString();

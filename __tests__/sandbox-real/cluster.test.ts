@@ -192,8 +192,10 @@ describeIfBuilt(
     });
 
     afterAll(async () => {
-      await sandbox?.stop();
-      if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+      // A sandbox that failed to start keeps its state dir: the error names the logs in it.
+      if (!sandbox) return;
+      await sandbox.stop();
+      rmSync(stateDir, { recursive: true, force: true });
     });
 
     test('comes up with the pinned Kubernetes version and a Ready node', async () => {

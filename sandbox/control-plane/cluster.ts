@@ -5,22 +5,22 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { SandboxManifest } from '../build/manifest.js';
 import {
-  GATEWAY_NAME,
-  GATEWAY_NAMESPACE,
   KUBERNETES_SERVICE_IP,
   apiServerArgs,
   controllerManagerArgs,
   etcdArgs,
-  prometheusArgs,
-  prometheusConfig,
-  routingObjects,
   schedulerArgs,
-  traefikArgs,
   writeAuditPolicy,
-  writePrometheusConfig,
-  writeTraefikConfig,
   type Ports
 } from './components.js';
+import { prometheusArgs, prometheusConfig, writePrometheusConfig } from './prometheus-config.js';
+import {
+  GATEWAY_NAME,
+  GATEWAY_NAMESPACE,
+  routingObjects,
+  traefikArgs,
+  writeTraefikConfig
+} from './traefik-config.js';
 import { freePorts } from './free-ports.js';
 import { answers, httpGet, type TlsIdentity } from './kube-http.js';
 import { Kubectl } from './kubectl.js';

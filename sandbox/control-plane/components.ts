@@ -1,7 +1,6 @@
-// Command lines and config files of the control plane's processes. Each function says how one upstream
-// binary is run here; the orchestration (order, readiness) lives in cluster.ts.
+// Command lines of the Kubernetes processes (etcd, API server, controller manager, scheduler) and the
+// audit policy. Each function says how one upstream binary is run here; cluster.ts starts them in order.
 import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { stringify } from 'yaml';
 import type { ClusterPki } from './pki.js';
 
@@ -89,11 +88,6 @@ export function apiServerArgs(files: ApiServerFiles, ports: Ports): string[] {
   ];
 }
 
-export interface ComponentKubeconfigs {
-  readonly controllerManager: string;
-  readonly scheduler: string;
-}
-
 export function controllerManagerArgs(kubeconfig: string, pki: ClusterPki, ports: Ports): string[] {
   return [
     `--kubeconfig=${kubeconfig}`,
@@ -126,165 +120,4 @@ export function schedulerArgs(kubeconfig: string, ports: Ports): string[] {
     '--leader-elect=false',
     '--v=1'
   ];
-}
-
-/** Ingress class and Gateway class Traefik serves; the storefront chart's defaults use these names. */
-export const INGRESS_CLASS = 'nginx';
-export const GATEWAY_CLASS = 'traefik';
-export const GATEWAY_NAME = 'gateway';
-export const GATEWAY_NAMESPACE = 'default';
-
-/**
- * Traefik's static configuration: one HTTP entry point on 127.0.0.1, the ingress-nginx provider (canary
- * annotations) and the Gateway API provider (HTTPRoute weights), and Prometheus metrics on their own port.
- * It reaches the API server through KUBECONFIG (both providers read it).
- */
-export function writeTraefikConfig(file: string, ports: Ports): string {
-  const config = {
-    global: { checkNewVersion: false, sendAnonymousUsage: false },
-    entryPoints: {
-      web: { address: `127.0.0.1:${ports.ingress}` },
-      metrics: { address: `127.0.0.1:${ports.traefikMetrics}` }
-    },
-    providers: {
-      kubernetesIngressNGINX: { ingressClass: INGRESS_CLASS, throttleDuration: '0s' },
-      kubernetesGateway: { throttleDuration: '0s' }
-    },
-    metrics: {
-      prometheus: {
-        entryPoint: 'metrics',
-        addEntryPointsLabels: true,
-        addRoutersLabels: true,
-        addServicesLabels: true
-      }
-    },
-    log: { level: 'INFO' },
-    accessLog: {}
-  };
-  writeFileSync(file, stringify(config));
-  return file;
-}
-
-export function traefikArgs(configFile: string): string[] {
-  return [`--configFile=${configFile}`];
-}
-
-/** Objects Traefik needs to serve the two presets: the IngressClass, a GatewayClass and the Gateway. */
-export function routingObjects(ports: Ports): object[] {
-  return [
-    {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'IngressClass',
-      metadata: { name: INGRESS_CLASS },
-      spec: { controller: 'k8s.io/ingress-nginx' }
-    },
-    {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'GatewayClass',
-      metadata: { name: GATEWAY_CLASS },
-      spec: { controllerName: 'traefik.io/gateway-controller' }
-    },
-    {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'Gateway',
-      metadata: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE },
-      spec: {
-        gatewayClassName: GATEWAY_CLASS,
-        // Traefik binds a listener to the entry point with the same port.
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            port: ports.ingress,
-            allowedRoutes: { namespaces: { from: 'All' } }
-          }
-        ]
-      }
-    }
-  ];
-}
-
-export interface PrometheusFiles {
-  readonly apiServer: string;
-  readonly caCert: string;
-  readonly clientCert: string;
-  readonly clientKey: string;
-}
-
-/**
- * The reference scrape config for Prometheus without prometheus-operator (docs/sandbox.md): pod discovery
- * against the API server, relabeled to what the storefront chart's PodMonitor produces (release,
- * namespace, pod, track), plus Traefik's own metrics.
- */
-export function prometheusConfig(
-  files: PrometheusFiles,
-  ports: Ports,
-  scrapeIntervalSeconds: number
-): object {
-  return {
-    global: {
-      scrape_interval: `${scrapeIntervalSeconds}s`,
-      scrape_timeout: `${Math.round(scrapeIntervalSeconds * 800)}ms`,
-      evaluation_interval: `${scrapeIntervalSeconds}s`
-    },
-    scrape_configs: [
-      {
-        job_name: 'storefront-pods',
-        metrics_path: '/metrics',
-        kubernetes_sd_configs: [
-          {
-            role: 'pod',
-            api_server: files.apiServer,
-            tls_config: { ca_file: files.caCert, cert_file: files.clientCert, key_file: files.clientKey }
-          }
-        ],
-        relabel_configs: [
-          // The PodMonitor's selector: app.kubernetes.io/name=storefront and a release label.
-          {
-            source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'],
-            regex: 'storefront',
-            action: 'keep'
-          },
-          { source_labels: ['__meta_kubernetes_pod_label_release'], regex: '.+', action: 'keep' },
-          // podMetricsEndpoints port: http (one target per pod, on that container port).
-          { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'http', action: 'keep' },
-          // Only running pods: a pending pod has no IP yet, a finished one no process.
-          {
-            source_labels: ['__meta_kubernetes_pod_phase'],
-            regex: 'Pending|Succeeded|Failed',
-            action: 'drop'
-          },
-          { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
-          { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
-          { source_labels: ['__meta_kubernetes_pod_container_name'], target_label: 'container' },
-          // podTargetLabels: [release, track]
-          { source_labels: ['__meta_kubernetes_pod_label_release'], target_label: 'release' },
-          { source_labels: ['__meta_kubernetes_pod_label_track'], target_label: 'track' }
-        ]
-      },
-      {
-        job_name: 'traefik',
-        static_configs: [{ targets: [`127.0.0.1:${ports.traefikMetrics}`] }]
-      }
-    ]
-  };
-}
-
-export function writePrometheusConfig(file: string, config: object): string {
-  writeFileSync(file, stringify(config));
-  return file;
-}
-
-export function prometheusArgs(configFile: string, dataDir: string, ports: Ports): string[] {
-  return [
-    `--config.file=${configFile}`,
-    `--storage.tsdb.path=${dataDir}`,
-    `--web.listen-address=127.0.0.1:${ports.prometheus}`,
-    '--storage.tsdb.retention.time=1d',
-    '--log.level=warn'
-  ];
-}
-
-export function stateFile(stateDir: string, name: string): string {
-  return path.join(stateDir, name);
 }

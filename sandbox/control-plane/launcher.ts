@@ -76,14 +76,19 @@ export async function launchSandbox(options: LaunchOptions): Promise<LaunchedSan
     async () => {
       state = readDaemonState(stateDir);
       if (state?.daemonPid !== pid) return 'daemon has not written its state yet';
-      if (state.status === 'failed') throw new Error(`sandbox failed to start: ${state.error}`);
       return state.status === 'ready' ? undefined : `daemon status: ${state.status}`;
     },
     {
       what: 'the sandbox cluster',
       timeoutMs: options.timeoutMs ?? 180_000,
       intervalMs: 300,
-      abortIf: () => exited
+      // A daemon that failed writes why before it exits: say that, not only that it exited.
+      abortIf: () => {
+        const latest = readDaemonState(stateDir);
+        if (latest?.daemonPid === pid && latest.status === 'failed')
+          return `failed to start: ${latest.error}`;
+        return exited;
+      }
     }
   ).catch(async (error: unknown) => {
     if (!exited) daemon.kill('SIGTERM');
