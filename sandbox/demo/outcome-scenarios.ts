@@ -206,6 +206,10 @@ const foreignRelease: Scenario = {
       ctx.valuesFile,
       '--set',
       'image.tag=9.9.9',
+      // Another app has its own host: a second plain Ingress for the storefront's host would take part of
+      // its traffic in a real ingress controller (Traefik routed some to otherapp before its pods were Ready).
+      '--set',
+      'ingress.host=otherapp.example.com',
       '--wait',
       '--timeout',
       '60s'
