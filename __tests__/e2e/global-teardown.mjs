@@ -1,11 +1,21 @@
 // jest globalTeardown: stops the sandbox cluster the end-to-end suites shared (run-demo.ts
-// sharedCluster), if one ran. Plain JavaScript, because jest loads it outside its transform. The
-// daemon stops everything it started and removes its network namespaces on SIGTERM.
+// sharedCluster), if this jest run started it: another jest run at the same time (one unit test file,
+// say) leaves it alone. Plain JavaScript, because jest loads it outside its transform. The daemon stops
+// everything it started and removes its network namespaces on SIGTERM.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 const stateDir = path.join(os.tmpdir(), 'canary-action-e2e-cluster');
+const ownerFile = path.join(os.tmpdir(), 'canary-action-e2e-cluster.owner');
+
+function startedByThisRun() {
+  try {
+    return JSON.parse(fs.readFileSync(ownerFile, 'utf8')).includes(process.pid);
+  } catch {
+    return false;
+  }
+}
 
 function daemonPid() {
   try {
@@ -19,7 +29,8 @@ function daemonPid() {
 
 export default async function stopSharedCluster() {
   const pid = daemonPid();
-  if (!pid) return;
+  if (!pid || !startedByThisRun()) return;
+  fs.rmSync(ownerFile, { force: true });
   process.kill(pid, 'SIGTERM');
   const until = Date.now() + 60_000;
   while (daemonPid() === pid && Date.now() < until) await new Promise((r) => setTimeout(r, 250));

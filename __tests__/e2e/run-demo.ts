@@ -89,6 +89,8 @@ function alive(pid: number): boolean {
 
 /** The e2e suites' cluster: one per jest run, in this state dir (global-teardown.mjs stops it). */
 export const E2E_STATE_DIR = path.join(os.tmpdir(), 'canary-action-e2e-cluster');
+/** Which jest run started the shared cluster. */
+const E2E_OWNER_FILE = path.join(os.tmpdir(), 'canary-action-e2e-cluster.owner');
 /** A pod CIDR of its own, so a developer's `npm run sandbox -- up` (10.244.0.0/24) can run beside it. */
 const E2E_POD_CIDR = '10.247.0.0/24';
 
@@ -108,6 +110,9 @@ export async function sharedCluster(): Promise<ClusterInfo> {
     maxLifetimeMinutes: 60,
     podCidr: E2E_POD_CIDR
   });
+  // Only the jest run that started it stops it (global-teardown.mjs): jest's main process is this
+  // worker's parent (or this process itself, in band).
+  fs.writeFileSync(E2E_OWNER_FILE, JSON.stringify([process.pid, process.ppid]));
   console.log(`sandbox cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s (${E2E_STATE_DIR})`);
   return sandbox.info;
 }
