@@ -2,12 +2,17 @@
 // sharedCluster), if this jest run started it: another jest run at the same time (one unit test file,
 // say) leaves it alone. Plain JavaScript, because jest loads it outside its transform. The daemon stops
 // everything it started and removes its network namespaces on SIGTERM.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const stateDir = path.join(os.tmpdir(), 'canary-action-e2e-cluster');
-const ownerFile = path.join(os.tmpdir(), 'canary-action-e2e-cluster.owner');
+// The same keys as run-demo.ts: this checkout's cluster only.
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const checkoutKey = createHash('sha1').update(repoRoot).digest('hex');
+const stateDir = path.join(os.tmpdir(), `canary-action-e2e-cluster-${checkoutKey.slice(0, 8)}`);
+const ownerFile = `${stateDir}.owner`;
 
 function startedByThisRun() {
   try {

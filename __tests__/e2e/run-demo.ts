@@ -3,6 +3,7 @@
 // shared by every suite of a jest run (sharedCluster; stopped by global-teardown.mjs), and collects
 // its JSON objects and log.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,12 +88,17 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The e2e suites' cluster: one per jest run, in this state dir (global-teardown.mjs stops it). */
-export const E2E_STATE_DIR = path.join(os.tmpdir(), 'canary-action-e2e-cluster');
+/**
+ * The e2e suites' cluster: one per jest run of this checkout (global-teardown.mjs stops it). Its state dir,
+ * owner file and pod CIDR are keyed by the checkout's path, so two checkouts on one machine (a CI run
+ * beside a worktree) never take each other's cluster or addresses; their demos still go one at a time.
+ */
+const checkoutKey = createHash('sha1').update(repoRoot).digest('hex');
+export const E2E_STATE_DIR = path.join(os.tmpdir(), `canary-action-e2e-cluster-${checkoutKey.slice(0, 8)}`);
 /** Which jest run started the shared cluster. */
-const E2E_OWNER_FILE = path.join(os.tmpdir(), 'canary-action-e2e-cluster.owner');
-/** A pod CIDR of its own, so a developer's `npm run sandbox -- up` (10.244.0.0/24) can run beside it. */
-const E2E_POD_CIDR = '10.247.0.0/24';
+const E2E_OWNER_FILE = `${E2E_STATE_DIR}.owner`;
+/** 10.247.X.0/24, X from the checkout: apart from a developer's `npm run sandbox -- up` (10.244.0.0/24). */
+const E2E_POD_CIDR = `10.247.${parseInt(checkoutKey.slice(0, 2), 16)}.0/24`;
 
 /**
  * The sandbox cluster the suites share: started on first use (detached, so it outlives one test file;
