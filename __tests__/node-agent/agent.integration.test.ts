@@ -209,7 +209,7 @@ describeIfCluster('node agent against a real control plane', () => {
       const node = await core.readNode({ name: nodeName });
       expect(node.spec?.podCIDR).toBe(podCidr);
       expect(node.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
-      expect(node.status?.addresses).toContainEqual({ type: 'InternalIP', address: gateway });
+      expect(node.status?.addresses).toEqual([{ type: 'InternalIP', address: gateway }]);
       // The API server's admission taints every new Node not-ready; the node lifecycle controller lifts
       // it once it sees Ready, and puts nothing back while the Lease is renewed.
       await until('the not-ready taint lifted', async () => {
@@ -287,6 +287,15 @@ describeIfCluster('node agent against a real control plane', () => {
         HOSTNAME: pod.metadata?.name
       });
       expect(env.NODE_AGENT_TEST_KUBECONFIG).toBeUndefined();
+      // `kubectl logs --tail 1` through the API server.
+      const logs = await core.readNamespacedPodLog({
+        name: pod.metadata!.name!,
+        namespace,
+        container: 'storefront',
+        tailLines: 1
+      });
+      expect(logs.trim().split('\n')).toHaveLength(1);
+      expect(logs).toContain('"msg":"ready"');
       const netnsOfPid = fs.readlinkSync(`/proc/${pidOf(pod)}/ns/net`);
       expect(netnsOfPid).not.toBe(fs.readlinkSync('/proc/self/ns/net'));
       expect(names.filter((n) => n.startsWith('sandbox-')).length).toBeGreaterThanOrEqual(2);
@@ -504,6 +513,14 @@ describeIfCluster('node agent against a real control plane', () => {
       };
       const gap = timeOf('1.log', '"listening"') - timeOf('0.log', 'crashing on purpose');
       expect(gap).toBeGreaterThanOrEqual(9_500);
+      // `kubectl logs --previous` through the API server, served by the agent's kubelet API.
+      const previous = await core.readNamespacedPodLog({
+        name: pod.metadata!.name!,
+        namespace,
+        container: 'storefront',
+        previous: true
+      });
+      expect(previous).toContain('crashing on purpose');
       // And `kubectl describe` would say so: the agent's Events for the pod.
       const events = await core.listNamespacedEvent({
         namespace,

@@ -303,6 +303,8 @@ describeIfBuilt(
         s.endpoints.filter((e) => e.conditions.ready).flatMap((e) => e.addresses)
       );
       expect(addresses.sort()).toEqual(pods.items.map((p) => p.status.podIP).sort());
+      // kubectl logs goes through the API server to the node agent's kubelet API.
+      expect(await kubectl(['logs', 'deployment/stable'])).toContain('Starting podinfo');
     });
 
     test('Traefik routes an Ingress and its ingress-nginx canary by canary-weight, to pod IPs', async () => {

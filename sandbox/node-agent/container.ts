@@ -80,6 +80,8 @@ export class Container {
   private readonly probeTimers = new Map<ProbeKind, NodeJS.Timeout>();
   private readonly trackers = new Map<ProbeKind, ProbeTracker>();
   private exited?: Promise<void>;
+  /** Readiness has passed since this start (see probeOnce). */
+  private readyOnce = false;
 
   constructor(private readonly options: ContainerOptions) {
     for (const kind of ['startup', 'readiness', 'liveness'] as const) {
@@ -175,6 +177,7 @@ export class Container {
     this.setState({ kind: 'running', startedAt });
     this.options.event('Normal', 'Started', `Started container ${this.name}`);
     for (const tracker of this.trackers.values()) tracker.reset();
+    this.readyOnce = false;
     this.scheduleProbes();
   }
 
@@ -272,7 +275,11 @@ export class Container {
       return;
     }
     if (changed) this.options.onChange();
-    this.scheduleProbe(kind, timing.periodMs);
+    // Sandbox speed-up: until readiness first passes, it is retried every second at most; nothing
+    // counts failures then (readiness starts failed), so this only makes a pod Ready sooner.
+    if (kind === 'readiness' && tracker.result) this.readyOnce = true;
+    const notReadyYet = kind === 'readiness' && !this.readyOnce;
+    this.scheduleProbe(kind, notReadyYet ? Math.min(timing.periodMs, 1000) : timing.periodMs);
   }
 
   private graceMs(probe?: V1Probe): number {

@@ -7,16 +7,17 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { ListWatch, Watch, type V1Pod } from '@kubernetes/client-node';
 import { register, unregister } from './agent-registry.js';
-import type { EnvLookups } from './env.js';
 import { eventRecorder } from './events.js';
 import type { EntryPoints } from './images.js';
-import { kubeClients, mergePatch, statusOf, type KubeClients } from './kube.js';
+import { kubeClients } from './kube.js';
+import { startKubeletApi } from './kubelet-api.js';
+import { envLookups, podApi } from './pod-api.js';
 import { readAgentManifest } from './manifest.js';
 import { linkNames, netnsNames, NodeNetwork } from './network.js';
 import { PREFIX, randomAgentId } from './names.js';
 import { NodeRegistration } from './node-registration.js';
 import { parsePodCidr, PodIpAllocator } from './pod-cidr.js';
-import { podKey, PodWorker, type PodApi } from './pod-worker.js';
+import { podKey, PodWorker } from './pod-worker.js';
 
 export { cleanupStale } from './network.js';
 
@@ -45,53 +46,6 @@ function entryPoints(podinfo: string | undefined, podcli: string | undefined): E
     podcli,
     standIn: [process.execPath, '--import', tsxLoader, path.join(here, 'stand-in-server.ts')],
     nodeBinary: process.execPath
-  };
-}
-
-function envLookups(clients: KubeClients): EnvLookups {
-  const missingIs404 = <T>(error: unknown): T | undefined => {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  };
-  return {
-    configMap: (namespace, name) =>
-      clients.core
-        .readNamespacedConfigMap({ name, namespace })
-        .then((c) => c.data ?? {}, missingIs404<Record<string, string>>),
-    secret: (namespace, name) =>
-      clients.core
-        .readNamespacedSecret({ name, namespace })
-        .then(
-          (s) =>
-            Object.fromEntries(
-              Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])
-            ),
-          missingIs404<Record<string, string>>
-        )
-  };
-}
-
-function podApi(clients: KubeClients): PodApi {
-  return {
-    async patchStatus(namespace, name, status) {
-      try {
-        await clients.core.patchNamespacedPodStatus({ name, namespace, body: { status } }, mergePatch);
-      } catch (error) {
-        if (statusOf(error) !== 404) throw error; // a pod already gone needs no status
-      }
-    },
-    async deleteNow(namespace, name, uid) {
-      try {
-        await clients.core.deleteNamespacedPod({
-          name,
-          namespace,
-          gracePeriodSeconds: 0,
-          body: { gracePeriodSeconds: 0, preconditions: { uid } }
-        });
-      } catch (error) {
-        if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
-      }
-    }
   };
 }
 
@@ -206,6 +160,16 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   });
   await informer.start();
 
+  const kubeletApi = await startKubeletApi({
+    host: block.gateway,
+    tlsDir: path.join(stateDir, 'kubelet-tls'),
+    findContainerLog: (namespace, pod, container, previous) =>
+      workers.get(`${namespace}/${pod}`)?.containerLog(container, previous)
+  }).catch((error: Error) => {
+    log(`kubelet API (kubectl logs) not served: ${error.message}`);
+    return undefined;
+  });
+
   // If the process exits without stop() (an uncaught error, process.exit), the pods die with it and
   // their namespaces go; a SIGKILL leaves them to cleanupStale() of the next run.
   const onExit = () => {
@@ -223,6 +187,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
         process.off('exit', onExit);
         await informer.stop();
         registration.stop();
+        await kubeletApi?.close();
         await Promise.all([...workers.values()].map((w) => w.shutdown(SHUTDOWN_GRACE_MS)));
         await network.destroy();
         unregister(agentId);

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { V1Node } from '@kubernetes/client-node';
 import { mergePatch, statusOf, type KubeClients } from './kube.js';
+import { KUBELET_PORT } from './kubelet-api.js';
 import { apiTime } from './pod-status.js';
 
 export const LEASE_NAMESPACE = 'kube-node-lease';
@@ -71,11 +72,10 @@ export function nodeStatus(identity: NodeIdentity, since: Date, now: Date): Reco
       ),
       condition('Ready', 'True', 'KubeletReady', 'sandbox node agent is posting ready status')
     ],
-    addresses: [
-      { type: 'InternalIP', address: identity.internalIP },
-      { type: 'Hostname', address: identity.nodeName }
-    ],
-    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    // InternalIP only: the API server reaches the kubelet API (kubectl logs) at the first address of
+    // its preferred types, Hostname first, and the node's name resolves to nothing here.
+    addresses: [{ type: 'InternalIP', address: identity.internalIP }],
+    daemonEndpoints: { kubeletEndpoint: { Port: KUBELET_PORT } },
     nodeInfo: {
       machineID: '',
       systemUUID: '',

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { Container, type LaunchPlan } from './container.js';
 import type { RecordEvent } from './events.js';
+import type { ContainerLog } from './kubelet-api.js';
 import { expandReferences, resolveEnv, type EnvLookups } from './env.js';
 import { imagePrograms, programFor, type EntryPoints } from './images.js';
 import type { NodeNetwork, PodNetwork } from './network.js';
@@ -203,6 +204,16 @@ export class PodWorker {
     clearTimeout(this.statusTimer);
     for (const container of this.containers) container.killNow();
     if (this.podNetwork) this.deps.network.removePodSync(this.podNetwork);
+  }
+
+  /** A container's log file for `kubectl logs`: its current start's, or the one before (previous). */
+  containerLog(name: string, previous: boolean): ContainerLog | undefined {
+    const container = this.containers.find((c) => c.name === name);
+    if (!container) return undefined;
+    const restart = container.restartCount - (previous ? 1 : 0);
+    if (restart < 0) return undefined;
+    const file = path.join(this.podDir, name, `${restart}.log`);
+    return { file, isCurrent: () => !previous && !this.finished && container.restartCount === restart };
   }
 
   private async releaseNetwork(): Promise<void> {
