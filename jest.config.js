@@ -11,5 +11,7 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.tools/'],
   testTimeout: 30000,
+  // The end-to-end suites share one sandbox cluster; this stops it when the run ends.
+  globalTeardown: '<rootDir>/__tests__/e2e/global-teardown.mjs',
   maxWorkers: 2
 };

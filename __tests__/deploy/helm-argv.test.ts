@@ -64,11 +64,12 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     expect(fake.calls).toEqual([['version', '--template', '{{.Version}}']]);
   });
 
-  it('deploys the canary with values, version, routing, marks and the wait flags', async () => {
+  it('deploys the canary at weight 0 with values, version, routing, marks and the wait flags, then moves it to its weight', async () => {
     const fake = fakeRunner(version);
     const deployer = new HelmDeployer(rolloutSpec({ chartVersion: '2.1.0' }), fake.run, () => {});
     await deployer.installCanary(20, { runId: '9876', lockHolder: 'octo/shop#12' });
-    expect(fake.helmCalls()).toEqual([
+    const [install, ...rest] = fake.helmCalls();
+    expect([install]).toEqual([
       [
         'install',
         'storefront-canary',
@@ -85,9 +86,9 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
         'replicaCount=3',
         '--set-string',
         'image.tag=1.4.0',
-        ...ingressNginx('20'),
+        ...ingressNginx('0'),
         '--set-string',
-        'canaryAction.weight=20',
+        'canaryAction.weight=0',
         '--set-string',
         'canaryAction.version=1.4.0',
         '--set-string',
@@ -95,10 +96,18 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
         '--set-string',
         'canaryAction.lockHolder=octo/shop#12',
         '--description',
-        'canary-action: canary 1.4.0 at weight 20 (run 9876)',
+        'canary-action: canary 1.4.0 at weight 0 (run 9876)',
         ...wait
       ]
     ]);
+    // Traffic moves only once Helm has waited for the canary's pods: a second command, an upgrade.
+    expect(rest).toHaveLength(1);
+    expect(rest[0].slice(0, 2)).toEqual(['upgrade', 'storefront-canary']);
+    expect(rest[0]).not.toContain('--install');
+    expect(rest[0]).toEqual(
+      expect.arrayContaining([...ingressNginx('20'), 'canaryAction.weight=20', ...wait])
+    );
+    expect(rest[0]).toContain('canaryAction.lockHolder=octo/shop#12');
   });
 
   it('steps the weight with the same upgrade (never --install: a removed canary stays removed, no hooks run again) and new routing values', async () => {
@@ -311,13 +320,15 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     expect(dry.map((l) => l.split(' ').slice(2, 4).join(' '))).toEqual([
       'install storefront-canary',
       'upgrade storefront-canary',
+      'upgrade storefront-canary',
       'status storefront-canary',
       'get values',
       'upgrade storefront',
       'upgrade storefront-canary',
       'uninstall storefront-canary'
     ]);
-    expect(dry[0]).toContain('canary.weight=20');
+    expect(dry[0]).toContain('canary.weight=0');
+    expect(dry[1]).toContain('canary.weight=20');
   });
 });
 

@@ -1,10 +1,15 @@
-// Shared by the end-to-end suites: runs `node sandbox/demo.mjs --json` on some scenarios (the
-// committed action bundle, never SANDBOX_ACTION_ENTRY) and collects its JSON objects and log.
+// Shared by the end-to-end suites: runs `npm run demo -- --json` (tsx sandbox/demo.ts) on some
+// scenarios (the committed action bundle, never SANDBOX_ACTION_ENTRY) against one sandbox cluster
+// shared by every suite of a jest run (sharedCluster; stopped by global-teardown.mjs), and collects
+// its JSON objects and log.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ClusterInfo } from '../../sandbox/control-plane/cluster.js';
+import { launchSandbox, runningDaemon, stopDaemon } from '../../sandbox/control-plane/launcher.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -20,6 +25,7 @@ export interface Figures {
   requestsTotal: number;
   report: string | null;
   summary: string;
+  kubernetesVersion: string;
 }
 
 export const FIGURE_FIELDS = [
@@ -32,7 +38,8 @@ export const FIGURE_FIELDS = [
   'requestsFailedByRouting',
   'requestsTotal',
   'report',
-  'summary'
+  'summary',
+  'kubernetesVersion'
 ];
 
 export interface DemoRun {
@@ -81,10 +88,54 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * The e2e suites' cluster: one per jest run of this checkout (global-teardown.mjs stops it). Its state dir,
+ * owner file and pod CIDR are keyed by the checkout's path, so two checkouts on one machine (a CI run
+ * beside a worktree) never take each other's cluster or addresses; their demos still go one at a time.
+ */
+const checkoutKey = createHash('sha1').update(repoRoot).digest('hex');
+export const E2E_STATE_DIR = path.join(os.tmpdir(), `canary-action-e2e-cluster-${checkoutKey.slice(0, 8)}`);
+/** Which jest run started the shared cluster. */
+const E2E_OWNER_FILE = `${E2E_STATE_DIR}.owner`;
+/** 10.247.X.0/24, X from the checkout: apart from a developer's `npm run sandbox -- up` (10.244.0.0/24). */
+const E2E_POD_CIDR = `10.247.${parseInt(checkoutKey.slice(0, 2), 16)}.0/24`;
+
+/**
+ * The sandbox cluster the suites share: started on first use (detached, so it outlives one test file;
+ * at most an hour), reused by the next file. Call under the demo lock.
+ */
+export async function sharedCluster(): Promise<ClusterInfo> {
+  const running = runningDaemon(E2E_STATE_DIR);
+  if (running?.status === 'ready' && running.info) return running.info;
+  if (running) await stopDaemon(E2E_STATE_DIR);
+  const started = Date.now();
+  const sandbox = await launchSandbox({
+    stateDir: E2E_STATE_DIR,
+    detached: true,
+    withAgent: true,
+    maxLifetimeMinutes: 60,
+    podCidr: E2E_POD_CIDR
+  });
+  // Only the jest run that started it stops it (global-teardown.mjs): jest's main process is this
+  // worker's parent (or this process itself, in band).
+  fs.writeFileSync(E2E_OWNER_FILE, JSON.stringify([process.pid, process.ppid]));
+  console.log(`sandbox cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s (${E2E_STATE_DIR})`);
+  return sandbox.info;
+}
+
 export async function runDemo(
   scenarios: readonly string[],
-  { killAfterMs, extraArgs = [] }: { killAfterMs: number; extraArgs?: string[] }
-): Promise<DemoRun> {
+  {
+    killAfterMs,
+    extraArgs = [],
+    beforeStart
+  }: {
+    killAfterMs: number;
+    extraArgs?: string[];
+    /** Runs with the cluster up and the demo lock held, before the demo starts (e.g. a snapshot). */
+    beforeStart?: (cluster: ClusterInfo) => Promise<void>;
+  }
+): Promise<DemoRun & { cluster: ClusterInfo }> {
   // Not a silent skip: without the bundle the suite fails, saying why.
   for (const entry of ['dist/index.js', 'dist/post/index.js']) {
     if (!fs.existsSync(path.join(repoRoot, entry))) {
@@ -94,12 +145,24 @@ export async function runDemo(
     }
   }
   const release = await acquireDemoLock();
+  let cluster: ClusterInfo;
+  try {
+    cluster = await sharedCluster();
+    await beforeStart?.(cluster);
+  } catch (error) {
+    release();
+    throw error;
+  }
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-sandbox-'));
   const child = spawn(
     process.execPath,
     [
-      'sandbox/demo.mjs',
+      '--import',
+      'tsx',
+      'sandbox/demo.ts',
       '--json',
+      '--state-dir',
+      E2E_STATE_DIR,
       '--out',
       outDir,
       ...extraArgs,
@@ -133,6 +196,7 @@ export async function runDemo(
       .join('\n') + `\n(demo log: ${path.join(outDir, 'demo.log')})`
   );
   return {
+    cluster,
     outDir,
     exitCode,
     results,

@@ -4,8 +4,9 @@
 //   manual    decision: manual pauses at the first weight, a second run promotes, a third asks for status
 //   resume    kill -9 mid-soak (no post step), then a re-run of the same workflow run deploys again
 //   conflict  a deploy of v3 while a v2 canary is driven by another run is refused and changes nothing
-// The facts are read from each scenario's details.json (the sandbox's Helm storage, the fake check-run
-// API, the runs' outputs and saved state). Durations are reported, not asserted.
+// The facts are read from each scenario's details.json: Helm's release Secrets, read by the demo through
+// the Kubernetes API, the fake check-run API, the runs' outputs and saved state. Durations are reported,
+// not asserted.
 import {
   DEMO_LOCK_WAIT_MS,
   FIGURE_FIELDS,

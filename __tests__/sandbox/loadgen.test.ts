@@ -1,11 +1,13 @@
-// The load generator through the real sandbox router to the REAL storefront app (started in-process):
-// bounded by count, shoppers reach checkout, answers are accounted per track, and failures are split
-// into the app's (5xx) and the routing's (the router had nowhere to send it).
+// The load generator against the REAL storefront app (started in-process): bounded by count, shoppers
+// reach checkout, answers are accounted per track from the storefront's own X-Storefront-* headers,
+// and an answer without them (the gateway's own: no route, no endpoint, pod unreachable) is classified
+// as the routing's or the upstream's failure.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createStorefront } from '../../app/storefront/src/app.js';
-import { createRouter } from '../../sandbox/router/router.mjs';
-import { createLoadGenerator, diffSnapshots, mulberry32 } from '../../sandbox/loadgen/loadgen.mjs';
-import { createCookieJar } from '../../sandbox/loadgen/session.mjs';
-import { freePort } from '../../sandbox/lib/ports.mjs';
+import { createLoadGenerator, diffSnapshots, mulberry32 } from '../../sandbox/loadgen/loadgen.js';
+import { createCookieJar } from '../../sandbox/loadgen/session.js';
+import { freePort } from '../../sandbox/lib/ports.js';
 
 type Shop = { start(): Promise<void>; stop(): Promise<unknown> };
 
@@ -16,6 +18,7 @@ async function shop(track: string, errorRate = 0): Promise<{ app: Shop; port: nu
     host: '127.0.0.1',
     track,
     release: track === 'canary' ? 'storefront-canary' : 'storefront',
+    pod: `${track}-pod-0`,
     startupDelayMs: 0,
     collectDefaultMetrics: false,
     log: () => {},
@@ -25,8 +28,18 @@ async function shop(track: string, errorRate = 0): Promise<{ app: Shop; port: nu
   return { app, port };
 }
 
-function backend(key: string, release: string, track: string, port: number) {
-  return { key, release, track, endpoints: [{ id: `${key}-0`, host: '127.0.0.1', port, release, track }] };
+/** A gateway's own answer, without any storefront header (Traefik's 503 when no endpoint is ready, ...). */
+async function gatewayAnswering(status: number): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(status, { 'content-type': 'text/plain' });
+    res.end(`${status}\n`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve()))
+  };
 }
 
 describe('cookie jar', () => {
@@ -40,39 +53,20 @@ describe('cookie jar', () => {
 });
 
 describe('load generator', () => {
-  let router: ReturnType<typeof createRouter>;
-  let routerPort: number;
   const apps: Shop[] = [];
-
-  beforeEach(async () => {
-    router = createRouter();
-    routerPort = await router.listen();
-  });
   afterEach(async () => {
-    await router.close();
     for (const app of apps.splice(0)) await app.stop();
   });
 
-  it('sends exactly maxRequests, walks shoppers to checkout, and accounts per track', async () => {
-    const stable = await shop('stable');
-    const canary = await shop('canary', 1);
-    apps.push(stable.app, canary.app);
-    router.setRoutes([
-      {
-        host: 'storefront.example.com',
-        path: '/',
-        stable: backend('stable', 'storefront', 'stable', stable.port),
-        canary: {
-          backend: backend('canary', 'storefront-canary', 'canary', canary.port),
-          weight: 20,
-          total: 100
-        }
-      }
-    ]);
+  it('sends exactly maxRequests, walks shoppers to checkout, and accounts by the track the storefront names', async () => {
+    const canary = await shop('canary');
+    apps.push(canary.app);
     const load = createLoadGenerator({
-      url: `http://127.0.0.1:${routerPort}`,
+      url: `http://127.0.0.1:${canary.port}`,
       host: 'storefront.example.com',
-      rps: 400,
+      // Few shoppers at a time, so they walk all the way to checkout even on a busy machine.
+      rps: 200,
+      maxSessions: 10,
       maxRequests: 300,
       seed: 3
     });
@@ -83,36 +77,64 @@ describe('load generator', () => {
     await load.stop();
     expect(window.sent).toBe(300);
     // The load generator is plain JavaScript: name the shape this test reads.
-    type Track = { requests: number; status5xx: number; checkouts: number; routingFailures: number };
-    const tracks = window.tracks as Record<'stable' | 'canary' | 'unknown', Track>;
-    const { stable: s, canary: c } = tracks;
-    expect(s.requests + c.requests).toBe(300);
-    // The canary fails every request on purpose (errorRate 1): all its answers are 5xx, none routing.
-    expect(c.requests).toBeGreaterThan(0);
-    expect(c.status5xx).toBe(c.requests);
-    expect(s.status5xx).toBe(0);
-    expect(s.checkouts).toBeGreaterThan(0);
-    expect(s.routingFailures + c.routingFailures + tracks.unknown.routingFailures).toBe(0);
+    type Track = {
+      requests: number;
+      ok: number;
+      status5xx: number;
+      checkouts: number;
+      routingFailures: number;
+    };
+    const tracks = window.tracks as Record<string, Track>;
+    const c = tracks.canary;
+    expect(c.requests).toBe(300);
+    expect(c.status5xx).toBe(0);
+    expect(c.ok).toBeGreaterThan(0);
+    expect(c.checkouts).toBeGreaterThan(0);
+    expect(tracks.stable.requests).toBe(0);
+    expect(tracks.unknown.requests).toBe(0);
+    expect(load.lastServedAt()['storefront-canary']).toBeGreaterThan(Date.now() - 30_000);
   }, 30000);
 
-  it('counts requests the router cannot route as routing failures', async () => {
-    router.setRoutes([]);
+  it("counts a pod's 5xx as the app's answer on its track, not as a routing failure", async () => {
+    const failing = await shop('canary', 1);
+    apps.push(failing.app);
     const load = createLoadGenerator({
-      url: `http://127.0.0.1:${routerPort}`,
+      url: `http://127.0.0.1:${failing.port}`,
       rps: 200,
       maxRequests: 20,
-      seed: 1
+      seed: 2
     });
+    load.start();
+    await load.finished();
+    const { tracks } = load.snapshot();
+    await load.stop();
+    expect(tracks.canary).toMatchObject({
+      requests: 20,
+      status5xx: 20,
+      routingFailures: 0,
+      upstreamFailures: 0
+    });
+  });
+
+  it.each([
+    [404, 'routing'],
+    [503, 'routing'],
+    [502, 'upstream'],
+    [504, 'upstream']
+  ])('counts a gateway answer %i without storefront headers as a %s failure', async (status, outcome) => {
+    const gateway = await gatewayAnswering(status);
+    const load = createLoadGenerator({ url: gateway.url, rps: 200, maxRequests: 10, seed: 1 });
     load.start();
     await load.finished();
     const { tracks, sent } = load.snapshot();
     await load.stop();
-    expect(sent).toBe(20);
-    expect(tracks.unknown.routingFailures).toBe(20);
-    expect(load.failures()[0]).toMatchObject({ outcome: 'routing', detail: 'no-route' });
+    await gateway.close();
+    expect(sent).toBe(10);
+    expect(outcome === 'routing' ? tracks.unknown.routingFailures : tracks.unknown.upstreamFailures).toBe(10);
+    expect(load.failures()[0]).toMatchObject({ outcome, detail: `gateway answered ${status}` });
   });
 
-  it('counts a refused connection to the router itself as a routing failure', async () => {
+  it('counts a refused connection to the gateway itself as a routing failure', async () => {
     const closedPort = await freePort();
     const load = createLoadGenerator({
       url: `http://127.0.0.1:${closedPort}`,

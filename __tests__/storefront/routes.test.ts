@@ -15,6 +15,18 @@ describe('storefront pages', () => {
     expect(html).toContain('<footer>storefront <span id="version">1.4.2</span> · track canary</footer>');
   });
 
+  it('names its release, track and pod in every answer, so clients count requests per arm', async () => {
+    const { base } = await startStorefront({ pod: 'shop-canary-7d9f-abcde' });
+    for (const path of ['/', '/product/teapot', '/healthz']) {
+      const response = await fetch(`${base}${path}`);
+      expect({
+        release: response.headers.get('x-storefront-release'),
+        track: response.headers.get('x-storefront-track'),
+        pod: response.headers.get('x-storefront-pod')
+      }).toEqual({ release: 'shop-canary', track: 'canary', pod: 'shop-canary-7d9f-abcde' });
+    }
+  });
+
   it('renders a product page with an add-to-cart form, and 404 for an unknown product', async () => {
     const { base } = await startStorefront();
     const html = await (await fetch(`${base}/product/kettle`)).text();

@@ -56,6 +56,18 @@ function asWorkflow(doc: unknown): Record<string, unknown> | undefined {
   return { on: 'push', jobs: { example: minimalJob }, ...doc };
 }
 
+/**
+ * Prometheus's own configuration (docs/sandbox.md's reference scrape config for Prometheus without
+ * prometheus-operator); __tests__/control-plane/prometheus-config.test.ts checks it is the config the
+ * sandbox runs.
+ */
+const PROMETHEUS_KEYS = new Set(['global', 'scrape_configs', 'rule_files', 'alerting', 'remote_write']);
+function isPrometheusConfig(doc: unknown): doc is { scrape_configs?: unknown } {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return false;
+  const keys = Object.keys(doc);
+  return keys.length > 0 && keys.every((k) => PROMETHEUS_KEYS.has(k));
+}
+
 /** Every `run:` script anywhere in a parsed document. */
 function runScripts(node: unknown): string[] {
   if (Array.isArray(node)) return node.flatMap(runScripts);
@@ -71,7 +83,9 @@ describe('yaml in the README and docs', () => {
   it.each(blocks.map((b) => [b.name, b.text]))('%s parses and validates', (name, text) => {
     const doc = parse(text);
     const workflow = asWorkflow(doc);
-    if (workflow) {
+    if (isPrometheusConfig(doc)) {
+      expect(Array.isArray(doc.scrape_configs)).toBe(true);
+    } else if (workflow) {
       expect(validator.validateWorkflow(JSON.stringify(workflow)).errors).toEqual([]);
     } else {
       // Not a workflow: then it is an analysis config, checked by the action's own parser.

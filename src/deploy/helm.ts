@@ -64,7 +64,12 @@ export class HelmDeployer implements Deployer {
     const { major } = await this.detect();
     this.require('chart', 'install the canary');
     this.require('version', 'install the canary');
-    await this.mutate(canaryInstallArgs(this.spec, major, weight, marks));
+    // The canary takes traffic only once its pods are Ready: it is installed at weight 0 (Helm waits
+    // for readiness), then moved to `weight`. Installed straight at `weight`, a gateway-api canary's
+    // HTTPRoute would send that share to a Service without ready endpoints, and the gateway would
+    // answer it 503 where neither arm's metrics can see it (found on the sandbox's real Traefik).
+    await this.mutate(canaryInstallArgs(this.spec, major, 0, marks));
+    if (weight > 0) await this.mutate(canaryUpgradeArgs(this.spec, major, weight, marks, { install: false }));
   }
 
   async setWeight(weight: number, marks: Record<string, string> = {}): Promise<void> {

@@ -33,6 +33,7 @@ export function createStorefront(options = {}) {
     version: '0.0.0-dev',
     release: 'storefront',
     track: 'stable',
+    pod: 'storefront-local',
     startupDelayMs: 200,
     shutdownDrainMs: 0,
     shutdownTimeoutMs: 20000,
@@ -162,6 +163,10 @@ export function createStorefront(options = {}) {
 
   const server = http.createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://storefront.local').pathname;
+    // Every answer says who gave it, so a client can count requests per arm from the answers alone.
+    res.setHeader('X-Storefront-Release', release);
+    res.setHeader('X-Storefront-Track', track);
+    res.setHeader('X-Storefront-Pod', config.pod);
     // While draining, ask keep-alive clients to reconnect (to a pod that is not going away).
     const headers = shuttingDown ? { Connection: 'close' } : {};
     handleOps(pathname, res)

