@@ -23,6 +23,10 @@ export function writeTraefikConfig(file: string, ports: Ports): string {
       metrics: { address: `127.0.0.1:${ports.traefikMetrics}` }
     },
     providers: {
+      // Traefik waits 2 s by default before it applies a provider's change. An endpoint that went away
+      // (a pod deleted after its process exited) would keep taking requests for that long, and a request
+      // sent to an address whose network is gone hangs; 100 ms keeps that window as short as the API's.
+      providersThrottleDuration: '100ms',
       kubernetesIngressNGINX: { ingressClass: INGRESS_CLASS, throttleDuration: '0s' },
       kubernetesGateway: { throttleDuration: '0s' }
     },
