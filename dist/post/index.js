@@ -40525,8 +40525,9 @@ function canaryUpgradeArgs(spec, major, weight, marks = {}, { install = true } =
     ];
 }
 /**
- * Create the canary release at `weight`. `helm install` fails when the name is taken, which makes it
- * the lock: of two runs that race, exactly one creates the release.
+ * Create the canary release at `weight` (the deployer passes 0 and moves it up once its pods are
+ * Ready). `helm install` fails when the name is taken, which makes it the lock: of two runs that
+ * race, exactly one creates the release.
  */
 function canaryInstallArgs(spec, major, weight, marks) {
     return [
