@@ -14,6 +14,9 @@ import { cidrContains, type PodIpAllocator } from './pod-cidr.js';
 import { portsToServe } from './ports.js';
 import { podStatus, type ContainerView } from './pod-status.js';
 
+/** How long a deleted pod's network namespace is kept after its containers have exited. */
+const NETWORK_LINGER_MS = 3000;
+
 export interface PodApi {
   patchStatus(namespace: string, name: string, status: Record<string, unknown>): Promise<void>;
   /** Deletes with grace 0, only if the pod still has this uid. */
@@ -184,6 +187,10 @@ export class PodWorker {
             this.deps.log(`pod ${podKey(this.pod)}: final delete failed: ${(error as Error).message}`)
           );
       }
+      // The namespace outlives the processes a moment: a router that still holds a connection to this
+      // pod's IP then gets a reset at once instead of packets into a removed veth (a hang until its
+      // timeout), and the IP is not handed to a new pod while such connections may remain.
+      await new Promise((resolve) => setTimeout(resolve, NETWORK_LINGER_MS));
       await this.releaseNetwork();
       this.deps.log(`pod ${podKey(this.pod)}: gone`);
     })();
