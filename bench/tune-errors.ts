@@ -5,6 +5,7 @@
 // class's score is the share of runs caught by 1.3 x max(Wald, one tick), next to the best single
 // component's share (about what a test that knew the ratio could do). Usage:
 //   npx tsx bench/tune-errors.ts [--runs N] [--stream-seed S] [--alpha-fraction F] [--search N]
+//                                [--tick SECONDS] [--singles]
 //                                [--compare FILE.json]
 import { readFileSync } from 'node:fs';
 import { splitAlpha } from '../src/judge/alpha.js';
@@ -26,6 +27,8 @@ const flag = (name: string, fallback: number): number => {
 const RUNS = flag('--runs', 300);
 const SEARCH = flag('--search', 0);
 const STREAM_SEED = flag('--stream-seed', 7919);
+/** Seconds per tick; the benchmark's judge looks every TICK_SECONDS (10 s, the action's default is 30 s). */
+const TICK = flag('--tick', TICK_SECONDS);
 /** The errors test's share of alpha in the benchmark's analysis (5xx + latency), unless given. */
 const ALPHA_FRACTION = flag(
   '--alpha-fraction',
@@ -39,8 +42,11 @@ for (const priorRatio of [3, 5, 10, 30])
 for (const p of ERRORS_PLUGINS)
   if (!PLUGINS.some((q) => JSON.stringify(q) === JSON.stringify(p.options))) PLUGINS.push(p.options);
 
+/** Candidate grid ratios: the shipped grid plus ratios it dropped, so they can be weighed again. */
+const CANDIDATE_RATIOS: readonly number[] = [...new Set([1.5, ...ERRORS_GRID])].sort((a, b) => a - b);
+
 const COMPONENTS: Array<{ label: string; make: () => CountTest }> = [
-  ...ERRORS_GRID.map((r) => ({ label: `r=${r}`, make: () => new CountEProcess([r]) })),
+  ...CANDIDATE_RATIOS.map((r) => ({ label: `r=${r}`, make: () => new CountEProcess([r]) })),
   ...PLUGINS.map((o) => ({
     label: `plug-in ${o.priorRatio}/${o.priorEvents}/${o.maxRatio}`,
     make: () => new PluginCountEProcess(o)
@@ -49,7 +55,7 @@ const COMPONENTS: Array<{ label: string; make: () => CountTest }> = [
   { label: 'old grid 1.25-10', make: () => new CountEProcess() }
 ];
 const OLD_GRID_INDEX = COMPONENTS.length - 1;
-const GRID_COUNT = ERRORS_GRID.length;
+const GRID_COUNT = CANDIDATE_RATIOS.length;
 
 interface ClassPaths {
   name: string;
@@ -61,17 +67,17 @@ interface ClassPaths {
 }
 
 function drawPaths(s: Scenario): ClassPaths {
-  const ticks = Math.floor(s.horizonSeconds / TICK_SECONDS);
-  const bound = Math.max(scenarioWaldBound(s) ?? 0, TICK_SECONDS);
+  const ticks = Math.floor(s.horizonSeconds / TICK);
+  const bound = Math.max(scenarioWaldBound(s) ?? 0, TICK);
   const paths: Float64Array[][] = [];
   for (let run = 0; run < RUNS; run++) {
     const rng = new Random(runSeed(s.seed + STREAM_SEED, run));
     const comps = COMPONENTS.map((c) => ({ test: c.make(), path: new Float64Array(ticks) }));
     for (let k = 0; k < ticks; k++) {
-      const w = weightAt(s, k * TICK_SECONDS);
-      const p = errorRatesAt(s, k * TICK_SECONDS);
-      const nc = rng.poisson(s.rps * w * TICK_SECONDS);
-      const ns = rng.poisson(s.rps * (1 - w) * TICK_SECONDS);
+      const w = weightAt(s, k * TICK);
+      const p = errorRatesAt(s, k * TICK);
+      const nc = rng.poisson(s.rps * w * TICK);
+      const ns = rng.poisson(s.rps * (1 - w) * TICK);
       const ec = rng.binomial(nc, p.canary);
       const es = rng.binomial(ns, p.stable);
       for (const c of comps) {
@@ -81,7 +87,7 @@ function drawPaths(s: Scenario): ClassPaths {
     }
     paths.push(comps.map((c) => c.path));
   }
-  return { name: s.name, ticks, bound, targetTick: Math.floor((1.3 * bound) / TICK_SECONDS + 1e-9), paths };
+  return { name: s.name, ticks, bound, targetTick: Math.floor((1.3 * bound) / TICK + 1e-9), paths };
 }
 
 /** Weights over COMPONENTS (any non-negative numbers; normalised here). */
@@ -122,11 +128,12 @@ function oracle(c: ClassPaths, alphaFraction: number): number {
 function score(classes: ClassPaths[], weights: Weights, alphaFraction: number) {
   const rows = classes.map((c) => {
     const t = detectTicks(c, weights, alphaFraction).sort((a, b) => a - b);
-    const median = t[Math.ceil(t.length / 2) - 1] * TICK_SECONDS;
+    const median = t[Math.ceil(t.length / 2) - 1] * TICK;
     return {
       name: c.name,
       caught: caughtShare(c, t),
       best: oracle(c, alphaFraction),
+      bestWholeAlpha: oracle(c, 1),
       median,
       ratio: median / c.bound
     };
@@ -155,7 +162,8 @@ function show(label: string, weights: Weights, alphaFraction = ALPHA_FRACTION): 
   for (const row of score(classes, weights, alphaFraction).rows)
     console.log(
       `  ${row.name.padEnd(38)} caught by 1.3 x bound ${(row.caught * 100).toFixed(1)}% ` +
-        `(best single component ${(row.best * 100).toFixed(1)}%), median ${row.median} s, ratio ${row.ratio.toFixed(2)}`
+        `(best single component ${(row.best * 100).toFixed(1)}%, with all of alpha ${(row.bestWholeAlpha * 100).toFixed(1)}%), ` +
+        `median ${row.median} s, ratio ${row.ratio.toFixed(2)}`
     );
 }
 
@@ -166,15 +174,31 @@ function defaultWeights(): Weights {
   const w = COMPONENTS.map(() => 0);
   const pluginShare = ERRORS_PLUGINS.reduce((a, p) => a + p.share, 0);
   const gridTotal = ERRORS_GRID_WEIGHTS.reduce((a, b) => a + b, 0);
-  ERRORS_GRID_WEIGHTS.forEach((x, j) => (w[j] = ((1 - pluginShare) * x) / gridTotal));
+  ERRORS_GRID_WEIGHTS.forEach(
+    (x, j) => (w[CANDIDATE_RATIOS.indexOf(ERRORS_GRID[j])] = ((1 - pluginShare) * x) / gridTotal)
+  );
   for (const p of ERRORS_PLUGINS) w[pluginIndex(p.options)] += p.share;
   return w;
 }
 show('shipped default', defaultWeights());
 
+if (args.includes('--singles')) {
+  // Each component alone: the share of runs it catches by the target, per class.
+  console.log(
+    `each component alone (errors alpha ${ALPHA_FRACTION.toFixed(3)} x alpha), caught by 1.3 x bound:`
+  );
+  COMPONENTS.forEach((c, j) => {
+    const single = COMPONENTS.map((_, i) => (i === j ? 1 : 0));
+    const shares = classes.map(
+      (k) => `${(caughtShare(k, detectTicks(k, single, ALPHA_FRACTION)) * 100).toFixed(1)}`
+    );
+    console.log(`  ${c.label.padEnd(24)} ${shares.join('  ')}`);
+  });
+}
+
 const compareAt = args.indexOf('--compare');
 if (compareAt >= 0) {
-  // [{"label", "grid": [weights per ERRORS_GRID ratio], "plugins": [{"options", "weight"}], "alphaFraction"?}]
+  // [{"label", "grid": [weights per CANDIDATE_RATIOS ratio, 1.5 first], "plugins": [{"options", "weight"}], "alphaFraction"?}]
   const list = JSON.parse(readFileSync(args[compareAt + 1], 'utf8')) as Array<{
     label: string;
     grid: number[];

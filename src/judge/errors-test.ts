@@ -7,12 +7,15 @@ import { CANARY_ONLY, CountEProcess, type CountTest } from './count-eprocess.js'
 import { PluginCountEProcess, type PluginOptions } from './plugin-eprocess.js';
 
 /** Canary-to-stable error ratios the mixture weighs; CANARY_ONLY is "stable has no errors at all". */
-export const ERRORS_GRID: readonly number[] = [1.5, 2, 3, 5, 10, 30, 100, CANARY_ONLY];
-/** The grid part's weights (normalised): most on 2x to 10x, a tenth on "only the canary errs". */
-export const ERRORS_GRID_WEIGHTS: readonly number[] = [0.3, 2, 1.5, 1, 1.2, 0.3, 0.8, 0.7];
+export const ERRORS_GRID: readonly number[] = [2, 3, 5, 10, 30, 100, CANARY_ONLY];
+/**
+ * The grid part's weights (normalised): most on 2x and 10x, a seventh on "only the canary errs"
+ * (which keeps the zero baseline at its earliest possible rollback, docs/judge.md).
+ */
+export const ERRORS_GRID_WEIGHTS: readonly number[] = [2.4, 1.4, 0.4, 1.75, 0.1, 0.35, 1.1];
 /** Plug-ins and their shares of the average (the grid mixture has the rest). */
 export const ERRORS_PLUGINS: ReadonlyArray<{ options: PluginOptions; share: number }> = [
-  { options: { priorRatio: 5, priorEvents: 2, maxRatio: 100 }, share: 0.25 }
+  { options: { priorRatio: 5, priorEvents: 2, maxRatio: 100 }, share: 0.62 }
 ];
 
 export function createErrorsTest(): CountTest {
