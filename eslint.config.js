@@ -13,6 +13,8 @@ const CORE_FILES = [
   'deploy/types.ts',
   'routing/types.ts',
   'metrics/types.ts',
+  // Pure: how release and namespace are escaped into PromQL, shared by the sampler and the preflight.
+  'metrics/promql.ts',
   'report/types.ts',
   'format.ts',
   'clock.ts',

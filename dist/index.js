@@ -35781,7 +35781,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8154);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4704);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35790,7 +35790,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8154:
+/***/ 4704:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39025,7 +39025,7 @@ function round(value) {
 // string literals (`release="{{release}}"`), so they are escaped for exactly that context.
 const PLACEHOLDER = /\{\{([^}]*)\}\}/g;
 /** Escape a label value for a double-quoted PromQL string literal. */
-function escapePromqlString(value) {
+function promql_escapePromqlString(value) {
     return value.replace(/[\\"\n\r]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r' })[c]);
 }
 /** Replace `{{release}}` and `{{namespace}}`, escaped; any other placeholder is a mistake in the query. */
@@ -39033,9 +39033,9 @@ function renderQuery(template, arm) {
     return template.replace(PLACEHOLDER, (token, name) => {
         const key = name.trim();
         if (key === 'release')
-            return escapePromqlString(arm.release);
+            return promql_escapePromqlString(arm.release);
         if (key === 'namespace')
-            return escapePromqlString(arm.namespace);
+            return promql_escapePromqlString(arm.namespace);
         throw new Error(`query ${JSON.stringify(template)}: unknown placeholder ${token}; expected {{release}} or {{namespace}}`);
     });
 }
@@ -39309,7 +39309,7 @@ function parseExtraMatchers(value, where) {
     return Object.entries(map).map(([label, labelValue]) => {
         if (!isLabelName(label))
             throw expectedError(where, 'Prometheus label names as keys', label);
-        return `${label}="${escapePromqlString(text_(labelValue, `${where}.${label}`))}"`;
+        return `${label}="${promql_escapePromqlString(text_(labelValue, `${where}.${label}`))}"`;
     });
 }
 function parseMetricList(value, source, lines) {
@@ -39791,17 +39791,17 @@ function urlPassword(text) {
 
 function resolveMetrics(config, guards, alpha) {
     const names = config?.names ?? DEFAULT_METRIC_NAMES;
-    let metrics = defaultMetrics(names, guards);
+    let metrics = defaultMetrics(names, guards).map((metric) => namesChanged(metric.name, names) ? { ...metric, configured: true } : metric);
     for (const entry of config?.metrics ?? []) {
         const builtIn = metrics.find((metric) => metric.name === entry.name);
         if (BUILT_IN_METRICS.includes(entry.name)) {
             if (!builtIn)
                 continue; // disabled by an earlier entry is impossible: names are unique
-            const merged = entry.enabled ? overrideBuiltIn(builtIn, entry) : undefined;
+            const merged = entry.enabled ? { ...overrideBuiltIn(builtIn, entry), configured: true } : undefined;
             metrics = metrics.flatMap((metric) => (metric === builtIn ? (merged ? [merged] : []) : [metric]));
         }
         else if (entry.enabled) {
-            metrics.push(customMetric(entry));
+            metrics.push({ ...customMetric(entry), configured: true });
         }
         else {
             customMetric(entry); // still validated, so a disabled metric is ready to switch on
@@ -39814,6 +39814,15 @@ function resolveMetrics(config, guards, alpha) {
         requests: config?.requests ?? trafficQuery(names),
         metrics: splitAlpha(metrics, alpha, config?.source)
     };
+}
+/** The metric-specific `names:` a built-in is made from (not the shared release and namespace labels). */
+const NAMES_OF = {
+    'error-rate': ['requestsMetric', 'statusCodeLabel'],
+    'latency-p95': ['latencyHistogram'],
+    conversion: ['sessionsMetric', 'checkoutsMetric']
+};
+function namesChanged(metric, names) {
+    return (NAMES_OF[metric] ?? []).some((key) => names[key] !== DEFAULT_METRIC_NAMES[key]);
 }
 function overrideBuiltIn(builtIn, entry) {
     if (entry.kind && entry.kind !== builtIn.kind) {
@@ -40334,7 +40343,77 @@ function checkedWeight(weight) {
     return weight;
 }
 
+;// CONCATENATED MODULE: ./src/preflight/manifest.ts
+// A rendered Helm manifest as a list of objects with their identity (kind, namespace, name), so the
+// preflight can compare two renders and two releases object by object.
+
+/** Every object with a kind and a name; empty documents and `List` wrappers' items are flattened. */
+function parseManifest(manifest) {
+    const objects = [];
+    const add = (value) => {
+        if (!value || typeof value !== 'object' || Array.isArray(value))
+            return;
+        const body = value;
+        if (typeof body.kind === 'string' && body.kind.endsWith('List') && Array.isArray(body.items)) {
+            body.items.forEach(add);
+            return;
+        }
+        const metadata = (body.metadata ?? {});
+        if (typeof body.kind !== 'string' || typeof metadata.name !== 'string')
+            return;
+        objects.push({
+            apiVersion: typeof body.apiVersion === 'string' ? body.apiVersion : '',
+            kind: body.kind,
+            ...(typeof metadata.namespace === 'string' &&
+                metadata.namespace !== '' && { namespace: metadata.namespace }),
+            name: metadata.name,
+            body
+        });
+    };
+    for (const doc of (0,dist/* parseAllDocuments */.hR)(manifest)) {
+        if (doc.errors.length > 0)
+            throw new Error(`the rendered manifest is not valid YAML: ${doc.errors[0].message}`);
+        add(doc.toJS());
+    }
+    return objects;
+}
+/** `Deployment shop/storefront`, or `ClusterRole storefront` for a cluster-scoped object. */
+function objectLabel(object) {
+    return `${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${object.name}`;
+}
+/** The group of an apiVersion (`networking.k8s.io/v1` -> `networking.k8s.io`; `v1` -> core ''). */
+function apiGroup(apiVersion) {
+    const slash = apiVersion.indexOf('/');
+    return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+;// CONCATENATED MODULE: ./src/routing/render-diff.ts
+// Which objects of the canary's render change with the weight: the proof that a chart-values router's
+// weight reaches something that routes. Checksum annotations (a hash of all values) are left out, since
+// they change with any value and route nothing.
+
+/** Labels of the objects that differ (or exist in one render only) between the two renders. */
+function objectsChangedBetween(a, b) {
+    const index = (objects) => new Map(objects.map((o) => [objectLabel(o), canonical(o.body)]));
+    const left = index(a);
+    const right = index(b);
+    const labels = new Set([...left.keys(), ...right.keys()]);
+    return [...labels].filter((label) => left.get(label) !== right.get(label)).sort();
+}
+function canonical(value, key = '') {
+    if (Array.isArray(value))
+        return `[${value.map((v) => canonical(v)).join(',')}]`;
+    if (value && typeof value === 'object') {
+        const entries = Object.entries(value)
+            .filter(([k]) => !(key === 'annotations' && k.startsWith('checksum/')))
+            .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v, k)}`).join(',')}}`;
+    }
+    return JSON.stringify(value);
+}
+
 ;// CONCATENATED MODULE: ./src/routing/chart-values-router.ts
+
 function chartValuesRouter(preset, canaryRelease, chart) {
     return {
         preset,
@@ -40347,7 +40426,21 @@ function chartValuesRouter(preset, canaryRelease, chart) {
             preset,
             target: `chart values of ${canaryRelease}`,
             weight: canary.exists ? canary.weight : undefined
-        })
+        }),
+        preflight: (probe) => weightReachesRender(preset, canaryRelease, probe)
+    };
+}
+/** The weight takes effect when the canary's render at `weight` differs from its render at 0. */
+async function weightReachesRender(preset, canaryRelease, probe) {
+    const [atWeight, atZero] = await Promise.all([probe.renderCanary(probe.weight), probe.renderCanary(0)]);
+    const changed = objectsChangedBetween(atWeight, atZero);
+    if (changed.length > 0)
+        return { ok: true, detail: `the render at ${probe.weight}% differs from 0% in ${changed.join(', ')}` };
+    return {
+        ok: false,
+        detail: `routing ${preset}: the render of ${canaryRelease} at ${probe.weight}% is the same as at 0%, so no weight would reach traffic. ` +
+            `The chart does not read the values ${preset === 'values' ? 'in `weight-values`' : `the ${preset} preset sets (the storefront chart's \`canary.*\`, docs/deploy.md)`}: ` +
+            'choose the routing that fits the chart (docs/charts.md), or name the values it reads with `routing: values` and `weight-values`.'
     };
 }
 
@@ -40630,6 +40723,57 @@ function getValuesArgs(release, namespace, all) {
 }
 function getManifestArgs(release, namespace) {
     return ['get', 'manifest', release, '--namespace', namespace];
+}
+/**
+ * The marks a preflight render carries: the weight mark pinned, so renders at two weights differ only
+ * where the routing values reach (a chart that hashes all values into an annotation would otherwise
+ * differ at every weight).
+ */
+const PREFLIGHT_MARKS = { weight: '0' };
+/** The canary's install (or upgrade) at `weight` as a server-side dry run: Helm prints the release as JSON. */
+function canaryDryRunArgs(spec, weight) {
+    return [
+        'upgrade',
+        '--install',
+        spec.canaryRelease,
+        spec.chart,
+        '--namespace',
+        spec.namespace,
+        ...chartArgs(spec),
+        ...canaryValueArgs(spec, weight, PREFLIGHT_MARKS),
+        '--dry-run=server',
+        '-o',
+        'json'
+    ];
+}
+/** The canary's render at `weight`, client-side. */
+function canaryTemplateArgs(spec, weight) {
+    return [
+        'template',
+        spec.canaryRelease,
+        spec.chart,
+        '--namespace',
+        spec.namespace,
+        ...chartArgs(spec),
+        ...canaryValueArgs(spec, weight, PREFLIGHT_MARKS)
+    ];
+}
+/** The chart with the user's values and the version only, client-side: what the action adds is left out. */
+function userValuesTemplateArgs(spec) {
+    return [
+        'template',
+        spec.canaryRelease,
+        spec.chart,
+        '--namespace',
+        spec.namespace,
+        ...chartArgs(spec),
+        ...userValueArgs(spec),
+        ...valueFlags([versionValue(spec)])
+    ];
+}
+/** The values keys the action itself sets on the canary at `weight`: routing values and marks. */
+function actionValueKeys(spec, weight) {
+    return [...routingChartValues(spec, weight), ...canaryMarks(spec.version, weight, {})].map((v) => v.key);
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/helm-error.ts
@@ -51014,6 +51158,10 @@ class MetricSampler {
         this.provider = provider;
         this.target = target;
     }
+    /** A sampler over the same Prometheus for `analysis` (fewer metrics, after the preflight). */
+    forAnalysis(analysis) {
+        return new MetricSampler(this.provider, { ...this.target, analysis });
+    }
     /** Reads every counter (both arms) as the reference; returns stable's cumulative observations. */
     async baseline() {
         const raw = await this.readAll();
@@ -57986,6 +58134,32 @@ function capText(text, max = MAX_OUTPUT_CHARS) {
     return text.slice(0, cut) + note;
 }
 
+;// CONCATENATED MODULE: ./src/report/preflight-section.ts
+
+const STATUS = {
+    ok: '✅ ok',
+    warn: '⚠️ warn',
+    fail: '❌ fail',
+    skip: '➖ skipped'
+};
+function preflightSection(record) {
+    const preflight = record.preflight;
+    if (!preflight || preflight.lines.length === 0)
+        return '';
+    const lines = [
+        `### Preflight${preflight.ok ? '' : ': stopped before any change'}`,
+        '',
+        '| Check | Subject | Status | Found |',
+        '|---|---|---|---|'
+    ];
+    for (const l of preflight.lines) {
+        const detail = l.code && l.status !== 'ok' ? `\`${l.code}\`: ${tableCell(l.detail)}` : tableCell(l.detail);
+        lines.push(`| ${tableCell(l.check)} | ${tableCell(l.subject)} | ${STATUS[l.status]} | ${detail} |`);
+    }
+    lines.push('');
+    return lines.join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/report/sparkline.ts
 const BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 /** Shown where a tick had no value for the arm. */
@@ -58063,6 +58237,9 @@ function zeroBased(values) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
+// The check run's summary (decision, timeline, metrics, trends, run details) and text (the tick
+// log), as GitHub-flavoured markdown. The job summary reuses them. Pure: no I/O, no clock.
+
 
 
 
@@ -58100,6 +58277,7 @@ const STATUS_LABELS = {
 function renderSummary(record, options = {}) {
     const parts = [
         decisionSection(record),
+        preflightSection(record),
         record.decision === 'paused' ? continueSection(record, options) : '',
         timelineSection(record),
         metricsSection(record),
@@ -58987,9 +59165,825 @@ function savedCheckRunId() {
 
 
 
+;// CONCATENATED MODULE: ./src/deploy/helm-preflight.ts
+
+
+
+class HelmPreflight {
+    spec;
+    run;
+    readStable;
+    log;
+    helmPath;
+    constructor(spec, run, 
+    /** Stable's state, read by the deployer (the same reads every command makes). */
+    readStable, log, helmPath = 'helm') {
+        this.spec = spec;
+        this.run = run;
+        this.readStable = readStable;
+        this.log = log;
+        this.helmPath = helmPath;
+    }
+    async renderCanary(weight) {
+        const stdout = await this.read(canaryDryRunArgs(this.spec, weight));
+        let release;
+        try {
+            release = JSON.parse(stdout);
+        }
+        catch {
+            throw new Error(`\`helm upgrade --dry-run=server -o json\` did not print JSON: ${stdout.slice(0, 200) || '(empty)'}`);
+        }
+        const hooks = (release.hooks ?? []).map((h) => (typeof h.manifest === 'string' ? h.manifest : ''));
+        return [typeof release.manifest === 'string' ? release.manifest : '', ...hooks].join('\n---\n');
+    }
+    templateCanary(weight) {
+        return this.read(canaryTemplateArgs(this.spec, weight));
+    }
+    async templateUserValues() {
+        return this.read(userValuesTemplateArgs(this.spec));
+    }
+    actionValueKeys(weight) {
+        return actionValueKeys(this.spec, weight);
+    }
+    stableState() {
+        return this.readStable();
+    }
+    async stableManifest() {
+        const args = getManifestArgs(this.spec.release, this.spec.namespace);
+        const result = await this.exec(args);
+        if (result.exitCode === 0)
+            return result.stdout;
+        if (isReleaseNotFound(result.stderr))
+            return undefined;
+        throw new HelmError(displayCommand(this.helmPath, args), result.exitCode, result.stderr);
+    }
+    async read(args) {
+        const result = await this.exec(args);
+        if (result.exitCode !== 0)
+            throw new HelmError(displayCommand(this.helmPath, args), result.exitCode, result.stderr);
+        return result.stdout;
+    }
+    async exec(args) {
+        this.log(`[preflight] ${displayCommand(this.helmPath, args)}`);
+        try {
+            return await this.run(this.helmPath, args);
+        }
+        catch (error) {
+            throw new Error(`could not run \`${this.helmPath}\` (is Helm installed and on PATH?): ${errorMessage(error)}`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/kube/api-resources.ts
+
+/** Kubernetes' own cluster-scoped kinds, and the common ones of widespread add-ons. */
+const KNOWN_CLUSTER_SCOPED_KINDS = [
+    'APIService',
+    'CertificateSigningRequest',
+    'ClusterIssuer',
+    'ClusterRole',
+    'ClusterRoleBinding',
+    'ComponentStatus',
+    'CSIDriver',
+    'CSINode',
+    'CustomResourceDefinition',
+    'FlowSchema',
+    'GatewayClass',
+    'IngressClass',
+    'MutatingWebhookConfiguration',
+    'Namespace',
+    'Node',
+    'PersistentVolume',
+    'PriorityClass',
+    'PriorityLevelConfiguration',
+    'RuntimeClass',
+    'StorageClass',
+    'ValidatingAdmissionPolicy',
+    'ValidatingAdmissionPolicyBinding',
+    'ValidatingWebhookConfiguration',
+    'VolumeAttachment'
+];
+class KubectlApiResources {
+    run;
+    log;
+    kubectlPath;
+    constructor(run, log, kubectlPath = 'kubectl') {
+        this.run = run;
+        this.log = log;
+        this.kubectlPath = kubectlPath;
+    }
+    async clusterScopedKinds() {
+        const args = [
+            'api-resources',
+            '--namespaced=false',
+            '--no-headers',
+            '-o',
+            'wide',
+            '--request-timeout=30s'
+        ];
+        try {
+            const result = await this.run(this.kubectlPath, args);
+            if (result.exitCode === 0) {
+                const kinds = parseKinds(result.stdout);
+                if (kinds.size > 0)
+                    return new Set([...kinds, ...KNOWN_CLUSTER_SCOPED_KINDS]);
+            }
+            this.log(`kubectl api-resources failed (${result.stderr.trim() || `exit ${result.exitCode}`}); using the built-in list of cluster-scoped kinds`);
+        }
+        catch (error) {
+            this.log(`could not run kubectl (${errorMessage(error)}); using the built-in list of cluster-scoped kinds`);
+        }
+        return new Set(KNOWN_CLUSTER_SCOPED_KINDS);
+    }
+}
+/**
+ * `kubectl api-resources -o wide` columns: NAME [SHORTNAMES] APIVERSION NAMESPACED KIND VERBS
+ * [CATEGORIES]. The kind is the word after `false` (the NAMESPACED column).
+ */
+function parseKinds(stdout) {
+    const kinds = new Set();
+    for (const line of stdout.split('\n')) {
+        const words = line.trim().split(/\s+/);
+        const at = words.indexOf('false');
+        if (at > 0 && words[at + 1])
+            kinds.add(words[at + 1]);
+    }
+    return kinds;
+}
+
+;// CONCATENATED MODULE: ./src/preflight/types.ts
+class PreflightError extends Error {
+    code;
+    constructor(code, message) {
+        super(message);
+        this.code = code;
+        this.name = 'PreflightError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/preflight/collisions.ts
+// The two releases must not share an object: Helm refuses to install an object another release owns,
+// and if it did not, uninstalling the canary would delete stable's. Compared by kind, namespace and name.
+
+
+/** Objects without a namespace land in the release's; cluster-scoped kinds have none. */
+function identity(object, namespace, clusterScoped) {
+    const ns = clusterScoped.has(object.kind) ? '' : (object.namespace ?? namespace);
+    return `${object.kind}\u0000${ns}\u0000${object.name}`;
+}
+function placed(object, namespace, clusterScoped) {
+    return clusterScoped.has(object.kind)
+        ? { ...object, namespace: undefined }
+        : { ...object, namespace: object.namespace ?? namespace };
+}
+function checkCollisions(input) {
+    const { canary, stable, namespace, clusterScopedKinds: scoped } = input;
+    const errors = [];
+    const lines = [];
+    if (stable !== undefined) {
+        const stableIds = new Set(stable.map((o) => identity(o, namespace, scoped)));
+        const shared = canary.filter((o) => stableIds.has(identity(o, namespace, scoped)));
+        if (shared.length > 0) {
+            const names = shared.map((o) => objectLabel(placed(o, namespace, scoped))).join(', ');
+            errors.push(new PreflightError('release-objects-collide', `${input.canaryRelease} would render ${shared.length === 1 ? 'an object' : `${shared.length} objects`} that ${input.release} already has: ${names}. ` +
+                'Both releases must render their own objects: remove `fullnameOverride` (or a fixed `nameOverride`) from the values both releases share, ' +
+                'and give objects the chart names by hand (e.g. a TLS Secret named after the host) a name from the release, or turn them off for the canary.'));
+            lines.push({
+                check: 'collisions',
+                subject: 'names',
+                status: 'fail',
+                detail: `shared with ${input.release}: ${names}`,
+                code: 'release-objects-collide'
+            });
+        }
+        else {
+            lines.push({
+                check: 'collisions',
+                subject: 'names',
+                status: 'ok',
+                detail: `${canary.length} objects, none of them among ${input.release}'s ${stable.length}`
+            });
+        }
+    }
+    else {
+        lines.push({
+            check: 'collisions',
+            subject: 'names',
+            status: 'skip',
+            detail: `${input.release} is not installed: nothing to collide with`
+        });
+    }
+    const unnamed = canary.filter((o) => scoped.has(o.kind) && !o.name.includes(input.canaryRelease));
+    if (unnamed.length > 0) {
+        const names = unnamed.map((o) => objectLabel({ ...o, namespace: undefined })).join(', ');
+        errors.push(new PreflightError('cluster-scoped-object-shared', `the canary's render has cluster-scoped ${unnamed.length === 1 ? 'object' : 'objects'} whose name lacks the release name ${input.canaryRelease}: ${names}. ` +
+            'Cluster-scoped objects are shared by every release in the cluster: name them after the release (e.g. `{{ .Release.Name }}-...`) or turn them off for the canary.'));
+        lines.push({
+            check: 'collisions',
+            subject: 'cluster-scoped',
+            status: 'fail',
+            detail: names,
+            code: 'cluster-scoped-object-shared'
+        });
+    }
+    else {
+        const count = canary.filter((o) => scoped.has(o.kind)).length;
+        lines.push({
+            check: 'collisions',
+            subject: 'cluster-scoped',
+            status: 'ok',
+            detail: count === 0 ? 'none rendered' : `${count} rendered, each named after ${input.canaryRelease}`
+        });
+    }
+    return { lines, errors };
+}
+
+;// CONCATENATED MODULE: ./src/preflight/selector.ts
+// Reads a plain PromQL selector, `metric{label="value",...}`, into its metric name and matchers, so the
+// preflight can tell which labels a query relies on. Anything else (functions, operators) is not a
+// plain selector: the checks that need the matchers are skipped for it, and say so.
+
+const SELECTOR = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)?\s*(?:\{([^{}]*)\})?\s*$/;
+const selector_MATCHER = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*(?:,|$)/y;
+function parseSelector(query) {
+    const match = SELECTOR.exec(query);
+    if (!match || (!match[1] && match[2] === undefined))
+        return undefined;
+    const matchers = [];
+    const body = match[2] ?? '';
+    selector_MATCHER.lastIndex = 0;
+    while (selector_MATCHER.lastIndex < body.length) {
+        const start = selector_MATCHER.lastIndex;
+        const m = selector_MATCHER.exec(body);
+        if (!m) {
+            if (body.slice(start).trim() === '')
+                break;
+            return undefined;
+        }
+        matchers.push({ label: m[1], op: m[2], raw: m[3] });
+    }
+    let metric = match[1] ?? '';
+    if (!metric) {
+        const name = matchers.find((m) => m.label === '__name__' && m.op === '=');
+        if (!name)
+            return undefined;
+        metric = name.raw;
+    }
+    return { metric, matchers: matchers.filter((m) => !(m.label === '__name__' && m.raw === metric)) };
+}
+/** The selector written back, the metric name first. Values stay as parsed (already escaped). */
+function formatSelector(selector) {
+    const body = selector.matchers.map((m) => `${m.label}${m.op}"${m.raw}"`).join(',');
+    return `${selector.metric}{${body}}`;
+}
+/** A matcher for a label value that is not yet escaped. */
+function equalsMatcher(label, value) {
+    return { label, op: '=', raw: escapePromqlString(value) };
+}
+
+;// CONCATENATED MODULE: ./src/preflight/metrics-check.ts
+
+
+
+
+/** How far back "recent traffic" looks. */
+const TRAFFIC_WINDOW_SECONDS = 300;
+async function checkMetrics(input) {
+    const { analysis } = input;
+    const at = input.now / 1000;
+    const stableQuery = (template) => renderQuery(template, { release: input.release, namespace: input.namespace });
+    const query = (promql, time = at) => input.provider.query(promql, time);
+    const lines = [];
+    const errors = [];
+    const requests = stableQuery(analysis.requests);
+    const [current, earlier] = await Promise.all([
+        query(requests),
+        query(requests, at - TRAFFIC_WINDOW_SECONDS)
+    ]);
+    if (current.length === 0) {
+        const hint = await releaseLabelHint(requests, input.release, query);
+        errors.push(new PreflightError('no-stable-traffic', `requests: \`${requests}\` returns no series for stable ${input.release}${hint}. ` +
+            'The judge would see no data for either arm. Make the series carry the release (a `release` label from PodMonitor or ServiceMonitor relabeling, see docs/charts.md), or set `names.release-label` or `requests` in the analysis to the labels they have.'));
+        lines.push({
+            check: 'metrics',
+            subject: 'requests',
+            status: 'fail',
+            detail: `no series: ${requests}`,
+            code: 'no-stable-traffic'
+        });
+    }
+    else {
+        const traffic = increaseBetween(earlier, current);
+        if (traffic > 0) {
+            lines.push({
+                check: 'metrics',
+                subject: 'requests',
+                status: 'ok',
+                detail: `${Math.round(traffic)} stable requests in the last ${TRAFFIC_WINDOW_SECONDS / 60} min`
+            });
+        }
+        else {
+            const message = `requests: stable ${input.release} served no requests in the last ${TRAFFIC_WINDOW_SECONDS / 60} minutes (\`${requests}\` did not grow), ` +
+                'so there is nothing to compare the canary with. Run the canary while stable has traffic, or set `no-data: pass` to go on without it.';
+            if (analysis.noData === 'pass') {
+                lines.push({
+                    check: 'metrics',
+                    subject: 'requests',
+                    status: 'warn',
+                    detail: `no stable traffic in ${TRAFFIC_WINDOW_SECONDS / 60} min (no-data: pass)`
+                });
+            }
+            else {
+                errors.push(new PreflightError('no-stable-traffic', message));
+                lines.push({
+                    check: 'metrics',
+                    subject: 'requests',
+                    status: 'fail',
+                    detail: `no stable traffic in ${TRAFFIC_WINDOW_SECONDS / 60} min`,
+                    code: 'no-stable-traffic'
+                });
+            }
+        }
+    }
+    const kept = [];
+    const dropped = [];
+    for (const metric of analysis.metrics) {
+        let verdict;
+        try {
+            verdict = await checkMetric(metric, stableQuery, query);
+        }
+        catch (error) {
+            throw new PreflightError('preflight-read-failed', `metric ${metric.name}: ${errorMessage(error)}`);
+        }
+        if (verdict.ok) {
+            kept.push(metric);
+            lines.push({
+                check: 'metrics',
+                subject: metric.name,
+                status: verdict.warn ? 'warn' : 'ok',
+                detail: verdict.detail
+            });
+        }
+        else if (metric.configured) {
+            kept.push(metric);
+            errors.push(new PreflightError(verdict.blind.code, `metric ${metric.name}: ${verdict.blind.message}`));
+            lines.push({
+                check: 'metrics',
+                subject: metric.name,
+                status: 'fail',
+                detail: verdict.blind.message,
+                code: verdict.blind.code
+            });
+        }
+        else {
+            dropped.push(metric.name);
+            lines.push({
+                check: 'metrics',
+                subject: metric.name,
+                status: 'warn',
+                detail: `dropped (a default metric that cannot have data): ${verdict.blind.message}`,
+                code: verdict.blind.code
+            });
+        }
+    }
+    if (kept.length === 0 && dropped.length > 0) {
+        errors.push(new PreflightError('no-metric-left', `no metric can see stable ${input.release}: ${dropped.join(', ')} were dropped, so nothing would judge the canary. Configure the metrics in the analysis (see docs/configuration.md).`));
+    }
+    return { lines, errors, analysis: { ...analysis, metrics: kept }, dropped };
+}
+async function checkMetric(metric, stableQuery, query) {
+    switch (metric.kind) {
+        case 'errors': {
+            const total = stableQuery(metric.total);
+            const series = await query(total);
+            if (series.length === 0)
+                return blind('metric-has-no-data', `\`${total}\` returns no series for stable`);
+            const missing = filterLabelsMissing(stableQuery(metric.bad), total, series);
+            if (missing.length > 0) {
+                const seen = labelNames(series);
+                const codes = statusLikeLabels(series);
+                const suggestion = codes.length > 0
+                    ? ` The status code looks like it is in ${codes.map((l) => `\`${l}\``).join(' or ')}: set \`names.status-code-label\` (or the \`bad\` query) to it.`
+                    : '';
+                return blind('status-label-missing', `the series of \`${total}\` carry no label ${missing.map((l) => `\`${l}\``).join(', ')}, which \`bad\` filters on, so it could never count a bad request (labels seen: ${seen.join(', ') || 'none'}).${suggestion}`);
+            }
+            return { ok: true, detail: `${series.length} series${statusDetail(stableQuery(metric.bad), series)}` };
+        }
+        case 'latency': {
+            const buckets = stableQuery(metric.buckets);
+            const series = await query(buckets);
+            if (series.length === 0)
+                return blind('histogram-has-no-buckets', `\`${buckets}\` returns no series for stable`);
+            const bounds = new Set(series.map((s) => s.labels.le).filter((le) => le !== undefined));
+            if (bounds.size === 0) {
+                return blind('histogram-has-no-buckets', `\`${buckets}\` returns series without an \`le\` label: expected the \`_bucket\` series of a Prometheus histogram`);
+            }
+            return { ok: true, detail: `${bounds.size} buckets` };
+        }
+        case 'ratio': {
+            const denominator = stableQuery(metric.denominator);
+            const series = await query(denominator);
+            if (series.length === 0)
+                return blind('metric-has-no-data', `business counter \`${denominator}\` returns no series for stable`);
+            const numerator = stableQuery(metric.numerator);
+            if ((await query(numerator)).length === 0) {
+                return {
+                    ok: true,
+                    warn: true,
+                    detail: `\`${numerator}\` has no series yet: it reads 0 on both arms until the first event`
+                };
+            }
+            return { ok: true, detail: `${series.length} series of the business counter` };
+        }
+    }
+}
+function blind(code, message) {
+    return { ok: false, blind: { code, message } };
+}
+/**
+ * The labels the bad query filters on that the total's series do not carry at all. Only for plain
+ * selectors of the same metric: then the bad query is the total narrowed by those labels.
+ */
+function filterLabelsMissing(bad, total, series) {
+    const badSelector = parseSelector(bad);
+    const totalSelector = parseSelector(total);
+    if (!badSelector || !totalSelector || badSelector.metric !== totalSelector.metric)
+        return [];
+    const totalLabels = new Set(totalSelector.matchers.map((m) => m.label));
+    const extra = badSelector.matchers.filter((m) => !totalLabels.has(m.label)).map((m) => m.label);
+    return [...new Set(extra)].filter((label) => !series.some((s) => (s.labels[label] ?? '') !== ''));
+}
+function statusDetail(bad, series) {
+    const selector = parseSelector(bad);
+    const label = selector?.matchers.find((m) => /code|status/i.test(m.label))?.label;
+    if (!label)
+        return '';
+    const values = [...new Set(series.map((s) => s.labels[label]).filter(Boolean))].sort().slice(0, 5);
+    return `; label \`${label}\` seen (${values.join(', ')})`;
+}
+function labelNames(series) {
+    return [...new Set(series.flatMap((s) => Object.keys(s.labels)))].filter((l) => l !== '__name__').sort();
+}
+/** Labels whose values look like HTTP status codes (200, 503, 5xx). */
+function statusLikeLabels(series) {
+    return labelNames(series).filter((label) => series.some((s) => /^[1-5](\d\d|xx)$/i.test(s.labels[label] ?? '')));
+}
+/**
+ * When stable's selector finds nothing, the same selector without the release matcher tells a missing
+ * release label apart from a missing metric.
+ */
+async function releaseLabelHint(requests, release, query) {
+    const selector = parseSelector(requests);
+    if (!selector)
+        return '';
+    const releaseMatcher = selector.matchers.find((m) => m.op === '=' && m.raw === promql_escapePromqlString(release));
+    if (!releaseMatcher)
+        return '';
+    const without = formatSelector({
+        ...selector,
+        matchers: selector.matchers.filter((m) => m !== releaseMatcher)
+    });
+    const series = await query(without).catch(() => []);
+    if (series.length === 0)
+        return `; \`${without}\` has no series either: the metric is not scraped under these labels`;
+    const labels = labelNames(series);
+    return `; \`${without}\` has ${series.length} series, but none with \`${releaseMatcher.label}="${releaseMatcher.raw}"\` (their labels: ${labels.join(', ')})`;
+}
+/** Requests between two reads of the same counters: per-series growth, a reset counting from zero. */
+function increaseBetween(earlier, current) {
+    const key = (s) => JSON.stringify(Object.entries(s.labels).sort(([a], [b]) => a.localeCompare(b)));
+    const before = new Map(earlier.map((s) => [key(s), s.value]));
+    let sum = 0;
+    for (const s of current) {
+        if (!Number.isFinite(s.value))
+            continue;
+        const old = before.get(key(s));
+        sum += old === undefined || s.value < old ? s.value : s.value - old;
+    }
+    return sum;
+}
+
+;// CONCATENATED MODULE: ./src/preflight/schema.ts
+// A strict values.schema.json (`additionalProperties: false`) rejects values the chart does not
+// declare, and the action sets some on the canary (its routing values and its marks). Helm's error
+// then reads like a broken chart; this says which of the action's keys to allow.
+const SCHEMA_ERROR = /values don't meet the specifications of the schema/i;
+function isSchemaError(message) {
+    return SCHEMA_ERROR.test(message);
+}
+/** The action's keys that Helm's schema error names (by full path or top-level key). */
+function actionKeysNamed(message, actionKeys) {
+    const words = new Set(message.match(/[A-Za-z_][A-Za-z0-9_-]*/g) ?? []);
+    return actionKeys.filter((key) => words.has(key.split('.')[0]) || message.includes(key));
+}
+/** What to add to the schema so that the keys are allowed: their top-level properties. */
+function schemaAdvice(keys) {
+    const tops = [...new Set(keys.map((key) => key.split('.')[0]))];
+    const properties = tops.map((top) => `"${top}": {"type": "object"}`).join(', ');
+    return (`allow ${tops.map((t) => `\`${t}\``).join(' and ')} in the chart's values.schema.json: add ${properties} to its top-level "properties" ` +
+        '(or drop "additionalProperties": false there)');
+}
+
+;// CONCATENATED MODULE: ./src/preflight/render-check.ts
+// The chart renders with the canary's values, against the cluster: a server-side dry run of the
+// canary's install. When it does not, the error says why in the user's terms (a strict schema that
+// rejects the action's values, an object another release owns, a broken template).
+
+
+
+
+/** Helm's words for an object that exists and belongs to another release (or to none). */
+const OWNED_ELSEWHERE = /already exists|invalid ownership metadata|cannot be imported into the current release/i;
+async function checkRender(helm, canaryRelease, weight) {
+    try {
+        const objects = parseManifest(await helm.renderCanary(weight));
+        return {
+            lines: [
+                {
+                    check: 'render',
+                    subject: canaryRelease,
+                    status: 'ok',
+                    detail: `server-side dry run at ${weight}%: ${objects.length} objects`
+                }
+            ],
+            errors: [],
+            objects
+        };
+    }
+    catch (error) {
+        const message = errorMessage(error);
+        // Helm's own words (an adapter's error carries them as `stderr`), without the command line, whose
+        // --set flags would name every key.
+        const stderr = error.stderr;
+        const helmSaid = typeof stderr === 'string' && stderr.trim() !== '' ? stderr.trim() : message;
+        const fallback = await helm.templateCanary(weight).then(parseManifest, () => undefined);
+        if (isSchemaError(helmSaid))
+            return { ...(await schemaFindings(helm, canaryRelease, weight, helmSaid)), objects: fallback };
+        if (OWNED_ELSEWHERE.test(message)) {
+            return {
+                lines: [
+                    {
+                        check: 'render',
+                        subject: canaryRelease,
+                        status: 'fail',
+                        detail: 'an object it renders exists already',
+                        code: 'release-objects-collide'
+                    }
+                ],
+                errors: [
+                    new PreflightError('release-objects-collide', `${canaryRelease} renders an object that exists in the cluster already, owned by another release or by none: ${message}. Give the canary's objects names of their own (see docs/charts.md, "Preflight").`)
+                ],
+                objects: fallback,
+                ownedElsewhere: true
+            };
+        }
+        return {
+            lines: [
+                {
+                    check: 'render',
+                    subject: canaryRelease,
+                    status: 'fail',
+                    detail: 'the server-side dry run failed',
+                    code: 'chart-does-not-render'
+                }
+            ],
+            errors: [
+                new PreflightError('chart-does-not-render', `the chart does not render for ${canaryRelease} with the canary's values (server-side dry run): ${message}. Fix the chart or the values; the command is in the log above.`)
+            ],
+            objects: fallback
+        };
+    }
+}
+async function schemaFindings(helm, canaryRelease, weight, message) {
+    const actionKeys = helm.actionValueKeys(weight);
+    let named = actionKeysNamed(message, actionKeys);
+    if (named.length === 0) {
+        // Helm did not say which key: the user's own values alone tell whose keys the schema rejects.
+        const userValuesPass = await helm.templateUserValues().then(() => true, (e) => !isSchemaError(errorMessage(e)));
+        if (!userValuesPass) {
+            return {
+                lines: [
+                    {
+                        check: 'render',
+                        subject: canaryRelease,
+                        status: 'fail',
+                        detail: "the chart's schema rejects the values",
+                        code: 'chart-does-not-render'
+                    }
+                ],
+                errors: [
+                    new PreflightError('chart-does-not-render', `the chart's values.schema.json rejects the values given in \`values\` and \`set\` (before the action adds any): ${message}`)
+                ]
+            };
+        }
+        named = actionKeys;
+    }
+    return {
+        lines: [
+            {
+                check: 'render',
+                subject: canaryRelease,
+                status: 'fail',
+                detail: `the schema rejects ${named.join(', ')}`,
+                code: 'schema-rejects-action-values'
+            }
+        ],
+        errors: [
+            new PreflightError('schema-rejects-action-values', `the chart's values.schema.json rejects the values the action sets on ${canaryRelease} (${named.join(', ')}): ${schemaAdvice(named)}. Helm said: ${message}`)
+        ]
+    };
+}
+
+;// CONCATENATED MODULE: ./src/preflight/run.ts
+
+
+
+
+
+
+async function runPreflight(spec, deps) {
+    const lines = [];
+    const errors = [];
+    const weight = spec.steps.find((w) => w > 0) ?? 100;
+    /** Runs one check; a read that fails becomes that check's error line. */
+    const attempt = async (check, subject, work) => {
+        try {
+            return await work();
+        }
+        catch (error) {
+            const failure = error instanceof PreflightError
+                ? error
+                : new PreflightError('preflight-read-failed', `${check}: ${errorMessage(error)}`);
+            errors.push(failure);
+            lines.push({ check, subject, status: 'fail', detail: failure.message, code: failure.code });
+            return undefined;
+        }
+    };
+    // Stable: a first release is not an error here (the first-release decision reads `stable`).
+    const stable = { exists: false, deployed: false };
+    await attempt('stable', spec.release, async () => {
+        const state = await deps.helm.stableState();
+        Object.assign(stable, {
+            exists: state.exists,
+            status: state.status,
+            deployed: state.exists && state.status === 'deployed',
+            version: state.version
+        });
+        if (!state.exists) {
+            lines.push({
+                check: 'stable',
+                subject: spec.release,
+                status: 'warn',
+                detail: 'not installed: a first release'
+            });
+        }
+        else if (!stable.deployed) {
+            throw new PreflightError('stable-not-deployed', `stable ${spec.release} is ${state.status ?? 'in an unknown state'}, not deployed: fix it first (\`helm history ${spec.release}\`, then \`helm rollback\` or a new upgrade), so the canary has a stable release to be compared with and promoted over.`);
+        }
+        else {
+            lines.push({
+                check: 'stable',
+                subject: spec.release,
+                status: 'ok',
+                detail: `deployed${state.revision ? `, revision ${state.revision}` : ''}${state.version ? `, version ${state.version}` : ''}`
+            });
+        }
+    });
+    // Render (server-side dry run), then what the render shows: collisions and routing.
+    const render = await attempt('render', spec.canaryRelease, () => checkRender(deps.helm, spec.canaryRelease, weight));
+    if (render) {
+        lines.push(...render.lines);
+        errors.push(...render.errors);
+    }
+    const objects = render?.objects;
+    if (!objects) {
+        lines.push({
+            check: 'collisions',
+            subject: spec.canaryRelease,
+            status: 'skip',
+            detail: 'the chart did not render'
+        });
+    }
+    else {
+        await attempt('collisions', spec.canaryRelease, async () => {
+            const [scoped, manifest] = await Promise.all([
+                deps.cluster.clusterScopedKinds(),
+                stable.exists ? deps.helm.stableManifest() : Promise.resolve(undefined)
+            ]);
+            const found = checkCollisions({
+                canary: objects,
+                stable: manifest === undefined ? undefined : parseManifest(manifest),
+                namespace: spec.namespace,
+                canaryRelease: spec.canaryRelease,
+                release: spec.release,
+                clusterScopedKinds: scoped
+            });
+            if (render.ownedElsewhere && found.errors.some((e) => e.code === 'release-objects-collide')) {
+                // The comparison with stable names the objects; Helm's own message about them is the same finding.
+                const helmFinding = render.errors.find((e) => e.code === 'release-objects-collide');
+                errors.splice(errors.indexOf(helmFinding), 1);
+            }
+            lines.push(...found.lines);
+            errors.push(...found.errors);
+        });
+    }
+    const router = deps.router;
+    if (!router.preflight) {
+        lines.push({
+            check: 'routing',
+            subject: router.preset,
+            status: 'skip',
+            detail: `not checked: the ${router.preset} router has no preflight`
+        });
+    }
+    else if (!objects) {
+        lines.push({
+            check: 'routing',
+            subject: router.preset,
+            status: 'skip',
+            detail: 'the chart did not render'
+        });
+    }
+    else {
+        const rendered = new Map([[weight, Promise.resolve(objects)]]);
+        const renderAt = (w) => {
+            if (!rendered.has(w)) {
+                rendered.set(w, deps.helm.renderCanary(w).then(parseManifest, () => deps.helm.templateCanary(w).then(parseManifest)));
+            }
+            return rendered.get(w);
+        };
+        await attempt('routing', router.preset, async () => {
+            const verdict = await router.preflight({ weight, renderCanary: renderAt });
+            if (!verdict.ok)
+                throw new PreflightError('routing-has-no-effect', verdict.detail);
+            lines.push({ check: 'routing', subject: router.preset, status: 'ok', detail: verdict.detail });
+        });
+    }
+    let analysis = spec.analysis;
+    let droppedMetrics = [];
+    if (!stable.exists) {
+        lines.push({
+            check: 'metrics',
+            subject: 'all',
+            status: 'skip',
+            detail: `no stable ${spec.release} to read`
+        });
+    }
+    else {
+        await attempt('metrics', 'all', async () => {
+            const found = await checkMetrics({
+                analysis: spec.analysis,
+                release: spec.release,
+                namespace: spec.namespace,
+                provider: deps.metrics,
+                now: deps.now()
+            });
+            lines.push(...found.lines);
+            errors.push(...found.errors);
+            analysis = found.analysis;
+            droppedMetrics = found.dropped;
+        });
+    }
+    return { ok: errors.length === 0, lines, errors, stable, analysis, droppedMetrics };
+}
+/** "Preflight: 2 problems before anything changed: [status-label-missing] ...; [...] ...". */
+function preflightReason(result) {
+    const n = result.errors.length;
+    const list = result.errors.map((e) => `[${e.code}] ${e.message.replace(/\.$/, '')}`).join('; ');
+    return `Preflight found ${n} problem${n === 1 ? '' : 's'} before anything changed: ${list}. Nothing was changed.`;
+}
+
+;// CONCATENATED MODULE: ./src/preflight/table.ts
+const STATUS_WORDS = {
+    ok: 'ok',
+    warn: 'WARN',
+    fail: 'FAIL',
+    skip: 'skip'
+};
+function preflightTable(lines, maxDetail = 140) {
+    const rows = lines.map((l) => [l.check, l.subject, STATUS_WORDS[l.status], table_clip(l.detail, maxDetail)]);
+    const header = ['check', 'subject', 'status', 'found'];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const format = (cells) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+    return [format(header), ...rows.map(format)].join('\n');
+}
+function table_clip(text, max) {
+    const one = text.replace(/\s+/g, ' ').trim();
+    return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
+}
+
+;// CONCATENATED MODULE: ./src/preflight/index.ts
+// The preflight: what is checked before anything changes (see run.ts).
+
+
+
+
 ;// CONCATENATED MODULE: ./src/wiring.ts
 // Builds the real adapters (Helm CLI, Prometheus over HTTP, the judge, the reporters) for a spec.
 // Shared by the main and post steps so both talk to the world the same way.
+
+
+
 
 
 
@@ -59022,9 +60016,14 @@ async function createAdapters(spec, saved = {}) {
         slackWebhookUrl: spec.slackWebhookUrl,
         webhookUrl: spec.webhookUrl
     });
+    // The deployer only logs its reads in dry-run mode; the preflight's reads are real in every mode.
+    const reader = new HelmDeployer({ ...spec, dryRun: false }, actionsExecRunner, (line) => info(line));
+    const helmPreflight = new HelmPreflight(spec, actionsExecRunner, () => reader.stableState(), (line) => info(line));
+    const cluster = new KubectlApiResources(actionsExecRunner, (line) => warning(line));
     return {
         deployer,
         router,
+        preflight: (checked) => runPreflight(checked, { helm: helmPreflight, cluster, metrics: provider, router, now: Date.now }),
         sampler,
         judge: createJudge(spec.judge),
         reporter,
@@ -59445,6 +60444,8 @@ async function runRollout(spec, deps, options = {}) {
     const { deployer, router, sampler, judge, clock, log, signal } = deps;
     const now = () => new Date(clock.now());
     const record = newRecord(spec, now());
+    if (options.preflight)
+        record.preflight = options.preflight;
     const reports = new ReportQueue(deps.reporter, log);
     const startIndex = options.startStepIndex ?? 0;
     const rolloutStart = clock.now();
@@ -59750,7 +60751,64 @@ function abortReason(signal) {
     return 'Interrupted';
 }
 
+;// CONCATENATED MODULE: ./src/rollout/preflight-step.ts
+
+
+
+async function preflightStep(spec, deps) {
+    if (!deps.preflight) {
+        if (spec.dryRun)
+            return end(spec, deps, undefined, {
+                decision: 'none',
+                reason: 'Dry run: nothing was checked or changed (no preflight is wired).',
+                finalWeight: 0
+            });
+        return { kind: 'go-on', spec, deps };
+    }
+    let result;
+    try {
+        result = await deps.preflight(spec);
+    }
+    catch (error) {
+        return end(spec, deps, undefined, {
+            decision: 'failed',
+            reason: `The preflight could not run: ${errorMessage(error)}. Nothing was changed.`,
+            finalWeight: 0,
+            nothingDeployed: true
+        });
+    }
+    const record = {
+        ok: result.ok,
+        lines: result.lines,
+        droppedMetrics: result.droppedMetrics
+    };
+    deps.log.info(`Preflight (${result.ok ? 'passed' : `${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}`}):\n${preflightTable(result.lines)}`);
+    for (const line of result.lines.filter((l) => l.status === 'warn'))
+        deps.log.warning(`preflight ${line.check} ${line.subject}: ${line.detail}`);
+    if (!result.ok) {
+        return end(spec, deps, record, { decision: 'failed', reason: preflightReason(result), finalWeight: 0, nothingDeployed: true }, result);
+    }
+    if (spec.dryRun) {
+        return end(spec, deps, record, { decision: 'none', reason: 'Dry run: the preflight passed; nothing was changed.', finalWeight: 0 }, result);
+    }
+    const narrowed = { ...spec, analysis: result.analysis };
+    const sampler = result.droppedMetrics.length > 0
+        ? (deps.sampler.forAnalysis?.(result.analysis) ?? deps.sampler)
+        : deps.sampler;
+    return { kind: 'go-on', spec: narrowed, deps: { ...deps, sampler }, preflight: record, result };
+}
+function end(spec, deps, preflight, ending, result) {
+    const record = newRecord(spec, new Date(deps.clock.now()));
+    if (preflight)
+        record.preflight = preflight;
+    if (result?.stable.version)
+        record.previousVersion = result.stable.version;
+    addEvent(record, new Date(deps.clock.now()), 'preflight', preflight ? `Preflight ${preflight.ok ? 'passed' : 'failed'}` : 'Preflight not run');
+    return { kind: 'stop', record, ending };
+}
+
 ;// CONCATENATED MODULE: ./src/rollout/commands.ts
+
 
 
 
@@ -59782,7 +60840,12 @@ async function runCommand(spec, deps, context) {
         };
     }
 }
-async function deploy(spec, deps, context) {
+async function deploy(requested, engineDeps, context) {
+    // Before anything changes, on every deploy; a dry run ends with it.
+    const checked = await preflightStep(requested, engineDeps);
+    if (checked.kind === 'stop')
+        return finish(checked.record, engineDeps, checked.ending);
+    const { spec, deps } = checked;
     const { clock } = deps;
     const state = spec.dryRun ? { exists: false } : await readCanary(deps);
     const startedAt = state.marks?.startedAt ?? new Date(clock.now()).toISOString();
@@ -59805,7 +60868,7 @@ async function deploy(spec, deps, context) {
             written.checkRunId = String(checkRunId);
         return written;
     };
-    const engine = { marks };
+    const engine = { marks, preflight: checked.preflight };
     if (!state.exists)
         return runRollout(spec, deps, engine);
     const foreign = foreignRelease(state, spec.canaryRelease, spec.release);
@@ -60042,6 +61105,7 @@ async function run() {
             judge: adapters.judge,
             clock: systemClock,
             reporter: adapters.reporter,
+            preflight: adapters.preflight,
             log: { info: info, warning: warning, error: error },
             signal: controller.signal,
             persist

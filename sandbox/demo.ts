@@ -21,6 +21,8 @@ import { runAction, type RunHandle } from './demo/action-runner.js';
 import { openCluster, type DemoCluster } from './demo/cluster.js';
 import { startFakeGitHub, type FakeGitHub } from './demo/fake-github.js';
 import { readRecord, scenarioFigures, decisionAt, canaryInstalledAt } from './demo/figures.js';
+import { countActionWrites, type ActionWrites } from './demo/audit-writes.js';
+import { ACTION_USER } from './control-plane/cluster.js';
 import { DEFAULT_SCENARIOS, SCENARIOS } from './demo/scenarios.js';
 import { SetupError, checkPrerequisites } from './demo/setup.js';
 import { renderTimeline, type Mark } from './demo/timeline.js';
@@ -198,6 +200,8 @@ function startRun(
     timeoutMs: 180000,
     env: {
       ...clusterEnv(),
+      // The action's own client identity, so the audit log tells its writes from everyone else's.
+      ...(daemon.info.actionKubeconfig && { KUBECONFIG: daemon.info.actionKubeconfig }),
       ...o.env,
       GITHUB_API_URL: github.url,
       GITHUB_SERVER_URL: github.url,
@@ -355,6 +359,7 @@ async function runScenario(name: string): Promise<boolean> {
     await during;
   }
   const result = outcome.result;
+  const runsEnded = Date.now();
   await sleep(1500); // the last scrape and drain after the action's final Helm call
   const after = lg.snapshot();
   // What the scenario reads back from the cluster, before the clean-up below changes it.
@@ -402,6 +407,15 @@ async function runScenario(name: string): Promise<boolean> {
     decisionSince: outcome.decisionSince
   });
   const stableAfter = await stableRevisions();
+  // Write requests of the action's identity while its runs went on (every run of the scenario).
+  let writes: ActionWrites | undefined;
+  if (daemon.info.actionKubeconfig) {
+    writes = countActionWrites(daemon.info.auditLog, ACTION_USER, since, runsEnded);
+  } else {
+    problems.push(
+      'the sandbox has no identity of its own for the action (restart it): writesToCluster unknown'
+    );
+  }
   const summary = fs.existsSync(summaryPath) ? fs.readFileSync(summaryPath, 'utf8') : '';
 
   if (!scenario.expected.includes(figures.decision)) {
@@ -445,6 +459,7 @@ async function runScenario(name: string): Promise<boolean> {
     checkRunRequests: myRuns,
     checkRunConclusion: conclusion,
     loadWindow: window,
+    writesToCluster: writes ?? null,
     weightLog: routerLog.filter((e) => Date.parse(e.at) >= since),
     events: events.filter((e) => Date.parse(e.at) >= since),
     failures: lg.failures().filter((f) => Date.parse(f.at) >= since)
@@ -486,7 +501,7 @@ async function runScenario(name: string): Promise<boolean> {
   );
   if (args.json)
     process.stdout.write(
-      `${JSON.stringify({ ...figures, kubernetesVersion: daemon.info.kubernetesVersion, ...extraFields })}\n`
+      `${JSON.stringify({ ...figures, kubernetesVersion: daemon.info.kubernetesVersion, writesToCluster: writes?.writes ?? null, ...extraFields })}\n`
     );
   return problems.length === 0;
 }

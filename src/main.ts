@@ -55,6 +55,7 @@ export async function run(): Promise<void> {
         judge: adapters.judge,
         clock: systemClock,
         reporter: adapters.reporter,
+        preflight: adapters.preflight,
         log: { info: core.info, warning: core.warning, error: core.error },
         signal: controller.signal,
         persist

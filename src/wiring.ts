@@ -13,6 +13,9 @@ import type { Judge } from './judge/types.js';
 import type { Sampler } from './rollout/ports.js';
 import { createRouter } from './routing/index.js';
 import type { TrafficRouter } from './routing/types.js';
+import { HelmPreflight } from './deploy/helm-preflight.js';
+import { KubectlApiResources } from './kube/api-resources.js';
+import { runPreflight, type PreflightResult } from './preflight/index.js';
 
 export interface Adapters {
   deployer: Deployer;
@@ -20,6 +23,8 @@ export interface Adapters {
   sampler: Sampler;
   judge: Judge;
   reporter: Reporting;
+  /** The preflight of a deploy: Helm renders and reads, kubectl discovery, Prometheus queries. */
+  preflight(spec: RolloutSpec): Promise<PreflightResult>;
   checkRun(): CheckRunInfo | undefined;
 }
 
@@ -53,9 +58,20 @@ export async function createAdapters(
     slackWebhookUrl: spec.slackWebhookUrl,
     webhookUrl: spec.webhookUrl
   });
+  // The deployer only logs its reads in dry-run mode; the preflight's reads are real in every mode.
+  const reader = new HelmDeployer({ ...spec, dryRun: false }, actionsExecRunner, (line) => core.info(line));
+  const helmPreflight = new HelmPreflight(
+    spec,
+    actionsExecRunner,
+    () => reader.stableState(),
+    (line) => core.info(line)
+  );
+  const cluster = new KubectlApiResources(actionsExecRunner, (line) => core.warning(line));
   return {
     deployer,
     router,
+    preflight: (checked) =>
+      runPreflight(checked, { helm: helmPreflight, cluster, metrics: provider, router, now: Date.now }),
     sampler,
     judge: createJudge(spec.judge),
     reporter,

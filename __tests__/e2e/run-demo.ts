@@ -26,6 +26,8 @@ export interface Figures {
   report: string | null;
   summary: string;
   kubernetesVersion: string;
+  /** Write requests of the action's own identity in the API server's audit log during the runs. */
+  writesToCluster: number | null;
 }
 
 export const FIGURE_FIELDS = [
@@ -39,7 +41,8 @@ export const FIGURE_FIELDS = [
   'requestsTotal',
   'report',
   'summary',
-  'kubernetesVersion'
+  'kubernetesVersion',
+  'writesToCluster'
 ];
 
 export interface DemoRun {

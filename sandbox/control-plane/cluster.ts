@@ -51,6 +51,8 @@ export interface ClusterInfo {
   readonly kubernetesVersion: string;
   readonly nodeName: string | null;
   readonly auditLog: string;
+  /** A kubeconfig for the action alone: user ACTION_USER in the audit log. */
+  readonly actionKubeconfig?: string;
   readonly ports: Ports;
 }
 
@@ -61,6 +63,9 @@ export interface RunningCluster {
 }
 
 const START_TIMEOUT_MS = 90_000;
+
+/** The user name the API server (and its audit log) sees for the action's requests. */
+export const ACTION_USER = 'canary-action';
 
 export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
   const { stateDir, manifest, log } = options;
@@ -117,6 +122,9 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
         // The admin identity: users, Helm, the node agent, Traefik and Prometheus (the sandbox does not
         // test their RBAC; the API server still authorizes every request).
         { file: 'admin', commonName: 'sandbox-admin', organizations: ['system:masters'] },
+        // The action's own identity (demo and e2e runs of the action use it), so the audit log tells
+        // its writes apart from the demo's Helm, the node agent's, Traefik's and Prometheus's.
+        { file: 'action', commonName: ACTION_USER, organizations: ['system:masters'] },
         { file: 'controller-manager', commonName: 'system:kube-controller-manager', organizations: [] },
         { file: 'scheduler', commonName: 'system:kube-scheduler', organizations: [] }
       ]
@@ -130,6 +138,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
         user: identity
       });
     const kubeconfig = kubeconfigFor('admin', 'kubeconfig');
+    const actionKubeconfig = kubeconfigFor('action', 'action.kubeconfig');
     const admin: TlsIdentity = { caCert: pki.caCert, client: pki.clients.admin };
     const kubectl = new Kubectl(bin.kubectl, kubeconfig);
 
@@ -220,6 +229,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       kubernetesVersion: version.gitVersion,
       nodeName: options.withAgent ? options.nodeName : null,
       auditLog,
+      actionKubeconfig,
       ports
     };
     return { info, processes, stop };

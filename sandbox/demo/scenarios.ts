@@ -5,6 +5,7 @@
 //   evidence: what the job summary must name (the metric or cause behind a rollback).
 
 import { OUTCOME_SCENARIOS } from './outcome-scenarios.js';
+import { PREFLIGHT_SCENARIOS } from './preflight-scenarios.js';
 import type { DemoContext, Scenario } from './types.js';
 import { WORKFLOW_SCENARIOS } from './workflow-scenarios.js';
 
@@ -157,7 +158,8 @@ export const SCENARIOS: Record<string, Scenario> = {
     evidence: /5xx|error/i
   },
   ...WORKFLOW_SCENARIOS,
-  ...OUTCOME_SCENARIOS
+  ...OUTCOME_SCENARIOS,
+  ...PREFLIGHT_SCENARIOS
 };
 
 export const DEFAULT_SCENARIOS = ['healthy', 'faulty'];

@@ -10,7 +10,8 @@ import {
   defaultMetrics,
   histogramUnit,
   trafficQuery,
-  type BuiltInGuards
+  type BuiltInGuards,
+  type MetricNames
 } from './default-metrics.js';
 import { ConfigError, expectedError } from './errors.js';
 import { parseFraction } from './fractions.js';
@@ -28,15 +29,17 @@ export function resolveMetrics(
   alpha: number
 ): ResolvedMetrics {
   const names = config?.names ?? DEFAULT_METRIC_NAMES;
-  let metrics: MetricSpec[] = defaultMetrics(names, guards);
+  let metrics: MetricSpec[] = defaultMetrics(names, guards).map((metric) =>
+    namesChanged(metric.name, names) ? { ...metric, configured: true } : metric
+  );
   for (const entry of config?.metrics ?? []) {
     const builtIn = metrics.find((metric) => metric.name === entry.name);
     if ((BUILT_IN_METRICS as readonly string[]).includes(entry.name)) {
       if (!builtIn) continue; // disabled by an earlier entry is impossible: names are unique
-      const merged = entry.enabled ? overrideBuiltIn(builtIn, entry) : undefined;
+      const merged = entry.enabled ? { ...overrideBuiltIn(builtIn, entry), configured: true } : undefined;
       metrics = metrics.flatMap((metric) => (metric === builtIn ? (merged ? [merged] : []) : [metric]));
     } else if (entry.enabled) {
-      metrics.push(customMetric(entry));
+      metrics.push({ ...customMetric(entry), configured: true });
     } else {
       customMetric(entry); // still validated, so a disabled metric is ready to switch on
     }
@@ -50,6 +53,17 @@ export function resolveMetrics(
     requests: config?.requests ?? trafficQuery(names),
     metrics: splitAlpha(metrics, alpha, config?.source)
   };
+}
+
+/** The metric-specific `names:` a built-in is made from (not the shared release and namespace labels). */
+const NAMES_OF: Record<string, Array<keyof MetricNames>> = {
+  'error-rate': ['requestsMetric', 'statusCodeLabel'],
+  'latency-p95': ['latencyHistogram'],
+  conversion: ['sessionsMetric', 'checkoutsMetric']
+};
+
+function namesChanged(metric: string, names: MetricNames): boolean {
+  return (NAMES_OF[metric] ?? []).some((key) => names[key] !== DEFAULT_METRIC_NAMES[key]);
 }
 
 function overrideBuiltIn(builtIn: MetricSpec, entry: MetricEntry): MetricSpec {

@@ -22,6 +22,11 @@ interface MetricSpecBase {
   title: string;
   /** This metric's share of the overall alpha; the shares sum to `analysis.alpha`. */
   alpha?: number;
+  /**
+   * The user wrote or changed this metric (a `metrics:` entry, or the `names:` it is built from). The
+   * preflight drops a default metric that cannot have data, with a warning; a configured one is an error.
+   */
+  configured?: boolean;
 }
 
 /** "Bad events out of events": 5xx over requests, failed checkouts over checkouts. */

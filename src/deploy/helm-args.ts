@@ -248,3 +248,59 @@ export function getValuesArgs(release: string, namespace: string, all: boolean):
 export function getManifestArgs(release: string, namespace: string): string[] {
   return ['get', 'manifest', release, '--namespace', namespace];
 }
+
+/**
+ * The marks a preflight render carries: the weight mark pinned, so renders at two weights differ only
+ * where the routing values reach (a chart that hashes all values into an annotation would otherwise
+ * differ at every weight).
+ */
+const PREFLIGHT_MARKS = { weight: '0' };
+
+/** The canary's install (or upgrade) at `weight` as a server-side dry run: Helm prints the release as JSON. */
+export function canaryDryRunArgs(spec: RolloutSpec, weight: number): string[] {
+  return [
+    'upgrade',
+    '--install',
+    spec.canaryRelease,
+    spec.chart,
+    '--namespace',
+    spec.namespace,
+    ...chartArgs(spec),
+    ...canaryValueArgs(spec, weight, PREFLIGHT_MARKS),
+    '--dry-run=server',
+    '-o',
+    'json'
+  ];
+}
+
+/** The canary's render at `weight`, client-side. */
+export function canaryTemplateArgs(spec: RolloutSpec, weight: number): string[] {
+  return [
+    'template',
+    spec.canaryRelease,
+    spec.chart,
+    '--namespace',
+    spec.namespace,
+    ...chartArgs(spec),
+    ...canaryValueArgs(spec, weight, PREFLIGHT_MARKS)
+  ];
+}
+
+/** The chart with the user's values and the version only, client-side: what the action adds is left out. */
+export function userValuesTemplateArgs(spec: RolloutSpec): string[] {
+  return [
+    'template',
+    spec.canaryRelease,
+    spec.chart,
+    '--namespace',
+    spec.namespace,
+    ...chartArgs(spec),
+    ...userValueArgs(spec),
+    ...valueFlags([versionValue(spec)])
+  ];
+}
+
+/** The values keys the action itself sets on the canary at `weight`: routing values and marks. */
+export function actionValueKeys(spec: RolloutSpec, weight: number): string[] {
+  return [...routingChartValues(spec, weight), ...canaryMarks(spec.version, weight, {})].map((v) => v.key);
+}

@@ -43,6 +43,11 @@ export class MetricSampler {
     private readonly target: SamplerTarget
   ) {}
 
+  /** A sampler over the same Prometheus for `analysis` (fewer metrics, after the preflight). */
+  forAnalysis(analysis: AnalysisSpec): MetricSampler {
+    return new MetricSampler(this.provider, { ...this.target, analysis });
+  }
+
   /** Reads every counter (both arms) as the reference; returns stable's cumulative observations. */
   async baseline(): Promise<Baseline> {
     const raw = await this.readAll();

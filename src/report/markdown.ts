@@ -1,5 +1,6 @@
 // The check run's summary (decision, timeline, metrics, trends, run details) and text (the tick
 // log), as GitHub-flavoured markdown. The job summary reuses them. Pure: no I/O, no clock.
+import { preflightSection } from './preflight-section.js';
 import type { MetricEvidence, MetricStatus } from '../judge/types.js';
 import type { Decision, EventRecord, RolloutRecord, StepOutcome, TickRecord } from '../rollout/record.js';
 import {
@@ -63,6 +64,7 @@ const STATUS_LABELS: Record<MetricStatus, string> = {
 export function renderSummary(record: RolloutRecord, options: RenderOptions = {}): string {
   const parts = [
     decisionSection(record),
+    preflightSection(record),
     record.decision === 'paused' ? continueSection(record, options) : '',
     timelineSection(record),
     metricsSection(record),

@@ -12,6 +12,7 @@ import { foreignRelease, lockConflict, makeMarks, resumeStepIndex, type MarkPhas
 import { errorMessage } from '../error-message.js';
 import { formatDuration } from '../format.js';
 import { finishRecord, removeCanaryRelease, type Ending, type OutcomeDeps } from './outcomes.js';
+import { preflightStep } from './preflight-step.js';
 
 export interface CommandContext {
   /** Identifies this workflow run for the lock (GITHUB_RUN_ID; re-runs of the same run share it). */
@@ -63,7 +64,15 @@ export async function runCommand(
   }
 }
 
-async function deploy(spec: RolloutSpec, deps: EngineDeps, context: CommandContext): Promise<RolloutRecord> {
+async function deploy(
+  requested: RolloutSpec,
+  engineDeps: EngineDeps,
+  context: CommandContext
+): Promise<RolloutRecord> {
+  // Before anything changes, on every deploy; a dry run ends with it.
+  const checked = await preflightStep(requested, engineDeps);
+  if (checked.kind === 'stop') return finish(checked.record, engineDeps, checked.ending);
+  const { spec, deps } = checked;
   const { clock } = deps;
   const state = spec.dryRun ? { exists: false } : await readCanary(deps);
   const startedAt = state.marks?.startedAt ?? new Date(clock.now()).toISOString();
@@ -86,7 +95,7 @@ async function deploy(spec: RolloutSpec, deps: EngineDeps, context: CommandConte
     if (checkRunId) written.checkRunId = String(checkRunId);
     return written;
   };
-  const engine = { marks };
+  const engine = { marks, preflight: checked.preflight };
 
   if (!state.exists) return runRollout(spec, deps, engine);
 

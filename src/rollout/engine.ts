@@ -4,7 +4,7 @@
 // pauses it on purpose, or (on a signal) hands it to the post step with the phase saved.
 import type { RolloutSpec } from '../config/spec.js';
 import type { TickObservation } from '../metrics/types.js';
-import type { Decision, RolloutRecord, StepRecord } from './record.js';
+import type { Decision, PreflightRecord, RolloutRecord, StepRecord } from './record.js';
 import type { EngineDeps } from './ports.js';
 import { ReportQueue } from './report-queue.js';
 import { errorMessage } from '../error-message.js';
@@ -25,6 +25,8 @@ export interface EngineOptions {
   marks?: (phase: MarkPhase) => Record<string, string>;
   /** How the first install takes the canary; default: create the release with `helm install`. */
   lock?: CanaryLock;
+  /** What the preflight found, kept in the record for the summary. */
+  preflight?: PreflightRecord;
 }
 
 /** Thrown inside the engine when the signal aborts; never escapes runRollout. */
@@ -44,6 +46,7 @@ export async function runRollout(
   const { deployer, router, sampler, judge, clock, log, signal } = deps;
   const now = (): Date => new Date(clock.now());
   const record = newRecord(spec, now());
+  if (options.preflight) record.preflight = options.preflight;
   const reports = new ReportQueue(deps.reporter, log);
   const startIndex = options.startStepIndex ?? 0;
   const rolloutStart = clock.now();

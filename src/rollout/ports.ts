@@ -1,5 +1,7 @@
 // What the engine needs from the world, gathered in one place so main.ts and the tests wire it the same way.
 import type { Clock } from '../clock.js';
+import type { AnalysisSpec, RolloutSpec } from '../config/spec.js';
+import type { PreflightResult } from '../preflight/types.js';
 import type { Deployer } from '../deploy/types.js';
 import type { Baseline, Judge } from '../judge/types.js';
 import type { ArmObservation, ArmPair } from '../metrics/types.js';
@@ -19,6 +21,8 @@ export interface Sampler {
   baseline(): Promise<Baseline>;
   /** Deltas since the previous successful sample. Throws MetricsUnavailableError when it cannot. */
   sample(): Promise<Sample>;
+  /** The same sampler for fewer metrics (the preflight drops default metrics that cannot have data). */
+  forAnalysis?(analysis: AnalysisSpec): Sampler;
 }
 
 export interface Logger {
@@ -38,6 +42,8 @@ export interface EngineDeps {
   log: Logger;
   /** Aborts on SIGINT/SIGTERM: the engine stops sampling and hands the canary to the post step. */
   signal?: AbortSignal;
+  /** The preflight (src/preflight) for a spec: reads only. main wires it; a deploy runs it first. */
+  preflight?: (spec: RolloutSpec) => Promise<PreflightResult>;
   /** Called at every phase change and step (main saves state and writes the report file). */
   persist?: (record: RolloutRecord) => void;
 }

@@ -1,6 +1,7 @@
 // RolloutRecord: the JSON record of a rollout (the `report` output). The reporter renders it,
 // `npm run report:preview` reads it back, and the sandbox asserts on it. Keep it stable.
 import type { MetricEvidence, VerdictAction } from '../judge/types.js';
+import type { PreflightLine } from '../preflight/types.js';
 
 export type Decision = 'promoted' | 'rolled-back' | 'failed' | 'paused' | 'cancelled' | 'none' | 'refused';
 
@@ -43,6 +44,14 @@ export interface ReadBack {
   stableVersion?: string;
 }
 
+/** What the preflight found before anything changed (the table in the log and the summary). */
+export interface PreflightRecord {
+  ok: boolean;
+  lines: PreflightLine[];
+  /** Default metrics left out because they cannot have data. */
+  droppedMetrics: string[];
+}
+
 export interface EventRecord {
   at: string;
   /** e.g. deploy-canary, set-weight, promote, rollback, error, signal */
@@ -81,6 +90,8 @@ export interface RolloutRecord {
   incomplete?: string;
   /** The run ended before any release was changed. */
   nothingDeployed?: boolean;
+  /** The preflight's findings, when it ran. */
+  preflight?: PreflightRecord;
   /** Both releases as read back from the cluster when the record was finished. */
   readBack?: ReadBack;
   /** Share of traffic on the new version at the end: 100 when promoted, 0 when rolled back, the held weight when paused. */

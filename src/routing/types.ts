@@ -3,6 +3,7 @@
 // this interface; each preset is one file in this folder, like Flagger's routers.
 import type { RoutingPreset } from '../config/spec.js';
 import type { CanaryState } from '../deploy/types.js';
+import type { ManifestObject } from '../preflight/manifest.js';
 
 /** Where the weight lives, and the weight the cluster shows there. */
 export interface RouteDescription {
@@ -32,6 +33,25 @@ export interface TrafficRouter {
   remove(): Promise<void>;
   /** Where the weight lives and the weight read back; `canary` is the release as just read. */
   describe(canary: CanaryState): Promise<RouteDescription>;
+  /**
+   * Before anything changes: proves that moving the weight will move traffic (reads only). A router
+   * without it is shown as "not checked" in the preflight table.
+   */
+  preflight?(probe: RoutingProbe): Promise<RoutingPreflight>;
+}
+
+/** What the preflight hands a router to check it against. */
+export interface RoutingProbe {
+  /** The first step's weight. */
+  weight: number;
+  /** The canary release's objects rendered at `weight` (a dry run: nothing is written). */
+  renderCanary(weight: number): Promise<ManifestObject[]>;
+}
+
+/** A router's preflight verdict; `ok: false` stops the run with `detail` (which says what to do). */
+export interface RoutingPreflight {
+  ok: boolean;
+  detail: string;
 }
 
 /** What a router that carries the weight in chart values needs from the canary release (Helm). */
