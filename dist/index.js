@@ -40650,6 +40650,12 @@ function routeObjectRouter(kind, spec, deps) {
             const managers = (live?.metadata.managedFields ?? []);
             if (!live || !managers.some((m) => m.manager === EDIT_FIELD_MANAGER))
                 continue;
+            const other = kind.readEdit(live);
+            if (other) {
+                // Another canary's split is on it: applying the manifest would undo that canary's routing.
+                log(`${kind.kind} ${ns}/${name} still carries the edit of ${other.canaryRelease}; not handed back to Helm`);
+                continue;
+            }
             const applied = await kube.apply(kind.resource, ns, asHelmApplies(object, spec.release, ns), HELM_FIELD_MANAGER);
             if (kind.readEdit(applied)) {
                 throw fail(`${kind.kind} ${ns}/${name} still carries the canary's edit after it was handed back to Helm`);

@@ -264,7 +264,7 @@ describe('HTTPRoute router (for gateway-api)', () => {
         kube,
         services: {
           services: async (release) => (release === 'storefront' ? ['storefront'] : ['storefront-next']),
-          renderedObjects: async () => []
+          renderedObjects: async () => [manifestRoute]
         },
         sleep: async () => {}
       }
@@ -272,7 +272,8 @@ describe('HTTPRoute router (for gateway-api)', () => {
     await expect(second.prepare(10)).rejects.toThrow(
       'HTTPRoute shop/storefront is already edited for storefront-canary beside storefront; roll that canary back first'
     );
-    await second.remove(); // not its edit: left alone
+    await second.remove(); // not its edit: left alone, and not handed back over the other canary's split
+    expect(kube.applies).toEqual([]);
     expect((await router.describe({ exists: true })).weight).toBe(10);
     await expect(router.setWeight(101)).rejects.toThrow(
       'canary weight must be an integer in 0..100, got 101'

@@ -168,6 +168,14 @@ export function routeObjectRouter<T extends RouteObject>(
       const live = await kube.get<T>(kind.resource, ns, name);
       const managers = (live?.metadata.managedFields ?? []) as ManagedFieldsEntry[];
       if (!live || !managers.some((m) => m.manager === EDIT_FIELD_MANAGER)) continue;
+      const other = kind.readEdit(live);
+      if (other) {
+        // Another canary's split is on it: applying the manifest would undo that canary's routing.
+        log(
+          `${kind.kind} ${ns}/${name} still carries the edit of ${other.canaryRelease}; not handed back to Helm`
+        );
+        continue;
+      }
       const applied = await kube.apply<T>(
         kind.resource,
         ns,
