@@ -35781,7 +35781,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4704);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1194);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35790,7 +35790,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4704:
+/***/ 1194:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39524,6 +39524,7 @@ const INPUT_DEFAULTS = {
     soak: '10m',
     interval: '30s',
     routing: 'ingress-nginx',
+    route: undefined,
     'weight-values': undefined,
     'prometheus-url': undefined,
     'prometheus-headers': undefined,
@@ -39663,6 +39664,15 @@ function parseNamespace(text, where) {
     const name = text.trim();
     if (!DNS_1123_LABEL.test(name) || name.length > 63) {
         throw expectedError(where, 'a Kubernetes namespace: lowercase letters, digits and -, at most 63 characters', name);
+    }
+    return name;
+}
+const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** The name of a namespaced Kubernetes object, e.g. an HTTPRoute: a DNS-1123 subdomain. */
+function parseObjectName(text, where) {
+    const name = text.trim();
+    if (!DNS_1123_SUBDOMAIN.test(name) || name.length > 253) {
+        throw expectedError(where, 'a Kubernetes object name: lowercase letters, digits, - and ., starting and ending with a letter or digit', name);
     }
     return name;
 }
@@ -40114,6 +40124,13 @@ function readRolloutSpec(getInput, options = {}) {
     else if (value('weight-values') !== '') {
         problems.add(new ConfigError(`${inputLabel('weight-values')} is only used with routing: values (routing is ${routing}); remove it or set routing: values.`));
     }
+    let route;
+    if (routing === 'gateway-api' || routing === 'istio') {
+        route = optional('route', parseObjectName);
+    }
+    else if (value('route') !== '') {
+        problems.add(new ConfigError(`${inputLabel('route')} is only used with routing: gateway-api or istio (routing is ${routing}); remove it or set one of them.`));
+    }
     // What to measure.
     let prometheusUrl = '';
     if (!deploys ||
@@ -40174,6 +40191,7 @@ function readRolloutSpec(getInput, options = {}) {
         soakSeconds,
         intervalSeconds,
         routing,
+        ...(route !== undefined && { route }),
         weightValues,
         prometheus: {
             url: prometheusUrl,
@@ -40283,6 +40301,192 @@ const systemClock = {
     })
 };
 
+;// CONCATENATED MODULE: ./src/routing/route-edit.ts
+// What the routers that edit a route object (HTTPRoute, VirtualService) share: the JSON Patch shape,
+// the annotation that records the action's edit on the object itself (so any later run can undo it
+// exactly, without Helm), and the patch operations around it.
+/** The field manager of the action's own patches: how a later removal knows what to hand back to Helm. */
+const EDIT_FIELD_MANAGER = 'canary-action';
+/** The annotation that says the action edited this route, and what stable's refs carried before. */
+const EDIT_ANNOTATION = 'canary-action.dev/route-edit';
+/** The edit recorded on `object`, undefined when it has none; `kind` names it in the error. */
+function readEdit(object, kind) {
+    const text = object.metadata.annotations?.[EDIT_ANNOTATION];
+    if (!text)
+        return undefined;
+    try {
+        const edit = JSON.parse(text);
+        if (typeof edit.canaryRelease === 'string' &&
+            typeof edit.stableService === 'string' &&
+            typeof edit.canaryService === 'string')
+            return edit;
+    }
+    catch {
+        // fall through: a mangled mark is reported below
+    }
+    throw new Error(`${kind} ${object.metadata.namespace}/${object.metadata.name}: annotation ${EDIT_ANNOTATION} is not what canary-action writes; remove it by hand`);
+}
+/** The edit already on the object must be for the same pair of Services, or it is another canary's. */
+function checkSameEdit(previous, services, kind, object) {
+    if (previous &&
+        (previous.stableService !== services.stable || previous.canaryService !== services.canary)) {
+        throw new Error(`${kind} ${object.metadata.namespace ?? ''}/${object.metadata.name} is already edited for ${previous.canaryService} beside ${previous.stableService}; roll that canary back first`);
+    }
+}
+/** JSON Pointer escaping of one path segment. */
+function pointer(segment) {
+    return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+/** Fails the whole patch if anyone changed the object since it was read. */
+function precondition(object) {
+    const version = object.metadata.resourceVersion;
+    if (!version)
+        throw new Error(`${object.metadata.name} has no resourceVersion`);
+    return [{ op: 'test', path: '/metadata/resourceVersion', value: version }];
+}
+/** Adds the edit annotation (the first edit only). */
+function addEditOps(object, edit) {
+    const value = JSON.stringify(edit);
+    if (!object.metadata.annotations) {
+        return [{ op: 'add', path: '/metadata/annotations', value: { [EDIT_ANNOTATION]: value } }];
+    }
+    return [{ op: 'add', path: `/metadata/annotations/${pointer(EDIT_ANNOTATION)}`, value }];
+}
+/** Drops the edit annotation (and the annotations map, when it held nothing else). */
+function removeEditOp(object) {
+    const others = Object.keys(object.metadata.annotations ?? {}).filter((key) => key !== EDIT_ANNOTATION);
+    return others.length === 0
+        ? { op: 'remove', path: '/metadata/annotations' }
+        : { op: 'remove', path: `/metadata/annotations/${pointer(EDIT_ANNOTATION)}` };
+}
+
+;// CONCATENATED MODULE: ./src/routing/httproute.ts
+// Pure edits of a Gateway API HTTPRoute: find the route that sends traffic to stable's Service, give
+// the canary's Service a backendRef beside stable's (weights 100-w and w) in every rule that names
+// stable, and take it out again. What the route had before the first edit (stable's weight, or none)
+// is kept in an annotation on the route itself, so any later run can restore it exactly.
+
+
+/** A backendRef to the core Service `name` in the route's namespace (group "" and kind Service are defaults). */
+function refersTo(ref, service, routeNamespace) {
+    return ((ref.group ?? '') === '' &&
+        (ref.kind ?? 'Service') === 'Service' &&
+        ref.name === service &&
+        (ref.namespace ?? routeNamespace) === routeNamespace);
+}
+/** Indexes of the rules that send traffic to `service`. */
+function rulesReferring(route, service) {
+    const ns = route.metadata.namespace ?? '';
+    return (route.spec?.rules ?? []).flatMap((rule, index) => (rule.backendRefs ?? []).some((ref) => refersTo(ref, service, ns)) ? [index] : []);
+}
+function httproute_readEdit(route) {
+    return readEdit(route, 'HTTPRoute');
+}
+/**
+ * The one patch that sets the canary's weight to `weight`: in each rule that names stable, stable's
+ * ref at 100-weight and the canary's (a copy of stable's with the canary's name) right after it at
+ * weight. The first edit also records stable's weights in the annotation.
+ */
+function weightPatch(route, target, weight) {
+    const ns = route.metadata.namespace ?? '';
+    const previous = httproute_readEdit(route);
+    const services = { stable: target.stable, canary: target.canary };
+    checkSameEdit(previous, services, 'HTTPRoute', route);
+    const rules = rulesReferring(route, services.stable);
+    if (rules.length === 0) {
+        throw new Error(`HTTPRoute ${ns}/${route.metadata.name} has no rule with a backendRef to Service ${services.stable}`);
+    }
+    const edit = previous ?? {
+        canaryRelease: target.canaryRelease,
+        stableService: services.stable,
+        canaryService: services.canary,
+        stableWeights: {}
+    };
+    const ops = precondition(route);
+    for (const index of rules) {
+        const refs = route.spec.rules[index].backendRefs;
+        const stableRef = refs.find((ref) => refersTo(ref, services.stable, ns));
+        if (!previous)
+            edit.stableWeights[String(index)] = typeof stableRef.weight === 'number' ? stableRef.weight : null;
+        const others = refs.filter((ref) => ref !== stableRef && !refersTo(ref, services.canary, ns));
+        const at = refs.indexOf(stableRef);
+        const before = others.filter((ref) => refs.indexOf(ref) < at);
+        const after = others.filter((ref) => refs.indexOf(ref) > at);
+        const canaryRef = { ...stableRef, name: services.canary, weight };
+        ops.push({
+            op: 'replace',
+            path: `/spec/rules/${index}/backendRefs`,
+            value: [...before, { ...stableRef, weight: 100 - weight }, canaryRef, ...after]
+        });
+    }
+    if (!previous)
+        ops.push(...addEditOps(route, edit));
+    return ops;
+}
+/**
+ * The patch that takes the canary's refs out and gives stable back the weight it had (or none), and
+ * drops the annotation; undefined when the route carries no edit of ours.
+ */
+function restorePatch(route) {
+    const edit = httproute_readEdit(route);
+    if (!edit)
+        return undefined;
+    const ns = route.metadata.namespace ?? '';
+    const ops = precondition(route);
+    (route.spec?.rules ?? []).forEach((rule, index) => {
+        const refs = rule.backendRefs ?? [];
+        if (!refs.some((ref) => refersTo(ref, edit.canaryService, ns) || refersTo(ref, edit.stableService, ns)))
+            return;
+        const kept = refs
+            .filter((ref) => !refersTo(ref, edit.canaryService, ns))
+            .map((ref) => {
+            if (!refersTo(ref, edit.stableService, ns) || !(String(index) in edit.stableWeights))
+                return ref;
+            const { weight: _weight, ...rest } = ref;
+            const original = edit.stableWeights[String(index)];
+            return original === null ? rest : { ...rest, weight: original };
+        });
+        ops.push({ op: 'replace', path: `/spec/rules/${index}/backendRefs`, value: kept });
+    });
+    ops.push(removeEditOp(route));
+    return ops;
+}
+/** The canary's share in percent as the route carries it: 0 when the route has no ref to it. */
+function canaryWeight(route, services) {
+    const ns = route.metadata.namespace ?? '';
+    for (const index of rulesReferring(route, services.stable)) {
+        const refs = route.spec.rules[index].backendRefs;
+        const canary = refs.find((ref) => refersTo(ref, services.canary, ns));
+        if (!canary)
+            continue;
+        const stable = refs.find((ref) => refersTo(ref, services.stable, ns));
+        const c = canary.weight ?? 1;
+        const s = stable.weight ?? 1;
+        return c + s === 0 ? 0 : Math.round((100 * c) / (c + s));
+    }
+    return 0;
+}
+
+;// CONCATENATED MODULE: ./src/retry.ts
+// The one retry helper of the codebase (GitHub calls use @octokit/plugin-retry instead): a few
+// attempts with growing pauses, for operations that may heal, such as removing the canary or
+// querying Prometheus. Pure: the caller passes the sleep (the Clock port's, so tests never wait).
+/** Runs `work` until it succeeds or the policy gives up; then throws the last error. */
+async function retry(work, policy) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await work(attempt);
+        }
+        catch (error) {
+            if (attempt >= policy.attempts || !(policy.retryable?.(error) ?? true))
+                throw error;
+            const delay = Math.min(policy.delayMs * 2 ** (attempt - 1), policy.maxDelayMs ?? Infinity);
+            policy.onRetry?.(error, attempt, delay);
+            await policy.sleep(delay);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/set-syntax.ts
 // Helm's --set syntax (strvals): `,` separates pairs and `\` escapes the next character in a value;
 // `.` separates key segments. Values the action writes itself go through these helpers so a version
@@ -40342,6 +40546,230 @@ function checkedWeight(weight) {
     }
     return weight;
 }
+
+;// CONCATENATED MODULE: ./src/routing/kube.ts
+/** The object changed between our read and our write: read it again and recompute the patch. */
+class KubeConflictError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'KubeConflictError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/routing/object-router.ts
+
+
+
+
+/** Helm 4 applies as `helm` (server-side apply); a route handed back is applied as `helm` too. */
+const HELM_FIELD_MANAGER = 'helm';
+/** A route edit lost a race with another writer this often before the step fails. */
+const CONFLICT_RETRY = { attempts: 4, delayMs: 200 };
+/** The canary release carries no routing values: the route object carries the weight. */
+function routeObjectChartValues(_spec, weight) {
+    checkedWeight(weight);
+    return [];
+}
+function routeObjectRouter(kind, spec, deps) {
+    const { kube } = deps;
+    const ns = spec.namespace;
+    const fail = (message) => new Error(`routing ${kind.preset}: ${message}`);
+    const log = deps.log ?? (() => { });
+    /** The object to edit and the stable/canary Services it pairs, found afresh on every call. */
+    async function target() {
+        const stableServices = await deps.services.services(spec.release);
+        if (stableServices.length === 0) {
+            throw fail(`release ${spec.release} in ${ns} renders no Service for a ${kind.kind} to point at`);
+        }
+        const object = await findObject(stableServices);
+        const stable = stableServices.find((name) => kind.refersTo(object, name));
+        return { object, services: { stable, canary: await canaryServiceFor(stable) } };
+    }
+    async function findObject(stableServices) {
+        const refersToStable = (object) => stableServices.some((s) => kind.refersTo(object, s));
+        const names = stableServices.join(', ');
+        if (spec.route) {
+            const object = await kube.get(kind.resource, ns, spec.route);
+            if (!object)
+                throw fail(`${kind.kind} ${ns}/${spec.route} (input \`route\`) does not exist`);
+            if (!refersToStable(object)) {
+                throw fail(`${kind.kind} ${ns}/${spec.route} (input \`route\`) has no ${kind.refName} to Service ${names} of ${spec.release}`);
+            }
+            return object;
+        }
+        const found = (await kube.list(kind.resource, ns)).filter(refersToStable);
+        if (found.length === 1)
+            return found[0];
+        if (found.length === 0)
+            throw fail(`no ${kind.kind} in ${ns} references Service ${names}; name one with \`route\``);
+        const list = found.map((r) => r.metadata.name).join(', ');
+        throw fail(`${kind.kind}s ${list} in ${ns} all reference Service ${names}; name one with \`route\``);
+    }
+    /** The canary release's Service for stable's: same name with the canary's release name, or the only one. */
+    async function canaryServiceFor(stable) {
+        const services = await deps.services.services(spec.canaryRelease);
+        const renamed = stable.startsWith(spec.release)
+            ? spec.canaryRelease + stable.slice(spec.release.length)
+            : '';
+        if (services.includes(renamed))
+            return renamed;
+        if (services.length === 1)
+            return services[0];
+        throw fail(services.length === 0
+            ? `release ${spec.canaryRelease} in ${ns} renders no Service to send the canary's share to`
+            : `cannot tell which Service of ${spec.canaryRelease} (${services.join(', ')}) is the canary of ${stable}`);
+    }
+    /** Objects in the namespace (or the named one) that carry an edit for this canary release. */
+    async function editedObjects() {
+        const objects = spec.route
+            ? [await kube.get(kind.resource, ns, spec.route)].filter((r) => !!r)
+            : await kube.list(kind.resource, ns);
+        return objects.filter((object) => kind.readEdit(object)?.canaryRelease === spec.canaryRelease);
+    }
+    /** Re-reads and re-patches when another writer changed the object between our read and write. */
+    const onConflict = (work) => retry(work, { ...CONFLICT_RETRY, retryable: (e) => e instanceof KubeConflictError, sleep: deps.sleep });
+    async function setWeight(weight) {
+        checkedWeight(weight);
+        if (spec.dryRun) {
+            log(`[dry-run] would give ${spec.canaryRelease} ${weight}% in ${describeTarget()}`);
+            return;
+        }
+        await onConflict(async () => {
+            const { object, services } = await target();
+            const ops = kind.weightPatch(object, { ...services, canaryRelease: spec.canaryRelease }, weight);
+            await kube.jsonPatch(kind.resource, ns, object.metadata.name, ops);
+        });
+    }
+    /**
+     * Helm 4 upgrades with server-side apply, and a JSON Patch made the action the owner of the edited
+     * fields (an atomic list: `.spec.rules`, `.spec.http`), so stable's next upgrade would fail with a
+     * conflict even once the content is restored. Applying the object as stable's manifest renders it,
+     * as field manager `helm` with --force-conflicts, gives those fields back to Helm. Helm's own
+     * metadata goes with it, or the apply would drop it. Helm 3 (three-way merge) is not affected
+     * either way. Only objects of stable's release that the action's manager still owns part of.
+     */
+    async function handBack() {
+        const rendered = (await deps.services.renderedObjects(spec.release)).filter((o) => o.kind === kind.kind &&
+            typeof o.apiVersion === 'string' &&
+            o.apiVersion.startsWith(`${kind.group}/`) &&
+            (o.metadata?.namespace ?? ns) === ns);
+        for (const object of rendered) {
+            const name = String(object.metadata?.name ?? '');
+            const live = await kube.get(kind.resource, ns, name);
+            const managers = (live?.metadata.managedFields ?? []);
+            if (!live || !managers.some((m) => m.manager === EDIT_FIELD_MANAGER))
+                continue;
+            const other = kind.readEdit(live);
+            if (other) {
+                // Another canary's split is on it: applying the manifest would undo that canary's routing.
+                log(`${kind.kind} ${ns}/${name} still carries the edit of ${other.canaryRelease}; not handed back to Helm`);
+                continue;
+            }
+            const applied = await kube.apply(kind.resource, ns, asHelmApplies(object, spec.release, ns), HELM_FIELD_MANAGER);
+            if (kind.readEdit(applied)) {
+                throw fail(`${kind.kind} ${ns}/${name} still carries the canary's edit after it was handed back to Helm`);
+            }
+            log(`${kind.kind} ${ns}/${name} handed back to Helm as rendered by ${spec.release}`);
+        }
+    }
+    /** Every edit of this canary undone (one patch per object), then the fields handed back to Helm. */
+    async function remove() {
+        if (spec.dryRun) {
+            log(`[dry-run] would restore ${describeTarget()} as rendered and hand it back to Helm`);
+            return;
+        }
+        for (const found of await editedObjects()) {
+            // The object just listed is fresh enough for the first try (one call less before weight 0);
+            // after a conflict it is read again.
+            let object = found;
+            await onConflict(async () => {
+                object ??= await kube.get(kind.resource, ns, found.metadata.name);
+                const ops = object ? kind.restorePatch(object) : undefined;
+                const name = found.metadata.name;
+                object = undefined;
+                if (ops)
+                    await kube.jsonPatch(kind.resource, ns, name, ops);
+            });
+        }
+        await handBack();
+    }
+    function describeTarget() {
+        return spec.route
+            ? `${kind.kind} ${ns}/${spec.route}`
+            : `the ${kind.kind} in ${ns} that references ${spec.release}'s Service`;
+    }
+    return {
+        preset: kind.preset,
+        // The marks stay on the canary release; the route object carries only the weight.
+        carriesMarks: false,
+        prepare: setWeight,
+        setWeight: (weight) => setWeight(weight),
+        remove,
+        // Stable's upgrade must find the object as Helm rendered it and owned by Helm.
+        beforePromotion: remove,
+        async describe() {
+            if (spec.dryRun)
+                return { preset: kind.preset, target: describeTarget(), weight: 0 };
+            const [object] = await editedObjects();
+            if (!object)
+                return { preset: kind.preset, target: `${kind.kind} in ${ns} (not edited)`, weight: 0 };
+            const edit = kind.readEdit(object);
+            return {
+                preset: kind.preset,
+                target: `${kind.kind} ${ns}/${object.metadata.name}`,
+                weight: kind.canaryWeight(object, { stable: edit.stableService, canary: edit.canaryService })
+            };
+        }
+    };
+}
+/** The object as Helm 4 applies it: in the release's namespace, with the metadata Helm adds. */
+function asHelmApplies(object, release, namespace) {
+    const metadata = (object.metadata ?? {});
+    return {
+        ...object,
+        metadata: {
+            ...metadata,
+            namespace,
+            labels: { ...metadata.labels, 'app.kubernetes.io/managed-by': 'Helm' },
+            annotations: {
+                ...metadata.annotations,
+                'meta.helm.sh/release-name': release,
+                'meta.helm.sh/release-namespace': namespace
+            }
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/routing/httproute-router.ts
+// The HTTPRoute router (`routing: gateway-api`): the action edits the user's HTTPRoute, the one named
+// in `route` or the one in the namespace with a backendRef to stable's Service (object-router.ts).
+
+
+
+const HTTPROUTE_RESOURCE = 'httproutes.gateway.networking.k8s.io';
+const HTTPROUTE_KIND = {
+    preset: 'gateway-api',
+    kind: 'HTTPRoute',
+    group: 'gateway.networking.k8s.io',
+    resource: HTTPROUTE_RESOURCE,
+    refName: 'backendRef',
+    refersTo: (route, service) => rulesReferring(route, service).length > 0,
+    readEdit: httproute_readEdit,
+    weightPatch: weightPatch,
+    restorePatch: restorePatch,
+    canaryWeight: canaryWeight
+};
+function httpRouteRouter(spec, deps) {
+    return routeObjectRouter(HTTPROUTE_KIND, spec, deps);
+}
+
+;// CONCATENATED MODULE: ./src/routing/gateway-api.ts
+// gateway-api: the action edits the user's HTTPRoute (httproute-router.ts); the canary release carries
+// no routing values. The storefront chart's `canary.*` contract for Gateway API is still there as
+// `routing: values` (docs/charts.md).
+
+const gatewayApiChartValues = routeObjectChartValues;
+const gatewayApiRouter = httpRouteRouter;
 
 ;// CONCATENATED MODULE: ./src/preflight/manifest.ts
 // A rendered Helm manifest as a list of objects with their identity (kind, namespace, name), so the
@@ -40422,6 +40850,8 @@ function chartValuesRouter(preset, canaryRelease, chart) {
         prepare: async () => { },
         setWeight: (weight, marks) => chart.setWeight(weight, marks),
         remove: () => chart.zeroWeight(),
+        // Stable's upgrade touches none of the canary release's objects.
+        beforePromotion: async () => { },
         describe: async (canary) => ({
             preset,
             target: `chart values of ${canaryRelease}`,
@@ -40444,16 +40874,6 @@ async function weightReachesRender(preset, canaryRelease, probe) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/routing/gateway-api.ts
-
-
-function gatewayApiChartValues(spec, weight) {
-    return canaryContractValues(spec, weight);
-}
-function gatewayApiRouter(spec, chart) {
-    return chartValuesRouter('gateway-api', spec.canaryRelease, chart);
-}
-
 ;// CONCATENATED MODULE: ./src/routing/ingress-nginx.ts
 
 
@@ -40473,15 +40893,161 @@ function ingressNginxRouter(spec, chart) {
     return chartValuesRouter('ingress-nginx', spec.canaryRelease, chart);
 }
 
+;// CONCATENATED MODULE: ./src/routing/virtualservice.ts
+// Pure edits of an Istio VirtualService, the counterpart of httproute.ts: in every HTTP route whose
+// destinations include stable's Service (by host: `svc`, `svc.ns`, `svc.ns.svc[.cluster.domain]`),
+// a destination for the canary's Service (same host form, same port, no subset) follows stable's,
+// and stable's share s is split into s-c and c with c = round(s*w/100), so the route's weights still
+// add up as before. The first edit records stable's weights in the annotation; removal restores them.
+
+const KIND = 'VirtualService';
+/** The Service a host names, in the VirtualService's namespace: short, namespaced or fully qualified. */
+function hostRefersTo(host, service, namespace) {
+    return (host === service ||
+        host === `${service}.${namespace}` ||
+        host === `${service}.${namespace}.svc` ||
+        host.startsWith(`${service}.${namespace}.svc.`));
+}
+/** The canary's host in the same form as stable's (`storefront.shop.svc.cluster.local` keeps its suffix). */
+function canaryHost(stableHost, services) {
+    return services.canary + stableHost.slice(services.stable.length);
+}
+function namespaceOf(vs) {
+    return vs.metadata.namespace ?? '';
+}
+const isDestinationOf = (vs, service) => (d) => typeof d.destination?.host === 'string' && hostRefersTo(d.destination.host, service, namespaceOf(vs));
+/** Indexes of the HTTP routes that send traffic to `service`. */
+function routesReferring(vs, service) {
+    return (vs.spec?.http ?? []).flatMap((http, index) => (http.route ?? []).some(isDestinationOf(vs, service)) ? [index] : []);
+}
+function virtualservice_readEdit(vs) {
+    return readEdit(vs, KIND);
+}
+/** Stable's share before the edit: its weight, or 100 when it was the only destination. */
+function stableShare(original, others, where) {
+    if (original !== null)
+        return original;
+    if (others.length === 0)
+        return 100;
+    throw new Error(`${where}: stable's destination has no weight beside other destinations; give it one`);
+}
+/** The one patch that gives the canary `weight` percent of stable's share in every route that names stable. */
+function virtualservice_weightPatch(vs, target, weight) {
+    const ns = namespaceOf(vs);
+    const previous = virtualservice_readEdit(vs);
+    const services = { stable: target.stable, canary: target.canary };
+    checkSameEdit(previous, services, KIND, vs);
+    const indexes = routesReferring(vs, services.stable);
+    if (indexes.length === 0) {
+        throw new Error(`${KIND} ${ns}/${vs.metadata.name} has no HTTP route to Service ${services.stable}`);
+    }
+    const edit = previous ?? {
+        canaryRelease: target.canaryRelease,
+        stableService: services.stable,
+        canaryService: services.canary,
+        stableWeights: {}
+    };
+    const ops = precondition(vs);
+    for (const index of indexes) {
+        const route = vs.spec.http[index].route;
+        const stable = route.find(isDestinationOf(vs, services.stable));
+        if (!previous)
+            edit.stableWeights[String(index)] = typeof stable.weight === 'number' ? stable.weight : null;
+        const others = route.filter((d) => d !== stable && !isDestinationOf(vs, services.canary)(d));
+        const original = edit.stableWeights[String(index)] ?? null;
+        const share = stableShare(original, others, `${KIND} ${ns}/${vs.metadata.name} http[${index}]`);
+        const canaryShare = Math.round((share * weight) / 100);
+        const { subset: _subset, ...destination } = stable.destination;
+        const canary = {
+            ...stable,
+            destination: { ...destination, host: canaryHost(stable.destination.host, services) },
+            weight: canaryShare
+        };
+        const at = route.indexOf(stable);
+        const before = others.filter((d) => route.indexOf(d) < at);
+        const after = others.filter((d) => route.indexOf(d) > at);
+        ops.push({
+            op: 'replace',
+            path: `/spec/http/${index}/route`,
+            value: [...before, { ...stable, weight: share - canaryShare }, canary, ...after]
+        });
+    }
+    if (!previous)
+        ops.push(...addEditOps(vs, edit));
+    return ops;
+}
+/** Takes the canary's destinations out, gives stable its weight back (or none) and drops the annotation. */
+function virtualservice_restorePatch(vs) {
+    const edit = virtualservice_readEdit(vs);
+    if (!edit)
+        return undefined;
+    const isCanary = isDestinationOf(vs, edit.canaryService);
+    const isStable = isDestinationOf(vs, edit.stableService);
+    const ops = precondition(vs);
+    (vs.spec?.http ?? []).forEach((http, index) => {
+        const route = http.route ?? [];
+        if (!route.some((d) => isCanary(d) || isStable(d)))
+            return;
+        const kept = route
+            .filter((d) => !isCanary(d))
+            .map((d) => {
+            if (!isStable(d) || !(String(index) in edit.stableWeights))
+                return d;
+            const { weight: _weight, ...rest } = d;
+            const original = edit.stableWeights[String(index)];
+            return original === null ? rest : { ...rest, weight: original };
+        });
+        ops.push({ op: 'replace', path: `/spec/http/${index}/route`, value: kept });
+    });
+    ops.push(removeEditOp(vs));
+    return ops;
+}
+/** The canary's percentage of what stable and canary share, as the VirtualService carries it. */
+function virtualservice_canaryWeight(vs, services) {
+    for (const index of routesReferring(vs, services.stable)) {
+        const route = vs.spec.http[index].route;
+        const canary = route.find(isDestinationOf(vs, services.canary));
+        if (!canary)
+            continue;
+        const stable = route.find(isDestinationOf(vs, services.stable));
+        const c = canary.weight ?? 0;
+        const s = stable.weight ?? 0;
+        return c + s === 0 ? 0 : Math.round((100 * c) / (c + s));
+    }
+    return 0;
+}
+
+;// CONCATENATED MODULE: ./src/routing/virtualservice-router.ts
+// The VirtualService router (`routing: istio`): the action edits the user's VirtualService, the one
+// named in `route` or the one in the namespace with an HTTP route to stable's Service's host
+// (object-router.ts, virtualservice.ts).
+
+
+const VIRTUALSERVICE_RESOURCE = 'virtualservices.networking.istio.io';
+const VIRTUALSERVICE_KIND = {
+    preset: 'istio',
+    kind: 'VirtualService',
+    group: 'networking.istio.io',
+    resource: VIRTUALSERVICE_RESOURCE,
+    refName: 'HTTP route destination',
+    refersTo: (vs, service) => routesReferring(vs, service).length > 0,
+    readEdit: virtualservice_readEdit,
+    weightPatch: virtualservice_weightPatch,
+    restorePatch: virtualservice_restorePatch,
+    canaryWeight: virtualservice_canaryWeight
+};
+function virtualServiceRouter(spec, deps) {
+    return routeObjectRouter(VIRTUALSERVICE_KIND, spec, deps);
+}
+
 ;// CONCATENATED MODULE: ./src/routing/istio.ts
+// istio: the action edits the user's VirtualService (virtualservice-router.ts); the canary release
+// carries no routing values. The storefront chart's `canary.*` contract for Istio is still there as
+// `routing: values` (docs/charts.md).
 
 
-function istioChartValues(spec, weight) {
-    return canaryContractValues(spec, weight);
-}
-function istioRouter(spec, chart) {
-    return chartValuesRouter('istio', spec.canaryRelease, chart);
-}
+const istioChartValues = routeObjectChartValues;
+const istioRouter = virtualServiceRouter;
 
 ;// CONCATENATED MODULE: ./src/routing/replicas.ts
 
@@ -40517,8 +41083,8 @@ function valuesRouter(spec, chart) {
 
 const PRESETS = {
     'ingress-nginx': { chartValues: ingressNginxChartValues, router: (s, d) => ingressNginxRouter(s, d.chart) },
-    'gateway-api': { chartValues: gatewayApiChartValues, router: (s, d) => gatewayApiRouter(s, d.chart) },
-    istio: { chartValues: istioChartValues, router: (s, d) => istioRouter(s, d.chart) },
+    'gateway-api': { chartValues: gatewayApiChartValues, router: (s, d) => gatewayApiRouter(s, d) },
+    istio: { chartValues: istioChartValues, router: (s, d) => istioRouter(s, d) },
     replicas: { chartValues: replicasChartValues, router: (s, d) => replicasRouter(s, d.chart) },
     values: { chartValues: valuesChartValues, router: (s, d) => valuesRouter(s, d.chart) }
 };
@@ -40803,16 +41369,21 @@ function isReleaseNotFound(stderr) {
 
 ;// CONCATENATED MODULE: ./src/deploy/manifest.ts
 // Reads a release's rendered manifest (`helm get manifest`): which Services it renders, so the
-// routers that edit an API object can pair stable's Service with the canary's.
+// routers that edit an API object can pair stable's Service with the canary's, and the objects
+// themselves, so such a router can hand a route back to Helm as it was rendered.
 
-function servicesInManifest(manifest) {
-    const names = [];
+/** Every object of the manifest (empty documents skipped). */
+function objectsInManifest(manifest) {
+    const objects = [];
     for (const doc of (0,dist/* parseAllDocuments */.hR)(manifest)) {
         const object = doc.toJS();
-        if (object?.kind === 'Service' && typeof object.metadata?.name === 'string')
-            names.push(object.metadata.name);
+        if (object && typeof object === 'object' && !Array.isArray(object))
+            objects.push(object);
     }
-    return names;
+    return objects;
+}
+function servicesInManifest(manifest) {
+    return objectsInManifest(manifest).flatMap((object) => object.kind === 'Service' && typeof object.metadata?.name === 'string' ? [object.metadata.name] : []);
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/helm.ts
@@ -40958,18 +41529,25 @@ class HelmDeployer {
     }
     /** The Services the release renders; none when it does not exist (or in dry-run). */
     async services(release) {
+        return servicesInManifest(await this.manifest(release));
+    }
+    /** The objects the release renders; none when it does not exist (or in dry-run). */
+    async renderedObjects(release) {
+        return objectsInManifest(await this.manifest(release));
+    }
+    async manifest(release) {
         const args = getManifestArgs(release, this.spec.namespace);
         if (this.spec.dryRun) {
             this.say(args, true);
-            return [];
+            return '';
         }
         const result = await this.exec(args);
         if (result.exitCode !== 0) {
             if (isReleaseNotFound(result.stderr))
-                return [];
+                return '';
             throw new HelmError(displayCommand(this.helmPath, args), result.exitCode, result.stderr);
         }
-        return servicesInManifest(result.stdout);
+        return result.stdout;
     }
     async stableState() {
         const { release, namespace } = this.spec;
@@ -50841,26 +51419,6 @@ class MetricsUnavailableError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ./src/retry.ts
-// The one retry helper of the codebase (GitHub calls use @octokit/plugin-retry instead): a few
-// attempts with growing pauses, for operations that may heal, such as removing the canary or
-// querying Prometheus. Pure: the caller passes the sleep (the Clock port's, so tests never wait).
-/** Runs `work` until it succeeds or the policy gives up; then throws the last error. */
-async function retry(work, policy) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await work(attempt);
-        }
-        catch (error) {
-            if (attempt >= policy.attempts || !(policy.retryable?.(error) ?? true))
-                throw error;
-            const delay = Math.min(policy.delayMs * 2 ** (attempt - 1), policy.maxDelayMs ?? Infinity);
-            policy.onRetry?.(error, attempt, delay);
-            await policy.sleep(delay);
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/metrics/prometheus.ts
 // PrometheusProvider: the MetricsProvider port over Prometheus's HTTP API (instant queries).
 // Retries what can heal (5xx, 429, connection errors, timeouts) with exponential backoff; says
@@ -59165,6 +59723,126 @@ function savedCheckRunId() {
 
 
 
+;// CONCATENATED MODULE: ./src/kube/kubectl.ts
+
+
+
+
+class KubectlError extends Error {
+    command;
+    exitCode;
+    stderr;
+    constructor(command, exitCode, stderr) {
+        super(`\`${command}\` failed with exit code ${exitCode}: ${stderr.trim() || '(no output on stderr)'}`);
+        this.command = command;
+        this.exitCode = exitCode;
+        this.stderr = stderr;
+        this.name = 'KubectlError';
+    }
+}
+const NOT_FOUND = /\(NotFound\)|not found/i;
+/** How the API server answers a JSON Patch it cannot apply, a failed `test` op included (422). */
+const PATCH_REJECTED = /the server rejected our request|test(ing)? (value|operation).*fail/i;
+class KubectlObjects {
+    run;
+    kubectlPath;
+    requestTimeoutSeconds;
+    constructor(run, kubectlPath = 'kubectl', requestTimeoutSeconds = 30) {
+        this.run = run;
+        this.kubectlPath = kubectlPath;
+        this.requestTimeoutSeconds = requestTimeoutSeconds;
+    }
+    async get(resource, namespace, name) {
+        // Managed fields say whether the action's patches still own part of a route (see handBack).
+        const args = ['get', resource, name, '--namespace', namespace, '-o', 'json', '--show-managed-fields'];
+        const result = await this.exec(args);
+        if (result.exitCode !== 0) {
+            if (NOT_FOUND.test(result.stderr) && !/resource type/i.test(result.stderr))
+                return undefined;
+            throw this.failure(args, result);
+        }
+        return this.json(args, result.stdout);
+    }
+    async list(resource, namespace) {
+        const args = ['get', resource, '--namespace', namespace, '-o', 'json'];
+        const result = await this.exec(args);
+        if (result.exitCode !== 0)
+            throw this.failure(args, result);
+        return this.json(args, result.stdout).items ?? [];
+    }
+    async jsonPatch(resource, namespace, name, ops) {
+        const args = [
+            'patch',
+            resource,
+            name,
+            '--namespace',
+            namespace,
+            '--type=json',
+            `--field-manager=${EDIT_FIELD_MANAGER}`,
+            '-p',
+            JSON.stringify(ops),
+            '-o',
+            'json'
+        ];
+        const result = await this.exec(args);
+        if (result.exitCode !== 0) {
+            if (PATCH_REJECTED.test(result.stderr) && (await this.changedSince(resource, namespace, name, ops))) {
+                throw new KubeConflictError(`${resource} ${namespace}/${name} changed while it was being edited`);
+            }
+            throw this.failure(args, result);
+        }
+        return this.json(args, result.stdout);
+    }
+    async apply(resource, namespace, object, fieldManager) {
+        const args = [
+            'apply',
+            '--server-side',
+            `--field-manager=${fieldManager}`,
+            '--force-conflicts',
+            '--namespace',
+            namespace,
+            '-f',
+            '-',
+            '-o',
+            'json'
+        ];
+        const result = await this.exec(args, JSON.stringify(object));
+        if (result.exitCode !== 0)
+            throw this.failure(args, result, resource);
+        return this.json(args, result.stdout);
+    }
+    /** The 422 says only "invalid": it is a conflict when the object's version moved past the test op's. */
+    async changedSince(resource, namespace, name, ops) {
+        const test = ops.find((op) => op.op === 'test' && op.path === '/metadata/resourceVersion');
+        if (!test || test.op !== 'test')
+            return false;
+        const now = await this.get(resource, namespace, name);
+        return now?.metadata?.resourceVersion !== test.value;
+    }
+    async exec(args, input) {
+        const argv = [...args, `--request-timeout=${this.requestTimeoutSeconds}s`];
+        try {
+            return await this.run(this.kubectlPath, argv, input === undefined ? {} : { input });
+        }
+        catch (error) {
+            throw new Error(`could not run \`${this.kubectlPath}\` (is kubectl installed and on PATH?): ${errorMessage(error)}`);
+        }
+    }
+    failure(args, result, stdinResource) {
+        // The patch body is long and may repeat the route: show the command without it.
+        const shown = args.map((a, i) => args[i - 1] === '-p' ? '<patch>' : a === '-' && stdinResource ? `<${stdinResource}>` : a);
+        return new KubectlError(displayCommand(this.kubectlPath, shown), result.exitCode, result.stderr);
+    }
+    json(args, stdout) {
+        try {
+            return JSON.parse(stdout);
+        }
+        catch {
+            throw new Error(`\`${displayCommand(this.kubectlPath, args.slice(0, 4))}\` did not print JSON: ${stdout.slice(0, 200) || '(empty)'}`);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/helm-preflight.ts
 
 
@@ -59992,12 +60670,20 @@ function table_clip(text, max) {
 
 
 
+
+
 async function createAdapters(spec, saved = {}) {
     // promote/rollback/status may come from a run that does not know the version: the deployer and
     // the commands read it back from the canary release where they need it.
     const deployer = new HelmDeployer(spec, actionsExecRunner, (line) => info(line));
     await deployer.detect();
-    const router = createRouter(spec, { chart: deployer });
+    const router = createRouter(spec, {
+        chart: deployer,
+        services: deployer,
+        kube: new KubectlObjects(actionsExecRunner),
+        sleep: (ms) => systemClock.sleep(ms),
+        log: (line) => info(line)
+    });
     const provider = new PrometheusProvider({
         url: spec.prometheus.url,
         headers: spec.prometheus.headers,
@@ -60230,6 +60916,14 @@ async function removeCanary(record, deps) {
 async function removeCanaryRelease(deps) {
     await deps.router.remove();
     await deps.deployer.removeCanary();
+}
+/**
+ * Stable upgraded to the new version. Its router first gets stable's objects back as rendered (a
+ * route the action edited is restored and handed back to Helm), so the upgrade cannot conflict.
+ */
+async function promoteStable(deps) {
+    await deps.router.beforePromotion();
+    await deps.deployer.promoteStable();
 }
 /**
  * Both releases as Helm shows them now, and the canary's weight where its router keeps it; a read
@@ -60499,7 +61193,10 @@ async function runRollout(spec, deps, options = {}) {
             canaryMayExist = true;
             if (index === startIndex && !options.canaryExists) {
                 event('deploy-canary', `Installing ${spec.canaryRelease} (${spec.version}) at ${weight}% of traffic`);
-                const taken = await lock.acquire(weight, options.marks?.('soaking') ?? {});
+                // A router that keeps the weight in its own object gives the canary its share in prepare():
+                // its release is installed at 0, with no second Helm revision for the weight.
+                const installWeight = router.carriesMarks ? weight : 0;
+                const taken = await lock.acquire(installWeight, options.marks?.('soaking') ?? {});
                 if (!taken.acquired) {
                     // Another run created the canary first: its release is not ours to change or remove.
                     canaryMayExist = false;
@@ -60683,7 +61380,7 @@ async function runRollout(spec, deps, options = {}) {
         persist();
         event('promote', `Promoting ${spec.release} to ${spec.version}`);
         try {
-            await deployer.promoteStable();
+            await promoteStable(deps);
         }
         catch (error) {
             return rollBack('failed', `Promotion of ${spec.release} to ${spec.version} failed: ${errorMessage(error)}`);
@@ -60727,7 +61424,7 @@ async function runRollout(spec, deps, options = {}) {
             log.info(`Would soak ${formatDuration(spec.soakSeconds)} at ${weight}%, sampling every ${formatDuration(spec.intervalSeconds)}`);
         }
         log.info('On success:');
-        await deployer.promoteStable();
+        await promoteStable(deps);
         await removeCanaryRelease(deps);
         log.info('On rollback:');
         await removeCanaryRelease(deps);
@@ -60907,13 +61604,17 @@ async function promoteNow(spec, deps, context) {
     adoptLeftoverCheckRun(state, context);
     try {
         addEvent(record, now(deps), 'promote', `Promoting ${spec.release} to ${record.version} by hand`);
-        await deps.deployer.promoteStable();
+        await promoteStable(deps);
     }
     catch (error) {
+        // The router may have moved traffic before the upgrade failed: say the weight the cluster shows.
+        const weight = await readCanary(deps)
+            .then((now) => now.weight)
+            .catch(() => undefined);
         return finish(record, deps, {
             decision: 'failed',
-            reason: `Promotion of ${spec.release} to ${record.version} failed: ${errorMessage(error)}. The canary was left at ${state.weight ?? '?'}%.`,
-            finalWeight: state.weight ?? 0
+            reason: `Promotion of ${spec.release} to ${record.version} failed: ${errorMessage(error)}. ${weight === undefined ? 'The canary could not be read back' : `The canary holds ${weight}% of traffic`}.`,
+            finalWeight: weight ?? state.weight ?? 0
         });
     }
     return finish(record, deps, {

@@ -12,6 +12,8 @@ import type { Deployer } from './deploy/types.js';
 import type { Judge } from './judge/types.js';
 import type { Sampler } from './rollout/ports.js';
 import { createRouter } from './routing/index.js';
+import { KubectlObjects } from './kube/kubectl.js';
+import { systemClock } from './clock.js';
 import type { TrafficRouter } from './routing/types.js';
 import { HelmPreflight } from './deploy/helm-preflight.js';
 import { KubectlApiResources } from './kube/api-resources.js';
@@ -36,7 +38,13 @@ export async function createAdapters(
   // the commands read it back from the canary release where they need it.
   const deployer = new HelmDeployer(spec, actionsExecRunner, (line) => core.info(line));
   await deployer.detect();
-  const router = createRouter(spec, { chart: deployer });
+  const router = createRouter(spec, {
+    chart: deployer,
+    services: deployer,
+    kube: new KubectlObjects(actionsExecRunner),
+    sleep: (ms) => systemClock.sleep(ms),
+    log: (line) => core.info(line)
+  });
   const provider = new PrometheusProvider(
     {
       url: spec.prometheus.url,

@@ -263,6 +263,21 @@ describe.each([3, 4] as const)('charts/storefront with Helm %i', (major) => {
     expect(route.spec.rules).toEqual([
       { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'shop', port: 80 }] }
     ]);
+    // The canary release of the same values renders no second route for the host (routing: gateway-api
+    // edits stable's), and neither does a canary that names its stable release.
+    expect(kinds(await template(major, 'shop-canary', ['--set', 'httpRoute.enabled=true']))).not.toContain(
+      'HTTPRoute'
+    );
+    expect(
+      kinds(
+        await template(major, 'next', [
+          '--set',
+          'httpRoute.enabled=true',
+          '--set',
+          'canary.stableRelease=shop'
+        ])
+      )
+    ).not.toContain('HTTPRoute');
   });
 
   it('switches monitoring on: monitors keep release and track, alerts compare canary to stable', async () => {

@@ -288,6 +288,18 @@ describe('one error per class of bad input', () => {
     );
   });
 
+  test("route: the HTTPRoute / VirtualService to edit with gateway-api or istio; absent means found by stable's Service", () => {
+    expect(read({ routing: 'gateway-api', route: ' storefront.public ' }).route).toBe('storefront.public');
+    expect(read({ routing: 'istio', route: 'storefront' }).route).toBe('storefront');
+    expect(read({ routing: 'gateway-api' })).not.toHaveProperty('route');
+    expect(errorFor({ routing: 'gateway-api', route: 'Store_Front' })).toBe(
+      'input `route`: expected a Kubernetes object name: lowercase letters, digits, - and ., starting and ending with a letter or digit, got "Store_Front".'
+    );
+    expect(errorFor({ route: 'storefront' })).toBe(
+      'input `route` is only used with routing: gateway-api or istio (routing is ingress-nginx); remove it or set one of them.'
+    );
+  });
+
   test('weight-values with another routing preset', () => {
     expect(errorFor({ 'weight-values': 'canary.weight={{weight}}' })).toBe(
       'input `weight-values` is only used with routing: values (routing is ingress-nginx); remove it or set routing: values.'

@@ -113,7 +113,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
   it('steps the weight with the same upgrade (never --install: a removed canary stays removed, no hooks run again) and new routing values', async () => {
     const fake = fakeRunner(version);
     const deployer = new HelmDeployer(
-      rolloutSpec({ routing: 'istio', valuesFiles: [], set: [] }),
+      rolloutSpec({ routing: 'replicas', valuesFiles: [], set: [] }),
       fake.run,
       () => {}
     );
@@ -133,7 +133,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
         '--set',
         'canary.weight=50',
         '--set',
-        'canary.routing=istio',
+        'canary.routing=replicas',
         '--set-string',
         'canary.stableRelease=storefront',
         '--set-string',

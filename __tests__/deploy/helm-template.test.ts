@@ -63,15 +63,27 @@ describe.each([3, 4] as const)('helm template with Helm %i', (major) => {
     });
   });
 
-  it.each(['gateway-api', 'istio', 'replicas'] as const)(
-    '%s: canary values only, no annotations',
+  it.each(['gateway-api', 'istio'] as const)(
+    '%s: no routing values at all (the action edits the route object), only version and marks',
     async (routing) => {
       const out = await render(major, routing, 5);
-      expect(out.canary).toEqual({ enabled: true, weight: 5, routing, stableRelease: 'storefront' });
+      expect(out.canary).toEqual({ enabled: false, weight: 0, routing: 'ingress-nginx', stableRelease: '' });
       expect(out.annotations).toEqual({});
       expect(out.image.tag).toBe('2.0.1');
     }
   );
+
+  it('replicas: canary values only, no annotations', async () => {
+    const out = await render(major, 'replicas', 5);
+    expect(out.canary).toEqual({
+      enabled: true,
+      weight: 5,
+      routing: 'replicas',
+      stableRelease: 'storefront'
+    });
+    expect(out.annotations).toEqual({});
+    expect(out.image.tag).toBe('2.0.1');
+  });
 
   it('values: the user weight-values with {{weight}} replaced, canary.* untouched', async () => {
     const out = await render(major, 'values', 50);

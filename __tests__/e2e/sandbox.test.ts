@@ -26,12 +26,20 @@ const SCENARIOS = [
   'crash',
   'prometheus-down',
   'gateway-api',
-  'gateway-api-faulty'
+  'gateway-api-faulty',
+  'gateway-api-byo'
 ] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
-/** Acceptable decisions, what the job summary must name when not promoted, and the promoted version. */
-const EXPECT: Record<Scenario, { decisions: string[]; names?: RegExp; version?: string }> = {
+/**
+ * Acceptable decisions, what the job summary must name when not promoted, the promoted version, the
+ * scenario's own JSON fields, and whether the scenario upgrades stable once more after the promotion
+ * (gateway-api-byo switches stable back from its HTTPRoute to the Ingress the other scenarios use).
+ */
+const EXPECT: Record<
+  Scenario,
+  { decisions: string[]; names?: RegExp; version?: string; fields?: string[]; switchesBack?: boolean }
+> = {
   healthy: { decisions: ['promoted'], version: '2.0.0' },
   faulty: { decisions: ['rolled-back'], names: /5xx|error rate/i },
   // The issue allows either path: the judge's sample-ratio check (rolled back) or Helm's --wait (failed).
@@ -42,7 +50,13 @@ const EXPECT: Record<Scenario, { decisions: string[]; names?: RegExp; version?: 
   // Never blamed on the canary: an outage ends failed, naming Prometheus.
   'prometheus-down': { decisions: ['failed'], names: /prometheus/i },
   'gateway-api': { decisions: ['promoted'], version: '2.11.0' },
-  'gateway-api-faulty': { decisions: ['rolled-back'], names: /5xx|error rate/i }
+  'gateway-api-faulty': { decisions: ['rolled-back'], names: /5xx|error rate/i },
+  'gateway-api-byo': {
+    decisions: ['promoted'],
+    version: '2.12.0',
+    fields: ['routeRestored', 'routeRulesManagers', 'writesToCluster'],
+    switchesBack: true
+  }
 };
 
 interface ScenarioRun {
@@ -116,7 +130,9 @@ const stablePods = (pods: PodFacts[]): PodFacts[] =>
 describe('the action bundle on the sandbox cluster', () => {
   it.each(SCENARIOS)('%s: one JSON object with exactly the documented fields', (name) => {
     const figures = runs.get(name)!.figures;
-    expect(Object.keys(figures ?? {}).sort()).toEqual([...FIGURE_FIELDS].sort());
+    expect(Object.keys(figures ?? {}).sort()).toEqual(
+      [...FIGURE_FIELDS, ...(EXPECT[name].fields ?? [])].sort()
+    );
     expect(figures!.kubernetesVersion).toMatch(/^v1\.\d+\.\d+/);
   });
 
@@ -164,12 +180,20 @@ describe('the action bundle on the sandbox cluster', () => {
       );
       // New pods: none of stable's v1 pods is left.
       expect(uids(run.podsAfter).filter((uid) => uids(run.podsBefore).includes(uid))).toEqual([]);
-      expect(run.history.at(-1)).toMatchObject({
-        status: 'deployed',
+      const switchedBack = EXPECT[name].switchesBack === true;
+      expect(run.history.at(switchedBack ? -2 : -1)).toMatchObject({
+        status: switchedBack ? 'superseded' : 'deployed',
         description: `canary-action: promoted ${version} from storefront-canary`
       });
     }
   );
+
+  it("gateway-api-byo: stable's HTTPRoute is back as rendered and Helm owns its rules again", () => {
+    const figures = runs.get('gateway-api-byo')!.figures as unknown as Record<string, unknown>;
+    expect(figures.routeRestored).toBe(true);
+    expect(figures.routeRulesManagers).toEqual(['helm']);
+    expect(figures.writesToCluster).toEqual(expect.any(Number));
+  });
 
   it.each(SCENARIOS.filter((s) => EXPECT[s].names))(
     '%s: the job summary names what triggered the rollback',

@@ -110,9 +110,17 @@ export class FakeDeployer implements Deployer {
   }
 }
 
-/** Router deps for the selectable presets, all of which carry the weight in chart values. */
+/** Router deps for the chart-values presets: the Kubernetes side must not be reached. */
 export function routerDeps(chart: CanaryChart): RouterDeps {
-  return { chart };
+  const unused = async (): Promise<never> => {
+    throw new Error('a chart-values router reached the Kubernetes API');
+  };
+  return {
+    chart,
+    kube: { get: unused, list: unused, jsonPatch: unused, apply: unused },
+    services: { services: unused, renderedObjects: unused },
+    sleep: async () => {}
+  };
 }
 
 /** `{ deployer, router }` for engine deps: the chart-values router over the fake deployer. */

@@ -16,6 +16,16 @@ import { rolloutSpec } from '../helpers/rollout-spec.js';
 
 const storefront = path.join(repoRoot, 'charts/storefront');
 const noChart = { setWeight: async () => {}, zeroWeight: async () => {} };
+/** The chart-values presets never reach the API; a call to it would fail the test. */
+const unreachable = async (): Promise<never> => {
+  throw new Error('a chart-values router called the Kubernetes API');
+};
+const chartOnlyDeps = {
+  chart: noChart,
+  kube: { get: unreachable, list: unreachable, jsonPatch: unreachable, apply: unreachable },
+  services: { services: unreachable, renderedObjects: unreachable },
+  sleep: async () => {}
+};
 
 function adapter(major: 3 | 4, overrides: Partial<RolloutSpec> = {}) {
   const spec = rolloutSpec({ chart: storefront, valuesFiles: [], set: [], version: '2.0.0', ...overrides });
@@ -42,7 +52,7 @@ function adapter(major: 3 | 4, overrides: Partial<RolloutSpec> = {}) {
 describe.each([3, 4] as const)('HelmPreflight on Helm %i', (major) => {
   it('the ingress-nginx preset: the canary render at 10% differs from 0% in its Ingress', async () => {
     const { spec, helm } = adapter(major, { routing: 'ingress-nginx' });
-    const router = createRouter(spec, { chart: noChart });
+    const router = createRouter(spec, chartOnlyDeps);
     const verdict = await router.preflight!({
       weight: 10,
       renderCanary: async (w) => parseManifest(await helm.templateCanary(w))
@@ -58,7 +68,7 @@ describe.each([3, 4] as const)('HelmPreflight on Helm %i', (major) => {
       routing: 'values',
       weightValues: [{ key: 'mesh.percent', value: '{{weight}}' }]
     });
-    const router = createRouter(spec, { chart: noChart });
+    const router = createRouter(spec, chartOnlyDeps);
     const verdict = await router.preflight!({
       weight: 10,
       renderCanary: async (w) => parseManifest(await helm.templateCanary(w))

@@ -1,11 +1,13 @@
 // An in-memory KubeObjects for the router unit tests: applies JSON Patch ops the way the API server
-// does (test, add, replace, remove), bumps resourceVersion, and can lose a race on purpose.
-import type { JsonPatchOp } from '../../src/routing/httproute.js';
+// does (test, add, replace, remove), bumps resourceVersion, and can lose a race on purpose. Managed
+// fields are kept as a list of managers: a patch adds the action's, an apply leaves only its own.
+import { EDIT_FIELD_MANAGER, type JsonPatchOp } from '../../src/routing/route-edit.js';
 import { KubeConflictError, type KubeObjects } from '../../src/routing/kube.js';
 
 export class FakeKube implements KubeObjects {
   objects = new Map<string, any>();
   patches: Array<{ name: string; ops: JsonPatchOp[] }> = [];
+  applies: Array<{ name: string; object: any; fieldManager: string }> = [];
   private version = 100;
   /** Called before each patch is applied: lets a test change the object underneath (a race). */
   beforePatch?: (name: string) => void;
@@ -56,7 +58,27 @@ export class FakeKube implements KubeObjects {
       }
     }
     this.patches.push({ name, ops });
+    const managers: Array<{ manager: string }> = object.metadata.managedFields ?? [];
+    if (!managers.some((m) => m.manager === EDIT_FIELD_MANAGER)) {
+      object.metadata.managedFields = [...managers, { manager: EDIT_FIELD_MANAGER, operation: 'Update' }];
+    }
     object.metadata.resourceVersion = String(++this.version);
+    this.objects.set(key, object);
+    return structuredClone(object);
+  }
+
+  /** Server-side apply with --force-conflicts, simplified: the object becomes what was applied. */
+  async apply<T>(resource: string, namespace: string, applied: any, fieldManager: string): Promise<T> {
+    const key = `${resource}/${namespace}/${applied.metadata.name}`;
+    this.applies.push({ name: applied.metadata.name, object: structuredClone(applied), fieldManager });
+    const object = {
+      ...structuredClone(applied),
+      metadata: {
+        ...structuredClone(applied.metadata),
+        resourceVersion: String(++this.version),
+        managedFields: [{ manager: fieldManager, operation: 'Apply' }]
+      }
+    };
     this.objects.set(key, object);
     return structuredClone(object);
   }

@@ -32,20 +32,52 @@ const services: Record<string, string[]> = {
   'storefront-canary': ['storefront-canary']
 };
 
-function setup(options: { route?: string; routes?: HTTPRoute[] } = {}) {
+/** What `helm get manifest storefront` renders: the route as the chart wrote it (no namespace, no Helm metadata). */
+const manifestRoute = {
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'HTTPRoute',
+  metadata: { name: 'storefront' },
+  spec: rendered.spec
+};
+
+function releaseServices(rendersRoute = true) {
+  return {
+    services: async (release: string) => services[release] ?? [],
+    renderedObjects: async (release: string) =>
+      release === 'storefront' && rendersRoute
+        ? [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'storefront' } }, manifestRoute]
+        : []
+  };
+}
+
+function setup(
+  options: { route?: string; routes?: HTTPRoute[]; rendersRoute?: boolean; dryRun?: boolean } = {}
+) {
   const kube = new FakeKube();
   for (const route of options.routes ?? [rendered]) kube.put(HTTPROUTE_RESOURCE, route);
+  const logs: string[] = [];
   const router = httpRouteRouter(
-    { namespace: 'shop', release: 'storefront', canaryRelease: 'storefront-canary', route: options.route },
-    { kube, services: { services: async (release) => services[release] ?? [] }, sleep: async () => {} }
+    {
+      namespace: 'shop',
+      release: 'storefront',
+      canaryRelease: 'storefront-canary',
+      route: options.route,
+      dryRun: options.dryRun
+    },
+    {
+      kube,
+      services: releaseServices(options.rendersRoute),
+      sleep: async () => {},
+      log: (line) => logs.push(line)
+    }
   );
   const route = async () => (await kube.get<HTTPRoute>(HTTPROUTE_RESOURCE, 'shop', 'storefront'))!;
-  return { kube, router, route };
+  return { kube, router, route, logs };
 }
 
 /** The route without the fields the API server owns. */
 function content(route: HTTPRoute): unknown {
-  const { resourceVersion: _v, ...metadata } = route.metadata;
+  const { resourceVersion: _v, managedFields: _m, ...metadata } = route.metadata;
   return { ...route, metadata };
 }
 
@@ -84,7 +116,7 @@ describe('HTTPRoute router (for gateway-api)', () => {
   });
 
   it('removal restores the route exactly as rendered, and a second removal writes nothing', async () => {
-    const { kube, router, route } = setup();
+    const { kube, router, route } = setup({ rendersRoute: false });
     await router.prepare(20);
     await router.setWeight(100);
     await router.remove();
@@ -92,7 +124,70 @@ describe('HTTPRoute router (for gateway-api)', () => {
     const writes = kube.patches.length;
     await router.remove();
     expect(kube.patches).toHaveLength(writes);
+    expect(kube.applies).toEqual([]); // a route stable does not render is nobody's to hand back
     expect((await router.describe({ exists: true })).weight).toBe(0);
+  });
+
+  it("before the promotion and on removal, hands stable's route back to Helm: restored, then applied as rendered by field manager helm", async () => {
+    const { kube, router, route } = setup();
+    await router.prepare(20);
+    expect(kube.applies).toEqual([]);
+    await router.beforePromotion();
+    expect(kube.patches).toHaveLength(2); // the edit, then the restore
+    expect(kube.applies).toEqual([
+      {
+        name: 'storefront',
+        fieldManager: 'helm',
+        // What Helm 4 applies: the manifest's object in its namespace, with the metadata Helm adds.
+        object: {
+          ...manifestRoute,
+          metadata: {
+            name: 'storefront',
+            namespace: 'shop',
+            labels: { 'app.kubernetes.io/managed-by': 'Helm' },
+            annotations: {
+              'meta.helm.sh/release-name': 'storefront',
+              'meta.helm.sh/release-namespace': 'shop'
+            }
+          }
+        }
+      }
+    ]);
+    expect((await route()).metadata.managedFields).toEqual([{ manager: 'helm', operation: 'Apply' }]);
+    expect((await route()).spec).toEqual(rendered.spec);
+    // Handed back already: the removal after the promotion writes nothing.
+    await router.remove();
+    expect(kube.patches).toHaveLength(2);
+    expect(kube.applies).toHaveLength(1);
+  });
+
+  it('hands the route back even when an earlier removal restored it and stopped before the hand-back', async () => {
+    const { kube, router } = setup();
+    await router.prepare(20);
+    const apply = kube.apply.bind(kube);
+    kube.apply = async () => {
+      throw new Error('kubectl apply: connection refused');
+    };
+    await expect(router.remove()).rejects.toThrow('connection refused');
+    kube.apply = apply;
+    await router.remove(); // the retry: nothing left to restore, but the action still owns the rules
+    expect(kube.applies).toHaveLength(1);
+  });
+
+  it('dry run: says what it would do and touches nothing', async () => {
+    const { kube, router, logs } = setup({ dryRun: true });
+    await router.prepare(10);
+    await router.setWeight(50);
+    await router.beforePromotion();
+    await router.remove();
+    expect(kube.patches).toEqual([]);
+    expect(kube.applies).toEqual([]);
+    expect(logs).toEqual([
+      "[dry-run] would give storefront-canary 10% in the HTTPRoute in shop that references storefront's Service",
+      "[dry-run] would give storefront-canary 50% in the HTTPRoute in shop that references storefront's Service",
+      "[dry-run] would restore the HTTPRoute in shop that references storefront's Service as rendered and hand it back to Helm",
+      "[dry-run] would restore the HTTPRoute in shop that references storefront's Service as rendered and hand it back to Helm"
+    ]);
   });
 
   it('restores a stable ref that had no weight without one, and a route without annotations without any', async () => {
@@ -100,7 +195,7 @@ describe('HTTPRoute router (for gateway-api)', () => {
       metadata: { name: 'storefront', namespace: 'shop' },
       spec: { rules: [{ backendRefs: [{ name: 'storefront', port: 8080 }] }] }
     };
-    const { router, route } = setup({ routes: [plain] });
+    const { router, route } = setup({ routes: [plain], rendersRoute: false });
     await router.prepare(5);
     expect((await route()).spec!.rules![0].backendRefs).toEqual([
       { name: 'storefront', port: 8080, weight: 95 },
@@ -168,7 +263,8 @@ describe('HTTPRoute router (for gateway-api)', () => {
       {
         kube,
         services: {
-          services: async (release) => (release === 'storefront' ? ['storefront'] : ['storefront-next'])
+          services: async (release) => (release === 'storefront' ? ['storefront'] : ['storefront-next']),
+          renderedObjects: async () => [manifestRoute]
         },
         sleep: async () => {}
       }
@@ -176,7 +272,8 @@ describe('HTTPRoute router (for gateway-api)', () => {
     await expect(second.prepare(10)).rejects.toThrow(
       'HTTPRoute shop/storefront is already edited for storefront-canary beside storefront; roll that canary back first'
     );
-    await second.remove(); // not its edit: left alone
+    await second.remove(); // not its edit: left alone, and not handed back over the other canary's split
+    expect(kube.applies).toEqual([]);
     expect((await router.describe({ exists: true })).weight).toBe(10);
     await expect(router.setWeight(101)).rejects.toThrow(
       'canary weight must be an integer in 0..100, got 101'

@@ -5,6 +5,8 @@
 //              last Secret deleted, is an uninstall. Each carries the revision's weight and image tag.
 //   weightLog  the canary's weight as the routing objects say it: the ingress-nginx canary Ingress's
 //              canary-weight annotation, or the canary backend's weight in its HTTPRoute; deleted = 0.
+//              A route the action edits (routing: gateway-api) names the canary in its edit annotation;
+//              the annotation gone (the route restored) = 0.
 import { Watch, type KubeConfig, type V1Ingress, type V1Secret } from '@kubernetes/client-node';
 import { decodeReleaseSecret } from './helm-releases.js';
 
@@ -30,13 +32,29 @@ export interface WeightEntry {
 }
 
 interface HttpRouteLike {
-  metadata?: { name?: string; labels?: Record<string, string> };
+  metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   spec?: { rules?: Array<{ backendRefs?: Array<{ name?: string; weight?: number }> }> };
 }
 
 const CANARY_ANNOTATION = 'nginx.ingress.kubernetes.io/canary';
 const WEIGHT_ANNOTATION = 'nginx.ingress.kubernetes.io/canary-weight';
 const RELEASE_LABEL = 'app.kubernetes.io/instance';
+/** The action's mark on a route it edits (src/routing/route-edit.ts). */
+const EDIT_ANNOTATION = 'canary-action.dev/route-edit';
+
+/** The canary release and Service the action's edit of a route names, if it carries one. */
+function routeEdit(route: HttpRouteLike): { canaryRelease: string; canaryService: string } | undefined {
+  const text = route.metadata?.annotations?.[EDIT_ANNOTATION];
+  if (!text) return undefined;
+  try {
+    const edit = JSON.parse(text) as { canaryRelease?: unknown; canaryService?: unknown };
+    if (typeof edit.canaryRelease === 'string' && typeof edit.canaryService === 'string')
+      return { canaryRelease: edit.canaryRelease, canaryService: edit.canaryService };
+  } catch {
+    // not the action's: ignored like any other route
+  }
+  return undefined;
+}
 
 /** The canary's weight in an HTTPRoute: the weight of the backend named like the route, in the weighted rule. */
 export function httpRouteWeight(route: HttpRouteLike): number | undefined {
@@ -57,6 +75,8 @@ export class ClusterWatch {
   private readonly uninstalling = new Set<string>();
   private readonly controllers: AbortController[] = [];
   private readonly weights = new Map<string, number>();
+  /** Routes the action has edited, by name, with the canary release they carried. */
+  private readonly editedRoutes = new Map<string, string>();
   private stopped = false;
 
   private constructor(
@@ -147,6 +167,23 @@ export class ClusterWatch {
   }
 
   private onHttpRoute(type: string, route: HttpRouteLike): void {
+    const name = route.metadata?.name ?? '';
+    const edit = type === 'DELETED' ? undefined : routeEdit(route);
+    if (edit) {
+      const ref = route.spec?.rules
+        ?.flatMap((r) => r.backendRefs ?? [])
+        .find((r) => r.name === edit.canaryService);
+      this.editedRoutes.set(name, edit.canaryRelease);
+      this.logWeight(edit.canaryRelease, ref ? (ref.weight ?? 1) : 0, false, 'HTTPRoute');
+      return;
+    }
+    const wasEdited = this.editedRoutes.get(name);
+    if (wasEdited !== undefined) {
+      // Restored (or deleted): the canary gets nothing through it any more.
+      this.editedRoutes.delete(name);
+      this.logWeight(wasEdited, 0, false, 'HTTPRoute');
+      return;
+    }
     const weight = httpRouteWeight(route);
     if (weight === undefined) return;
     const release = route.metadata?.labels?.[RELEASE_LABEL] ?? route.metadata?.name ?? '';

@@ -4,6 +4,7 @@
 //             (crash: the judge's sample-ratio check or Helm's --wait) both are listed.
 //   evidence: what the job summary must name (the metric or cause behind a rollback).
 
+import { GATEWAY_API_BYO } from './gateway-api-byo.js';
 import { OUTCOME_SCENARIOS } from './outcome-scenarios.js';
 import { PREFLIGHT_SCENARIOS } from './preflight-scenarios.js';
 import type { DemoContext, Scenario } from './types.js';
@@ -20,6 +21,12 @@ async function canaryInstalled(ctx: DemoContext, timeoutMs = 60000): Promise<boo
   }
   return false;
 }
+
+/** The storefront chart's canary.* contract for its Gateway API route, as `routing: values`. */
+const GATEWAY_API_CONTRACT = {
+  routing: 'values',
+  'weight-values': 'canary.enabled=true\ncanary.weight={{weight}}\ncanary.routing=gateway-api'
+};
 
 export const SCENARIOS: Record<string, Scenario> = {
   healthy: {
@@ -139,27 +146,29 @@ export const SCENARIOS: Record<string, Scenario> = {
       if (removal.status !== 0) throw new Error(`dark launch uninstall failed: ${removal.stderr}`);
     }
   },
-  // The gateway-api preset: the canary release renders an HTTPRoute whose backendRef weights split the
-  // host's traffic between the stable and the canary Service; Traefik's Gateway API provider routes it.
+  // The storefront chart's canary.* contract for Gateway API (routing: values): the canary release renders
+  // an HTTPRoute whose backendRef weights split the host's traffic between the stable and the canary
+  // Service; Traefik's Gateway API provider routes it. (routing: gateway-api edits a route: gateway-api-byo.)
   'gateway-api': {
     title:
-      'a healthy v2.11 whose traffic Traefik splits by HTTPRoute backendRef weights (routing: gateway-api)',
+      'a healthy v2.11 whose traffic Traefik splits by the canary HTTPRoute of the chart contract (routing: values)',
     version: '2.11.0',
     expected: ['promoted'],
     set: [],
-    inputs: { routing: 'gateway-api' }
+    inputs: GATEWAY_API_CONTRACT
   },
   'gateway-api-faulty': {
-    title: 'a faulty v3.11 (8% 5xx, +250 ms) behind the Gateway API preset',
+    title: "a faulty v3.11 (8% 5xx, +250 ms) behind the chart contract's canary HTTPRoute",
     version: '3.11.0',
     expected: ['rolled-back'],
     set: ['faults.errorRate=0.08', 'faults.latencyMs=250'],
-    inputs: { routing: 'gateway-api' },
+    inputs: GATEWAY_API_CONTRACT,
     evidence: /5xx|error/i
   },
   ...WORKFLOW_SCENARIOS,
   ...OUTCOME_SCENARIOS,
-  ...PREFLIGHT_SCENARIOS
+  ...PREFLIGHT_SCENARIOS,
+  'gateway-api-byo': GATEWAY_API_BYO
 };
 
 export const DEFAULT_SCENARIOS = ['healthy', 'faulty'];

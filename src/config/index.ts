@@ -13,7 +13,13 @@ import { parseFraction, parseOpenFraction } from './fractions.js';
 import { INPUT_DEFAULTS, type InputName } from './inputs.js';
 import { isHelmKey, parseKeyValues, parseWeightValues, type KeyValue } from './key-values.js';
 import { parseLatencyMs } from './latency.js';
-import { CANARY_SUFFIX, parseNamespace, parseReleaseName, parseStableRelease } from './names.js';
+import {
+  CANARY_SUFFIX,
+  parseNamespace,
+  parseObjectName,
+  parseReleaseName,
+  parseStableRelease
+} from './names.js';
 import { parsePrometheusHeaders, parsePrometheusUrl, parseWebhookUrl } from './prometheus.js';
 import { resolveMetrics } from './resolve-metrics.js';
 import type {
@@ -147,6 +153,17 @@ export function readRolloutSpec(getInput: (name: string) => string, options: Rea
     );
   }
 
+  let route: string | undefined;
+  if (routing === 'gateway-api' || routing === 'istio') {
+    route = optional('route', parseObjectName);
+  } else if (value('route') !== '') {
+    problems.add(
+      new ConfigError(
+        `${inputLabel('route')} is only used with routing: gateway-api or istio (routing is ${routing}); remove it or set one of them.`
+      )
+    );
+  }
+
   // What to measure.
   let prometheusUrl = '';
   if (
@@ -219,6 +236,7 @@ export function readRolloutSpec(getInput: (name: string) => string, options: Rea
     soakSeconds,
     intervalSeconds,
     routing,
+    ...(route !== undefined && { route }),
     weightValues,
     prometheus: {
       url: prometheusUrl,

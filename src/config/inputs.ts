@@ -16,6 +16,7 @@ export const INPUT_DEFAULTS = {
   soak: '10m',
   interval: '30s',
   routing: 'ingress-nginx',
+  route: undefined,
   'weight-values': undefined,
   'prometheus-url': undefined,
   'prometheus-headers': undefined,

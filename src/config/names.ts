@@ -46,3 +46,18 @@ export function parseNamespace(text: string, where: string): string {
   }
   return name;
 }
+
+const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** The name of a namespaced Kubernetes object, e.g. an HTTPRoute: a DNS-1123 subdomain. */
+export function parseObjectName(text: string, where: string): string {
+  const name = text.trim();
+  if (!DNS_1123_SUBDOMAIN.test(name) || name.length > 253) {
+    throw expectedError(
+      where,
+      'a Kubernetes object name: lowercase letters, digits, - and ., starting and ending with a letter or digit',
+      name
+    );
+  }
+  return name;
+}

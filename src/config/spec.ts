@@ -100,6 +100,8 @@ export interface RolloutSpec {
   soakSeconds: number;
   intervalSeconds: number;
   routing: RoutingPreset;
+  /** For routing `gateway-api` / `istio`: the HTTPRoute / VirtualService to edit; undefined = the one that references stable's Service. */
+  route?: string;
   /** For routing `values`: `key={{weight}}` templates. */
   weightValues: Array<{ key: string; value: string }>;
 

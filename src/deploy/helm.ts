@@ -20,7 +20,8 @@ import {
 } from './helm-args.js';
 import { HelmError, displayCommand, isReleaseNotFound } from './helm-error.js';
 import { readValuesPath } from './set-syntax.js';
-import { servicesInManifest } from './manifest.js';
+import { objectsInManifest, servicesInManifest } from './manifest.js';
+import type { RenderedObject } from '../routing/kube.js';
 import { errorMessage as message } from '../error-message.js';
 
 /** Release states in which Helm refuses an upgrade because another operation holds the release. */
@@ -174,17 +175,26 @@ export class HelmDeployer implements Deployer {
 
   /** The Services the release renders; none when it does not exist (or in dry-run). */
   async services(release: string): Promise<string[]> {
+    return servicesInManifest(await this.manifest(release));
+  }
+
+  /** The objects the release renders; none when it does not exist (or in dry-run). */
+  async renderedObjects(release: string): Promise<RenderedObject[]> {
+    return objectsInManifest(await this.manifest(release));
+  }
+
+  private async manifest(release: string): Promise<string> {
     const args = getManifestArgs(release, this.spec.namespace);
     if (this.spec.dryRun) {
       this.say(args, true);
-      return [];
+      return '';
     }
     const result = await this.exec(args);
     if (result.exitCode !== 0) {
-      if (isReleaseNotFound(result.stderr)) return [];
+      if (isReleaseNotFound(result.stderr)) return '';
       throw new HelmError(displayCommand(this.helmPath, args), result.exitCode, result.stderr);
     }
-    return servicesInManifest(result.stdout);
+    return result.stdout;
   }
 
   async stableState(): Promise<ReleaseState> {

@@ -4,7 +4,7 @@
 // ~10 s after a cancel); one weight change is one `kubectl patch`. See docs/charts.md for figures.
 import type { CommandRunner } from '../deploy/command-runner.js';
 import { displayCommand } from '../deploy/helm-error.js';
-import type { JsonPatchOp } from '../routing/httproute.js';
+import { EDIT_FIELD_MANAGER, type JsonPatchOp } from '../routing/route-edit.js';
 import { KubeConflictError, type KubeObjects } from '../routing/kube.js';
 import { errorMessage } from '../error-message.js';
 
@@ -31,7 +31,8 @@ export class KubectlObjects implements KubeObjects {
   ) {}
 
   async get<T>(resource: string, namespace: string, name: string): Promise<T | undefined> {
-    const args = ['get', resource, name, '--namespace', namespace, '-o', 'json'];
+    // Managed fields say whether the action's patches still own part of a route (see handBack).
+    const args = ['get', resource, name, '--namespace', namespace, '-o', 'json', '--show-managed-fields'];
     const result = await this.exec(args);
     if (result.exitCode !== 0) {
       if (NOT_FOUND.test(result.stderr) && !/resource type/i.test(result.stderr)) return undefined;
@@ -55,6 +56,7 @@ export class KubectlObjects implements KubeObjects {
       '--namespace',
       namespace,
       '--type=json',
+      `--field-manager=${EDIT_FIELD_MANAGER}`,
       '-p',
       JSON.stringify(ops),
       '-o',
@@ -67,6 +69,24 @@ export class KubectlObjects implements KubeObjects {
       }
       throw this.failure(args, result);
     }
+    return this.json<T>(args, result.stdout);
+  }
+
+  async apply<T>(resource: string, namespace: string, object: object, fieldManager: string): Promise<T> {
+    const args = [
+      'apply',
+      '--server-side',
+      `--field-manager=${fieldManager}`,
+      '--force-conflicts',
+      '--namespace',
+      namespace,
+      '-f',
+      '-',
+      '-o',
+      'json'
+    ];
+    const result = await this.exec(args, JSON.stringify(object));
+    if (result.exitCode !== 0) throw this.failure(args, result, resource);
     return this.json<T>(args, result.stdout);
   }
 
@@ -83,10 +103,10 @@ export class KubectlObjects implements KubeObjects {
     return now?.metadata?.resourceVersion !== test.value;
   }
 
-  private async exec(args: string[]) {
+  private async exec(args: string[], input?: string) {
     const argv = [...args, `--request-timeout=${this.requestTimeoutSeconds}s`];
     try {
-      return await this.run(this.kubectlPath, argv);
+      return await this.run(this.kubectlPath, argv, input === undefined ? {} : { input });
     } catch (error) {
       throw new Error(
         `could not run \`${this.kubectlPath}\` (is kubectl installed and on PATH?): ${errorMessage(error)}`
@@ -94,9 +114,15 @@ export class KubectlObjects implements KubeObjects {
     }
   }
 
-  private failure(args: string[], result: { exitCode: number; stderr: string }): KubectlError {
+  private failure(
+    args: string[],
+    result: { exitCode: number; stderr: string },
+    stdinResource?: string
+  ): KubectlError {
     // The patch body is long and may repeat the route: show the command without it.
-    const shown = args.map((a, i) => (args[i - 1] === '-p' ? '<patch>' : a));
+    const shown = args.map((a, i) =>
+      args[i - 1] === '-p' ? '<patch>' : a === '-' && stdinResource ? `<${stdinResource}>` : a
+    );
     return new KubectlError(displayCommand(this.kubectlPath, shown), result.exitCode, result.stderr);
   }
 

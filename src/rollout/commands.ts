@@ -11,7 +11,13 @@ import { addEvent, newRecord } from './record-builder.js';
 import { foreignRelease, lockConflict, makeMarks, resumeStepIndex, type MarkPhase } from './ownership.js';
 import { errorMessage } from '../error-message.js';
 import { formatDuration } from '../format.js';
-import { finishRecord, removeCanaryRelease, type Ending, type OutcomeDeps } from './outcomes.js';
+import {
+  finishRecord,
+  promoteStable,
+  removeCanaryRelease,
+  type Ending,
+  type OutcomeDeps
+} from './outcomes.js';
 import { preflightStep } from './preflight-step.js';
 
 export interface CommandContext {
@@ -149,12 +155,18 @@ async function promoteNow(
   adoptLeftoverCheckRun(state, context);
   try {
     addEvent(record, now(deps), 'promote', `Promoting ${spec.release} to ${record.version} by hand`);
-    await deps.deployer.promoteStable();
+    await promoteStable(deps);
   } catch (error) {
+    // The router may have moved traffic before the upgrade failed: say the weight the cluster shows.
+    const weight = await readCanary(deps)
+      .then((now) => now.weight)
+      .catch(() => undefined);
     return finish(record, deps, {
       decision: 'failed',
-      reason: `Promotion of ${spec.release} to ${record.version} failed: ${errorMessage(error)}. The canary was left at ${state.weight ?? '?'}%.`,
-      finalWeight: state.weight ?? 0
+      reason: `Promotion of ${spec.release} to ${record.version} failed: ${errorMessage(error)}. ${
+        weight === undefined ? 'The canary could not be read back' : `The canary holds ${weight}% of traffic`
+      }.`,
+      finalWeight: weight ?? state.weight ?? 0
     });
   }
   return finish(record, deps, {

@@ -11,7 +11,7 @@ import { errorMessage } from '../error-message.js';
 import { addEvent, addTick, beginStep, endStep, newRecord, setPhase } from './record-builder.js';
 import { formatClock, formatDuration } from '../format.js';
 import type { MarkPhase } from './ownership.js';
-import { finishRecord, removeCanaryRelease, type Ending } from './outcomes.js';
+import { finishRecord, promoteStable, removeCanaryRelease, type Ending } from './outcomes.js';
 import { NothingDeployedError, releaseLock, type CanaryLock } from './lock.js';
 import { StableDataWatch } from './stable-data.js';
 import { abortable } from '../abortable.js';
@@ -102,7 +102,10 @@ export async function runRollout(
       canaryMayExist = true;
       if (index === startIndex && !options.canaryExists) {
         event('deploy-canary', `Installing ${spec.canaryRelease} (${spec.version}) at ${weight}% of traffic`);
-        const taken = await lock.acquire(weight, options.marks?.('soaking') ?? {});
+        // A router that keeps the weight in its own object gives the canary its share in prepare():
+        // its release is installed at 0, with no second Helm revision for the weight.
+        const installWeight = router.carriesMarks ? weight : 0;
+        const taken = await lock.acquire(installWeight, options.marks?.('soaking') ?? {});
         if (!taken.acquired) {
           // Another run created the canary first: its release is not ours to change or remove.
           canaryMayExist = false;
@@ -274,7 +277,7 @@ export async function runRollout(
     persist();
     event('promote', `Promoting ${spec.release} to ${spec.version}`);
     try {
-      await deployer.promoteStable();
+      await promoteStable(deps);
     } catch (error) {
       return rollBack(
         'failed',
@@ -322,7 +325,7 @@ export async function runRollout(
       );
     }
     log.info('On success:');
-    await deployer.promoteStable();
+    await promoteStable(deps);
     await removeCanaryRelease(deps);
     log.info('On rollback:');
     await removeCanaryRelease(deps);

@@ -131,6 +131,15 @@ export async function removeCanaryRelease(deps: Pick<OutcomeDeps, 'router' | 'de
 }
 
 /**
+ * Stable upgraded to the new version. Its router first gets stable's objects back as rendered (a
+ * route the action edited is restored and handed back to Helm), so the upgrade cannot conflict.
+ */
+export async function promoteStable(deps: Pick<OutcomeDeps, 'router' | 'deployer'>): Promise<void> {
+  await deps.router.beforePromotion();
+  await deps.deployer.promoteStable();
+}
+
+/**
  * Both releases as Helm shows them now, and the canary's weight where its router keeps it; a read
  * that fails is recorded as unknown, never as fine.
  */

@@ -16,6 +16,8 @@ export function chartValuesRouter(
     prepare: async () => {},
     setWeight: (weight, marks) => chart.setWeight(weight, marks),
     remove: () => chart.zeroWeight(),
+    // Stable's upgrade touches none of the canary release's objects.
+    beforePromotion: async () => {},
     describe: async (canary) => ({
       preset,
       target: `chart values of ${canaryRelease}`,

@@ -1,23 +1,7 @@
-// Gateway API, selectable today: the storefront chart's `canary.*` contract renders the HTTPRoute
-// weights on the canary release. The router that edits the user's own HTTPRoute instead
-// (httproute-router.ts) is built and tested but not selectable yet: Helm 4 upgrades with server-side
-// apply, and stable's promotion conflicts with the route edit (see docs/charts.md).
-import type { RolloutSpec } from '../config/spec.js';
-import type { HelmValue } from '../deploy/types.js';
-import { canaryContractValues } from './canary-contract.js';
-import { chartValuesRouter } from './chart-values-router.js';
-import type { CanaryChart, TrafficRouter } from './types.js';
+// gateway-api: the action edits the user's HTTPRoute (httproute-router.ts); the canary release carries
+// no routing values. The storefront chart's `canary.*` contract for Gateway API is still there as
+// `routing: values` (docs/charts.md).
+import { httpRouteChartValues, httpRouteRouter } from './httproute-router.js';
 
-export function gatewayApiChartValues(
-  spec: Pick<RolloutSpec, 'routing' | 'release'>,
-  weight: number
-): HelmValue[] {
-  return canaryContractValues(spec, weight);
-}
-
-export function gatewayApiRouter(
-  spec: Pick<RolloutSpec, 'canaryRelease'>,
-  chart: CanaryChart
-): TrafficRouter {
-  return chartValuesRouter('gateway-api', spec.canaryRelease, chart);
-}
+export const gatewayApiChartValues = httpRouteChartValues;
+export const gatewayApiRouter = httpRouteRouter;

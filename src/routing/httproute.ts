@@ -2,6 +2,19 @@
 // the canary's Service a backendRef beside stable's (weights 100-w and w) in every rule that names
 // stable, and take it out again. What the route had before the first edit (stable's weight, or none)
 // is kept in an annotation on the route itself, so any later run can restore it exactly.
+import {
+  addEditOps,
+  checkSameEdit,
+  precondition,
+  readEdit as readRouteEdit,
+  removeEditOp,
+  type EditTarget,
+  type JsonPatchOp,
+  type RouteEdit,
+  type ServicePair
+} from './route-edit.js';
+
+export { EDIT_ANNOTATION, type EditTarget, type JsonPatchOp, type ServicePair } from './route-edit.js';
 
 export interface BackendRef {
   group?: string;
@@ -28,30 +41,6 @@ export interface HTTPRoute {
   [field: string]: unknown;
 }
 
-/** One JSON Patch operation (RFC 6902), as the API server takes it. */
-export type JsonPatchOp =
-  { op: 'test' | 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string };
-
-/** The annotation that says the action edited this route, and what stable's refs carried before. */
-export const EDIT_ANNOTATION = 'canary-action.dev/route-edit';
-
-/** What the annotation holds. `stableWeights[rule]` is null where stable's ref had no weight. */
-export interface RouteEdit {
-  canaryRelease: string;
-  stableService: string;
-  canaryService: string;
-  stableWeights: Record<string, number | null>;
-}
-
-export interface ServicePair {
-  stable: string;
-  canary: string;
-}
-
-export interface EditTarget extends ServicePair {
-  canaryRelease: string;
-}
-
 /** A backendRef to the core Service `name` in the route's namespace (group "" and kind Service are defaults). */
 export function refersTo(ref: BackendRef, service: string, routeNamespace: string): boolean {
   return (
@@ -71,34 +60,7 @@ export function rulesReferring(route: HTTPRoute, service: string): number[] {
 }
 
 export function readEdit(route: HTTPRoute): RouteEdit | undefined {
-  const text = route.metadata.annotations?.[EDIT_ANNOTATION];
-  if (!text) return undefined;
-  try {
-    const edit = JSON.parse(text) as RouteEdit;
-    if (
-      typeof edit.canaryRelease === 'string' &&
-      typeof edit.stableService === 'string' &&
-      typeof edit.canaryService === 'string'
-    )
-      return edit;
-  } catch {
-    // fall through: a mangled mark is reported below
-  }
-  throw new Error(
-    `HTTPRoute ${route.metadata.namespace}/${route.metadata.name}: annotation ${EDIT_ANNOTATION} is not what canary-action writes; remove it by hand`
-  );
-}
-
-/** JSON Pointer escaping of one path segment. */
-function pointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-/** Fails the whole patch if anyone changed the route since it was read. */
-function precondition(route: HTTPRoute): JsonPatchOp[] {
-  const version = route.metadata.resourceVersion;
-  if (!version) throw new Error(`HTTPRoute ${route.metadata.name} has no resourceVersion`);
-  return [{ op: 'test', path: '/metadata/resourceVersion', value: version }];
+  return readRouteEdit(route, 'HTTPRoute');
 }
 
 /**
@@ -110,14 +72,7 @@ export function weightPatch(route: HTTPRoute, target: EditTarget, weight: number
   const ns = route.metadata.namespace ?? '';
   const previous = readEdit(route);
   const services = { stable: target.stable, canary: target.canary };
-  if (
-    previous &&
-    (previous.stableService !== services.stable || previous.canaryService !== services.canary)
-  ) {
-    throw new Error(
-      `HTTPRoute ${ns}/${route.metadata.name} is already edited for ${previous.canaryService} beside ${previous.stableService}; roll that canary back first`
-    );
-  }
+  checkSameEdit(previous, services, 'HTTPRoute', route);
   const rules = rulesReferring(route, services.stable);
   if (rules.length === 0) {
     throw new Error(
@@ -147,15 +102,8 @@ export function weightPatch(route: HTTPRoute, target: EditTarget, weight: number
       value: [...before, { ...stableRef, weight: 100 - weight }, canaryRef, ...after]
     });
   }
-  if (!previous) ops.push(...annotationOps(route, JSON.stringify(edit)));
+  if (!previous) ops.push(...addEditOps(route, edit));
   return ops;
-}
-
-function annotationOps(route: HTTPRoute, value: string): JsonPatchOp[] {
-  if (!route.metadata.annotations) {
-    return [{ op: 'add', path: '/metadata/annotations', value: { [EDIT_ANNOTATION]: value } }];
-  }
-  return [{ op: 'add', path: `/metadata/annotations/${pointer(EDIT_ANNOTATION)}`, value }];
 }
 
 /**
@@ -181,12 +129,7 @@ export function restorePatch(route: HTTPRoute): JsonPatchOp[] | undefined {
       });
     ops.push({ op: 'replace', path: `/spec/rules/${index}/backendRefs`, value: kept });
   });
-  const others = Object.keys(route.metadata.annotations ?? {}).filter((key) => key !== EDIT_ANNOTATION);
-  ops.push(
-    others.length === 0
-      ? { op: 'remove', path: '/metadata/annotations' }
-      : { op: 'remove', path: `/metadata/annotations/${pointer(EDIT_ANNOTATION)}` }
-  );
+  ops.push(removeEditOp(route));
   return ops;
 }
 

@@ -5,15 +5,25 @@ import type { HelmValue } from '../deploy/types.js';
 import { gatewayApiChartValues, gatewayApiRouter } from './gateway-api.js';
 import { ingressNginxChartValues, ingressNginxRouter } from './ingress-nginx.js';
 import { istioChartValues, istioRouter } from './istio.js';
+import type { KubeObjects, ReleaseServices } from './kube.js';
 import { replicasChartValues, replicasRouter } from './replicas.js';
 import { valuesChartValues, valuesRouter } from './values.js';
 import type { CanaryChart, TrafficRouter } from './types.js';
 
-type RouterSpec = Pick<RolloutSpec, 'routing' | 'release' | 'canaryRelease' | 'weightValues'>;
+type RouterSpec = Pick<
+  RolloutSpec,
+  'routing' | 'release' | 'canaryRelease' | 'weightValues' | 'namespace' | 'route' | 'dryRun'
+>;
 
 export interface RouterDeps {
   /** The canary release, for the presets whose weight travels in its chart values. */
   chart: CanaryChart;
+  /** The Kubernetes API, for the routers that edit a route object (gateway-api, istio). */
+  kube: KubeObjects;
+  /** What each release renders, to pair stable's Service with the canary's and hand routes back. */
+  services: ReleaseServices;
+  sleep: (ms: number) => Promise<void>;
+  log?: (line: string) => void;
 }
 
 interface Preset {
@@ -23,8 +33,8 @@ interface Preset {
 
 const PRESETS: Record<RoutingPreset, Preset> = {
   'ingress-nginx': { chartValues: ingressNginxChartValues, router: (s, d) => ingressNginxRouter(s, d.chart) },
-  'gateway-api': { chartValues: gatewayApiChartValues, router: (s, d) => gatewayApiRouter(s, d.chart) },
-  istio: { chartValues: istioChartValues, router: (s, d) => istioRouter(s, d.chart) },
+  'gateway-api': { chartValues: gatewayApiChartValues, router: (s, d) => gatewayApiRouter(s, d) },
+  istio: { chartValues: istioChartValues, router: (s, d) => istioRouter(s, d) },
   replicas: { chartValues: replicasChartValues, router: (s, d) => replicasRouter(s, d.chart) },
   values: { chartValues: valuesChartValues, router: (s, d) => valuesRouter(s, d.chart) }
 };

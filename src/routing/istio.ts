@@ -1,17 +1,8 @@
-// Istio: the storefront chart's `canary.*` contract renders the VirtualService weights.
-import type { RolloutSpec } from '../config/spec.js';
-import type { HelmValue } from '../deploy/types.js';
-import { canaryContractValues } from './canary-contract.js';
-import { chartValuesRouter } from './chart-values-router.js';
-import type { CanaryChart, TrafficRouter } from './types.js';
+// istio: the action edits the user's VirtualService (virtualservice-router.ts); the canary release
+// carries no routing values. The storefront chart's `canary.*` contract for Istio is still there as
+// `routing: values` (docs/charts.md).
+import { routeObjectChartValues } from './object-router.js';
+import { virtualServiceRouter } from './virtualservice-router.js';
 
-export function istioChartValues(
-  spec: Pick<RolloutSpec, 'routing' | 'release'>,
-  weight: number
-): HelmValue[] {
-  return canaryContractValues(spec, weight);
-}
-
-export function istioRouter(spec: Pick<RolloutSpec, 'canaryRelease'>, chart: CanaryChart): TrafficRouter {
-  return chartValuesRouter('istio', spec.canaryRelease, chart);
-}
+export const istioChartValues = routeObjectChartValues;
+export const istioRouter = virtualServiceRouter;

@@ -31,6 +31,12 @@ export interface TrafficRouter {
   setWeight(weight: number, marks?: Record<string, string>): Promise<void>;
   /** Take all traffic off the canary before its release is uninstalled. Safe to repeat. */
   remove(): Promise<void>;
+  /**
+   * Called before stable's upgrade (the promotion). A router that edits one of stable's objects puts
+   * it back as rendered and hands it to Helm, so that Helm 4's server-side apply does not conflict
+   * with the edit; a chart-values router has nothing to do. Safe to repeat.
+   */
+  beforePromotion(): Promise<void>;
   /** Where the weight lives and the weight read back; `canary` is the release as just read. */
   describe(canary: CanaryState): Promise<RouteDescription>;
   /**
