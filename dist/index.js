@@ -35781,7 +35781,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1194);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6351);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35790,7 +35790,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1194:
+/***/ 6351:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39515,6 +39515,7 @@ const INPUT_DEFAULTS = {
     chart: undefined,
     'chart-version': undefined,
     namespace: 'default',
+    'kube-context': undefined,
     values: undefined,
     set: undefined,
     version: undefined,
@@ -39571,7 +39572,8 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'canary-version',
     'canary-weight',
     'canary-age-seconds',
-    'previous-version'
+    'previous-version',
+    'previous-revision'
 ]));
 
 ;// CONCATENATED MODULE: ./src/config/key-values.ts
@@ -39664,6 +39666,18 @@ function parseNamespace(text, where) {
     const name = text.trim();
     if (!DNS_1123_LABEL.test(name) || name.length > 63) {
         throw expectedError(where, 'a Kubernetes namespace: lowercase letters, digits and -, at most 63 characters', name);
+    }
+    return name;
+}
+/**
+ * A context of the runner's kubeconfig. Names are free-form in kubeconfig, but the ones clusters get
+ * (kind-x, gke_project_zone_name, arn:aws:eks:region:account:cluster/name, user@cluster) use only these.
+ */
+const KUBE_CONTEXT = /^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/;
+function parseKubeContext(text, where) {
+    const name = text.trim();
+    if (!KUBE_CONTEXT.test(name) || name.length > 253) {
+        throw expectedError(where, 'a context of the kubeconfig: letters, digits and . _ : @ / -, starting with a letter or digit', name);
     }
     return name;
 }
@@ -40092,6 +40106,7 @@ function readRolloutSpec(getInput, options = {}) {
         ? read('canary-release', (t, w) => parseCanaryRelease(t, w, release), '')
         : release && `${release}${CANARY_SUFFIX}`;
     const namespace = read('namespace', parseNamespace, 'default');
+    const kubeContext = optional('kube-context', parseKubeContext);
     let chart = '';
     if (command === 'deploy' || command === 'promote' || value('chart') !== '') {
         const needs = `the chart to deploy for command ${command}: a local path, repo/chart or oci:// reference`;
@@ -40183,6 +40198,7 @@ function readRolloutSpec(getInput, options = {}) {
         chart,
         ...(chartVersion !== undefined && { chartVersion }),
         namespace,
+        ...(kubeContext !== undefined && { kubeContext }),
         valuesFiles,
         set,
         version,
@@ -59553,6 +59569,8 @@ function setRolloutOutputs(record, reportPath, checkRun) {
     setOutput('reason', record.reason ?? '');
     setOutput('final-weight', String(record.finalWeight));
     setOutput('report', reportPath);
+    setOutput('previous-version', record.previousVersion ?? '');
+    setOutput('previous-revision', record.previousRevision === undefined ? '' : String(record.previousRevision));
     setCheckRunOutputs(checkRun);
 }
 /** Also called as soon as the check run exists, so the outputs are there even if the step dies. */
@@ -59841,6 +59859,20 @@ class KubectlObjects {
             throw new Error(`\`${displayCommand(this.kubectlPath, args.slice(0, 4))}\` did not print JSON: ${stdout.slice(0, 200) || '(empty)'}`);
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/kube/context.ts
+/** The runner for Helm, in `context` (unchanged when no context is set). */
+function helmInContext(run, context) {
+    if (context === undefined)
+        return run;
+    return (file, args, options = {}) => run(file, args, { ...options, env: { ...options.env, HELM_KUBECONTEXT: context } });
+}
+/** The runner for kubectl, in `context` (unchanged when no context is set). */
+function kubectlInContext(run, context) {
+    if (context === undefined)
+        return run;
+    return (file, args, options) => run(file, ['--context', context, ...args], options);
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/helm-preflight.ts
@@ -60672,15 +60704,18 @@ function table_clip(text, max) {
 
 
 
+
 async function createAdapters(spec, saved = {}) {
     // promote/rollback/status may come from a run that does not know the version: the deployer and
     // the commands read it back from the canary release where they need it.
-    const deployer = new HelmDeployer(spec, actionsExecRunner, (line) => info(line));
+    const helm = helmInContext(actionsExecRunner, spec.kubeContext);
+    const kubectl = kubectlInContext(actionsExecRunner, spec.kubeContext);
+    const deployer = new HelmDeployer(spec, helm, (line) => info(line));
     await deployer.detect();
     const router = createRouter(spec, {
         chart: deployer,
         services: deployer,
-        kube: new KubectlObjects(actionsExecRunner),
+        kube: new KubectlObjects(kubectl),
         sleep: (ms) => systemClock.sleep(ms),
         log: (line) => info(line)
     });
@@ -60703,9 +60738,9 @@ async function createAdapters(spec, saved = {}) {
         webhookUrl: spec.webhookUrl
     });
     // The deployer only logs its reads in dry-run mode; the preflight's reads are real in every mode.
-    const reader = new HelmDeployer({ ...spec, dryRun: false }, actionsExecRunner, (line) => info(line));
-    const helmPreflight = new HelmPreflight(spec, actionsExecRunner, () => reader.stableState(), (line) => info(line));
-    const cluster = new KubectlApiResources(actionsExecRunner, (line) => warning(line));
+    const reader = new HelmDeployer({ ...spec, dryRun: false }, helm, (line) => info(line));
+    const helmPreflight = new HelmPreflight(spec, helm, () => reader.stableState(), (line) => info(line));
+    const cluster = new KubectlApiResources(kubectl, (line) => warning(line));
     return {
         deployer,
         router,
@@ -60921,7 +60956,12 @@ async function removeCanaryRelease(deps) {
  * Stable upgraded to the new version. Its router first gets stable's objects back as rendered (a
  * route the action edited is restored and handed back to Helm), so the upgrade cannot conflict.
  */
-async function promoteStable(deps) {
+async function promoteStable(deps, record) {
+    // Stable's revision before the upgrade, for a later job that undoes it (the waves workflow). A
+    // failed read leaves it unknown; the upgrade itself decides whether the promotion happens.
+    const before = await deps.deployer.stableState().catch(() => undefined);
+    if (before?.exists && before.revision !== undefined)
+        record.previousRevision = before.revision;
     await deps.router.beforePromotion();
     await deps.deployer.promoteStable();
 }
@@ -61380,7 +61420,7 @@ async function runRollout(spec, deps, options = {}) {
         persist();
         event('promote', `Promoting ${spec.release} to ${spec.version}`);
         try {
-            await promoteStable(deps);
+            await promoteStable(deps, record);
         }
         catch (error) {
             return rollBack('failed', `Promotion of ${spec.release} to ${spec.version} failed: ${errorMessage(error)}`);
@@ -61424,7 +61464,7 @@ async function runRollout(spec, deps, options = {}) {
             log.info(`Would soak ${formatDuration(spec.soakSeconds)} at ${weight}%, sampling every ${formatDuration(spec.intervalSeconds)}`);
         }
         log.info('On success:');
-        await promoteStable(deps);
+        await promoteStable(deps, record);
         await removeCanaryRelease(deps);
         log.info('On rollback:');
         await removeCanaryRelease(deps);
@@ -61604,7 +61644,7 @@ async function promoteNow(spec, deps, context) {
     adoptLeftoverCheckRun(state, context);
     try {
         addEvent(record, now(deps), 'promote', `Promoting ${spec.release} to ${record.version} by hand`);
-        await promoteStable(deps);
+        await promoteStable(deps, record);
     }
     catch (error) {
         // The router may have moved traffic before the upgrade failed: say the weight the cluster shows.

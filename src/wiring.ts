@@ -13,6 +13,7 @@ import type { Judge } from './judge/types.js';
 import type { Sampler } from './rollout/ports.js';
 import { createRouter } from './routing/index.js';
 import { KubectlObjects } from './kube/kubectl.js';
+import { helmInContext, kubectlInContext } from './kube/context.js';
 import { systemClock } from './clock.js';
 import type { TrafficRouter } from './routing/types.js';
 import { HelmPreflight } from './deploy/helm-preflight.js';
@@ -36,12 +37,14 @@ export async function createAdapters(
 ): Promise<Adapters> {
   // promote/rollback/status may come from a run that does not know the version: the deployer and
   // the commands read it back from the canary release where they need it.
-  const deployer = new HelmDeployer(spec, actionsExecRunner, (line) => core.info(line));
+  const helm = helmInContext(actionsExecRunner, spec.kubeContext);
+  const kubectl = kubectlInContext(actionsExecRunner, spec.kubeContext);
+  const deployer = new HelmDeployer(spec, helm, (line) => core.info(line));
   await deployer.detect();
   const router = createRouter(spec, {
     chart: deployer,
     services: deployer,
-    kube: new KubectlObjects(actionsExecRunner),
+    kube: new KubectlObjects(kubectl),
     sleep: (ms) => systemClock.sleep(ms),
     log: (line) => core.info(line)
   });
@@ -67,14 +70,14 @@ export async function createAdapters(
     webhookUrl: spec.webhookUrl
   });
   // The deployer only logs its reads in dry-run mode; the preflight's reads are real in every mode.
-  const reader = new HelmDeployer({ ...spec, dryRun: false }, actionsExecRunner, (line) => core.info(line));
+  const reader = new HelmDeployer({ ...spec, dryRun: false }, helm, (line) => core.info(line));
   const helmPreflight = new HelmPreflight(
     spec,
-    actionsExecRunner,
+    helm,
     () => reader.stableState(),
     (line) => core.info(line)
   );
-  const cluster = new KubectlApiResources(actionsExecRunner, (line) => core.warning(line));
+  const cluster = new KubectlApiResources(kubectl, (line) => core.warning(line));
   return {
     deployer,
     router,

@@ -300,6 +300,16 @@ describe('one error per class of bad input', () => {
     );
   });
 
+  test('kube-context: a context of the kubeconfig (an EKS ARN too); absent means the current context', () => {
+    expect(read({ 'kube-context': ' arn:aws:eks:us-west-2:1:cluster/prod ' }).kubeContext).toBe(
+      'arn:aws:eks:us-west-2:1:cluster/prod'
+    );
+    expect(read({})).not.toHaveProperty('kubeContext');
+    expect(errorFor({ 'kube-context': '--kubeconfig=/tmp/x' })).toBe(
+      'input `kube-context`: expected a context of the kubeconfig: letters, digits and . _ : @ / -, starting with a letter or digit, got "--kubeconfig=/tmp/x".'
+    );
+  });
+
   test('weight-values with another routing preset', () => {
     expect(errorFor({ 'weight-values': 'canary.weight={{weight}}' })).toBe(
       'input `weight-values` is only used with routing: values (routing is ingress-nginx); remove it or set routing: values.'

@@ -222,8 +222,19 @@ test('outputs: decision, reason, final weight, report path and the check run', (
     reason: fixture('rolled-back').reason,
     'final-weight': '0',
     report: '/tmp/canary-report.json',
+    'previous-version': fixture('rolled-back').previousVersion ?? '',
+    'previous-revision': '',
     'check-run-id': '5',
     'check-run-url': 'https://github.com/x/y/runs/5'
+  });
+});
+
+test('outputs after a promotion: the version and the Helm revision stable ran before', () => {
+  setRolloutOutputs({ ...fixture('healthy'), previousVersion: '1.4.0', previousRevision: 12 }, '/tmp/r.json');
+  expect(core.calls.outputs).toMatchObject({
+    decision: 'promoted',
+    'previous-version': '1.4.0',
+    'previous-revision': '12'
   });
 });
 

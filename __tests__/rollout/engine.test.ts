@@ -39,6 +39,23 @@ describe('rollout engine', () => {
     expect(deps.reporter.events.at(-1)).toBe('finish promoted');
   });
 
+  it("records stable's revision from before the promotion, for a later helm rollback", async () => {
+    const { deps, run } = wire(makeSpec(), new ScriptedSampler(() => healthySample()));
+    deps.deployer.stable.revision = 7;
+    const record = await run();
+    expect(record.decision).toBe('promoted');
+    expect(record.previousRevision).toBe(7);
+    expect((await deps.deployer.stableState()).revision).toBe(8);
+  });
+
+  it('records no previous revision when it did not promote', async () => {
+    const sampler = new ScriptedSampler(() => healthySample(10));
+    const { run } = wire(makeSpec(), sampler);
+    const record = await run();
+    expect(record.decision).toBe('rolled-back');
+    expect(record).not.toHaveProperty('previousRevision');
+  });
+
   it('rolls back at 25% when step 2 of 5,25,50,100 goes bad, and never touches stable', async () => {
     const spec = makeSpec({ steps: [5, 25, 50, 100], soakSeconds: 120 });
     // 4 ticks per step: calls 0-3 are step 1; step 2 turns bad at its second tick.

@@ -15,6 +15,7 @@ import { isHelmKey, parseKeyValues, parseWeightValues, type KeyValue } from './k
 import { parseLatencyMs } from './latency.js';
 import {
   CANARY_SUFFIX,
+  parseKubeContext,
   parseNamespace,
   parseObjectName,
   parseReleaseName,
@@ -105,6 +106,7 @@ export function readRolloutSpec(getInput: (name: string) => string, options: Rea
     ? read('canary-release', (t, w) => parseCanaryRelease(t, w, release), '')
     : release && `${release}${CANARY_SUFFIX}`;
   const namespace = read('namespace', parseNamespace, 'default');
+  const kubeContext = optional('kube-context', parseKubeContext);
   let chart = '';
   if (command === 'deploy' || command === 'promote' || value('chart') !== '') {
     const needs = `the chart to deploy for command ${command}: a local path, repo/chart or oci:// reference`;
@@ -228,6 +230,7 @@ export function readRolloutSpec(getInput: (name: string) => string, options: Rea
     chart,
     ...(chartVersion !== undefined && { chartVersion }),
     namespace,
+    ...(kubeContext !== undefined && { kubeContext }),
     valuesFiles,
     set,
     version,

@@ -7,6 +7,7 @@ export const INPUT_DEFAULTS = {
   chart: undefined,
   'chart-version': undefined,
   namespace: 'default',
+  'kube-context': undefined,
   values: undefined,
   set: undefined,
   version: undefined,
@@ -67,7 +68,8 @@ export const OUTPUT_NAMES = [
   'canary-version',
   'canary-weight',
   'canary-age-seconds',
-  'previous-version'
+  'previous-version',
+  'previous-revision'
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];

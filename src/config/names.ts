@@ -47,6 +47,24 @@ export function parseNamespace(text: string, where: string): string {
   return name;
 }
 
+/**
+ * A context of the runner's kubeconfig. Names are free-form in kubeconfig, but the ones clusters get
+ * (kind-x, gke_project_zone_name, arn:aws:eks:region:account:cluster/name, user@cluster) use only these.
+ */
+const KUBE_CONTEXT = /^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/;
+
+export function parseKubeContext(text: string, where: string): string {
+  const name = text.trim();
+  if (!KUBE_CONTEXT.test(name) || name.length > 253) {
+    throw expectedError(
+      where,
+      'a context of the kubeconfig: letters, digits and . _ : @ / -, starting with a letter or digit',
+      name
+    );
+  }
+  return name;
+}
+
 const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** The name of a namespaced Kubernetes object, e.g. an HTTPRoute: a DNS-1123 subdomain. */

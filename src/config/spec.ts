@@ -89,6 +89,8 @@ export interface RolloutSpec {
   chart: string;
   chartVersion?: string;
   namespace: string;
+  /** The kubeconfig context every Helm and kubectl call uses; the kubeconfig's current one when unset. */
+  kubeContext?: string;
   valuesFiles: string[];
   /** `key=value` pairs from the `set` input, in order. */
   set: Array<{ key: string; value: string }>;

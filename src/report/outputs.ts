@@ -8,6 +8,11 @@ export function setRolloutOutputs(record: RolloutRecord, reportPath: string, che
   core.setOutput('reason', record.reason ?? '');
   core.setOutput('final-weight', String(record.finalWeight));
   core.setOutput('report', reportPath);
+  core.setOutput('previous-version', record.previousVersion ?? '');
+  core.setOutput(
+    'previous-revision',
+    record.previousRevision === undefined ? '' : String(record.previousRevision)
+  );
   setCheckRunOutputs(checkRun);
 }
 

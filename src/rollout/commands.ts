@@ -155,7 +155,7 @@ async function promoteNow(
   adoptLeftoverCheckRun(state, context);
   try {
     addEvent(record, now(deps), 'promote', `Promoting ${spec.release} to ${record.version} by hand`);
-    await promoteStable(deps);
+    await promoteStable(deps, record);
   } catch (error) {
     // The router may have moved traffic before the upgrade failed: say the weight the cluster shows.
     const weight = await readCanary(deps)

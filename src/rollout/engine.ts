@@ -277,7 +277,7 @@ export async function runRollout(
     persist();
     event('promote', `Promoting ${spec.release} to ${spec.version}`);
     try {
-      await promoteStable(deps);
+      await promoteStable(deps, record);
     } catch (error) {
       return rollBack(
         'failed',
@@ -325,7 +325,7 @@ export async function runRollout(
       );
     }
     log.info('On success:');
-    await promoteStable(deps);
+    await promoteStable(deps, record);
     await removeCanaryRelease(deps);
     log.info('On rollback:');
     await removeCanaryRelease(deps);

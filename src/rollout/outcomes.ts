@@ -134,7 +134,14 @@ export async function removeCanaryRelease(deps: Pick<OutcomeDeps, 'router' | 'de
  * Stable upgraded to the new version. Its router first gets stable's objects back as rendered (a
  * route the action edited is restored and handed back to Helm), so the upgrade cannot conflict.
  */
-export async function promoteStable(deps: Pick<OutcomeDeps, 'router' | 'deployer'>): Promise<void> {
+export async function promoteStable(
+  deps: Pick<OutcomeDeps, 'router' | 'deployer'>,
+  record: Pick<RolloutRecord, 'previousRevision'>
+): Promise<void> {
+  // Stable's revision before the upgrade, for a later job that undoes it (the waves workflow). A
+  // failed read leaves it unknown; the upgrade itself decides whether the promotion happens.
+  const before = await deps.deployer.stableState().catch(() => undefined);
+  if (before?.exists && before.revision !== undefined) record.previousRevision = before.revision;
   await deps.router.beforePromotion();
   await deps.deployer.promoteStable();
 }

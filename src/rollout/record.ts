@@ -69,6 +69,8 @@ export interface RolloutRecord {
   chartVersion?: string;
   version: string;
   previousVersion?: string;
+  /** Stable's Helm revision just before this run promoted it: `helm rollback <release> <it>` undoes the promotion. */
+  previousRevision?: number;
   routing: string;
   steps: number[];
   soakSeconds: number;
