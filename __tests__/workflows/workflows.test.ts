@@ -22,6 +22,8 @@ describe('workflows and action.yml', () => {
       expect.arrayContaining([
         'examples/release.yml',
         'examples/manual-rollout.yml',
+        'examples/waves.yml',
+        '.github/workflows/waves.yml',
         '.github/workflows/e2e-kind.yml',
         '.github/workflows/ci.yml'
       ])
