@@ -13,10 +13,15 @@ import type { Judge } from './judge/types.js';
 import type { Sampler } from './rollout/ports.js';
 import { createRouter } from './routing/index.js';
 import type { TrafficRouter } from './routing/types.js';
+import { KubectlObjects } from './kube/kubectl.js';
+import { LeaseMarksStore } from './kube/lease-marks.js';
+import type { MarksStore } from './rollout/marks-store.js';
 
 export interface Adapters {
   deployer: Deployer;
   router: TrafficRouter;
+  /** The ownership marks, on a Lease beside the canary release (through the runner's kubectl). */
+  marks: MarksStore;
   sampler: Sampler;
   judge: Judge;
   reporter: Reporting;
@@ -56,6 +61,7 @@ export async function createAdapters(
   return {
     deployer,
     router,
+    marks: new LeaseMarksStore(new KubectlObjects(actionsExecRunner), spec.namespace, spec.canaryRelease),
     sampler,
     judge: createJudge(spec.judge),
     reporter,

@@ -1,7 +1,8 @@
-// The `command` input: deploy (with resume, replace and the lock), promote, rollback and status.
-// Each reads the canary's state back from the cluster through the Deployer, never from the runner,
-// changes only a release that carries this action's marks for this stable release, and finishes
-// its record through outcomes.ts like the engine does.
+// The `command` input: deploy (with resume, replace, the lock and a first release), promote, rollback
+// and status. Each reads the canary's state back from the cluster (the release through the Deployer,
+// the marks from the lease beside it), never from the runner, changes only a release whose lease
+// carries this action's marks for this stable release, and finishes its record through outcomes.ts
+// like the engine does.
 import type { RolloutSpec } from '../config/spec.js';
 import type { CanaryState } from '../deploy/types.js';
 import type { RolloutRecord } from './record.js';
@@ -12,6 +13,8 @@ import { foreignRelease, lockConflict, makeMarks, resumeStepIndex, type MarkPhas
 import { errorMessage } from '../error-message.js';
 import { formatDuration } from '../format.js';
 import { finishRecord, removeCanaryRelease, type Ending, type OutcomeDeps } from './outcomes.js';
+import { CanaryLease, readCanary } from './lock.js';
+import { installFirstRelease } from './first-release.js';
 
 export interface CommandContext {
   /** Identifies this workflow run for the lock (GITHUB_RUN_ID; re-runs of the same run share it). */
@@ -40,20 +43,21 @@ export async function runCommand(
   deps: EngineDeps,
   context: CommandContext
 ): Promise<CommandResult> {
-  if (spec.command === 'status') return status(spec, deps);
+  const lease = new CanaryLease(deps.marks, deps.deployer, () => deps.clock.now());
+  if (spec.command === 'status') return status(spec, deps, lease);
   try {
     switch (spec.command) {
       case 'deploy':
-        return { record: await deploy(spec, deps, context) };
+        return { record: await deploy(spec, deps, context, lease) };
       case 'promote':
-        return { record: await promoteNow(spec, deps, context) };
+        return { record: await promoteNow(spec, deps, context, lease) };
       case 'rollback':
-        return { record: await rollbackNow(spec, deps, context) };
+        return { record: await rollbackNow(spec, deps, context, lease) };
     }
   } catch (error) {
     // A failure before a record was finished (reading the canary back, say) is still reported.
     return {
-      record: await finish(newRecord(spec, now(deps)), deps, {
+      record: await finish(newRecord(spec, now(deps)), deps, lease, {
         decision: 'failed',
         reason: `${spec.command} failed before changing anything: ${errorMessage(error)}`,
         finalWeight: 0,
@@ -63,15 +67,19 @@ export async function runCommand(
   }
 }
 
-async function deploy(spec: RolloutSpec, deps: EngineDeps, context: CommandContext): Promise<RolloutRecord> {
+async function deploy(
+  spec: RolloutSpec,
+  deps: EngineDeps,
+  context: CommandContext,
+  lease: CanaryLease
+): Promise<RolloutRecord> {
   const { clock } = deps;
-  const state = spec.dryRun ? { exists: false } : await readCanary(deps);
+  const state: CanaryState = spec.dryRun ? { exists: false } : await readCanary(deps, lease);
   const startedAt = state.marks?.startedAt ?? new Date(clock.now()).toISOString();
   const stepSeconds =
     spec.soakSeconds + spec.analysis.maxExtraSoakSeconds + 4 * spec.intervalSeconds + spec.helmTimeoutSeconds;
-  // A router that carries the marks renews the lease at every step; one that writes only its own
-  // object does not, so the lease then covers every step of the rollout.
-  const leaseSeconds = (deps.router.carriesMarks ? stepSeconds : stepSeconds * spec.steps.length) + 60;
+  // Weight steps do not write the lease, so it covers every step of the rollout.
+  const leaseSeconds = stepSeconds * spec.steps.length + 60;
   const marks = (phase: MarkPhase) => {
     const written: Record<string, string> = makeMarks({
       version: spec.version,
@@ -86,21 +94,28 @@ async function deploy(spec: RolloutSpec, deps: EngineDeps, context: CommandConte
     if (checkRunId) written.checkRunId = String(checkRunId);
     return written;
   };
-  const engine = { marks };
+  const engine = { marks, lock: lease };
 
-  if (!state.exists) return runRollout(spec, deps, engine);
+  if (!state.exists) {
+    // No stable release yet: nothing to canary against (first-release.ts).
+    if (!spec.dryRun && !(await deps.deployer.stableState()).exists) {
+      return installFirstRelease(spec, deps, outcomeDeps(deps, lease), lease, marks('installing'));
+    }
+    return runRollout(spec, deps, engine);
+  }
 
   const foreign = foreignRelease(state, spec.canaryRelease, spec.release);
-  if (foreign) return refuse(spec, deps, `Refused: ${foreign}. Nothing was changed.`);
+  if (foreign) return refuse(spec, deps, lease, `Refused: ${foreign}. Nothing was changed.`);
 
   const conflict = lockConflict(state, context.holder, clock.now());
-  if (conflict) return refuse(spec, deps, `Refused: ${conflict}. Nothing was changed.`);
+  if (conflict) return refuse(spec, deps, lease, `Refused: ${conflict}. Nothing was changed.`);
 
   if (state.version !== spec.version) {
     if (!spec.replace) {
       return refuse(
         spec,
         deps,
+        lease,
         `Refused: ${spec.canaryRelease} already runs ${state.version ?? 'another version'} at ${state.weight ?? '?'}%; ` +
           `finish it with command: promote or rollback, or set replace: true. Nothing was changed.`
       );
@@ -112,6 +127,9 @@ async function deploy(spec: RolloutSpec, deps: EngineDeps, context: CommandConte
 
   const paused = state.marks?.phase === 'paused';
   adoptLeftoverCheckRun(state, context);
+  // Take the lease over (this run after a crash, a paused canary, an expired lease), atomically.
+  const taken = await lease.take(marks('soaking'));
+  if (!taken.acquired) return refuse(spec, deps, lease, `Refused: ${taken.reason}. Nothing was changed.`);
   const startStepIndex = resumeStepIndex(spec.steps, state.weight ?? 0, paused);
   deps.log.info(
     `${spec.canaryRelease} already runs ${spec.version} at ${state.weight ?? 0}%` +
@@ -123,32 +141,36 @@ async function deploy(spec: RolloutSpec, deps: EngineDeps, context: CommandConte
 async function promoteNow(
   spec: RolloutSpec,
   deps: EngineDeps,
-  context: CommandContext
+  context: CommandContext,
+  lease: CanaryLease
 ): Promise<RolloutRecord> {
-  const state = await readCanary(deps);
+  const state = await readCanary(deps, lease);
   const record = startRecord(spec, deps, state);
   if (!state.exists)
     return finish(
       record,
       deps,
+      lease,
       keep('none', `No canary of ${spec.release} is in flight; nothing to promote.`)
     );
   const foreign = foreignRelease(state, spec.canaryRelease, spec.release);
-  if (foreign) return finish(record, deps, keep('refused', `Refused: ${foreign}. Nothing was changed.`));
+  if (foreign)
+    return finish(record, deps, lease, keep('refused', `Refused: ${foreign}. Nothing was changed.`));
   const conflict = lockConflict(state, context.holder, deps.clock.now());
-  if (conflict) return finish(record, deps, keep('refused', `Refused: ${conflict}. Nothing was changed.`));
+  if (conflict)
+    return finish(record, deps, lease, keep('refused', `Refused: ${conflict}. Nothing was changed.`));
   adoptLeftoverCheckRun(state, context);
   try {
     addEvent(record, now(deps), 'promote', `Promoting ${spec.release} to ${record.version} by hand`);
     await deps.deployer.promoteStable();
   } catch (error) {
-    return finish(record, deps, {
+    return finish(record, deps, lease, {
       decision: 'failed',
       reason: `Promotion of ${spec.release} to ${record.version} failed: ${errorMessage(error)}. The canary was left at ${state.weight ?? '?'}%.`,
       finalWeight: state.weight ?? 0
     });
   }
-  return finish(record, deps, {
+  return finish(record, deps, lease, {
     decision: 'promoted',
     reason: `Promoted by hand.`,
     removeCanary: true
@@ -158,32 +180,37 @@ async function promoteNow(
 async function rollbackNow(
   spec: RolloutSpec,
   deps: EngineDeps,
-  context: CommandContext
+  context: CommandContext,
+  lease: CanaryLease
 ): Promise<RolloutRecord> {
   // A rollback is always allowed, lock or not, but only on a canary of this stable release.
-  const state = await readCanary(deps);
+  const state = await readCanary(deps, lease);
   const record = startRecord(spec, deps, state);
   if (!state.exists)
     return finish(
       record,
       deps,
+      lease,
       keep('none', `No canary of ${spec.release} is in flight; nothing to roll back.`)
     );
   const foreign = foreignRelease(state, spec.canaryRelease, spec.release);
-  if (foreign) return finish(record, deps, keep('refused', `Refused: ${foreign}. Nothing was changed.`));
+  if (foreign)
+    return finish(record, deps, lease, keep('refused', `Refused: ${foreign}. Nothing was changed.`));
   adoptLeftoverCheckRun(state, context);
-  return finish(record, deps, {
+  return finish(record, deps, lease, {
     decision: 'rolled-back',
     reason: `Rolled back by hand from ${state.weight ?? '?'}%.`,
     removeCanary: true
   });
 }
 
-async function status(spec: RolloutSpec, deps: EngineDeps): Promise<CommandResult> {
-  const state = await readCanary(deps);
+async function status(spec: RolloutSpec, deps: EngineDeps, lease: CanaryLease): Promise<CommandResult> {
+  const state = await readCanary(deps, lease);
   const record = newRecord({ ...spec, version: state.version ?? spec.version }, now(deps));
   if (!state.exists) {
-    await finish(record, deps, keep('none', `No canary of ${spec.release} is in flight.`), { report: false });
+    await finish(record, deps, lease, keep('none', `No canary of ${spec.release} is in flight.`), {
+      report: false
+    });
     return { record, status: { status: 'none' } };
   }
   const installed = Date.parse(state.installedAt ?? state.marks?.startedAt ?? '');
@@ -202,6 +229,7 @@ async function status(spec: RolloutSpec, deps: EngineDeps): Promise<CommandResul
   await finish(
     record,
     deps,
+    lease,
     keep(
       'none',
       `${spec.canaryRelease} runs ${state.version ?? 'an unknown version'} at ${state.weight ?? '?'}%` +
@@ -227,8 +255,13 @@ function keep(decision: 'none' | 'refused', reason: string, finalWeight = 0): En
   return { decision, reason, finalWeight };
 }
 
-function refuse(spec: RolloutSpec, deps: EngineDeps, reason: string): Promise<RolloutRecord> {
-  return finish(newRecord(spec, now(deps)), deps, keep('refused', reason));
+function refuse(
+  spec: RolloutSpec,
+  deps: EngineDeps,
+  lease: CanaryLease,
+  reason: string
+): Promise<RolloutRecord> {
+  return finish(newRecord(spec, now(deps)), deps, lease, keep('refused', reason));
 }
 
 function startRecord(spec: RolloutSpec, deps: EngineDeps, state: CanaryState): RolloutRecord {
@@ -237,30 +270,30 @@ function startRecord(spec: RolloutSpec, deps: EngineDeps, state: CanaryState): R
   return record;
 }
 
-/** The canary release as Helm shows it, with the weight where its router keeps it. */
-async function readCanary(deps: EngineDeps): Promise<CanaryState> {
-  const state = await deps.deployer.canaryState();
-  if (!state.exists || deps.router.carriesMarks) return state;
-  return { ...state, weight: (await deps.router.describe(state)).weight };
-}
-
 /** Every command's outcome goes through outcomes.ts: removal, read-back and reporting alike. */
 function finish(
   record: RolloutRecord,
   deps: EngineDeps,
+  lease: CanaryLease,
   ending: Ending,
   { report = true }: { report?: boolean } = {}
 ): Promise<RolloutRecord> {
-  return finishRecord(record, ending, outcomeDeps(deps, report));
+  return finishRecord(record, ending, outcomeDeps(deps, lease, report));
 }
 
-export function outcomeDeps(deps: EngineDeps, report = true): OutcomeDeps {
+/** The outcome module's ports from the engine's; `lease` is deleted there once no canary is left. */
+export function outcomeDeps(
+  deps: EngineDeps,
+  lease = new CanaryLease(deps.marks, deps.deployer, () => deps.clock.now()),
+  report = true
+): OutcomeDeps {
   return {
     deployer: deps.deployer,
     router: deps.router,
     clock: deps.clock,
     log: deps.log,
     persist: deps.persist,
+    lock: lease,
     report: async (record) => {
       if (!report) return;
       try {
