@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { helmBinaryPath } from '../scripts/helm-paths.mjs';
 import { defaultStateDir } from './control-plane/launcher.js';
+import { readManifest } from './build/manifest.js';
 import { runAction, type RunHandle } from './demo/action-runner.js';
 import { openCluster, type DemoCluster } from './demo/cluster.js';
 import { startFakeGitHub, type FakeGitHub } from './demo/fake-github.js';
@@ -259,6 +260,7 @@ const CONCLUSION: Record<string, string> = {
   'rolled-back': 'failure',
   failed: 'failure',
   refused: 'failure',
+  installed: 'success',
   cancelled: 'cancelled',
   paused: 'action_required',
   none: 'neutral'
@@ -501,6 +503,8 @@ async function main(): Promise<boolean> {
   fs.mkdirSync(helmBin, { recursive: true });
   fs.symlinkSync(helmBinaryPath(helmMajor), path.join(helmBin, 'helm'));
   daemon = await openCluster({ stateDir, podCidr: args['pod-cidr'], namespace, log: human });
+  // The action keeps its ownership marks on a Lease through kubectl, as on a runner (kubectl on PATH).
+  fs.symlinkSync(readManifest().binaries.kubectl, path.join(helmBin, 'kubectl'));
   human(
     `demo: Kubernetes ${daemon.info.kubernetesVersion}; ingress (Traefik) ${daemon.info.ingress}, Prometheus ${daemon.info.prometheus}`
   );

@@ -5,6 +5,7 @@
 //   evidence: what the job summary must name (the metric or cause behind a rollback).
 
 import { OUTCOME_SCENARIOS } from './outcome-scenarios.js';
+import { firstRelease } from './first-release-scenario.js';
 import type { DemoContext, Scenario } from './types.js';
 import { WORKFLOW_SCENARIOS } from './workflow-scenarios.js';
 
@@ -157,7 +158,8 @@ export const SCENARIOS: Record<string, Scenario> = {
     evidence: /5xx|error/i
   },
   ...WORKFLOW_SCENARIOS,
-  ...OUTCOME_SCENARIOS
+  ...OUTCOME_SCENARIOS,
+  'first-release': firstRelease
 };
 
 export const DEFAULT_SCENARIOS = ['healthy', 'faulty'];
