@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { helmBinaryPath } from '../scripts/helm-paths.mjs';
 import { defaultStateDir } from './control-plane/launcher.js';
 import { readManifest } from './build/manifest.js';
+import { deleteLeftoverLease } from './demo/cluster-reads.js';
 import { runAction, type RunHandle } from './demo/action-runner.js';
 import { openCluster, type DemoCluster } from './demo/cluster.js';
 import { startFakeGitHub, type FakeGitHub } from './demo/fake-github.js';
@@ -374,6 +375,8 @@ async function runScenario(name: string): Promise<boolean> {
   if (!keep && (await daemon.release(namespace, canaryRelease))) {
     if (!scenario.leavesCanary) ctx.fail('the action left the canary release installed');
     await helm(['uninstall', canaryRelease, '--namespace', namespace, '--wait']);
+    // Removed by hand, the canary leaves its Lease behind (it would refuse the next scenario's deploy).
+    await deleteLeftoverLease(ctx, canaryRelease);
   }
   if (scenario.after && !keep) await scenario.after(ctx);
 

@@ -67,10 +67,12 @@ beforeAll(
     demo = run;
     for (const r of run.results) results.set(r.scenario, r as Outcome);
     ingressWeightLeft = await new ClusterReads(run.cluster).canaryIngressWeight('storefront-canary');
-    // Leave the shared cluster as the next suite expects it: no canary.
+    // Leave the shared cluster as the next suite expects it: no canary, and no Lease of one.
+    const env = { ...process.env, KUBECONFIG: run.cluster.kubeconfig };
     spawnSync(helmBinaryPath(4), ['uninstall', 'storefront-canary', '--namespace', NAMESPACE, '--wait'], {
-      env: { ...process.env, KUBECONFIG: run.cluster.kubeconfig }
+      env
     });
+    await new ClusterReads(run.cluster).deleteLease('storefront-canary.canary-action');
   },
   26 * 60 * 1000 + DEMO_LOCK_WAIT_MS
 );

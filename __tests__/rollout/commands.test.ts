@@ -113,6 +113,21 @@ describe('commands', () => {
     expect((await run(ladder({ command: 'rollback' }))).record.decision).toBe('none');
   });
 
+  it('rollback deletes a lease left without its canary (uninstalled by hand), so deploys are not refused until it expires', async () => {
+    const { deployer, store, clock, run } = setup();
+    soakingCanaryOf('run-9', deployer, store, clock);
+    deployer.weight = null; // `helm uninstall` by hand: the lease is left
+    expect((await run(ladder(), 'run-2')).record.decision).toBe('refused');
+    const result = await run(ladder({ command: 'rollback' }), 'run-2');
+    expect(result.record.decision).toBe('none');
+    expect(result.record.reason).toMatch(/Deleted the leftover Lease .* of run run-9\.$/);
+    expect(store.marks).toBeUndefined();
+    // A first release's lease guards an install of stable, not a canary: a rollback leaves it.
+    store.seed({ holder: 'run-7', stableRelease: 'storefront', phase: 'installing' });
+    await run(ladder({ command: 'rollback' }), 'run-2');
+    expect(store.marks?.holder).toBe('run-7');
+  });
+
   it('refuses a deploy of another version while a canary is in flight, and changes nothing', async () => {
     const { deployer, store, run } = setup();
     seedCanary(deployer, store, 10, {

@@ -38,6 +38,22 @@ export async function readMarks(ctx: Pick<DemoContext, 'client' | 'namespace'>, 
   }
 }
 
+/**
+ * Deletes the Lease named after `release`, as a user who removed a canary by hand must (or run
+ * `command: rollback`); a Lease that is not there is fine.
+ */
+export async function deleteLeftoverLease(
+  ctx: Pick<DemoContext, 'client' | 'namespace'>,
+  release: string
+): Promise<void> {
+  const api = ctx.client.kubeconfig.makeApiClient(CoordinationV1Api);
+  try {
+    await api.deleteNamespacedLease({ name: `${release}.canary-action`, namespace: ctx.namespace });
+  } catch (error) {
+    if (!(error instanceof ApiException && error.code === 404)) throw error;
+  }
+}
+
 /** A release as Helm stores it: latest revision, status, version, weight and user values, and its marks. */
 export async function readRelease(ctx: DemoContext, name: string): Promise<ReleaseRead> {
   const rel = await ctx.client.release(ctx.namespace, name);

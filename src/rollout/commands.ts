@@ -186,13 +186,17 @@ async function rollbackNow(
   // A rollback is always allowed, lock or not, but only on a canary of this stable release.
   const state = await readCanary(deps, lease);
   const record = startRecord(spec, deps, state);
-  if (!state.exists)
+  if (!state.exists) {
     return finish(
       record,
       deps,
       lease,
-      keep('none', `No canary of ${spec.release} is in flight; nothing to roll back.`)
+      keep(
+        'none',
+        `No canary of ${spec.release} is in flight; nothing to roll back.${await clearLeftover(spec, lease)}`
+      )
     );
+  }
   const foreign = foreignRelease(state, spec.canaryRelease, spec.release);
   if (foreign)
     return finish(record, deps, lease, keep('refused', `Refused: ${foreign}. Nothing was changed.`));
@@ -249,6 +253,18 @@ async function status(spec: RolloutSpec, deps: EngineDeps, lease: CanaryLease): 
 function adoptLeftoverCheckRun(state: CanaryState, context: CommandContext): void {
   const id = Number(state.marks?.checkRunId);
   if (state.marks?.phase === 'soaking' && Number.isInteger(id) && id > 0) context.adoptCheckRun?.(id);
+}
+
+/**
+ * A lease left without its canary (the canary was uninstalled by hand, or its run died before the
+ * install) would refuse every deploy until it expires: a rollback, always allowed, deletes it. Not a
+ * first release's lease (that run installs stable, and no canary is expected).
+ */
+async function clearLeftover(spec: RolloutSpec, lease: CanaryLease): Promise<string> {
+  const marks = await lease.read();
+  if (!marks || marks.stableRelease !== spec.release || marks.phase === 'installing') return '';
+  await lease.release('any');
+  return ` Deleted the leftover ${lease.where} of run ${marks.holder ?? '(unknown)'}.`;
 }
 
 function keep(decision: 'none' | 'refused', reason: string, finalWeight = 0): Ending {
