@@ -35781,7 +35781,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6351);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6886);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35790,7 +35790,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6351:
+/***/ 6886:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39550,7 +39550,8 @@ const INPUT_DEFAULTS = {
     command: 'deploy',
     decision: 'auto',
     'manual-gate': 'every-step',
-    replace: 'false'
+    replace: 'false',
+    'first-release': 'install'
 };
 const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
 /** Inputs whose values are credentials: masked, and never echoed in error messages. */
@@ -40069,6 +40070,7 @@ const ROUTING_PRESETS = [
 const JUDGES = ['sequential', 'threshold'];
 const DECISION_MODES = ['auto', 'manual', 'hybrid'];
 const MANUAL_GATES = ['every-step', 'before-final'];
+const FIRST_RELEASE_POLICIES = ['install', 'refuse'];
 const NO_DATA_POLICIES = ['fail', 'pass'];
 /** Consecutive failed Prometheus queries tolerated, unless the YAML sets `max-metric-failures`. */
 const DEFAULT_MAX_METRIC_FAILURES = 5;
@@ -40175,6 +40177,7 @@ function readRolloutSpec(getInput, options = {}) {
     const githubToken = raw('github-token') || undefined;
     const dryRun = read('dry-run', parseBoolean, false);
     const replace = read('replace', parseBoolean, false);
+    const firstRelease = read('first-release', (t, w) => parseChoice(t, w, FIRST_RELEASE_POLICIES), 'install');
     const checkName = value('check-name') || `canary / ${release}`;
     const slackWebhookUrl = optional('slack-webhook-url', parseWebhookUrl);
     const webhookUrl = optional('webhook-url', parseWebhookUrl);
@@ -40221,6 +40224,7 @@ function readRolloutSpec(getInput, options = {}) {
         helmTimeoutSeconds,
         dryRun,
         replace,
+        firstRelease,
         ...(githubToken !== undefined && { githubToken }),
         checkName,
         ...(slackWebhookUrl !== undefined && { slackWebhookUrl }),
@@ -41115,14 +41119,6 @@ function createRouter(spec, deps) {
 ;// CONCATENATED MODULE: ./src/deploy/helm-args.ts
 
 
-/**
- * Reserved top-level values key for the action's ownership marks (run id, version, weight, lock
- * holder, ...). Charts ignore unknown values, and `helm get values -o json` gives them back to a
- * later workflow run, so the cluster, not the runner's disk, says who owns the canary.
- */
-const MARKS_VALUES_KEY = 'canaryAction';
-/** Mark keys become values keys, so they are restricted to plain identifiers. */
-const MARK_KEY = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const versionArgs = () => ['version', '--template', '{{.Version}}'];
 const versionShortArgs = () => ['version', '--short'];
 /** Parse `v4.1.4`, `v3.17.3+ge4da497` or an old `version.BuildInfo{Version:"v3.x.y",...}`. */
@@ -41158,41 +41154,20 @@ function userValueArgs(spec) {
 function versionValue(spec) {
     return { key: spec.versionKey, value: escapeSetValue(spec.version), string: true };
 }
-function markValues(marks) {
-    return Object.entries(marks).map(([key, value]) => {
-        if (!MARK_KEY.test(key)) {
-            throw new Error(`canary mark "${key}" is not a plain identifier (expected ${MARK_KEY.source})`);
-        }
-        return { key: `${MARKS_VALUES_KEY}.${key}`, value: escapeSetValue(value), string: true };
-    });
-}
-/** Marks always written on the canary: its version and weight, then the caller's marks. */
-function canaryMarks(version, weight, marks) {
-    const base = { weight: String(weight) };
-    if (version)
-        base.version = version;
-    return markValues({ ...base, ...marks });
-}
-function description(action, marks) {
-    const run = marks.runId ? ` (run ${marks.runId})` : '';
-    return ['--description', `canary-action: ${action}${run}`];
+function description(action) {
+    return ['--description', `canary-action: ${action}`];
 }
 /**
- * The canary's values: the user's files and sets, the new version, the routing values for `weight`
- * and the marks. Exported so tests can feed exactly these to `helm template`.
+ * The canary's values: the user's files and sets, the new version and the routing values for
+ * `weight`. Nothing of the action's own: the ownership marks live on a Lease beside the release
+ * (src/kube/lease-marks.ts), so a strict values.schema.json sees only the chart's values. Exported so
+ * tests can feed exactly these to `helm template`.
  */
-function canaryValueArgs(spec, weight, marks = {}) {
-    return [
-        ...userValueArgs(spec),
-        ...valueFlags([
-            versionValue(spec),
-            ...routingChartValues(spec, weight),
-            ...canaryMarks(spec.version, weight, marks)
-        ])
-    ];
+function canaryValueArgs(spec, weight) {
+    return [...userValueArgs(spec), ...valueFlags([versionValue(spec), ...routingChartValues(spec, weight)])];
 }
 /** Install or upgrade the canary release at `weight`: everything stable has, plus version and routing. */
-function canaryUpgradeArgs(spec, major, weight, marks = {}, { install = true } = {}) {
+function canaryUpgradeArgs(spec, major, weight, { install = true } = {}) {
     return [
         'upgrade',
         // Only the first step installs: a later step on a canary that someone removed in the meantime
@@ -41205,8 +41180,8 @@ function canaryUpgradeArgs(spec, major, weight, marks = {}, { install = true } =
         ...chartArgs(spec),
         // A weight step changes routing values only: the chart's upgrade hooks (migrations) must not run again.
         ...(install ? [] : ['--no-hooks']),
-        ...canaryValueArgs(spec, weight, marks),
-        ...description(`canary ${spec.version} at weight ${weight}`, marks),
+        ...canaryValueArgs(spec, weight),
+        ...description(`canary ${spec.version} at weight ${weight}`),
         ...waitArgs(major, spec.helmTimeoutSeconds)
     ];
 }
@@ -41215,7 +41190,7 @@ function canaryUpgradeArgs(spec, major, weight, marks = {}, { install = true } =
  * Ready). `helm install` fails when the name is taken, which makes it the lock: of two runs that
  * race, exactly one creates the release.
  */
-function canaryInstallArgs(spec, major, weight, marks) {
+function canaryInstallArgs(spec, major, weight) {
     return [
         'install',
         spec.canaryRelease,
@@ -41223,8 +41198,8 @@ function canaryInstallArgs(spec, major, weight, marks) {
         '--namespace',
         spec.namespace,
         ...chartArgs(spec),
-        ...canaryValueArgs(spec, weight, marks),
-        ...description(`canary ${spec.version} at weight ${weight}`, marks),
+        ...canaryValueArgs(spec, weight),
+        ...description(`canary ${spec.version} at weight ${weight}`),
         ...waitArgs(major, spec.helmTimeoutSeconds)
     ];
 }
@@ -41233,7 +41208,7 @@ function canaryInstallArgs(spec, major, weight, marks) {
  * removal, which must work from a later run (manual rollback, post step) that may not know the
  * canary's version or values.
  */
-function canaryReweightArgs(spec, major, weight, marks = {}) {
+function canaryReweightArgs(spec, major, weight) {
     return [
         'upgrade',
         spec.canaryRelease,
@@ -41243,27 +41218,8 @@ function canaryReweightArgs(spec, major, weight, marks = {}) {
         ...chartArgs(spec),
         '--reuse-values',
         '--no-hooks',
-        ...valueFlags([...routingChartValues(spec, weight), ...canaryMarks(undefined, weight, marks)]),
-        ...description(`canary weight ${weight} before removal`, marks),
-        ...waitArgs(major, spec.helmTimeoutSeconds)
-    ];
-}
-/**
- * Only the marks on the canary release (its values reused, no routing values): the rendered objects
- * do not change, and `--no-hooks` keeps the chart's upgrade hooks from running for a bookkeeping write.
- */
-function canaryMarksArgs(spec, major, weight, marks) {
-    return [
-        'upgrade',
-        spec.canaryRelease,
-        spec.chart,
-        '--namespace',
-        spec.namespace,
-        ...chartArgs(spec),
-        '--reuse-values',
-        '--no-hooks',
-        ...valueFlags(canaryMarks(undefined, weight, marks)),
-        ...description(`canary marks (${marks.phase ?? 'update'}) at weight ${weight}`, marks),
+        ...valueFlags(routingChartValues(spec, weight)),
+        ...description(`canary weight ${weight} before removal`),
         ...waitArgs(major, spec.helmTimeoutSeconds)
     ];
 }
@@ -41280,6 +41236,27 @@ function promoteArgs(spec, major) {
         ...valueFlags([versionValue(spec)]),
         '--description',
         `canary-action: promoted ${spec.version} from ${spec.canaryRelease}`,
+        ...waitArgs(major, spec.helmTimeoutSeconds)
+    ];
+}
+/**
+ * A first release: install stable itself at the new version (the user's values, no canary values)
+ * and wait. `helm install` fails when a live release of that name exists; `--replace` only re-uses
+ * a name whose last revision is uninstalled (`--keep-history`) or failed. Its install hooks run, as on any first install.
+ */
+function stableInstallArgs(spec, major) {
+    return [
+        'install',
+        spec.release,
+        spec.chart,
+        '--namespace',
+        spec.namespace,
+        ...chartArgs(spec),
+        '--replace',
+        ...userValueArgs(spec),
+        ...valueFlags([versionValue(spec)]),
+        '--description',
+        `canary-action: first release ${spec.version}, installed as stable`,
         ...waitArgs(major, spec.helmTimeoutSeconds)
     ];
 }
@@ -41306,12 +41283,6 @@ function getValuesArgs(release, namespace, all) {
 function getManifestArgs(release, namespace) {
     return ['get', 'manifest', release, '--namespace', namespace];
 }
-/**
- * The marks a preflight render carries: the weight mark pinned, so renders at two weights differ only
- * where the routing values reach (a chart that hashes all values into an annotation would otherwise
- * differ at every weight).
- */
-const PREFLIGHT_MARKS = { weight: '0' };
 /** The canary's install (or upgrade) at `weight` as a server-side dry run: Helm prints the release as JSON. */
 function canaryDryRunArgs(spec, weight) {
     return [
@@ -41322,7 +41293,7 @@ function canaryDryRunArgs(spec, weight) {
         '--namespace',
         spec.namespace,
         ...chartArgs(spec),
-        ...canaryValueArgs(spec, weight, PREFLIGHT_MARKS),
+        ...canaryValueArgs(spec, weight),
         '--dry-run=server',
         '-o',
         'json'
@@ -41337,7 +41308,7 @@ function canaryTemplateArgs(spec, weight) {
         '--namespace',
         spec.namespace,
         ...chartArgs(spec),
-        ...canaryValueArgs(spec, weight, PREFLIGHT_MARKS)
+        ...canaryValueArgs(spec, weight)
     ];
 }
 /** The chart with the user's values and the version only, client-side: what the action adds is left out. */
@@ -41353,9 +41324,9 @@ function userValuesTemplateArgs(spec) {
         ...valueFlags([versionValue(spec)])
     ];
 }
-/** The values keys the action itself sets on the canary at `weight`: routing values and marks. */
+/** The values keys the action itself sets on the canary at `weight`: its routing values (the marks live on a Lease). */
 function actionValueKeys(spec, weight) {
-    return [...routingChartValues(spec, weight), ...canaryMarks(spec.version, weight, {})].map((v) => v.key);
+    return routingChartValues(spec, weight).map((v) => v.key);
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/helm-error.ts
@@ -41444,7 +41415,7 @@ class HelmDeployer {
             return undefined;
         return scalarString(readValuesPath(values, this.spec.versionKey));
     }
-    async installCanary(weight, marks) {
+    async installCanary(weight) {
         const { major } = await this.detect();
         this.require('chart', 'install the canary');
         this.require('version', 'install the canary');
@@ -41452,15 +41423,21 @@ class HelmDeployer {
         // for readiness), then moved to `weight`. Installed straight at `weight`, a gateway-api canary's
         // HTTPRoute would send that share to a Service without ready endpoints, and the gateway would
         // answer it 503 where neither arm's metrics can see it (found on the sandbox's real Traefik).
-        await this.mutate(canaryInstallArgs(this.spec, major, 0, marks));
+        await this.mutate(canaryInstallArgs(this.spec, major, 0));
         if (weight > 0)
-            await this.mutate(canaryUpgradeArgs(this.spec, major, weight, marks, { install: false }));
+            await this.mutate(canaryUpgradeArgs(this.spec, major, weight, { install: false }));
     }
-    async setWeight(weight, marks = {}) {
+    async setWeight(weight) {
         const { major } = await this.detect();
         this.require('chart', 'change the canary weight');
         this.require('version', 'change the canary weight');
-        await this.mutate(canaryUpgradeArgs(this.spec, major, weight, marks, { install: false }));
+        await this.mutate(canaryUpgradeArgs(this.spec, major, weight, { install: false }));
+    }
+    async installStable() {
+        const { major } = await this.detect();
+        this.require('chart', `install ${this.spec.release}`);
+        this.require('version', `install ${this.spec.release}`);
+        await this.mutate(stableInstallArgs(this.spec, major));
     }
     async promoteStable() {
         const { major } = await this.detect();
@@ -41475,11 +41452,6 @@ class HelmDeployer {
             spec = { ...spec, version: version ?? '<canary version>' };
         }
         await this.mutate(promoteArgs(spec, major));
-    }
-    async writeMarks(weight, marks) {
-        const { major } = await this.detect();
-        this.require('chart', 'write the canary marks');
-        await this.mutate(canaryMarksArgs(this.spec, major, weight, marks));
     }
     async zeroWeight() {
         const { major } = await this.detect();
@@ -41531,16 +41503,13 @@ class HelmDeployer {
             return { exists: false, status: helmStatus };
         const revision = revisionOf(status);
         const values = (await this.readJson(getValuesArgs(canaryRelease, namespace, false))) ?? {};
-        const marks = stringRecord(readValuesPath(values, MARKS_VALUES_KEY));
-        const weight = Number(marks.weight ?? readValuesPath(values, 'canary.weight'));
         return {
             exists: true,
             status: helmStatus,
             revision,
             installedAt: scalarString(info.first_deployed),
-            version: scalarString(readValuesPath(values, this.spec.versionKey)) ?? marks.version,
-            weight: Number.isFinite(weight) ? weight : undefined,
-            marks
+            version: scalarString(readValuesPath(values, this.spec.versionKey)),
+            weight: weightInValues(this.spec, values)
         };
     }
     /** The Services the release renders; none when it does not exist (or in dry-run). */
@@ -41635,16 +41604,33 @@ function scalarString(value) {
         return String(value);
     return undefined;
 }
-function stringRecord(value) {
-    const out = {};
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-        for (const [key, v] of Object.entries(value)) {
-            const s = scalarString(v);
-            if (s !== undefined)
-                out[key] = s;
-        }
+/**
+ * The weight the canary's chart values carry, read back from the release: `canary.weight` for the
+ * presets on the storefront contract; for `routing: values`, the first `weight-values` template
+ * whose value matches with a number where `{{weight}}` was. Undefined when none can be read.
+ */
+function weightInValues(spec, values) {
+    const candidates = spec.routing === 'values'
+        ? spec.weightValues.map(({ key, value }) => ({ key, template: value }))
+        : [{ key: 'canary.weight', template: '{{weight}}' }];
+    for (const { key, template } of candidates) {
+        const value = scalarString(readValuesPath(values, key));
+        if (value === undefined)
+            continue;
+        // The template is in --set syntax (`\,` for a comma); the stored value is not.
+        const parts = template.split(/\{\{\s*weight\s*\}\}/).map((part) => part.replace(/\\(.)/g, '$1'));
+        if (parts.length < 2)
+            continue;
+        const pattern = new RegExp(`^${parts.map(escapeRegExp).join('(\\d{1,3})')}$`);
+        const match = pattern.exec(value);
+        const weight = match ? Number(match[1]) : NaN;
+        if (Number.isInteger(weight) && weight >= 0 && weight <= 100)
+            return weight;
     }
-    return out;
+    return undefined;
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 /** `helm status -o json` names the revision `version`. */
 function revisionOf(status) {
@@ -58416,6 +58402,8 @@ function renderTitle(record) {
             return `Cancelled at ${at}%; ${canaryRemoved(record) ? 'canary removed' : `canary left at ${record.currentWeight}%`}`;
         case 'none':
             return record.reason ? `Nothing to do: ${oneLine(record.reason, 120)}` : 'Nothing to do';
+        case 'installed':
+            return `Installed ${record.version} as the first release of ${record.release} (no stable to canary against; not canaried)`;
         case 'refused':
             return record.reason
                 ? `Refused: ${oneLine(record.reason.replace(/^Refused:\s*/, ''), 120)}`
@@ -58435,6 +58423,8 @@ function inProgressTitle(record) {
                 : `Canary at ${record.currentWeight}%, step ${step} of ${of} (moving traffic)`;
         case 'promoting':
             return `Promoting ${record.version} to 100%`;
+        case 'installing':
+            return `Installing ${record.version} as the first release of ${record.release}`;
         case 'rolling-back':
             return `Rolling back from ${weightAtDecision(record)}%${record.reason ? `: ${oneLine(record.reason, 120)}` : ''}`;
         case 'paused':
@@ -58501,7 +58491,8 @@ const ALERT_DECISIONS = new Set([
     'rolled-back',
     'failed',
     'paused',
-    'promoted'
+    'promoted',
+    'installed'
 ]);
 function shouldAlert(record) {
     return record.decision !== undefined && ALERT_DECISIONS.has(record.decision);
@@ -58525,13 +58516,15 @@ const EMOJI = {
     promoted: ':white_check_mark:',
     'rolled-back': ':rotating_light:',
     failed: ':x:',
-    paused: ':double_vertical_bar:'
+    paused: ':double_vertical_bar:',
+    installed: ':new:'
 };
 const VERB = {
     promoted: 'promoted',
     'rolled-back': 'rolled back',
     failed: 'failed',
-    paused: 'paused for approval'
+    paused: 'paused for approval',
+    installed: 'installed as the first release (not canaried)'
 };
 /** Slack mrkdwn treats &, < and > as control characters (kept under this name for callers). */
 const slackEscape = slackText;
@@ -58830,7 +58823,8 @@ const DECISION_HEADINGS = {
     paused: '⏸️ Paused for approval',
     cancelled: '⏹️ Cancelled',
     none: '➖ Nothing to do',
-    refused: '⛔ Refused'
+    refused: '⛔ Refused',
+    installed: '🆕 Installed as the first release'
 };
 const OUTCOME_LABELS = {
     running: '🔄 running',
@@ -58896,6 +58890,8 @@ function stateSentence(record) {
                 : `The run was interrupted at ${at}%; the canary ${canary} still holds ${record.finalWeight}% of traffic.${dry}`;
         case 'paused':
             return `The canary ${canary} (${next}) holds ${record.currentWeight}% of traffic and waits for a person; stable ${stable}${prev} serves the rest.${dry}`;
+        case 'installed':
+            return `There was no stable release to compare against, so ${next} was installed directly as stable ${stable} and serves 100%; it was not canaried. The next version will be.${dry}`;
         case 'none':
         case 'refused':
             return `Nothing was changed: stable ${stable} serves 100%.`;
@@ -59135,7 +59131,9 @@ const CONCLUSIONS = {
     paused: 'action_required',
     none: 'neutral',
     // A refused deploy means this version was not canaried; a grey check would read as "fine".
-    refused: 'failure'
+    refused: 'failure',
+    // A first release went out as stable: it did what was asked (the title says it was not canaried).
+    installed: 'success'
 };
 function conclusionFor(decision) {
     return CONCLUSIONS[decision];
@@ -59634,7 +59632,7 @@ function locateWorkflowStep(env = process.env, read = (file) => (0,external_node
 function findStepLine(lines, env) {
     const stepId = env.GITHUB_ACTION;
     if (stepId && !stepId.startsWith('__')) {
-        const i = lines.findIndex((l) => new RegExp(`^\\s*(-\\s+)?id:\\s*['"]?${escapeRegExp(stepId)}['"]?\\s*$`).test(l));
+        const i = lines.findIndex((l) => new RegExp(`^\\s*(-\\s+)?id:\\s*['"]?${workflow_location_escapeRegExp(stepId)}['"]?\\s*$`).test(l));
         if (i >= 0)
             return i + 1;
     }
@@ -59645,7 +59643,7 @@ function findStepLine(lines, env) {
     });
     return uses >= 0 ? uses + 1 : undefined;
 }
-function escapeRegExp(text) {
+function workflow_location_escapeRegExp(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -59759,6 +59757,9 @@ class KubectlError extends Error {
     }
 }
 const NOT_FOUND = /\(NotFound\)|not found/i;
+const ALREADY_EXISTS = /\(AlreadyExists\)|already exists/i;
+/** 409: a resourceVersion or DeleteOptions precondition that no longer holds. */
+const CONFLICT = /\(Conflict\)|the object has been modified|precondition failed|does not match/i;
 /** How the API server answers a JSON Patch it cannot apply, a failed `test` op included (422). */
 const PATCH_REJECTED = /the server rejected our request|test(ing)? (value|operation).*fail/i;
 class KubectlObjects {
@@ -59828,6 +59829,46 @@ class KubectlObjects {
         if (result.exitCode !== 0)
             throw this.failure(args, result, resource);
         return this.json(args, result.stdout);
+    }
+    /** Create-only (`kubectl create`): the object as created, or undefined when one of that name exists. */
+    async create(object) {
+        const args = ['create', '--namespace', object.metadata.namespace, '-f', '-', '-o', 'json'];
+        const result = await this.exec(args, JSON.stringify(object));
+        if (result.exitCode !== 0) {
+            if (ALREADY_EXISTS.test(result.stderr))
+                return undefined;
+            throw this.failure(args, result);
+        }
+        return this.json(args, result.stdout);
+    }
+    /**
+     * Replace the object if it is still at `object.metadata.resourceVersion` (the API server's own
+     * precondition); KubeConflictError when it changed or went meanwhile.
+     */
+    async replace(object) {
+        const args = ['replace', '--namespace', object.metadata.namespace, '-f', '-', '-o', 'json'];
+        const result = await this.exec(args, JSON.stringify(object));
+        if (result.exitCode !== 0) {
+            if (CONFLICT.test(result.stderr) || NOT_FOUND.test(result.stderr)) {
+                throw new KubeConflictError(`${object.kind} ${object.metadata.namespace}/${object.metadata.name} changed or went since it was read`);
+            }
+            throw this.failure(args, result);
+        }
+        return this.json(args, result.stdout);
+    }
+    /**
+     * Delete the object at the API path `apiPath` if it is still this uid and resourceVersion
+     * (DeleteOptions preconditions); KubeConflictError when it changed; an object already gone is fine.
+     */
+    async deleteIfUnchanged(apiPath, uid, resourceVersion) {
+        const args = ['delete', '--raw', apiPath, '-f', '-'];
+        const body = { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid, resourceVersion } };
+        const result = await this.exec(args, JSON.stringify(body));
+        if (result.exitCode === 0 || NOT_FOUND.test(result.stderr))
+            return;
+        if (CONFLICT.test(result.stderr))
+            throw new KubeConflictError(`${apiPath} changed since it was read`);
+        throw this.failure(args, result);
     }
     /** The 422 says only "invalid": it is a conflict when the object's version moved past the test op's. */
     async changedSince(resource, namespace, name, ops) {
@@ -60688,9 +60729,134 @@ function table_clip(text, max) {
 
 
 
+;// CONCATENATED MODULE: ./src/rollout/marks-store.ts
+// MarksStore port: the object the action owns beside the canary release, holding its ownership marks
+// (holder, lease, phase, version, check run id). Kept out of the chart's values so a strict
+// values.schema.json never sees them. The adapter (src/kube/lease-marks.ts) keeps them on a
+// coordination.k8s.io Lease named after the canary release; unit tests use an in-memory one.
+/** The object changed (or went) since it was read: someone else wrote it. */
+class MarksConflictError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'MarksConflictError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/kube/lease-marks.ts
+// The MarksStore port on a coordination.k8s.io/v1 Lease named after the canary release
+// (`<canary-release>.canary-action`), through the runner's kubectl. A Lease rather than a ConfigMap:
+// it is Kubernetes' own object for "who holds this, until when" (`kubectl get lease` shows the
+// HOLDER), it carries no application data, so the RBAC it needs touches nothing the app reads, and no
+// chart renders one by that name. The marks are its annotations (`canary-action/<key>`); the holder
+// and the lease's end are mirrored in its spec for people reading it with kubectl.
+
+
+const LEASE_RESOURCE = 'leases.coordination.k8s.io';
+const ANNOTATION_PREFIX = 'canary-action/';
+/** An annotation name's part after the prefix (a Kubernetes qualified name). */
+const MARK_KEY = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+/** The Lease's name for a canary release: a suffix with a dot, which no chart's fullname carries. */
+function leaseName(canaryRelease) {
+    return `${canaryRelease}.canary-action`;
+}
+class LeaseMarksStore {
+    kube;
+    namespace;
+    canaryRelease;
+    now;
+    name;
+    constructor(kube, namespace, canaryRelease, now = Date.now) {
+        this.kube = kube;
+        this.namespace = namespace;
+        this.canaryRelease = canaryRelease;
+        this.now = now;
+        this.name = leaseName(canaryRelease);
+    }
+    get where() {
+        return `Lease ${this.namespace}/${this.name}`;
+    }
+    async read() {
+        const lease = await this.kube.get(LEASE_RESOURCE, this.namespace, this.name);
+        return lease ? stored(lease) : undefined;
+    }
+    async create(marks) {
+        const created = await this.kube.create(this.lease(marks));
+        return created ? stored(created) : undefined;
+    }
+    async update(marks, current) {
+        const lease = this.lease(marks);
+        try {
+            const replaced = await this.kube.replace({
+                ...lease,
+                metadata: { ...lease.metadata, uid: current.uid, resourceVersion: current.resourceVersion }
+            });
+            return stored(replaced);
+        }
+        catch (error) {
+            if (error instanceof KubeConflictError)
+                throw new MarksConflictError(error.message);
+            throw error;
+        }
+    }
+    async remove(current) {
+        const path = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(this.namespace)}/leases/${encodeURIComponent(this.name)}`;
+        try {
+            await this.kube.deleteIfUnchanged(path, current.uid, current.resourceVersion);
+        }
+        catch (error) {
+            if (error instanceof KubeConflictError)
+                throw new MarksConflictError(error.message);
+            throw error;
+        }
+    }
+    lease(marks) {
+        const annotations = {};
+        for (const [key, value] of Object.entries(marks)) {
+            if (!MARK_KEY.test(key)) {
+                throw new Error(`canary mark "${key}" is not a valid annotation name (expected ${MARK_KEY.source})`);
+            }
+            annotations[ANNOTATION_PREFIX + key] = value;
+        }
+        const now = this.now();
+        const until = Date.parse(marks.leaseUntil ?? '');
+        const spec = { renewTime: microTime(now) };
+        if (marks.holder)
+            spec.holderIdentity = marks.holder;
+        if (Number.isFinite(until))
+            spec.leaseDurationSeconds = Math.max(1, Math.ceil((until - now) / 1000));
+        return {
+            apiVersion: 'coordination.k8s.io/v1',
+            kind: 'Lease',
+            metadata: {
+                name: this.name,
+                namespace: this.namespace,
+                labels: {
+                    'app.kubernetes.io/managed-by': 'canary-action',
+                    'canary-action/canary-release': this.canaryRelease
+                },
+                annotations
+            },
+            spec
+        };
+    }
+}
+function stored(lease) {
+    const marks = {};
+    for (const [key, value] of Object.entries(lease.metadata.annotations ?? {})) {
+        if (key.startsWith(ANNOTATION_PREFIX))
+            marks[key.slice(ANNOTATION_PREFIX.length)] = value;
+    }
+    return { marks, uid: lease.metadata.uid ?? '', resourceVersion: lease.metadata.resourceVersion ?? '' };
+}
+/** A Lease's MicroTime: RFC 3339 with microseconds. */
+function microTime(ms) {
+    return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
 ;// CONCATENATED MODULE: ./src/wiring.ts
 // Builds the real adapters (Helm CLI, Prometheus over HTTP, the judge, the reporters) for a spec.
 // Shared by the main and post steps so both talk to the world the same way.
+
 
 
 
@@ -60711,11 +60877,13 @@ async function createAdapters(spec, saved = {}) {
     const helm = helmInContext(actionsExecRunner, spec.kubeContext);
     const kubectl = kubectlInContext(actionsExecRunner, spec.kubeContext);
     const deployer = new HelmDeployer(spec, helm, (line) => info(line));
+    // One kubectl client for the router, the marks' Lease and everything else that reads or writes objects.
+    const kube = new KubectlObjects(kubectl);
     await deployer.detect();
     const router = createRouter(spec, {
         chart: deployer,
         services: deployer,
-        kube: new KubectlObjects(kubectl),
+        kube,
         sleep: (ms) => systemClock.sleep(ms),
         log: (line) => info(line)
     });
@@ -60745,6 +60913,7 @@ async function createAdapters(spec, saved = {}) {
         deployer,
         router,
         preflight: (checked) => runPreflight(checked, { helm: helmPreflight, cluster, metrics: provider, router, now: Date.now }),
+        marks: new LeaseMarksStore(kube, spec.namespace, spec.canaryRelease),
         sampler,
         judge: createJudge(spec.judge),
         reporter,
@@ -60884,7 +61053,11 @@ async function finishRecord(record, ending, deps) {
     let reason = sentence(ending.reason);
     let finalWeight;
     record.incomplete = undefined;
-    if (ending.removeCanary) {
+    if ('firstRelease' in ending) {
+        ({ decision, reason, finalWeight } = await installedOutcome(record, ending, deps));
+        await releaseLock(deps, 'held');
+    }
+    else if (ending.removeCanary) {
         // Saved first: if the runner kills us during the removal, the post step finishes this verdict.
         record.pending = { decision: ending.decision, reason: ending.reason };
         setPhase(record, ending.decision === 'promoted' ? 'promoting' : 'rolling-back');
@@ -60905,11 +61078,16 @@ async function finishRecord(record, ending, deps) {
             deps.log.warning(left);
         }
         record.currentWeight = finalWeight === 100 ? record.currentWeight : finalWeight;
+        // The lease marks a canary: once it is gone, so is the lease (whoever drove it).
+        if (seen.canaryPresent === false)
+            await releaseLock(deps, 'any');
     }
     else {
         finalWeight = ending.finalWeight;
-        if (ending.nothingDeployed)
+        if (ending.nothingDeployed) {
             record.nothingDeployed = true;
+            await releaseLock(deps, 'held');
+        }
         if (ending.decision === 'paused') {
             // A pause holds traffic on purpose: report the weight the canary really holds.
             const seen = await readBack(deps);
@@ -60930,6 +61108,38 @@ async function finishRecord(record, ending, deps) {
     save(record, deps);
     await deps.report(record);
     return record;
+}
+/** Stable as read back after a first release's install: installed only if deployed at the new version. */
+async function installedOutcome(record, ending, deps) {
+    const seen = await readBack(deps);
+    record.readBack = seen;
+    const stable = stableSentence(record.release, seen, false);
+    const ok = ending.installError === undefined &&
+        seen.stableStatus === 'deployed' &&
+        seen.stableVersion === record.version;
+    if (ok) {
+        return { decision: 'installed', reason: `${sentence(ending.reason)} ${stable}.`, finalWeight: 100 };
+    }
+    const why = ending.installError !== undefined
+        ? `Installing ${record.release} ${record.version} as the first release failed: ${errorMessage(ending.installError)}`
+        : sentence(ending.reason);
+    const expected = `expected ${record.version}, deployed`;
+    return {
+        decision: ending.otherwise ?? 'failed',
+        reason: `${sentence(why)} ${stable} (${expected}).`,
+        finalWeight: 0
+    };
+}
+/** Deletes the lease once no canary is left; a failure is logged (the lease then expires on its own). */
+async function releaseLock(deps, scope) {
+    if (!deps.lock)
+        return;
+    try {
+        await deps.lock.release(scope);
+    }
+    catch (error) {
+        deps.log.warning(`Could not delete ${deps.lock.where}: ${errorMessage(error)}; it expires on its own`);
+    }
 }
 /** Removes the canary with retries; the error of the last attempt, or undefined when it worked. */
 async function removeCanary(record, deps) {
@@ -61089,6 +61299,7 @@ function resumeStepIndex(steps, weight, paused) {
 ;// CONCATENATED MODULE: ./src/rollout/lock.ts
 
 
+
 /** The create failed and no canary exists: nothing was deployed (the caller reports the error). */
 class NothingDeployedError extends Error {
     failure;
@@ -61098,28 +61309,158 @@ class NothingDeployedError extends Error {
         this.name = 'NothingDeployedError';
     }
 }
-function releaseLock(deployer) {
-    return {
-        async acquire(weight, marks) {
-            const holder = marks.holder;
+/** Helm's answer to `helm install` of a name that exists: someone else created that release. */
+const NAME_IN_USE = /cannot re-use a name|still in use|already exists/i;
+class CanaryLease {
+    store;
+    deployer;
+    now;
+    /** The lease as this run last took or wrote it. */
+    held;
+    /** The lease as this run last read it (a rollback from another run removes that one's canary). */
+    seen;
+    constructor(store, deployer, now) {
+        this.store = store;
+        this.deployer = deployer;
+        this.now = now;
+    }
+    get where() {
+        return this.store.where;
+    }
+    /** The marks as the cluster has them now; undefined when there is no lease. */
+    async read() {
+        this.seen = await this.store.read();
+        return this.seen?.marks;
+    }
+    /** Takes the lock for `marks.holder` (see the file comment); refused with the holder's name otherwise. */
+    async take(marks) {
+        const holder = marks.holder;
+        // Twice at most: a lease deleted between our create and our read is gone, so create again.
+        for (let attempt = 0; attempt < 2; attempt++) {
+            if (await this.store.create(marks))
+                return this.confirm(holder);
+            const existing = await this.store.read();
+            if (!existing)
+                continue;
+            this.seen = existing;
+            const state = { exists: true, marks: existing.marks };
+            if (existing.marks.stableRelease && existing.marks.stableRelease !== marks.stableRelease) {
+                return refused(`${this.where} is held for stable release ${existing.marks.stableRelease}`);
+            }
+            const conflict = lockConflict(state, holder, this.now());
+            if (conflict)
+                return refused(conflict);
             try {
-                await deployer.installCanary(weight, marks);
+                await this.store.update(marks, existing);
             }
             catch (error) {
-                const state = await deployer.canaryState();
-                if (!state.exists)
-                    throw new NothingDeployedError(error);
-                // Another run created it first: refuse, and leave its canary alone.
-                if (state.marks?.holder !== holder)
-                    return { acquired: false, reason: heldBy(state), state };
-                throw error; // our own install failed and left a release behind: the caller removes it
+                if (!(error instanceof MarksConflictError))
+                    throw error;
+                // Another run took it over between our read and our write.
+                const now = await this.store.read();
+                return refused(heldBy({ exists: true, marks: now?.marks }));
             }
-            const state = await deployer.canaryState();
-            if (state.marks?.holder !== holder)
-                return { acquired: false, reason: heldBy(state), state };
-            return { acquired: true };
+            return this.confirm(holder);
         }
-    };
+        return refused(`${this.where} was created and deleted again while this run tried to take it`);
+    }
+    /** Takes the lock, then creates the canary release at `weight` (`helm install` fails on a taken name). */
+    async acquire(weight, marks) {
+        const taken = await this.take(marks);
+        if (!taken.acquired)
+            return taken;
+        try {
+            await this.deployer.installCanary(weight);
+        }
+        catch (error) {
+            const state = await this.deployer.canaryState();
+            if (!state.exists)
+                throw new NothingDeployedError(error);
+            if (NAME_IN_USE.test(errorMessage(error))) {
+                // A release of that name appeared meanwhile, made by someone else: not ours to change.
+                await this.release('held');
+                return refused(`a release of that name was created by someone else meanwhile (${errorMessage(error)})`);
+            }
+            throw error; // our own install failed and left a release behind: the caller removes it
+        }
+        return { acquired: true };
+    }
+    /**
+     * The post step runs as the main step's holder (the same workflow run): it holds what the main step
+     * took, so it may delete that lease at the outcome.
+     */
+    adopt(holder) {
+        if (this.seen && this.seen.marks.holder === holder)
+            this.held = this.seen;
+    }
+    /** Rewrites the marks (a pause, the check run id) on the lease this run holds; takes it if it holds none. */
+    async mark(marks) {
+        if (!this.held) {
+            const taken = await this.take(marks);
+            if (!taken.acquired)
+                throw new Error(`could not write the marks on ${this.where}: ${taken.reason}`);
+            return;
+        }
+        try {
+            this.held = await this.store.update(marks, this.held);
+        }
+        catch (error) {
+            if (error instanceof MarksConflictError) {
+                throw new Error(`${this.where} was changed by someone else: ${error.message}`);
+            }
+            throw error;
+        }
+    }
+    /**
+     * Writes the marks only when something besides the lease's end changed (the check run id became
+     * known after the install): a rollout writes the lease once or twice, never at every step.
+     */
+    async refresh(marks) {
+        const held = this.held?.marks;
+        if (!held || Object.keys(marks).length === 0)
+            return;
+        const changed = Object.keys({ ...held, ...marks }).some((key) => key !== 'leaseUntil' && held[key] !== marks[key]);
+        if (changed)
+            await this.mark({ ...marks, leaseUntil: held.leaseUntil ?? marks.leaseUntil });
+    }
+    /**
+     * Deletes the lease once no canary is left. `held`: only one this run took; `any`: also the one it
+     * read (a rollback or promotion by hand removes the canary another run drove). A lease someone made
+     * or took since (another uid, or a newer write) is left alone.
+     */
+    async release(scope) {
+        const known = this.held ?? (scope === 'any' ? this.seen : undefined);
+        if (!known)
+            return;
+        const current = await this.store.read();
+        this.held = undefined;
+        this.seen = undefined;
+        if (!current || current.uid !== known.uid)
+            return;
+        if (scope === 'held' && current.resourceVersion !== known.resourceVersion)
+            return;
+        await this.store.remove(current);
+    }
+    async confirm(holder) {
+        const back = await this.store.read();
+        this.seen = back;
+        if (!back || back.marks.holder !== holder) {
+            return refused(heldBy({ exists: true, marks: back?.marks }));
+        }
+        this.held = back;
+        return { acquired: true };
+    }
+}
+/** The canary release as Helm shows it, with its marks from the lease and the weight where its router keeps it. */
+async function readCanary(deps, lease) {
+    const state = await deps.deployer.canaryState();
+    if (!state.exists)
+        return state;
+    const marks = (await lease.read()) ?? {};
+    return { ...state, marks, weight: (await deps.router.describe(state)).weight };
+}
+function refused(reason) {
+    return { acquired: false, reason };
 }
 
 ;// CONCATENATED MODULE: ./src/rollout/stable-data.ts
@@ -61197,12 +61538,14 @@ async function runRollout(spec, deps, options = {}) {
         addEvent(record, now(), type, message);
         log.info(message);
     };
+    const lock = options.lock ?? new CanaryLease(deps.marks, deployer, () => clock.now());
     const outcomeDeps = {
         deployer,
         router,
         clock,
         log,
         persist: deps.persist,
+        lock,
         report: async (finished) => {
             reports.finish(finished);
             await reports.drain();
@@ -61210,7 +61553,6 @@ async function runRollout(spec, deps, options = {}) {
     };
     const end = (ending) => finishRecord(record, ending, outcomeDeps);
     const finish = (decision, reason, finalWeight) => end({ decision, reason, finalWeight });
-    const lock = options.lock ?? releaseLock(deployer);
     const throwIfInterrupted = () => {
         if (signal?.aborted)
             throw new Interrupted(abortReason(signal));
@@ -61248,8 +61590,12 @@ async function runRollout(spec, deps, options = {}) {
             }
             else {
                 event('set-weight', `Shifting ${weight}% of traffic to ${spec.canaryRelease}`);
-                await router.setWeight(weight, options.marks?.('soaking'));
+                await router.setWeight(weight);
             }
+            // Weight steps leave the lease alone; it is written again only when a mark changed (the check run id).
+            await lock.refresh(options.marks?.('soaking') ?? {}).catch((error) => {
+                log.warning(`Could not update the marks on ${lock.where}: ${errorMessage(error)}`);
+            });
             throwIfInterrupted();
             setPhase(record, 'soaking');
             persist();
@@ -61402,13 +61748,11 @@ async function runRollout(spec, deps, options = {}) {
         return `Paused at ${spec.steps[index]}% for approval after step ${index + 1} of ${spec.steps.length} passed. ${continueHint}`;
     }
     async function pause(weight, reason) {
-        // Mark the pause on the release itself, so a later run knows it was deliberate and may continue.
+        // Mark the pause on the lease, so a later run knows it was deliberate and may continue.
         try {
             const marks = options.marks?.('paused');
-            if (router.carriesMarks)
-                await router.setWeight(weight, marks);
-            else if (marks)
-                await deployer.writeMarks(weight, marks);
+            if (marks)
+                await lock.mark(marks);
         }
         catch (error) {
             log.warning(`Could not mark ${spec.canaryRelease} as paused: ${errorMessage(error)}`);
@@ -61456,7 +61800,7 @@ async function runRollout(spec, deps, options = {}) {
         for (let index = startIndex; index < spec.steps.length; index++) {
             const weight = spec.steps[index];
             if (index === startIndex && !options.canaryExists) {
-                await deployer.installCanary(weight, {});
+                await deployer.installCanary(weight);
                 await router.prepare(weight);
             }
             else
@@ -61544,6 +61888,54 @@ function end(spec, deps, preflight, ending, result) {
     return { kind: 'stop', record, ending };
 }
 
+;// CONCATENATED MODULE: ./src/rollout/first-release.ts
+
+
+
+async function installFirstRelease(spec, deps, outcome, lease, marks) {
+    const now = () => new Date(deps.clock.now());
+    const record = newRecord(spec, now());
+    const where = `${spec.release} has no deployed release in namespace ${spec.namespace}`;
+    if (spec.firstRelease === 'refuse') {
+        return finishRecord(record, {
+            decision: 'refused',
+            reason: `Refused: ${where}, and input \`first-release\` is \`refuse\`. Install it first, or set ` +
+                `\`first-release: install\` to install ${spec.version} directly as stable. Nothing was changed.`,
+            finalWeight: 0
+        }, outcome);
+    }
+    const taken = await lease.take(marks);
+    if (!taken.acquired) {
+        return finishRecord(record, { decision: 'refused', reason: `Refused: ${taken.reason}. Nothing was changed.`, finalWeight: 0 }, outcome);
+    }
+    setPhase(record, 'installing');
+    const message = `First release: ${where}; installing ${spec.version} directly as stable (not canaried)`;
+    addEvent(record, now(), 'install-stable', message);
+    deps.log.info(message);
+    first_release_save(record, deps);
+    let installError;
+    try {
+        await deps.deployer.installStable();
+    }
+    catch (error) {
+        installError = error ?? new Error('the install failed');
+    }
+    return finishRecord(record, {
+        decision: 'installed',
+        firstRelease: true,
+        installError,
+        reason: `First release: ${spec.release} had no deployed release in namespace ${spec.namespace}, so ${spec.version} was installed directly as stable, not canaried`
+    }, outcome);
+}
+function first_release_save(record, deps) {
+    try {
+        deps.persist?.(record);
+    }
+    catch (error) {
+        deps.log.warning(`Could not save the rollout state: ${errorMessage(error)}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/rollout/commands.ts
 
 
@@ -61552,23 +61944,26 @@ function end(spec, deps, preflight, ending, result) {
 
 
 
+
+
 async function runCommand(spec, deps, context) {
+    const lease = new CanaryLease(deps.marks, deps.deployer, () => deps.clock.now());
     if (spec.command === 'status')
-        return commands_status(spec, deps);
+        return commands_status(spec, deps, lease);
     try {
         switch (spec.command) {
             case 'deploy':
-                return { record: await deploy(spec, deps, context) };
+                return { record: await deploy(spec, deps, context, lease) };
             case 'promote':
-                return { record: await promoteNow(spec, deps, context) };
+                return { record: await promoteNow(spec, deps, context, lease) };
             case 'rollback':
-                return { record: await rollbackNow(spec, deps, context) };
+                return { record: await rollbackNow(spec, deps, context, lease) };
         }
     }
     catch (error) {
         // A failure before a record was finished (reading the canary back, say) is still reported.
         return {
-            record: await finish(newRecord(spec, now(deps)), deps, {
+            record: await finish(newRecord(spec, now(deps)), deps, lease, {
                 decision: 'failed',
                 reason: `${spec.command} failed before changing anything: ${errorMessage(error)}`,
                 finalWeight: 0,
@@ -61577,19 +61972,18 @@ async function runCommand(spec, deps, context) {
         };
     }
 }
-async function deploy(requested, engineDeps, context) {
+async function deploy(requested, engineDeps, context, lease) {
     // Before anything changes, on every deploy; a dry run ends with it.
     const checked = await preflightStep(requested, engineDeps);
     if (checked.kind === 'stop')
-        return finish(checked.record, engineDeps, checked.ending);
+        return finish(checked.record, engineDeps, lease, checked.ending);
     const { spec, deps } = checked;
     const { clock } = deps;
-    const state = spec.dryRun ? { exists: false } : await readCanary(deps);
+    const state = spec.dryRun ? { exists: false } : await readCanary(deps, lease);
     const startedAt = state.marks?.startedAt ?? new Date(clock.now()).toISOString();
     const stepSeconds = spec.soakSeconds + spec.analysis.maxExtraSoakSeconds + 4 * spec.intervalSeconds + spec.helmTimeoutSeconds;
-    // A router that carries the marks renews the lease at every step; one that writes only its own
-    // object does not, so the lease then covers every step of the rollout.
-    const leaseSeconds = (deps.router.carriesMarks ? stepSeconds : stepSeconds * spec.steps.length) + 60;
+    // Weight steps do not write the lease, so it covers every step of the rollout.
+    const leaseSeconds = stepSeconds * spec.steps.length + 60;
     const marks = (phase) => {
         const written = makeMarks({
             version: spec.version,
@@ -61605,18 +61999,23 @@ async function deploy(requested, engineDeps, context) {
             written.checkRunId = String(checkRunId);
         return written;
     };
-    const engine = { marks, preflight: checked.preflight };
-    if (!state.exists)
+    const engine = { marks, lock: lease, preflight: checked.preflight };
+    if (!state.exists) {
+        // No stable release yet: nothing to canary against (first-release.ts).
+        if (!spec.dryRun && !(await deps.deployer.stableState()).exists) {
+            return installFirstRelease(spec, deps, outcomeDeps(deps, lease), lease, marks('installing'));
+        }
         return runRollout(spec, deps, engine);
+    }
     const foreign = foreignRelease(state, spec.canaryRelease, spec.release);
     if (foreign)
-        return refuse(spec, deps, `Refused: ${foreign}. Nothing was changed.`);
+        return refuse(spec, deps, lease, `Refused: ${foreign}. Nothing was changed.`);
     const conflict = lockConflict(state, context.holder, clock.now());
     if (conflict)
-        return refuse(spec, deps, `Refused: ${conflict}. Nothing was changed.`);
+        return refuse(spec, deps, lease, `Refused: ${conflict}. Nothing was changed.`);
     if (state.version !== spec.version) {
         if (!spec.replace) {
-            return refuse(spec, deps, `Refused: ${spec.canaryRelease} already runs ${state.version ?? 'another version'} at ${state.weight ?? '?'}%; ` +
+            return refuse(spec, deps, lease, `Refused: ${spec.canaryRelease} already runs ${state.version ?? 'another version'} at ${state.weight ?? '?'}%; ` +
                 `finish it with command: promote or rollback, or set replace: true. Nothing was changed.`);
         }
         deps.log.info(`Replacing the canary of ${state.version ?? 'another version'} with ${spec.version}`);
@@ -61625,22 +62024,26 @@ async function deploy(requested, engineDeps, context) {
     }
     const paused = state.marks?.phase === 'paused';
     adoptLeftoverCheckRun(state, context);
+    // Take the lease over (this run after a crash, a paused canary, an expired lease), atomically.
+    const taken = await lease.take(marks('soaking'));
+    if (!taken.acquired)
+        return refuse(spec, deps, lease, `Refused: ${taken.reason}. Nothing was changed.`);
     const startStepIndex = resumeStepIndex(spec.steps, state.weight ?? 0, paused);
     deps.log.info(`${spec.canaryRelease} already runs ${spec.version} at ${state.weight ?? 0}%` +
         `${paused ? ' (paused)' : ''}: continuing at step ${startStepIndex + 1} (${spec.steps[startStepIndex]}%)`);
     return runRollout(spec, deps, { ...engine, startStepIndex, canaryExists: true });
 }
-async function promoteNow(spec, deps, context) {
-    const state = await readCanary(deps);
+async function promoteNow(spec, deps, context, lease) {
+    const state = await readCanary(deps, lease);
     const record = startRecord(spec, deps, state);
     if (!state.exists)
-        return finish(record, deps, keep('none', `No canary of ${spec.release} is in flight; nothing to promote.`));
+        return finish(record, deps, lease, keep('none', `No canary of ${spec.release} is in flight; nothing to promote.`));
     const foreign = foreignRelease(state, spec.canaryRelease, spec.release);
     if (foreign)
-        return finish(record, deps, keep('refused', `Refused: ${foreign}. Nothing was changed.`));
+        return finish(record, deps, lease, keep('refused', `Refused: ${foreign}. Nothing was changed.`));
     const conflict = lockConflict(state, context.holder, deps.clock.now());
     if (conflict)
-        return finish(record, deps, keep('refused', `Refused: ${conflict}. Nothing was changed.`));
+        return finish(record, deps, lease, keep('refused', `Refused: ${conflict}. Nothing was changed.`));
     adoptLeftoverCheckRun(state, context);
     try {
         addEvent(record, now(deps), 'promote', `Promoting ${spec.release} to ${record.version} by hand`);
@@ -61648,42 +62051,45 @@ async function promoteNow(spec, deps, context) {
     }
     catch (error) {
         // The router may have moved traffic before the upgrade failed: say the weight the cluster shows.
-        const weight = await readCanary(deps)
+        const weight = await readCanary(deps, lease)
             .then((now) => now.weight)
             .catch(() => undefined);
-        return finish(record, deps, {
+        return finish(record, deps, lease, {
             decision: 'failed',
             reason: `Promotion of ${spec.release} to ${record.version} failed: ${errorMessage(error)}. ${weight === undefined ? 'The canary could not be read back' : `The canary holds ${weight}% of traffic`}.`,
             finalWeight: weight ?? state.weight ?? 0
         });
     }
-    return finish(record, deps, {
+    return finish(record, deps, lease, {
         decision: 'promoted',
         reason: `Promoted by hand.`,
         removeCanary: true
     });
 }
-async function rollbackNow(spec, deps, context) {
+async function rollbackNow(spec, deps, context, lease) {
     // A rollback is always allowed, lock or not, but only on a canary of this stable release.
-    const state = await readCanary(deps);
+    const state = await readCanary(deps, lease);
     const record = startRecord(spec, deps, state);
-    if (!state.exists)
-        return finish(record, deps, keep('none', `No canary of ${spec.release} is in flight; nothing to roll back.`));
+    if (!state.exists) {
+        return finish(record, deps, lease, keep('none', `No canary of ${spec.release} is in flight; nothing to roll back.${await clearLeftover(spec, lease)}`));
+    }
     const foreign = foreignRelease(state, spec.canaryRelease, spec.release);
     if (foreign)
-        return finish(record, deps, keep('refused', `Refused: ${foreign}. Nothing was changed.`));
+        return finish(record, deps, lease, keep('refused', `Refused: ${foreign}. Nothing was changed.`));
     adoptLeftoverCheckRun(state, context);
-    return finish(record, deps, {
+    return finish(record, deps, lease, {
         decision: 'rolled-back',
         reason: `Rolled back by hand from ${state.weight ?? '?'}%.`,
         removeCanary: true
     });
 }
-async function commands_status(spec, deps) {
-    const state = await readCanary(deps);
+async function commands_status(spec, deps, lease) {
+    const state = await readCanary(deps, lease);
     const record = newRecord({ ...spec, version: state.version ?? spec.version }, now(deps));
     if (!state.exists) {
-        await finish(record, deps, keep('none', `No canary of ${spec.release} is in flight.`), { report: false });
+        await finish(record, deps, lease, keep('none', `No canary of ${spec.release} is in flight.`), {
+            report: false
+        });
         return { record, status: { status: 'none' } };
     }
     const installed = Date.parse(state.installedAt ?? state.marks?.startedAt ?? '');
@@ -61699,7 +62105,7 @@ async function commands_status(spec, deps) {
     };
     record.currentWeight = state.weight ?? 0;
     const foreign = foreignRelease(state, spec.canaryRelease, spec.release);
-    await finish(record, deps, keep('none', `${spec.canaryRelease} runs ${state.version ?? 'an unknown version'} at ${state.weight ?? '?'}%` +
+    await finish(record, deps, lease, keep('none', `${spec.canaryRelease} runs ${state.version ?? 'an unknown version'} at ${state.weight ?? '?'}%` +
         `${ageSeconds !== undefined ? ` for ${formatDuration(ageSeconds)}` : ''}${paused ? ', paused for approval' : ''}` +
         `${foreign ? ` (warning: ${foreign})` : ''}.`, state.weight ?? 0), { report: false });
     return { record, status: found };
@@ -61713,35 +62119,42 @@ function adoptLeftoverCheckRun(state, context) {
     if (state.marks?.phase === 'soaking' && Number.isInteger(id) && id > 0)
         context.adoptCheckRun?.(id);
 }
+/**
+ * A lease left without its canary (the canary was uninstalled by hand, or its run died before the
+ * install) would refuse every deploy until it expires: a rollback, always allowed, deletes it. Not a
+ * first release's lease (that run installs stable, and no canary is expected).
+ */
+async function clearLeftover(spec, lease) {
+    const marks = await lease.read();
+    if (!marks || marks.stableRelease !== spec.release || marks.phase === 'installing')
+        return '';
+    await lease.release('any');
+    return ` Deleted the leftover ${lease.where} of run ${marks.holder ?? '(unknown)'}.`;
+}
 function keep(decision, reason, finalWeight = 0) {
     return { decision, reason, finalWeight };
 }
-function refuse(spec, deps, reason) {
-    return finish(newRecord(spec, now(deps)), deps, keep('refused', reason));
+function refuse(spec, deps, lease, reason) {
+    return finish(newRecord(spec, now(deps)), deps, lease, keep('refused', reason));
 }
 function startRecord(spec, deps, state) {
     const record = newRecord({ ...spec, version: spec.version || state.version || '' }, now(deps));
     record.currentWeight = state.weight ?? 0;
     return record;
 }
-/** The canary release as Helm shows it, with the weight where its router keeps it. */
-async function readCanary(deps) {
-    const state = await deps.deployer.canaryState();
-    if (!state.exists || deps.router.carriesMarks)
-        return state;
-    return { ...state, weight: (await deps.router.describe(state)).weight };
-}
 /** Every command's outcome goes through outcomes.ts: removal, read-back and reporting alike. */
-function finish(record, deps, ending, { report = true } = {}) {
-    return finishRecord(record, ending, outcomeDeps(deps, report));
+function finish(record, deps, lease, ending, { report = true } = {}) {
+    return finishRecord(record, ending, outcomeDeps(deps, lease, report));
 }
-function outcomeDeps(deps, report = true) {
+/** The outcome module's ports from the engine's; `lease` is deleted there once no canary is left. */
+function outcomeDeps(deps, lease = new CanaryLease(deps.marks, deps.deployer, () => deps.clock.now()), report = true) {
     return {
         deployer: deps.deployer,
         router: deps.router,
         clock: deps.clock,
         log: deps.log,
         persist: deps.persist,
+        lock: lease,
         report: async (record) => {
             if (!report)
                 return;
@@ -61842,6 +62255,7 @@ async function run() {
         const { record, status } = await runCommand(spec, {
             deployer: adapters.deployer,
             router: adapters.router,
+            marks: adapters.marks,
             sampler: adapters.sampler,
             judge: adapters.judge,
             clock: systemClock,

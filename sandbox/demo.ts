@@ -17,6 +17,8 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { helmBinaryPath } from '../scripts/helm-paths.mjs';
 import { defaultStateDir } from './control-plane/launcher.js';
+import { readManifest } from './build/manifest.js';
+import { deleteLeftoverLease } from './demo/cluster-reads.js';
 import { runAction, type RunHandle } from './demo/action-runner.js';
 import { openCluster, type DemoCluster } from './demo/cluster.js';
 import { startFakeGitHub, type FakeGitHub } from './demo/fake-github.js';
@@ -263,6 +265,7 @@ const CONCLUSION: Record<string, string> = {
   'rolled-back': 'failure',
   failed: 'failure',
   refused: 'failure',
+  installed: 'success',
   cancelled: 'cancelled',
   paused: 'action_required',
   none: 'neutral'
@@ -377,6 +380,8 @@ async function runScenario(name: string): Promise<boolean> {
   if (!keep && (await daemon.release(namespace, canaryRelease))) {
     if (!scenario.leavesCanary) ctx.fail('the action left the canary release installed');
     await helm(['uninstall', canaryRelease, '--namespace', namespace, '--wait']);
+    // Removed by hand, the canary leaves its Lease behind (it would refuse the next scenario's deploy).
+    await deleteLeftoverLease(ctx, canaryRelease);
   }
   if (scenario.after && !keep) await scenario.after(ctx);
 
@@ -516,6 +521,8 @@ async function main(): Promise<boolean> {
   fs.mkdirSync(helmBin, { recursive: true });
   fs.symlinkSync(helmBinaryPath(helmMajor), path.join(helmBin, 'helm'));
   daemon = await openCluster({ stateDir, podCidr: args['pod-cidr'], namespace, log: human });
+  // The action keeps its ownership marks on a Lease through kubectl, as on a runner (kubectl on PATH).
+  fs.symlinkSync(readManifest().binaries.kubectl, path.join(helmBin, 'kubectl'));
   human(
     `demo: Kubernetes ${daemon.info.kubernetesVersion}; ingress (Traefik) ${daemon.info.ingress}, Prometheus ${daemon.info.prometheus}`
   );

@@ -51,6 +51,7 @@ export async function run(): Promise<void> {
       {
         deployer: adapters.deployer,
         router: adapters.router,
+        marks: adapters.marks,
         sampler: adapters.sampler,
         judge: adapters.judge,
         clock: systemClock,

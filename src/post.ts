@@ -14,6 +14,7 @@ import { newRecord } from './rollout/record-builder.js';
 import { finishInterrupted } from './rollout/interrupted.js';
 import { errorMessage } from './error-message.js';
 import { systemClock } from './clock.js';
+import { CanaryLease } from './rollout/lock.js';
 
 export async function post(): Promise<void> {
   const phase = core.getState(STATE_KEYS.phase);
@@ -43,6 +44,7 @@ export async function post(): Promise<void> {
         deployer: adapters.deployer,
         router: adapters.router,
         clock: systemClock,
+        lock: new CanaryLease(adapters.marks, adapters.deployer, () => systemClock.now()),
         log,
         persist: (r) => writeRecord(recordPath, r),
         report: (r) =>

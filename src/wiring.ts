@@ -19,10 +19,14 @@ import type { TrafficRouter } from './routing/types.js';
 import { HelmPreflight } from './deploy/helm-preflight.js';
 import { KubectlApiResources } from './kube/api-resources.js';
 import { runPreflight, type PreflightResult } from './preflight/index.js';
+import { LeaseMarksStore } from './kube/lease-marks.js';
+import type { MarksStore } from './rollout/marks-store.js';
 
 export interface Adapters {
   deployer: Deployer;
   router: TrafficRouter;
+  /** The ownership marks, on a Lease beside the canary release (through the runner's kubectl). */
+  marks: MarksStore;
   sampler: Sampler;
   judge: Judge;
   reporter: Reporting;
@@ -40,11 +44,13 @@ export async function createAdapters(
   const helm = helmInContext(actionsExecRunner, spec.kubeContext);
   const kubectl = kubectlInContext(actionsExecRunner, spec.kubeContext);
   const deployer = new HelmDeployer(spec, helm, (line) => core.info(line));
+  // One kubectl client for the router, the marks' Lease and everything else that reads or writes objects.
+  const kube = new KubectlObjects(kubectl);
   await deployer.detect();
   const router = createRouter(spec, {
     chart: deployer,
     services: deployer,
-    kube: new KubectlObjects(kubectl),
+    kube,
     sleep: (ms) => systemClock.sleep(ms),
     log: (line) => core.info(line)
   });
@@ -83,6 +89,7 @@ export async function createAdapters(
     router,
     preflight: (checked) =>
       runPreflight(checked, { helm: helmPreflight, cluster, metrics: provider, router, now: Date.now }),
+    marks: new LeaseMarksStore(kube, spec.namespace, spec.canaryRelease),
     sampler,
     judge: createJudge(spec.judge),
     reporter,

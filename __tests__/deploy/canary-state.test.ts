@@ -9,15 +9,8 @@ import { fakeRunner, NOT_FOUND } from './fake-runner.js';
 import { miniChart, realHelm } from './real-helm.js';
 import { rolloutSpec } from '../helpers/rollout-spec.js';
 
-const marks = {
-  holder: '1234567',
-  phase: 'soaking',
-  startedAt: '2025-03-01T09:00:00.000Z',
-  leaseUntil: '2025-03-01T09:30:00.000Z'
-};
-
 describe('canaryState', () => {
-  it('reads version, weight, status, install time and marks from real Helm 4 JSON', async () => {
+  it('reads version, weight, status and install time from real Helm 4 JSON (the marks are not in Helm)', async () => {
     const spec = rolloutSpec({
       chart: miniChart,
       valuesFiles: [],
@@ -34,7 +27,7 @@ describe('canaryState', () => {
       '--dry-run=client',
       '-o',
       'json',
-      ...canaryValueArgs(spec, 25, marks)
+      ...canaryValueArgs(spec, 25)
     ]);
     expect(install.stderr).toBe('');
     const release = JSON.parse(install.stdout);
@@ -49,13 +42,12 @@ describe('canaryState', () => {
       revision: 1,
       installedAt: release.info.first_deployed,
       version: '3.1.0',
-      weight: 25,
-      marks: { weight: '25', version: '3.1.0', ...marks }
+      weight: 25
     });
     expect(state.installedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
-  it('reads a Helm 3 `helm status -o json` (chart stripped) and values without marks', async () => {
+  it('reads a Helm 3 `helm status -o json` (chart stripped) and its values', async () => {
     const status = {
       name: 'storefront-canary',
       info: {
@@ -82,9 +74,30 @@ describe('canaryState', () => {
       revision: 3,
       installedAt: '2025-02-03T10:11:12.123456789Z',
       version: '1.2',
-      weight: 40,
-      marks: {}
+      weight: 40
     });
+  });
+
+  it('reads the weight of `routing: values` back through its weight-values template', async () => {
+    const spec = rolloutSpec({
+      routing: 'values',
+      weightValues: [
+        { key: 'mesh.split', value: 'canary={{weight}}\\,stable' },
+        { key: 'mesh.percent', value: '{{weight}}' }
+      ]
+    });
+    const read = async (values: unknown) => {
+      const fake = fakeRunner('v4.1.4', {
+        status: { stdout: JSON.stringify({ info: { status: 'deployed' }, version: 2 }) },
+        'get values': { stdout: JSON.stringify(values) }
+      });
+      return (await new HelmDeployer(spec, fake.run, () => {}).canaryState()).weight;
+    };
+    expect(await read({ mesh: { split: 'canary=35,stable', percent: 35 } })).toBe(35);
+    expect(await read({ mesh: { percent: 60 } })).toBe(60);
+    // Unreadable is unknown, never a guess.
+    expect(await read({ mesh: { split: 'something else' } })).toBeUndefined();
+    expect(await read({ mesh: { percent: 250 } })).toBeUndefined();
   });
 
   it('is exists=false when Helm says the release is not found', async () => {

@@ -64,10 +64,10 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     expect(fake.calls).toEqual([['version', '--template', '{{.Version}}']]);
   });
 
-  it('deploys the canary at weight 0 with values, version, routing, marks and the wait flags, then moves it to its weight', async () => {
+  it('deploys the canary at weight 0 with values, version, routing and the wait flags (no marks: they are on the lease), then moves it to its weight', async () => {
     const fake = fakeRunner(version);
     const deployer = new HelmDeployer(rolloutSpec({ chartVersion: '2.1.0' }), fake.run, () => {});
-    await deployer.installCanary(20, { runId: '9876', lockHolder: 'octo/shop#12' });
+    await deployer.installCanary(20);
     const [install, ...rest] = fake.helmCalls();
     expect([install]).toEqual([
       [
@@ -87,16 +87,8 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
         '--set-string',
         'image.tag=1.4.0',
         ...ingressNginx('0'),
-        '--set-string',
-        'canaryAction.weight=0',
-        '--set-string',
-        'canaryAction.version=1.4.0',
-        '--set-string',
-        'canaryAction.runId=9876',
-        '--set-string',
-        'canaryAction.lockHolder=octo/shop#12',
         '--description',
-        'canary-action: canary 1.4.0 at weight 0 (run 9876)',
+        'canary-action: canary 1.4.0 at weight 0',
         ...wait
       ]
     ]);
@@ -104,10 +96,8 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     expect(rest).toHaveLength(1);
     expect(rest[0].slice(0, 2)).toEqual(['upgrade', 'storefront-canary']);
     expect(rest[0]).not.toContain('--install');
-    expect(rest[0]).toEqual(
-      expect.arrayContaining([...ingressNginx('20'), 'canaryAction.weight=20', ...wait])
-    );
-    expect(rest[0]).toContain('canaryAction.lockHolder=octo/shop#12');
+    expect(rest[0]).toEqual(expect.arrayContaining([...ingressNginx('20'), ...wait]));
+    expect(rest[0].some((arg) => arg.startsWith('canaryAction'))).toBe(false);
   });
 
   it('steps the weight with the same upgrade (never --install: a removed canary stays removed, no hooks run again) and new routing values', async () => {
@@ -136,10 +126,6 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
         'canary.routing=replicas',
         '--set-string',
         'canary.stableRelease=storefront',
-        '--set-string',
-        'canaryAction.weight=50',
-        '--set-string',
-        'canaryAction.version=1.4.0',
         '--description',
         'canary-action: canary 1.4.0 at weight 50',
         ...wait
@@ -168,10 +154,6 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
       'image.tag=build\\,7',
       '--set',
       'mesh.canaryPercent=5',
-      '--set-string',
-      'canaryAction.weight=5',
-      '--set-string',
-      'canaryAction.version=build\\,7',
       '--description',
       'canary-action: canary build,7 at weight 5',
       ...wait
@@ -203,26 +185,27 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     ]);
   });
 
-  it('writes only the marks, with the values reused and no hooks, for a router that keeps the weight elsewhere', async () => {
+  it('installs a first release directly as stable: `helm install --replace`, the user values and the version, no canary values', async () => {
     const fake = fakeRunner(version);
-    await new HelmDeployer(rolloutSpec({ routing: 'gateway-api' }), fake.run, () => {}).writeMarks(30, {
-      phase: 'paused'
-    });
+    await new HelmDeployer(rolloutSpec(), fake.run, () => {}).installStable();
     expect(fake.helmCalls()).toEqual([
       [
-        'upgrade',
-        'storefront-canary',
+        'install',
+        'storefront',
         './charts/storefront',
         '--namespace',
         'shop',
-        '--reuse-values',
-        '--no-hooks',
+        '--replace',
+        '-f',
+        'values/prod.yaml',
+        '-f',
+        'values/eu.yaml',
+        '--set',
+        'replicaCount=3',
         '--set-string',
-        'canaryAction.weight=30',
-        '--set-string',
-        'canaryAction.phase=paused',
+        'image.tag=1.4.0',
         '--description',
-        'canary-action: canary marks (paused) at weight 30',
+        'canary-action: first release 1.4.0, installed as stable',
         ...wait
       ]
     ]);
@@ -231,7 +214,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
   it('removes the canary: weight 0 (reusing its values), then uninstall', async () => {
     const fake = fakeRunner(version, {
       status: { stdout: DEPLOYED_STATUS },
-      'get values': { stdout: JSON.stringify({ canaryAction: { runId: '1' } }) }
+      'get values': { stdout: JSON.stringify({ canary: { weight: 20 } }) }
     });
     await removeThroughRouter(rolloutSpec(), fake.run);
     expect(fake.helmCalls()).toEqual([
@@ -246,8 +229,6 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
         '--reuse-values',
         '--no-hooks',
         ...ingressNginx('0'),
-        '--set-string',
-        'canaryAction.weight=0',
         '--description',
         'canary-action: canary weight 0 before removal',
         ...wait
@@ -297,7 +278,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
         stderr: 'Error: INSTALLATION FAILED: cannot re-use a name that is still in use\n'
       }
     });
-    const deploy = new HelmDeployer(rolloutSpec(), fake.run, () => {}).installCanary(20, {});
+    const deploy = new HelmDeployer(rolloutSpec(), fake.run, () => {}).installCanary(20);
     await expect(deploy).rejects.toThrow(HelmError);
     await expect(deploy).rejects.toThrow(
       /helm install storefront-canary .* exit code 1: .*cannot re-use a name/
@@ -309,7 +290,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     const fake = fakeRunner(version);
     const spec = rolloutSpec({ dryRun: true });
     const deployer = new HelmDeployer(spec, fake.run, (l) => lines.push(l));
-    await deployer.installCanary(20, {});
+    await deployer.installCanary(20);
     await deployer.setWeight(50);
     expect(await deployer.canaryState()).toEqual({ exists: false });
     expect(await deployer.stableVersion()).toBeUndefined();
@@ -404,7 +385,7 @@ describe('manual commands that leave inputs out', () => {
   it('deploying without `version` names the input', async () => {
     const fake = fakeRunner('v3.17.3');
     await expect(
-      new HelmDeployer(rolloutSpec({ version: '' }), fake.run, () => {}).installCanary(20, {})
+      new HelmDeployer(rolloutSpec({ version: '' }), fake.run, () => {}).installCanary(20)
     ).rejects.toThrow('input `version` is required to install the canary');
     expect(fake.helmCalls()).toEqual([]);
   });

@@ -9,7 +9,7 @@ import { actionsExecRunner } from '../../src/deploy/command-runner.js';
 import {
   canaryReweightArgs,
   canaryUpgradeArgs,
-  canaryMarksArgs,
+  stableInstallArgs,
   getValuesArgs,
   promoteArgs,
   statusArgs,
@@ -52,10 +52,10 @@ afterAll(() => {
 describe.each([3, 4] as const)('real Helm %i', (major) => {
   const spec = rolloutSpec({ chart: miniChart, valuesFiles: [], helmTimeoutSeconds: 5 });
   const commands: Record<string, string[]> = {
-    'upgrade --install (canary)': canaryUpgradeArgs(spec, major, 20, { holder: '42', phase: 'soaking' }),
-    'upgrade --no-hooks (weight step)': canaryUpgradeArgs(spec, major, 50, {}, { install: false }),
+    'upgrade --install (canary)': canaryUpgradeArgs(spec, major, 20),
+    'upgrade --no-hooks (weight step)': canaryUpgradeArgs(spec, major, 50, { install: false }),
     'upgrade --reuse-values --no-hooks (weight 0)': canaryReweightArgs(spec, major, 0),
-    'upgrade --reuse-values --no-hooks (marks)': canaryMarksArgs(spec, major, 50, { phase: 'paused' }),
+    'install --replace (first release as stable)': stableInstallArgs(spec, major),
     'upgrade (promote)': promoteArgs(spec, major),
     uninstall: uninstallArgs(spec, major),
     status: statusArgs(spec.canaryRelease, spec.namespace),
@@ -74,6 +74,6 @@ describe.each([3, 4] as const)('real Helm %i', (major) => {
   it('HelmDeployer detects the real binary and surfaces its stderr', async () => {
     const deployer = new HelmDeployer(spec, actionsExecRunner, () => {}, realHelm(major));
     expect((await deployer.detect()).major).toBe(major);
-    await expect(deployer.installCanary(20, {})).rejects.toThrow(`127.0.0.1:${port}`);
+    await expect(deployer.installCanary(20)).rejects.toThrow(`127.0.0.1:${port}`);
   });
 });

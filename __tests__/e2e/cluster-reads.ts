@@ -1,7 +1,14 @@
 // What the end-to-end suites assert about the cluster, read through the Kubernetes API
 // (@kubernetes/client-node) and the real Helm, never through the sandbox's own bookkeeping.
 import { spawn } from 'node:child_process';
-import { CoreV1Api, CustomObjectsApi, KubeConfig, NetworkingV1Api } from '@kubernetes/client-node';
+import {
+  ApiException,
+  CoordinationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  NetworkingV1Api
+} from '@kubernetes/client-node';
 import { helmBinaryPath } from '../../scripts/helm-paths.mjs';
 import type { ClusterInfo } from '../../sandbox/control-plane/cluster.js';
 
@@ -29,6 +36,7 @@ export class ClusterReads {
   private readonly core: CoreV1Api;
   private readonly networking: NetworkingV1Api;
   private readonly custom: CustomObjectsApi;
+  private readonly coordination: CoordinationV1Api;
 
   constructor(private readonly info: ClusterInfo) {
     const kubeconfig = new KubeConfig();
@@ -36,6 +44,16 @@ export class ClusterReads {
     this.core = kubeconfig.makeApiClient(CoreV1Api);
     this.networking = kubeconfig.makeApiClient(NetworkingV1Api);
     this.custom = kubeconfig.makeApiClient(CustomObjectsApi);
+    this.coordination = kubeconfig.makeApiClient(CoordinationV1Api);
+  }
+
+  /** Deletes a Lease in the namespace (the action's ownership marks); one that is not there is fine. */
+  async deleteLease(name: string): Promise<void> {
+    try {
+      await this.coordination.deleteNamespacedLease({ name, namespace: NAMESPACE });
+    } catch (error) {
+      if (!(error instanceof ApiException && error.code === 404)) throw error;
+    }
   }
 
   /** Every storefront pod (stable and canary releases) in the namespace. */

@@ -21,6 +21,8 @@ const SCENARIOS = [
   'foreign-release',
   'cancel-promotion',
   'cancel-rollback',
+  // Issue 12: no stable yet, so the chart is installed directly as stable (a few seconds).
+  'first-release',
   // Last, with --keep: its canary stays in the cluster for this suite to read.
   'removal-fails'
 ] as const;
@@ -45,6 +47,10 @@ type Outcome = Figures & {
   postDecision?: string;
   postReason?: string;
   checkRunConclusion?: string;
+  stableStatus?: string;
+  stableHelmStatus?: string;
+  leasePresentAfter?: boolean;
+  checkRunTitle?: string;
 };
 
 let demo: DemoRun | undefined;
@@ -61,10 +67,12 @@ beforeAll(
     demo = run;
     for (const r of run.results) results.set(r.scenario, r as Outcome);
     ingressWeightLeft = await new ClusterReads(run.cluster).canaryIngressWeight('storefront-canary');
-    // Leave the shared cluster as the next suite expects it: no canary.
+    // Leave the shared cluster as the next suite expects it: no canary, and no Lease of one.
+    const env = { ...process.env, KUBECONFIG: run.cluster.kubeconfig };
     spawnSync(helmBinaryPath(4), ['uninstall', 'storefront-canary', '--namespace', NAMESPACE, '--wait'], {
-      env: { ...process.env, KUBECONFIG: run.cluster.kubeconfig }
+      env
     });
+    await new ClusterReads(run.cluster).deleteLease('storefront-canary.canary-action');
   },
   26 * 60 * 1000 + DEMO_LOCK_WAIT_MS
 );
@@ -134,6 +142,22 @@ describe('truthful outcomes in the sandbox', () => {
     expect(r.postReason).toMatch(/5xx|error/i);
     expect(r.canaryPresentAfter).toBe(false);
     expect(r.checkRunConclusion).toBe('failure');
+  });
+
+  it('first-release: installed as stable, deployed at the new version, no canary and no lease left', () => {
+    const r = results.get('first-release')!;
+    expect(r.decision).toBe('installed');
+    expect(r.exitCode).toBe(0);
+    expect(r.finalWeight).toBe(100);
+    expect(r.stableStatus).toBe('deployed');
+    expect(r.stableHelmStatus).toBe('deployed');
+    expect(r.stableVersion).toBe('2.20.0');
+    expect(r.canaryPresentAfter).toBe(false);
+    expect(r.leasePresentAfter).toBe(false);
+    expect(r.checkRunConclusion).toBe('success');
+    expect(r.checkRunTitle).toMatch(
+      /^Installed 2\.20\.0 as the first release of storefront-first .*not canaried/
+    );
   });
 
   it('the demo exited 0 (every outcome as expected)', () => {

@@ -11,6 +11,7 @@ import type { Logger, Sample, Sampler } from '../../src/rollout/ports.js';
 import { chartValuesRouter } from '../../src/routing/chart-values-router.js';
 import type { CanaryChart, TrafficRouter } from '../../src/routing/types.js';
 import type { RouterDeps } from '../../src/routing/index.js';
+import { MarksConflictError, type MarksStore, type StoredMarks } from '../../src/rollout/marks-store.js';
 
 /** The chart-values router (the real one) over a fake deployer: its calls land in deployer.calls. */
 export function chartRouter(deployer: FakeDeployer): TrafficRouter {
@@ -28,11 +29,55 @@ export class FakeClock implements Clock {
   }
 }
 
+/**
+ * The lease beside the canary, in memory: create-only, resourceVersion preconditions on update and
+ * delete, as the API server enforces them. `marks` is what a read returns (undefined: no lease).
+ */
+export class FakeMarksStore implements MarksStore {
+  readonly where = 'Lease shop/storefront-canary.canary-action';
+  calls: string[] = [];
+  private stored?: StoredMarks;
+  private version = 0;
+  get marks(): Record<string, string> | undefined {
+    return this.stored?.marks;
+  }
+  /** Puts a lease in place (another run's, or one this test seeds), as if created earlier. */
+  seed(marks: Record<string, string>): void {
+    this.version++;
+    this.stored = { marks: { ...marks }, uid: `uid-${this.version}`, resourceVersion: String(this.version) };
+  }
+  async read(): Promise<StoredMarks | undefined> {
+    this.calls.push('read');
+    return this.stored && { ...this.stored, marks: { ...this.stored.marks } };
+  }
+  async create(marks: Record<string, string>): Promise<StoredMarks | undefined> {
+    this.calls.push(`create ${marks.phase ?? '-'}`);
+    if (this.stored) return undefined;
+    this.seed(marks);
+    return this.read();
+  }
+  async update(marks: Record<string, string>, current: StoredMarks): Promise<StoredMarks> {
+    this.calls.push(`update ${marks.phase ?? '-'}`);
+    if (!this.stored || this.stored.resourceVersion !== current.resourceVersion) {
+      throw new MarksConflictError('the object has been modified');
+    }
+    this.version++;
+    this.stored = { marks: { ...marks }, uid: this.stored.uid, resourceVersion: String(this.version) };
+    return (await this.read())!;
+  }
+  async remove(current: StoredMarks): Promise<void> {
+    this.calls.push('remove');
+    if (!this.stored) return;
+    if (this.stored.uid !== current.uid || this.stored.resourceVersion !== current.resourceVersion) {
+      throw new MarksConflictError('precondition failed');
+    }
+    this.stored = undefined;
+  }
+}
+
 export class FakeDeployer implements Deployer {
   calls: string[] = [];
   weight: number | null = null;
-  /** Marks written with the last Helm change, read back by canaryState() as Helm would. */
-  marks: Record<string, string> = {};
   version = '2.0.0';
   /** What stable runs, as `helm status` / `get values` would read it back. */
   stable: ReleaseState = { exists: true, status: 'deployed', revision: 1, version: '1.0.0' };
@@ -53,11 +98,8 @@ export class FakeDeployer implements Deployer {
   }
   /** A failing install leaves a (failed) release behind, as Helm without --atomic would. */
   partialInstall = false;
-  async installCanary(weight: number, marks: Record<string, string> = {}): Promise<void> {
-    if (this.partialInstall && this.weight === null) {
-      this.weight = weight;
-      this.marks = marks;
-    }
+  async installCanary(weight: number): Promise<void> {
+    if (this.partialInstall && this.weight === null) this.weight = weight;
     this.calls.push(`installCanary ${weight}`);
     if (this.weight !== null && !this.partialInstall) {
       throw new Error('INSTALLATION FAILED: cannot re-use a name that is still in use');
@@ -65,24 +107,25 @@ export class FakeDeployer implements Deployer {
     const failure = this.failOn[`installCanary ${weight}`] ?? this.failOn.installCanary;
     if (failure) throw failure;
     this.weight = weight;
-    this.marks = marks;
   }
-  async setWeight(weight: number, marks: Record<string, string> = {}): Promise<void> {
+  async setWeight(weight: number): Promise<void> {
     this.act(`setWeight ${weight}`);
     this.weight = weight;
-    this.marks = marks;
+  }
+  /** What installStable leaves stable as (default: deployed at `version`, revision 1). */
+  installsStableAs?: ReleaseState;
+  async installStable(): Promise<void> {
+    this.act('installStable');
+    this.stable = this.installsStableAs ?? {
+      exists: true,
+      status: 'deployed',
+      revision: 1,
+      version: this.version
+    };
   }
   async promoteStable(): Promise<void> {
     this.act('promoteStable');
-    this.stable = {
-      ...this.stable,
-      revision: (this.stable.revision ?? 0) + 1,
-      version: this.marks.version ?? this.version
-    };
-  }
-  async writeMarks(weight: number, marks: Record<string, string>): Promise<void> {
-    this.act(`writeMarks ${marks.phase ?? '-'}`);
-    this.marks = { ...marks, weight: String(weight) };
+    this.stable = { ...this.stable, revision: (this.stable.revision ?? 0) + 1, version: this.version };
   }
   /** As Helm's: a failed weight-0 upgrade is only logged (the uninstall still follows). */
   async zeroWeight(): Promise<void> {
@@ -104,8 +147,7 @@ export class FakeDeployer implements Deployer {
           exists: true,
           status: this.canaryStatus,
           weight: this.weight,
-          version: this.marks.version ?? this.version,
-          marks: this.marks
+          version: this.version
         };
   }
 }
@@ -123,9 +165,23 @@ export function routerDeps(chart: CanaryChart): RouterDeps {
   };
 }
 
-/** `{ deployer, router }` for engine deps: the chart-values router over the fake deployer. */
-export function withRouter(deployer: FakeDeployer): { deployer: FakeDeployer; router: TrafficRouter } {
-  return { deployer, router: chartRouter(deployer) };
+/** `{ deployer, router, marks }` for engine deps: the chart-values router over the fake deployer, and a lease store. */
+export function withRouter(
+  deployer: FakeDeployer,
+  marks = new FakeMarksStore()
+): { deployer: FakeDeployer; router: TrafficRouter; marks: FakeMarksStore } {
+  return { deployer, router: chartRouter(deployer), marks };
+}
+
+/** A canary this action made earlier: the release at `weight` and its lease with `marks`. */
+export function seedCanary(
+  deployer: FakeDeployer,
+  store: FakeMarksStore,
+  weight: number,
+  marks: Record<string, string>
+): void {
+  deployer.weight = weight;
+  if (Object.keys(marks).length > 0) store.seed(marks);
 }
 
 /** Produces one sample per call from `next(callIndex)`; throws when it returns an Error. */

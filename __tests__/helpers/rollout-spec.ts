@@ -34,6 +34,7 @@ export function rolloutSpec(overrides: Partial<RolloutSpec> = {}): RolloutSpec {
     helmTimeoutSeconds: 300,
     dryRun: false,
     replace: false,
+    firstRelease: 'install',
     reportPath: 'canary-report.json',
     ...overrides
   };

@@ -22,7 +22,9 @@ function wire(spec: RolloutSpec, sampler: ScriptedSampler, extra: Partial<Engine
     reporter: (extra.reporter as RecordingReporter | undefined) ?? new RecordingReporter(),
     log: new MemoryLogger()
   };
-  return { deps, run: () => runRollout(spec, { ...deps, ...extra }) };
+  // As commands.ts writes them: the holder and the phase, on the lease beside the canary.
+  const marks = (phase: string) => ({ holder: 'run-1', stableRelease: 'storefront', phase });
+  return { deps, run: () => runRollout(spec, { ...deps, ...extra }, { marks }) };
 }
 
 describe('rollout engine', () => {
@@ -194,8 +196,9 @@ describe('rollout engine', () => {
     expect(record.decision).toBe('paused');
     expect(record.finalWeight).toBe(10);
     expect(record.reason).toContain('command: deploy');
-    // The pause is written onto the canary release so that a later run knows it was deliberate.
-    expect(deps.deployer.calls).toEqual(['installCanary 10', 'setWeight 10']);
+    // The pause is written onto the lease, not the release, so that a later run knows it was deliberate.
+    expect(deps.deployer.calls).toEqual(['installCanary 10']);
+    expect(deps.marks.marks?.phase).toBe('paused');
   });
 
   it('continues from a given step on an existing canary (resume)', async () => {
@@ -226,7 +229,8 @@ describe('rollout engine', () => {
     const record = await run();
     expect(record.decision).toBe('paused');
     expect(record.reason).toContain('judge raised a warning');
-    expect(deps.deployer.calls).toEqual(['installCanary 10', 'setWeight 10']);
+    expect(deps.deployer.calls).toEqual(['installCanary 10']);
+    expect(deps.marks.marks?.phase).toBe('paused');
   });
 
   it('stops sampling on a signal and hands the canary to the post step', async () => {

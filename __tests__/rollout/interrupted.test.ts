@@ -7,6 +7,7 @@ import type { RolloutRecord } from '../../src/rollout/record.js';
 import {
   FakeClock,
   FakeDeployer,
+  FakeMarksStore,
   chartRouter,
   MemoryLogger,
   RecordingReporter,
@@ -20,11 +21,13 @@ const spec = makeSpec({ steps: [20, 50] });
 
 function setup() {
   const deployer = new FakeDeployer();
+  const store = new FakeMarksStore();
   const clock = new FakeClock();
   const reporter = new RecordingReporter();
   const deps = outcomeDeps({
     deployer,
     router: chartRouter(deployer),
+    marks: store,
     clock,
     reporter,
     log: new MemoryLogger(),
@@ -44,8 +47,8 @@ function setup() {
   });
   // This run's canary at 50%.
   deployer.weight = 50;
-  deployer.marks = { holder: 'run-1', stableRelease: 'storefront', version: '2.0.0' };
-  return { deployer, clock, reporter, deps, record };
+  store.seed({ holder: 'run-1', stableRelease: 'storefront', version: '2.0.0' });
+  return { deployer, store, clock, reporter, deps, record };
 }
 
 describe('the post step after an interruption', () => {
@@ -96,23 +99,35 @@ describe('the post step after an interruption', () => {
     expect(reporter.events).toEqual(['finish rolled-back']);
   });
 
-  it('cancelled mid-soak: removes the canary and reports cancelled with stable read back', async () => {
-    const { deployer, deps, record } = setup();
+  it('cancelled mid-soak: removes the canary and its lease, and reports cancelled with stable read back', async () => {
+    const { deployer, store, deps, record } = setup();
     const done = await finishInterrupted(spec, record, 'interrupted', 'run-1', deps);
     expect(done.decision).toBe('cancelled');
     expect(done.reason).toMatch(
       /^Cancelled at 50% during step 2 of 2\. storefront runs 1\.0\.0 \(revision 1, deployed\); storefront-canary was removed\./
     );
     expect(deployer.weight).toBeNull();
+    expect(store.marks).toBeUndefined();
   });
 
   it("never removes another run's canary, or a release without marks", async () => {
-    const { deployer, deps, record } = setup();
-    deployer.marks = { holder: 'run-9', stableRelease: 'storefront' };
+    const { deployer, store, deps, record } = setup();
+    store.seed({ holder: 'run-9', stableRelease: 'storefront' });
     const done = await finishInterrupted(spec, record, 'soaking', 'run-1', deps);
     expect(done.decision).toBe('cancelled');
     expect(done.reason).toMatch(/left alone: the canary is being driven by run run-9/);
     expect(deployer.calls).toEqual([]);
     expect(deployer.weight).toBe(50);
+    expect(store.marks?.holder).toBe('run-9');
+  });
+
+  it("leaves another run's lease alone even before its canary exists (it may be installing it)", async () => {
+    const { deployer, store, deps, record } = setup();
+    deployer.weight = null;
+    store.seed({ holder: 'run-9', stableRelease: 'storefront', phase: 'soaking' });
+    const done = await finishInterrupted(spec, record, 'deploying', 'run-1', deps);
+    expect(done.decision).toBe('cancelled');
+    expect(deployer.calls).toEqual([]);
+    expect(store.marks?.holder).toBe('run-9');
   });
 });

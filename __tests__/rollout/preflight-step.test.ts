@@ -8,6 +8,7 @@ import type { Sampler } from '../../src/rollout/ports.js';
 import {
   FakeClock,
   FakeDeployer,
+  FakeMarksStore,
   chartRouter,
   MemoryLogger,
   RecordingReporter,
@@ -38,6 +39,7 @@ function setup(preflight: PreflightResult) {
   const deps = {
     deployer,
     router: chartRouter(deployer),
+    marks: new FakeMarksStore(),
     sampler: sampler as Sampler,
     judge: new RuleJudge(),
     clock: new FakeClock(),

@@ -25,7 +25,10 @@ function wire(spec: RolloutSpec, sampler: ScriptedSampler, judge: Judge = new Ru
     reporter: new RecordingReporter(),
     log: new MemoryLogger()
   };
-  return { deps, run: () => runRollout(spec, deps, { marks: () => ({ holder: 'run-1' }) }) };
+  return {
+    deps,
+    run: () => runRollout(spec, deps, { marks: () => ({ holder: 'run-1', stableRelease: 'storefront' }) })
+  };
 }
 
 /** A healthy tick whose stable arm has no series at all (its pods stopped being scraped). */
@@ -101,13 +104,15 @@ it('a Prometheus outage mid-soak is failed with the outage named, not blamed on 
 
 it('a run that loses the race for the canary is refused, names the holder and changes nothing', async () => {
   const { deps, run } = wire(makeSpec(), new ScriptedSampler(() => healthySample()));
-  // The other run created the canary between our look and our install.
+  // The other run created the lease (and then the canary) between our look and our take.
   deps.deployer.weight = 20;
-  deps.deployer.marks = { holder: 'run-2', leaseUntil: '2099-01-01T00:00:00Z', stableRelease: 'storefront' };
+  deps.marks.seed({ holder: 'run-2', leaseUntil: '2099-01-01T00:00:00Z', stableRelease: 'storefront' });
   const record = await run();
   expect(record.decision).toBe('refused');
   expect(record.reason).toMatch(/^Refused: the canary is being driven by run run-2/);
-  expect(deps.deployer.calls).toEqual(['installCanary 20']);
+  // Refused at the lease, before Helm was asked for anything; the other run's lease is untouched.
+  expect(deps.deployer.calls).toEqual([]);
+  expect(deps.marks.marks?.holder).toBe('run-2');
   expect(deps.deployer.weight).toBe(20);
   expect(deps.reporter.events.at(-1)).toBe('finish refused');
 });

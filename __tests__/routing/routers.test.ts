@@ -10,6 +10,7 @@ import { runCommand } from '../../src/rollout/commands.js';
 import {
   FakeClock,
   FakeDeployer,
+  FakeMarksStore,
   MemoryLogger,
   RecordingReporter,
   RuleJudge,
@@ -136,6 +137,7 @@ describe('the engine and its router', () => {
     const record = await runRollout(makeSpec({ steps: [10, 50], soakSeconds: 60 }), {
       deployer,
       router,
+      marks: new FakeMarksStore(),
       sampler: new ScriptedSampler(() => healthySample()),
       judge: new RuleJudge(),
       clock: new FakeClock(),
@@ -155,6 +157,7 @@ describe('the engine and its router', () => {
     const deps = {
       deployer,
       router,
+      marks: new FakeMarksStore(),
       sampler: new ScriptedSampler(() => healthySample()),
       judge: new RuleJudge(),
       clock: new FakeClock(),
@@ -196,6 +199,7 @@ describe('the engine and its router', () => {
     const record = await runRollout(makeSpec({ steps: [30], soakSeconds: 60 }), {
       deployer,
       router,
+      marks: new FakeMarksStore(),
       sampler: new ScriptedSampler(() => healthySample(20)),
       judge: new RuleJudge(),
       clock: new FakeClock(),
@@ -208,13 +212,15 @@ describe('the engine and its router', () => {
     expect(record.incomplete).toMatch(/still deployed at 5%.*connection refused/);
   });
 
-  it('a router that does not carry the marks: the pause is marked through Helm, the lease covers every step, and a later run resumes from the weight the router reads back', async () => {
+  it('the marks are on the lease: the pause is marked there (no Helm write), the lease covers every step, and a later run resumes from the weight the router reads back', async () => {
     const deployer = new FakeDeployer();
     const router = new ObjectRouter();
     const clock = new FakeClock();
+    const store = new FakeMarksStore();
     const deps = {
       deployer,
       router,
+      marks: store,
       sampler: new ScriptedSampler(() => healthySample()),
       judge: new RuleJudge(),
       clock,
@@ -225,17 +231,18 @@ describe('the engine and its router', () => {
     const first = await runCommand(spec, deps, { holder: 'run-1' });
     expect(first.record.decision).toBe('paused');
     expect(router.calls).toEqual(['prepare 10']);
-    expect(deployer.calls).toEqual(['installCanary 0', 'writeMarks paused']);
-    expect(deployer.marks.phase).toBe('paused');
+    // An object router: the release is installed at 0 and the route gets the weight; the pause is on the lease.
+    expect(deployer.calls).toEqual(['installCanary 0']);
+    expect(store.marks?.phase).toBe('paused');
     const step =
       spec.soakSeconds +
       spec.analysis.maxExtraSoakSeconds +
       4 * spec.intervalSeconds +
       spec.helmTimeoutSeconds;
     // Written at the pause, one 60 s step after the start.
-    const leaseSeconds = (Date.parse(deployer.marks.leaseUntil) - clock.now()) / 1000;
+    const leaseSeconds = (Date.parse(store.marks!.leaseUntil) - clock.now()) / 1000;
     expect(leaseSeconds).toBe(3 * step + 60); // not one step: nothing renews it
-    // The release's marks say 10, but the route is what routes: the next run resumes from there.
+    // The route is what routes: the next run resumes from the weight it reads back there.
     router.weight = 50;
     router.calls = [];
     const second = await runCommand(spec, deps, { holder: 'run-2' });

@@ -68,6 +68,13 @@ function isPrometheusConfig(doc: unknown): doc is { scrape_configs?: unknown } {
   return keys.length > 0 && keys.every((k) => PROMETHEUS_KEYS.has(k));
 }
 
+/** A Kubernetes object shown in the docs (e.g. the RBAC Role in docs/charts.md). */
+function isKubernetesObject(
+  doc: unknown
+): doc is { apiVersion: unknown; kind: unknown; metadata?: { name?: unknown } } {
+  return !!doc && typeof doc === 'object' && 'apiVersion' in doc && 'kind' in doc;
+}
+
 /** Every `run:` script anywhere in a parsed document. */
 function runScripts(node: unknown): string[] {
   if (Array.isArray(node)) return node.flatMap(runScripts);
@@ -85,6 +92,10 @@ describe('yaml in the README and docs', () => {
     const workflow = asWorkflow(doc);
     if (isPrometheusConfig(doc)) {
       expect(Array.isArray(doc.scrape_configs)).toBe(true);
+    } else if (isKubernetesObject(doc)) {
+      expect(typeof doc.apiVersion).toBe('string');
+      expect(typeof doc.kind).toBe('string');
+      expect(typeof doc.metadata?.name).toBe('string');
     } else if (workflow) {
       expect(validator.validateWorkflow(JSON.stringify(workflow)).errors).toEqual([]);
     } else {

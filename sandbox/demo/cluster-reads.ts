@@ -1,5 +1,8 @@
 // Every cluster read of the outcome scenarios goes through here: Helm's release Secrets, read through
-// the Kubernetes API (helm-releases.ts), as Helm itself stores them.
+// the Kubernetes API (helm-releases.ts), as Helm itself stores them, and the Lease beside the canary
+// that carries the action's ownership marks (docs/deploy.md: `<canary-release>.canary-action`, one
+// `canary-action/<mark>` annotation per mark), read as any user would.
+import { ApiException, CoordinationV1Api } from '@kubernetes/client-node';
 import type { DemoContext } from './types.js';
 import type { HelmRevision } from './helm-releases.js';
 
@@ -11,11 +14,47 @@ export type ReleaseRead =
       status: string;
       version: string | null;
       weight: string | number | null;
-      marks: Record<string, unknown> | null;
+      /** The marks on the Lease named after this release; null when there is none. */
+      marks: Record<string, string> | null;
       values: HelmRevision['config'] | null;
     };
 
-/** A release as Helm stores it: latest revision, status, version, weight, marks and user values. */
+/** The action's ownership marks on the Lease named after `release`; null when there is no such Lease. */
+export async function readMarks(ctx: Pick<DemoContext, 'client' | 'namespace'>, release: string) {
+  const api = ctx.client.kubeconfig.makeApiClient(CoordinationV1Api);
+  try {
+    const lease = await api.readNamespacedLease({
+      name: `${release}.canary-action`,
+      namespace: ctx.namespace
+    });
+    const marks: Record<string, string> = {};
+    for (const [key, value] of Object.entries(lease.metadata?.annotations ?? {})) {
+      if (key.startsWith('canary-action/')) marks[key.slice('canary-action/'.length)] = value;
+    }
+    return marks;
+  } catch (error) {
+    if (error instanceof ApiException && error.code === 404) return null;
+    throw error;
+  }
+}
+
+/**
+ * Deletes the Lease named after `release`, as a user who removed a canary by hand must (or run
+ * `command: rollback`); a Lease that is not there is fine.
+ */
+export async function deleteLeftoverLease(
+  ctx: Pick<DemoContext, 'client' | 'namespace'>,
+  release: string
+): Promise<void> {
+  const api = ctx.client.kubeconfig.makeApiClient(CoordinationV1Api);
+  try {
+    await api.deleteNamespacedLease({ name: `${release}.canary-action`, namespace: ctx.namespace });
+  } catch (error) {
+    if (!(error instanceof ApiException && error.code === 404)) throw error;
+  }
+}
+
+/** A release as Helm stores it: latest revision, status, version, weight and user values, and its marks. */
 export async function readRelease(ctx: DemoContext, name: string): Promise<ReleaseRead> {
   const rel = await ctx.client.release(ctx.namespace, name);
   const last = rel?.revisions.at(-1);
@@ -25,8 +64,8 @@ export async function readRelease(ctx: DemoContext, name: string): Promise<Relea
     revision: last.version,
     status: last.info.status,
     version: last.config?.image?.tag ?? null,
-    weight: last.config?.canaryAction?.weight ?? last.config?.canary?.weight ?? null,
-    marks: last.config?.canaryAction ?? null,
+    weight: last.config?.canary?.weight ?? null,
+    marks: await readMarks(ctx, name),
     values: last.config ?? null
   };
 }

@@ -132,7 +132,7 @@ export class ClusterWatch {
       at: new Date().toISOString(),
       release: name,
       revision: revision.version,
-      weight: numberOrNull(revision.config.canaryAction?.weight ?? revision.config.canary?.weight),
+      weight: numberOrNull(revision.config.canary?.weight),
       version: revision.config.image?.tag ?? null
     };
     if (type === 'ADDED') {

@@ -128,7 +128,7 @@ export function zeroWeightAt({
 }
 
 /** Decisions after which no canary of this run is left to take traffic away from. */
-const NO_ZERO_WEIGHT = new Set(['promoted', 'refused', 'paused', 'none']);
+const NO_ZERO_WEIGHT = new Set(['promoted', 'refused', 'paused', 'none', 'installed']);
 
 /** The JSON object the demo prints for a scenario (exactly these fields). */
 export function scenarioFigures({

@@ -13,7 +13,6 @@ export interface HelmRevision {
   readonly config: Record<string, unknown> & {
     image?: { tag?: string };
     canary?: { weight?: number; enabled?: boolean };
-    canaryAction?: Record<string, unknown> & { weight?: number };
   };
 }
 

@@ -7,6 +7,7 @@
 import { GATEWAY_API_BYO } from './gateway-api-byo.js';
 import { OUTCOME_SCENARIOS } from './outcome-scenarios.js';
 import { PREFLIGHT_SCENARIOS } from './preflight-scenarios.js';
+import { firstRelease } from './first-release-scenario.js';
 import type { DemoContext, Scenario } from './types.js';
 import { WORKFLOW_SCENARIOS } from './workflow-scenarios.js';
 
@@ -168,7 +169,8 @@ export const SCENARIOS: Record<string, Scenario> = {
   ...WORKFLOW_SCENARIOS,
   ...OUTCOME_SCENARIOS,
   ...PREFLIGHT_SCENARIOS,
-  'gateway-api-byo': GATEWAY_API_BYO
+  'gateway-api-byo': GATEWAY_API_BYO,
+  'first-release': firstRelease
 };
 
 export const DEFAULT_SCENARIOS = ['healthy', 'faulty'];

@@ -10,6 +10,7 @@
 // writes what it checked into details.json under the scenario's name.
 
 import type { HelmRevision } from './helm-releases.js';
+import { readMarks } from './cluster-reads.js';
 import type { DemoContext, Scenario, StartRunOptions, StepHandle, StepResult } from './types.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -20,7 +21,8 @@ interface CanarySnapshot {
   status: string;
   version: string | null;
   weight: number | null;
-  marks: Record<string, unknown> | null;
+  /** The ownership marks, from the Lease beside the canary release. */
+  marks: Record<string, string> | null;
   values: HelmRevision['config'];
 }
 
@@ -30,7 +32,7 @@ interface StableRevision {
   version: string | null;
 }
 
-/** The canary release as Helm stores it in the cluster: latest revision, weight, values. */
+/** The canary release as Helm stores it in the cluster (latest revision, weight, values) and its marks. */
 async function canarySnapshot(ctx: DemoContext): Promise<CanarySnapshot | null> {
   const rel = await ctx.client.release(ctx.namespace, ctx.canaryRelease);
   const last = rel?.revisions.at(-1);
@@ -41,7 +43,7 @@ async function canarySnapshot(ctx: DemoContext): Promise<CanarySnapshot | null> 
     status: last.info.status,
     version: last.config?.image?.tag ?? null,
     weight: last.config?.canary?.weight ?? null,
-    marks: last.config?.canaryAction ?? null,
+    marks: await readMarks(ctx, ctx.canaryRelease),
     values: last.config
   };
 }

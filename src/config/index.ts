@@ -29,6 +29,7 @@ import type {
   DecisionMode,
   JudgeName,
   ManualGate,
+  FirstReleasePolicy,
   NoDataPolicy,
   RolloutSpec,
   RoutingPreset
@@ -58,6 +59,7 @@ export const ROUTING_PRESETS: readonly RoutingPreset[] = [
 export const JUDGES: readonly JudgeName[] = ['sequential', 'threshold'];
 export const DECISION_MODES: readonly DecisionMode[] = ['auto', 'manual', 'hybrid'];
 export const MANUAL_GATES: readonly ManualGate[] = ['every-step', 'before-final'];
+export const FIRST_RELEASE_POLICIES: readonly FirstReleasePolicy[] = ['install', 'refuse'];
 export const NO_DATA_POLICIES: readonly NoDataPolicy[] = ['fail', 'pass'];
 
 /** Consecutive failed Prometheus queries tolerated, unless the YAML sets `max-metric-failures`. */
@@ -205,6 +207,7 @@ export function readRolloutSpec(getInput: (name: string) => string, options: Rea
   const githubToken = raw('github-token') || undefined;
   const dryRun = read('dry-run', parseBoolean, false);
   const replace = read('replace', parseBoolean, false);
+  const firstRelease = read('first-release', (t, w) => parseChoice(t, w, FIRST_RELEASE_POLICIES), 'install');
   const checkName = value('check-name') || `canary / ${release}`;
   const slackWebhookUrl = optional('slack-webhook-url', parseWebhookUrl);
   const webhookUrl = optional('webhook-url', parseWebhookUrl);
@@ -253,6 +256,7 @@ export function readRolloutSpec(getInput: (name: string) => string, options: Rea
     helmTimeoutSeconds,
     dryRun,
     replace,
+    firstRelease,
     ...(githubToken !== undefined && { githubToken }),
     checkName,
     ...(slackWebhookUrl !== undefined && { slackWebhookUrl }),

@@ -42,7 +42,8 @@ export const INPUT_DEFAULTS = {
   command: 'deploy',
   decision: 'auto',
   'manual-gate': 'every-step',
-  replace: 'false'
+  replace: 'false',
+  'first-release': 'install'
 } as const satisfies Record<string, string | undefined>;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;

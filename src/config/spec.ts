@@ -8,6 +8,8 @@ export type DecisionMode = 'auto' | 'manual' | 'hybrid';
 export type NoDataPolicy = 'fail' | 'pass';
 /** decision: manual pauses after every passed step, or only before the final step. */
 export type ManualGate = 'every-step' | 'before-final';
+/** No stable release yet: `install` the chart directly as stable, or `refuse` the run. */
+export type FirstReleasePolicy = 'install' | 'refuse';
 
 /**
  * One metric, queried identically for both arms. Queries are PromQL selectors of RAW counters
@@ -117,6 +119,7 @@ export interface RolloutSpec {
   helmTimeoutSeconds: number;
   dryRun: boolean;
   replace: boolean;
+  firstRelease: FirstReleasePolicy;
   githubToken?: string;
   /** Check run name, unique per release; default `canary / <release>`. */
   checkName: string;

@@ -10,16 +10,6 @@ import { escapeSetValue } from './set-syntax.js';
 
 export type HelmMajor = HelmInfo['major'];
 
-/**
- * Reserved top-level values key for the action's ownership marks (run id, version, weight, lock
- * holder, ...). Charts ignore unknown values, and `helm get values -o json` gives them back to a
- * later workflow run, so the cluster, not the runner's disk, says who owns the canary.
- */
-export const MARKS_VALUES_KEY = 'canaryAction';
-
-/** Mark keys become values keys, so they are restricted to plain identifiers. */
-const MARK_KEY = /^[A-Za-z][A-Za-z0-9_-]*$/;
-
 export const versionArgs = (): string[] => ['version', '--template', '{{.Version}}'];
 export const versionShortArgs = (): string[] => ['version', '--short'];
 
@@ -60,48 +50,18 @@ function versionValue(spec: RolloutSpec): HelmValue {
   return { key: spec.versionKey, value: escapeSetValue(spec.version), string: true };
 }
 
-function markValues(marks: Record<string, string>): HelmValue[] {
-  return Object.entries(marks).map(([key, value]) => {
-    if (!MARK_KEY.test(key)) {
-      throw new Error(`canary mark "${key}" is not a plain identifier (expected ${MARK_KEY.source})`);
-    }
-    return { key: `${MARKS_VALUES_KEY}.${key}`, value: escapeSetValue(value), string: true };
-  });
-}
-
-/** Marks always written on the canary: its version and weight, then the caller's marks. */
-function canaryMarks(
-  version: string | undefined,
-  weight: number,
-  marks: Record<string, string>
-): HelmValue[] {
-  const base: Record<string, string> = { weight: String(weight) };
-  if (version) base.version = version;
-  return markValues({ ...base, ...marks });
-}
-
-function description(action: string, marks: Record<string, string>): string[] {
-  const run = marks.runId ? ` (run ${marks.runId})` : '';
-  return ['--description', `canary-action: ${action}${run}`];
+function description(action: string): string[] {
+  return ['--description', `canary-action: ${action}`];
 }
 
 /**
- * The canary's values: the user's files and sets, the new version, the routing values for `weight`
- * and the marks. Exported so tests can feed exactly these to `helm template`.
+ * The canary's values: the user's files and sets, the new version and the routing values for
+ * `weight`. Nothing of the action's own: the ownership marks live on a Lease beside the release
+ * (src/kube/lease-marks.ts), so a strict values.schema.json sees only the chart's values. Exported so
+ * tests can feed exactly these to `helm template`.
  */
-export function canaryValueArgs(
-  spec: RolloutSpec,
-  weight: number,
-  marks: Record<string, string> = {}
-): string[] {
-  return [
-    ...userValueArgs(spec),
-    ...valueFlags([
-      versionValue(spec),
-      ...routingChartValues(spec, weight),
-      ...canaryMarks(spec.version, weight, marks)
-    ])
-  ];
+export function canaryValueArgs(spec: RolloutSpec, weight: number): string[] {
+  return [...userValueArgs(spec), ...valueFlags([versionValue(spec), ...routingChartValues(spec, weight)])];
 }
 
 /** Install or upgrade the canary release at `weight`: everything stable has, plus version and routing. */
@@ -109,7 +69,6 @@ export function canaryUpgradeArgs(
   spec: RolloutSpec,
   major: HelmMajor,
   weight: number,
-  marks: Record<string, string> = {},
   { install = true }: { install?: boolean } = {}
 ): string[] {
   return [
@@ -124,8 +83,8 @@ export function canaryUpgradeArgs(
     ...chartArgs(spec),
     // A weight step changes routing values only: the chart's upgrade hooks (migrations) must not run again.
     ...(install ? [] : ['--no-hooks']),
-    ...canaryValueArgs(spec, weight, marks),
-    ...description(`canary ${spec.version} at weight ${weight}`, marks),
+    ...canaryValueArgs(spec, weight),
+    ...description(`canary ${spec.version} at weight ${weight}`),
     ...waitArgs(major, spec.helmTimeoutSeconds)
   ];
 }
@@ -135,12 +94,7 @@ export function canaryUpgradeArgs(
  * Ready). `helm install` fails when the name is taken, which makes it the lock: of two runs that
  * race, exactly one creates the release.
  */
-export function canaryInstallArgs(
-  spec: RolloutSpec,
-  major: HelmMajor,
-  weight: number,
-  marks: Record<string, string>
-): string[] {
+export function canaryInstallArgs(spec: RolloutSpec, major: HelmMajor, weight: number): string[] {
   return [
     'install',
     spec.canaryRelease,
@@ -148,8 +102,8 @@ export function canaryInstallArgs(
     '--namespace',
     spec.namespace,
     ...chartArgs(spec),
-    ...canaryValueArgs(spec, weight, marks),
-    ...description(`canary ${spec.version} at weight ${weight}`, marks),
+    ...canaryValueArgs(spec, weight),
+    ...description(`canary ${spec.version} at weight ${weight}`),
     ...waitArgs(major, spec.helmTimeoutSeconds)
   ];
 }
@@ -159,12 +113,7 @@ export function canaryInstallArgs(
  * removal, which must work from a later run (manual rollback, post step) that may not know the
  * canary's version or values.
  */
-export function canaryReweightArgs(
-  spec: RolloutSpec,
-  major: HelmMajor,
-  weight: number,
-  marks: Record<string, string> = {}
-): string[] {
+export function canaryReweightArgs(spec: RolloutSpec, major: HelmMajor, weight: number): string[] {
   return [
     'upgrade',
     spec.canaryRelease,
@@ -174,33 +123,8 @@ export function canaryReweightArgs(
     ...chartArgs(spec),
     '--reuse-values',
     '--no-hooks',
-    ...valueFlags([...routingChartValues(spec, weight), ...canaryMarks(undefined, weight, marks)]),
-    ...description(`canary weight ${weight} before removal`, marks),
-    ...waitArgs(major, spec.helmTimeoutSeconds)
-  ];
-}
-
-/**
- * Only the marks on the canary release (its values reused, no routing values): the rendered objects
- * do not change, and `--no-hooks` keeps the chart's upgrade hooks from running for a bookkeeping write.
- */
-export function canaryMarksArgs(
-  spec: RolloutSpec,
-  major: HelmMajor,
-  weight: number,
-  marks: Record<string, string>
-): string[] {
-  return [
-    'upgrade',
-    spec.canaryRelease,
-    spec.chart,
-    '--namespace',
-    spec.namespace,
-    ...chartArgs(spec),
-    '--reuse-values',
-    '--no-hooks',
-    ...valueFlags(canaryMarks(undefined, weight, marks)),
-    ...description(`canary marks (${marks.phase ?? 'update'}) at weight ${weight}`, marks),
+    ...valueFlags(routingChartValues(spec, weight)),
+    ...description(`canary weight ${weight} before removal`),
     ...waitArgs(major, spec.helmTimeoutSeconds)
   ];
 }
@@ -218,6 +142,28 @@ export function promoteArgs(spec: RolloutSpec, major: HelmMajor): string[] {
     ...valueFlags([versionValue(spec)]),
     '--description',
     `canary-action: promoted ${spec.version} from ${spec.canaryRelease}`,
+    ...waitArgs(major, spec.helmTimeoutSeconds)
+  ];
+}
+
+/**
+ * A first release: install stable itself at the new version (the user's values, no canary values)
+ * and wait. `helm install` fails when a live release of that name exists; `--replace` only re-uses
+ * a name whose last revision is uninstalled (`--keep-history`) or failed. Its install hooks run, as on any first install.
+ */
+export function stableInstallArgs(spec: RolloutSpec, major: HelmMajor): string[] {
+  return [
+    'install',
+    spec.release,
+    spec.chart,
+    '--namespace',
+    spec.namespace,
+    ...chartArgs(spec),
+    '--replace',
+    ...userValueArgs(spec),
+    ...valueFlags([versionValue(spec)]),
+    '--description',
+    `canary-action: first release ${spec.version}, installed as stable`,
     ...waitArgs(major, spec.helmTimeoutSeconds)
   ];
 }
@@ -249,13 +195,6 @@ export function getManifestArgs(release: string, namespace: string): string[] {
   return ['get', 'manifest', release, '--namespace', namespace];
 }
 
-/**
- * The marks a preflight render carries: the weight mark pinned, so renders at two weights differ only
- * where the routing values reach (a chart that hashes all values into an annotation would otherwise
- * differ at every weight).
- */
-const PREFLIGHT_MARKS = { weight: '0' };
-
 /** The canary's install (or upgrade) at `weight` as a server-side dry run: Helm prints the release as JSON. */
 export function canaryDryRunArgs(spec: RolloutSpec, weight: number): string[] {
   return [
@@ -266,7 +205,7 @@ export function canaryDryRunArgs(spec: RolloutSpec, weight: number): string[] {
     '--namespace',
     spec.namespace,
     ...chartArgs(spec),
-    ...canaryValueArgs(spec, weight, PREFLIGHT_MARKS),
+    ...canaryValueArgs(spec, weight),
     '--dry-run=server',
     '-o',
     'json'
@@ -282,7 +221,7 @@ export function canaryTemplateArgs(spec: RolloutSpec, weight: number): string[] 
     '--namespace',
     spec.namespace,
     ...chartArgs(spec),
-    ...canaryValueArgs(spec, weight, PREFLIGHT_MARKS)
+    ...canaryValueArgs(spec, weight)
   ];
 }
 
@@ -300,7 +239,7 @@ export function userValuesTemplateArgs(spec: RolloutSpec): string[] {
   ];
 }
 
-/** The values keys the action itself sets on the canary at `weight`: routing values and marks. */
+/** The values keys the action itself sets on the canary at `weight`: its routing values (the marks live on a Lease). */
 export function actionValueKeys(spec: RolloutSpec, weight: number): string[] {
-  return [...routingChartValues(spec, weight), ...canaryMarks(spec.version, weight, {})].map((v) => v.key);
+  return routingChartValues(spec, weight).map((v) => v.key);
 }

@@ -4,15 +4,14 @@ import type { RolloutSpec } from '../config/spec.js';
 import type { CanaryState, Deployer, HelmInfo, ReleaseState } from './types.js';
 import type { CommandRunner } from './command-runner.js';
 import {
-  MARKS_VALUES_KEY,
   canaryInstallArgs,
-  canaryMarksArgs,
   canaryReweightArgs,
   canaryUpgradeArgs,
   getManifestArgs,
   getValuesArgs,
   parseHelmVersion,
   promoteArgs,
+  stableInstallArgs,
   statusArgs,
   uninstallArgs,
   versionArgs,
@@ -61,7 +60,7 @@ export class HelmDeployer implements Deployer {
     return scalarString(readValuesPath(values, this.spec.versionKey));
   }
 
-  async installCanary(weight: number, marks: Record<string, string>): Promise<void> {
+  async installCanary(weight: number): Promise<void> {
     const { major } = await this.detect();
     this.require('chart', 'install the canary');
     this.require('version', 'install the canary');
@@ -69,15 +68,22 @@ export class HelmDeployer implements Deployer {
     // for readiness), then moved to `weight`. Installed straight at `weight`, a gateway-api canary's
     // HTTPRoute would send that share to a Service without ready endpoints, and the gateway would
     // answer it 503 where neither arm's metrics can see it (found on the sandbox's real Traefik).
-    await this.mutate(canaryInstallArgs(this.spec, major, 0, marks));
-    if (weight > 0) await this.mutate(canaryUpgradeArgs(this.spec, major, weight, marks, { install: false }));
+    await this.mutate(canaryInstallArgs(this.spec, major, 0));
+    if (weight > 0) await this.mutate(canaryUpgradeArgs(this.spec, major, weight, { install: false }));
   }
 
-  async setWeight(weight: number, marks: Record<string, string> = {}): Promise<void> {
+  async setWeight(weight: number): Promise<void> {
     const { major } = await this.detect();
     this.require('chart', 'change the canary weight');
     this.require('version', 'change the canary weight');
-    await this.mutate(canaryUpgradeArgs(this.spec, major, weight, marks, { install: false }));
+    await this.mutate(canaryUpgradeArgs(this.spec, major, weight, { install: false }));
+  }
+
+  async installStable(): Promise<void> {
+    const { major } = await this.detect();
+    this.require('chart', `install ${this.spec.release}`);
+    this.require('version', `install ${this.spec.release}`);
+    await this.mutate(stableInstallArgs(this.spec, major));
   }
 
   async promoteStable(): Promise<void> {
@@ -95,12 +101,6 @@ export class HelmDeployer implements Deployer {
       spec = { ...spec, version: version ?? '<canary version>' };
     }
     await this.mutate(promoteArgs(spec, major));
-  }
-
-  async writeMarks(weight: number, marks: Record<string, string>): Promise<void> {
-    const { major } = await this.detect();
-    this.require('chart', 'write the canary marks');
-    await this.mutate(canaryMarksArgs(this.spec, major, weight, marks));
   }
 
   async zeroWeight(): Promise<void> {
@@ -160,16 +160,13 @@ export class HelmDeployer implements Deployer {
     const revision = revisionOf(status);
 
     const values = (await this.readJson(getValuesArgs(canaryRelease, namespace, false))) ?? {};
-    const marks = stringRecord(readValuesPath(values, MARKS_VALUES_KEY));
-    const weight = Number(marks.weight ?? readValuesPath(values, 'canary.weight'));
     return {
       exists: true,
       status: helmStatus,
       revision,
       installedAt: scalarString(info.first_deployed),
-      version: scalarString(readValuesPath(values, this.spec.versionKey)) ?? marks.version,
-      weight: Number.isFinite(weight) ? weight : undefined,
-      marks
+      version: scalarString(readValuesPath(values, this.spec.versionKey)),
+      weight: weightInValues(this.spec, values)
     };
   }
 
@@ -271,15 +268,32 @@ function scalarString(value: unknown): string | undefined {
   return undefined;
 }
 
-function stringRecord(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [key, v] of Object.entries(value)) {
-      const s = scalarString(v);
-      if (s !== undefined) out[key] = s;
-    }
+/**
+ * The weight the canary's chart values carry, read back from the release: `canary.weight` for the
+ * presets on the storefront contract; for `routing: values`, the first `weight-values` template
+ * whose value matches with a number where `{{weight}}` was. Undefined when none can be read.
+ */
+function weightInValues(spec: RolloutSpec, values: unknown): number | undefined {
+  const candidates =
+    spec.routing === 'values'
+      ? spec.weightValues.map(({ key, value }) => ({ key, template: value }))
+      : [{ key: 'canary.weight', template: '{{weight}}' }];
+  for (const { key, template } of candidates) {
+    const value = scalarString(readValuesPath(values, key));
+    if (value === undefined) continue;
+    // The template is in --set syntax (`\,` for a comma); the stored value is not.
+    const parts = template.split(/\{\{\s*weight\s*\}\}/).map((part) => part.replace(/\\(.)/g, '$1'));
+    if (parts.length < 2) continue;
+    const pattern = new RegExp(`^${parts.map(escapeRegExp).join('(\\d{1,3})')}$`);
+    const match = pattern.exec(value);
+    const weight = match ? Number(match[1]) : NaN;
+    if (Number.isInteger(weight) && weight >= 0 && weight <= 100) return weight;
   }
-  return out;
+  return undefined;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** `helm status -o json` names the revision `version`. */

@@ -29,7 +29,7 @@ export interface CanaryState extends ReleaseState {
   weight?: number;
   /** ISO time the canary release was first installed. */
   installedAt?: string;
-  /** Values the action wrote to mark ownership (run id, lock, phase). */
+  /** The ownership marks (holder, lease, phase), read from the lease beside the release, not from Helm. */
   marks?: Record<string, string>;
 }
 
@@ -41,17 +41,17 @@ export interface Deployer {
    * Create the canary release at `weight`; fails when a release of that name exists, so two runs
    * that race for it cannot both succeed (`helm install`, never `upgrade --install`).
    */
-  installCanary(weight: number, marks: Record<string, string>): Promise<void>;
+  installCanary(weight: number): Promise<void>;
   /**
-   * Upgrade the canary release with the routing values for `weight` (and the marks). Only the
-   * chart-values routers call it; a router that edits an API object moves the weight there.
+   * Upgrade the canary release with the routing values for `weight`. Only the chart-values routers
+   * call it; a router that edits an API object moves the weight there.
    */
-  setWeight(weight: number, marks?: Record<string, string>): Promise<void>;
+  setWeight(weight: number): Promise<void>;
   /**
-   * Write only the ownership marks (phase, lease) on the canary release: `--reuse-values --no-hooks`,
-   * no routing values. For routers that keep the weight in their own object.
+   * A first release: install the stable release itself at the new version and wait (`helm install`,
+   * which fails when a live release of that name exists).
    */
-  writeMarks(weight: number, marks: Record<string, string>): Promise<void>;
+  installStable(): Promise<void>;
   /** The routing values at 0 on the canary release before its uninstall; logs a failure, never throws. */
   zeroWeight(): Promise<void>;
   /** Upgrade stable to the new version and wait. The canary is removed separately afterwards. */

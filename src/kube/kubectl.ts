@@ -20,6 +20,17 @@ export class KubectlError extends Error {
 }
 
 const NOT_FOUND = /\(NotFound\)|not found/i;
+const ALREADY_EXISTS = /\(AlreadyExists\)|already exists/i;
+/** 409: a resourceVersion or DeleteOptions precondition that no longer holds. */
+const CONFLICT = /\(Conflict\)|the object has been modified|precondition failed|does not match/i;
+
+/** What `create` and `replace` send: a whole object, namespaced. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
 /** How the API server answers a JSON Patch it cannot apply, a failed `test` op included (422). */
 const PATCH_REJECTED = /the server rejected our request|test(ing)? (value|operation).*fail/i;
 
@@ -88,6 +99,48 @@ export class KubectlObjects implements KubeObjects {
     const result = await this.exec(args, JSON.stringify(object));
     if (result.exitCode !== 0) throw this.failure(args, result, resource);
     return this.json<T>(args, result.stdout);
+  }
+
+  /** Create-only (`kubectl create`): the object as created, or undefined when one of that name exists. */
+  async create<T>(object: KubeObject): Promise<T | undefined> {
+    const args = ['create', '--namespace', object.metadata.namespace, '-f', '-', '-o', 'json'];
+    const result = await this.exec(args, JSON.stringify(object));
+    if (result.exitCode !== 0) {
+      if (ALREADY_EXISTS.test(result.stderr)) return undefined;
+      throw this.failure(args, result);
+    }
+    return this.json<T>(args, result.stdout);
+  }
+
+  /**
+   * Replace the object if it is still at `object.metadata.resourceVersion` (the API server's own
+   * precondition); KubeConflictError when it changed or went meanwhile.
+   */
+  async replace<T>(object: KubeObject & { metadata: { resourceVersion: string } }): Promise<T> {
+    const args = ['replace', '--namespace', object.metadata.namespace, '-f', '-', '-o', 'json'];
+    const result = await this.exec(args, JSON.stringify(object));
+    if (result.exitCode !== 0) {
+      if (CONFLICT.test(result.stderr) || NOT_FOUND.test(result.stderr)) {
+        throw new KubeConflictError(
+          `${object.kind} ${object.metadata.namespace}/${object.metadata.name} changed or went since it was read`
+        );
+      }
+      throw this.failure(args, result);
+    }
+    return this.json<T>(args, result.stdout);
+  }
+
+  /**
+   * Delete the object at the API path `apiPath` if it is still this uid and resourceVersion
+   * (DeleteOptions preconditions); KubeConflictError when it changed; an object already gone is fine.
+   */
+  async deleteIfUnchanged(apiPath: string, uid: string, resourceVersion: string): Promise<void> {
+    const args = ['delete', '--raw', apiPath, '-f', '-'];
+    const body = { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid, resourceVersion } };
+    const result = await this.exec(args, JSON.stringify(body));
+    if (result.exitCode === 0 || NOT_FOUND.test(result.stderr)) return;
+    if (CONFLICT.test(result.stderr)) throw new KubeConflictError(`${apiPath} changed since it was read`);
+    throw this.failure(args, result);
   }
 
   /** The 422 says only "invalid": it is a conflict when the object's version moved past the test op's. */

@@ -9,7 +9,8 @@ export const ALERT_DECISIONS: ReadonlySet<Decision> = new Set([
   'rolled-back',
   'failed',
   'paused',
-  'promoted'
+  'promoted',
+  'installed'
 ]);
 
 export function shouldAlert(record: RolloutRecord): boolean {
@@ -51,14 +52,16 @@ const EMOJI: Partial<Record<Decision, string>> = {
   promoted: ':white_check_mark:',
   'rolled-back': ':rotating_light:',
   failed: ':x:',
-  paused: ':double_vertical_bar:'
+  paused: ':double_vertical_bar:',
+  installed: ':new:'
 };
 
 const VERB: Partial<Record<Decision, string>> = {
   promoted: 'promoted',
   'rolled-back': 'rolled back',
   failed: 'failed',
-  paused: 'paused for approval'
+  paused: 'paused for approval',
+  installed: 'installed as the first release (not canaried)'
 };
 
 /** Slack mrkdwn treats &, < and > as control characters (kept under this name for callers). */

@@ -39,7 +39,8 @@ const DECISION_HEADINGS: Record<Decision, string> = {
   paused: '⏸️ Paused for approval',
   cancelled: '⏹️ Cancelled',
   none: '➖ Nothing to do',
-  refused: '⛔ Refused'
+  refused: '⛔ Refused',
+  installed: '🆕 Installed as the first release'
 };
 
 const OUTCOME_LABELS: Record<StepOutcome, string> = {
@@ -109,6 +110,8 @@ function stateSentence(record: RolloutRecord): string {
         : `The run was interrupted at ${at}%; the canary ${canary} still holds ${record.finalWeight}% of traffic.${dry}`;
     case 'paused':
       return `The canary ${canary} (${next}) holds ${record.currentWeight}% of traffic and waits for a person; stable ${stable}${prev} serves the rest.${dry}`;
+    case 'installed':
+      return `There was no stable release to compare against, so ${next} was installed directly as stable ${stable} and serves 100%; it was not canaried. The next version will be.${dry}`;
     case 'none':
     case 'refused':
       return `Nothing was changed: stable ${stable} serves 100%.`;

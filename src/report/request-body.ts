@@ -51,7 +51,9 @@ const CONCLUSIONS: Record<Decision, CheckConclusion> = {
   paused: 'action_required',
   none: 'neutral',
   // A refused deploy means this version was not canaried; a grey check would read as "fine".
-  refused: 'failure'
+  refused: 'failure',
+  // A first release went out as stable: it did what was asked (the title says it was not canaried).
+  installed: 'success'
 };
 
 export function conclusionFor(decision: Decision): CheckConclusion {

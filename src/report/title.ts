@@ -56,6 +56,8 @@ export function renderTitle(record: RolloutRecord): string {
       return `Cancelled at ${at}%; ${canaryRemoved(record) ? 'canary removed' : `canary left at ${record.currentWeight}%`}`;
     case 'none':
       return record.reason ? `Nothing to do: ${oneLine(record.reason, 120)}` : 'Nothing to do';
+    case 'installed':
+      return `Installed ${record.version} as the first release of ${record.release} (no stable to canary against; not canaried)`;
     case 'refused':
       return record.reason
         ? `Refused: ${oneLine(record.reason.replace(/^Refused:\s*/, ''), 120)}`
@@ -76,6 +78,8 @@ function inProgressTitle(record: RolloutRecord): string {
         : `Canary at ${record.currentWeight}%, step ${step} of ${of} (moving traffic)`;
     case 'promoting':
       return `Promoting ${record.version} to 100%`;
+    case 'installing':
+      return `Installing ${record.version} as the first release of ${record.release}`;
     case 'rolling-back':
       return `Rolling back from ${weightAtDecision(record)}%${record.reason ? `: ${oneLine(record.reason, 120)}` : ''}`;
     case 'paused':

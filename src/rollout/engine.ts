@@ -12,7 +12,7 @@ import { addEvent, addTick, beginStep, endStep, newRecord, setPhase } from './re
 import { formatClock, formatDuration } from '../format.js';
 import type { MarkPhase } from './ownership.js';
 import { finishRecord, promoteStable, removeCanaryRelease, type Ending } from './outcomes.js';
-import { NothingDeployedError, releaseLock, type CanaryLock } from './lock.js';
+import { CanaryLease, NothingDeployedError } from './lock.js';
 import { StableDataWatch } from './stable-data.js';
 import { abortable } from '../abortable.js';
 
@@ -21,10 +21,10 @@ export interface EngineOptions {
   startStepIndex?: number;
   /** The canary release already exists: move its weight instead of installing it. */
   canaryExists?: boolean;
-  /** Ownership marks written with every Helm change, so later runs can read the state back. */
+  /** Ownership marks, written on the lease beside the canary, so later runs can read the state back. */
   marks?: (phase: MarkPhase) => Record<string, string>;
-  /** How the first install takes the canary; default: create the release with `helm install`. */
-  lock?: CanaryLock;
+  /** The lease that takes the canary (created create-only, then `helm install`); default: a new one. */
+  lock?: CanaryLease;
   /** What the preflight found, kept in the record for the summary. */
   preflight?: PreflightRecord;
 }
@@ -64,12 +64,14 @@ export async function runRollout(
     addEvent(record, now(), type, message);
     log.info(message);
   };
+  const lock = options.lock ?? new CanaryLease(deps.marks, deployer, () => clock.now());
   const outcomeDeps = {
     deployer,
     router,
     clock,
     log,
     persist: deps.persist,
+    lock,
     report: async (finished: RolloutRecord) => {
       reports.finish(finished);
       await reports.drain();
@@ -78,7 +80,6 @@ export async function runRollout(
   const end = (ending: Ending): Promise<RolloutRecord> => finishRecord(record, ending, outcomeDeps);
   const finish = (decision: Decision, reason: string, finalWeight: number): Promise<RolloutRecord> =>
     end({ decision, reason, finalWeight });
-  const lock = options.lock ?? releaseLock(deployer);
   const throwIfInterrupted = (): void => {
     if (signal?.aborted) throw new Interrupted(abortReason(signal));
   };
@@ -116,8 +117,12 @@ export async function runRollout(
         await router.prepare(weight);
       } else {
         event('set-weight', `Shifting ${weight}% of traffic to ${spec.canaryRelease}`);
-        await router.setWeight(weight, options.marks?.('soaking'));
+        await router.setWeight(weight);
       }
+      // Weight steps leave the lease alone; it is written again only when a mark changed (the check run id).
+      await lock.refresh(options.marks?.('soaking') ?? {}).catch((error: unknown) => {
+        log.warning(`Could not update the marks on ${lock.where}: ${errorMessage(error)}`);
+      });
       throwIfInterrupted();
       setPhase(record, 'soaking');
       persist();
@@ -261,11 +266,10 @@ export async function runRollout(
   }
 
   async function pause(weight: number, reason: string): Promise<RolloutRecord> {
-    // Mark the pause on the release itself, so a later run knows it was deliberate and may continue.
+    // Mark the pause on the lease, so a later run knows it was deliberate and may continue.
     try {
       const marks = options.marks?.('paused');
-      if (router.carriesMarks) await router.setWeight(weight, marks);
-      else if (marks) await deployer.writeMarks(weight, marks);
+      if (marks) await lock.mark(marks);
     } catch (error) {
       log.warning(`Could not mark ${spec.canaryRelease} as paused: ${errorMessage(error)}`);
     }
@@ -317,7 +321,7 @@ export async function runRollout(
     for (let index = startIndex; index < spec.steps.length; index++) {
       const weight = spec.steps[index];
       if (index === startIndex && !options.canaryExists) {
-        await deployer.installCanary(weight, {});
+        await deployer.installCanary(weight);
         await router.prepare(weight);
       } else await router.setWeight(weight);
       log.info(

@@ -4,8 +4,10 @@
 //     canary is removed and the judge's reason reported.
 //   - Stopped during the promotion: once stable runs the new version, the promotion is finished
 //     (canary removed, promoted); otherwise the canary is removed and stable's real state is said.
+//   - Stopped during a first release: stable read back; installed if it is deployed at the version.
 //   - Otherwise: the canary is removed, cancelled.
-// A canary this run does not own (no marks for this stable release, or another run's) is left alone.
+// A canary this run does not own (no lease with marks for this stable release, or another run's
+// lease) is left alone.
 import type { RolloutSpec } from '../config/spec.js';
 import type { ReleaseState } from '../deploy/types.js';
 import { errorMessage } from '../error-message.js';
@@ -28,9 +30,12 @@ export async function finishInterrupted(
   deps.log.warning(`The rollout was interrupted during ${where} at ${weight}%: finishing it`);
 
   const canary = await deps.deployer.canaryState();
-  if (canary.exists) {
-    const foreign = foreignRelease(canary, spec.canaryRelease, spec.release);
-    const other = canary.marks?.holder !== holder ? heldBy(canary) : undefined;
+  const marks = await deps.lock?.read();
+  if (canary.exists || marks) {
+    const foreign = canary.exists
+      ? foreignRelease({ ...canary, marks: marks ?? {} }, spec.canaryRelease, spec.release)
+      : undefined;
+    const other = marks?.holder !== holder ? heldBy({ exists: true, marks }) : undefined;
     if (foreign || other) {
       return finishRecord(
         record,
@@ -42,6 +47,23 @@ export async function finishInterrupted(
         deps
       );
     }
+  }
+
+  // The main step ran as this same workflow run: what it held, the post step holds.
+  deps.lock?.adopt(holder);
+
+  if (phase === 'installing') {
+    await settledStable(deps, spec.helmTimeoutSeconds);
+    return finishRecord(
+      record,
+      {
+        decision: 'installed',
+        firstRelease: true,
+        otherwise: 'cancelled',
+        reason: `The run was interrupted during the first release of ${spec.release} ${record.version}; the post step read it back`
+      },
+      deps
+    );
   }
 
   if (record.pending) {
@@ -114,5 +136,6 @@ export function describeWhere(record: RolloutRecord, phase: string): string {
   if (phase === 'interrupted' || phase === 'soaking' || phase === 'deploying') {
     return step ? `step ${step.index + 1} of ${record.steps.length}` : 'the first step';
   }
+  if (phase === 'installing') return 'the first release';
   return phase === 'promoting' ? 'the promotion' : phase === 'rolling-back' ? 'the rollback' : phase;
 }

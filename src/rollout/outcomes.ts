@@ -1,8 +1,9 @@
-// The one path that finishes a rollout record: the engine, the commands (promote, rollback, status)
-// and the post step all end here. It carries out the decision (removes the canary, with retries),
-// reads both releases back from the cluster, and records what is true: the decision, a reason that
-// names what the cluster shows, the weight the canary really holds, and what is left to do by hand.
-// Then it reports on every path (check run, summary, outputs and alerts go out from the reporter).
+// The one path that finishes a rollout record: the engine, the commands (promote, rollback, status),
+// a first release and the post step all end here. It carries out the decision (removes the canary,
+// with retries), reads both releases back from the cluster, and records what is true: the decision,
+// a reason that names what the cluster shows, the weight the canary really holds, and what is left
+// to do by hand. Once no canary is left it deletes the lease that held the marks. Then it reports on
+// every path (check run, summary, outputs and alerts go out from the reporter).
 import type { Clock } from '../clock.js';
 import type { Deployer } from '../deploy/types.js';
 import type { TrafficRouter } from '../routing/types.js';
@@ -10,6 +11,7 @@ import { errorMessage } from '../error-message.js';
 import { retry } from '../retry.js';
 import type { Logger } from './ports.js';
 import type { Decision, ReadBack, RolloutRecord } from './record.js';
+import type { CanaryLease } from './lock.js';
 import { addEvent, decide, setPhase } from './record-builder.js';
 
 export interface OutcomeDeps {
@@ -20,6 +22,8 @@ export interface OutcomeDeps {
   persist?: (record: RolloutRecord) => void;
   /** Sends the finished record to every reporter; must not throw. */
   report: (record: RolloutRecord) => Promise<void>;
+  /** The lease beside the canary: deleted here once no canary is left. */
+  lock?: Pick<CanaryLease, 'release' | 'where' | 'read' | 'adopt'>;
 }
 
 /** How often and how patiently the canary's removal is tried before the outcome says it failed. */
@@ -42,7 +46,20 @@ export interface KeepingEnding {
   nothingDeployed?: boolean;
 }
 
-export type Ending = RemovingEnding | KeepingEnding;
+/**
+ * A first release: stable was installed directly at the new version. `installed` holds only if stable
+ * reads back deployed at that version; otherwise `otherwise` (failed, or cancelled in the post step).
+ */
+export interface InstalledEnding {
+  decision: 'installed';
+  reason: string;
+  firstRelease: true;
+  /** The install's error, when it threw. */
+  installError?: unknown;
+  otherwise?: 'failed' | 'cancelled';
+}
+
+export type Ending = RemovingEnding | KeepingEnding | InstalledEnding;
 
 export async function finishRecord(
   record: RolloutRecord,
@@ -55,7 +72,10 @@ export async function finishRecord(
   let finalWeight: number;
   record.incomplete = undefined;
 
-  if (ending.removeCanary) {
+  if ('firstRelease' in ending) {
+    ({ decision, reason, finalWeight } = await installedOutcome(record, ending, deps));
+    await releaseLock(deps, 'held');
+  } else if (ending.removeCanary) {
     // Saved first: if the runner kills us during the removal, the post step finishes this verdict.
     record.pending = { decision: ending.decision, reason: ending.reason };
     setPhase(record, ending.decision === 'promoted' ? 'promoting' : 'rolling-back');
@@ -75,9 +95,14 @@ export async function finishRecord(
       deps.log.warning(left);
     }
     record.currentWeight = finalWeight === 100 ? record.currentWeight : finalWeight;
+    // The lease marks a canary: once it is gone, so is the lease (whoever drove it).
+    if (seen.canaryPresent === false) await releaseLock(deps, 'any');
   } else {
     finalWeight = ending.finalWeight;
-    if (ending.nothingDeployed) record.nothingDeployed = true;
+    if (ending.nothingDeployed) {
+      record.nothingDeployed = true;
+      await releaseLock(deps, 'held');
+    }
     if (ending.decision === 'paused') {
       // A pause holds traffic on purpose: report the weight the canary really holds.
       const seen = await readBack(deps);
@@ -98,6 +123,44 @@ export async function finishRecord(
   save(record, deps);
   await deps.report(record);
   return record;
+}
+
+/** Stable as read back after a first release's install: installed only if deployed at the new version. */
+async function installedOutcome(
+  record: RolloutRecord,
+  ending: InstalledEnding,
+  deps: OutcomeDeps
+): Promise<{ decision: Decision; reason: string; finalWeight: number }> {
+  const seen = await readBack(deps);
+  record.readBack = seen;
+  const stable = stableSentence(record.release, seen, false);
+  const ok =
+    ending.installError === undefined &&
+    seen.stableStatus === 'deployed' &&
+    seen.stableVersion === record.version;
+  if (ok) {
+    return { decision: 'installed', reason: `${sentence(ending.reason)} ${stable}.`, finalWeight: 100 };
+  }
+  const why =
+    ending.installError !== undefined
+      ? `Installing ${record.release} ${record.version} as the first release failed: ${errorMessage(ending.installError)}`
+      : sentence(ending.reason);
+  const expected = `expected ${record.version}, deployed`;
+  return {
+    decision: ending.otherwise ?? 'failed',
+    reason: `${sentence(why)} ${stable} (${expected}).`,
+    finalWeight: 0
+  };
+}
+
+/** Deletes the lease once no canary is left; a failure is logged (the lease then expires on its own). */
+async function releaseLock(deps: OutcomeDeps, scope: 'held' | 'any'): Promise<void> {
+  if (!deps.lock) return;
+  try {
+    await deps.lock.release(scope);
+  } catch (error) {
+    deps.log.warning(`Could not delete ${deps.lock.where}: ${errorMessage(error)}; it expires on its own`);
+  }
 }
 
 /** Removes the canary with retries; the error of the last attempt, or undefined when it worked. */

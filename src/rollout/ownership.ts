@@ -1,10 +1,11 @@
-// Ownership marks the action writes onto the canary release through Helm, so that any later
-// workflow run can read back who drives the canary, for which stable release, which version it
-// runs, and whether it was paused on purpose. The lease is the lock: another run may not drive the
-// release until it expires (lock.ts takes it atomically).
+// Ownership marks the action keeps on its own object beside the canary release (a Lease, see
+// marks-store.ts), so that any later workflow run can read back who drives the canary, for which
+// stable release, which version it runs, and whether it was paused on purpose. The lease is the
+// lock: another run may not drive the release until it expires (lock.ts takes it atomically).
 import type { CanaryState } from '../deploy/types.js';
 
-export type MarkPhase = 'soaking' | 'paused';
+/** `installing`: a first release, installed directly as stable (no canary). */
+export type MarkPhase = 'soaking' | 'paused' | 'installing';
 
 export interface Marks {
   version: string;

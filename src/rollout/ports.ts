@@ -8,6 +8,7 @@ import type { ArmObservation, ArmPair } from '../metrics/types.js';
 import type { Reporter } from '../report/types.js';
 import type { TrafficRouter } from '../routing/types.js';
 import type { RolloutRecord } from './record.js';
+import type { MarksStore } from './marks-store.js';
 
 /** Counter deltas since the previous successful sample, per arm. */
 export interface Sample {
@@ -35,6 +36,8 @@ export interface EngineDeps {
   deployer: Deployer;
   /** Moves the canary's share of traffic; the engine does not know which preset it is. */
   router: TrafficRouter;
+  /** The ownership marks on their own object beside the canary (a Lease): the lock and its holder. */
+  marks: MarksStore;
   sampler: Sampler;
   judge: Judge;
   clock: Clock;

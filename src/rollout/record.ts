@@ -3,10 +3,20 @@
 import type { MetricEvidence, VerdictAction } from '../judge/types.js';
 import type { PreflightLine } from '../preflight/types.js';
 
-export type Decision = 'promoted' | 'rolled-back' | 'failed' | 'paused' | 'cancelled' | 'none' | 'refused';
+/** `installed`: a first release (no stable yet), installed directly as stable, not canaried. */
+export type Decision =
+  'promoted' | 'rolled-back' | 'failed' | 'paused' | 'cancelled' | 'none' | 'refused' | 'installed';
 
 export type Phase =
-  'validating' | 'deploying' | 'soaking' | 'promoting' | 'rolling-back' | 'paused' | 'interrupted' | 'done';
+  | 'validating'
+  | 'deploying'
+  | 'soaking'
+  | 'promoting'
+  | 'rolling-back'
+  | 'paused'
+  | 'interrupted'
+  | 'installing'
+  | 'done';
 
 export type StepOutcome = 'running' | 'passed' | 'rolled-back' | 'failed' | 'paused' | 'cancelled';
 
@@ -96,7 +106,7 @@ export interface RolloutRecord {
   preflight?: PreflightRecord;
   /** Both releases as read back from the cluster when the record was finished. */
   readBack?: ReadBack;
-  /** Share of traffic on the new version at the end: 100 when promoted, 0 when rolled back, the held weight when paused. */
+  /** Share of traffic on the new version at the end: 100 when promoted or installed, 0 when rolled back, the held weight when paused. */
   finalWeight: number;
   currentWeight: number;
   stepRecords: StepRecord[];
