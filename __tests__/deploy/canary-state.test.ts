@@ -16,7 +16,8 @@ describe('canaryState', () => {
       valuesFiles: [],
       set: [],
       version: '3.1.0',
-      routing: 'gateway-api'
+      // A preset whose weight travels in the chart values (canary.weight); a route router's is on its route.
+      routing: 'ingress-nginx'
     });
     const install = await actionsExecRunner(realHelm(4), [
       'install',
