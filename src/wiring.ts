@@ -6,6 +6,7 @@ import { HelmDeployer } from './deploy/helm.js';
 import { actionsExecRunner } from './deploy/command-runner.js';
 import { PrometheusProvider } from './metrics/prometheus.js';
 import { MetricSampler } from './metrics/sampler.js';
+import { resolveArms } from './metrics-source/resolve-arms.js';
 import { createJudge } from './judge/index.js';
 import { createReporter, type CheckRunInfo, type Reporting } from './report/index.js';
 import type { Deployer } from './deploy/types.js';
@@ -44,7 +45,9 @@ export async function createAdapters(
     release: spec.release,
     canaryRelease: spec.canaryRelease,
     namespace: spec.namespace,
-    analysis: spec.analysis
+    analysis: spec.analysis,
+    // `{{pods}}`, `{{service}}`... from what stable's release renders, read once at the first sample.
+    armValues: () => resolveArms(spec, (release) => deployer.manifestObjects(release))
   });
   const reporter = createReporter({
     token: spec.githubToken,

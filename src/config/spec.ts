@@ -2,6 +2,8 @@
 // everything else only reads it. Durations are in seconds, fractions in 0..1, latencies in ms.
 
 export type RoutingPreset = 'ingress-nginx' | 'gateway-api' | 'istio' | 'replicas' | 'values';
+/** Where the built-in metrics come from (src/metrics-source). */
+export type MetricsSourceName = 'app' | 'ingress-nginx' | 'istio' | 'traefik';
 export type JudgeName = 'sequential' | 'threshold';
 export type Command = 'deploy' | 'promote' | 'rollback' | 'status';
 export type DecisionMode = 'auto' | 'manual' | 'hybrid';
@@ -98,6 +100,11 @@ export interface RolloutSpec {
   /** For routing `values`: `key={{weight}}` templates. */
   weightValues: Array<{ key: string; value: string }>;
 
+  /**
+   * Where the built-in metrics come from (the `metrics-source` input or analysis key): the app's own
+   * metrics, or a data plane's (ingress-nginx, istio, traefik). Default app.
+   */
+  metricsSource?: MetricsSourceName;
   /** url is '' for promote/rollback/status when not given (they query no metrics). */
   prometheus: { url: string; headers: Record<string, string>; timeoutSeconds: number };
   analysis: AnalysisSpec;
