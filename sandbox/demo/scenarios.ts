@@ -5,6 +5,7 @@
 //   evidence: what the job summary must name (the metric or cause behind a rollback).
 
 import { OUTCOME_SCENARIOS } from './outcome-scenarios.js';
+import { PODINFO_SCENARIOS } from './podinfo-scenarios.js';
 import type { DemoContext, Scenario } from './types.js';
 import { WORKFLOW_SCENARIOS } from './workflow-scenarios.js';
 
@@ -157,7 +158,8 @@ export const SCENARIOS: Record<string, Scenario> = {
     evidence: /5xx|error/i
   },
   ...WORKFLOW_SCENARIOS,
-  ...OUTCOME_SCENARIOS
+  ...OUTCOME_SCENARIOS,
+  ...PODINFO_SCENARIOS
 };
 
 export const DEFAULT_SCENARIOS = ['healthy', 'faulty'];

@@ -67,17 +67,20 @@ export function resolveArmValues(input: ArmNamesInput): ArmValues {
     set('pods', podNamePattern(deployment), podNamePattern(canaryOf(deployment)));
   }
   if (wants('service', 'ingress', 'nginx-canary', 'traefik-service')) {
-    const ingress = wants('ingress', 'nginx-canary') ? only(input, 'Ingress') : undefined;
+    // Traefik names its ingress-nginx services after stable's Ingress, Service and port.
+    const byIngress =
+      wants('ingress', 'nginx-canary') || (wants('traefik-service') && input.routing === 'ingress-nginx');
+    const ingress = byIngress ? only(input, 'Ingress') : undefined;
     const service = serviceOf(input, ingress);
+    const port = ingress ? backendOf(input, ingress, service).port : undefined;
     set('service', service, canaryOf(service));
-    if (ingress) {
+    if (ingress && port) {
       set('ingress', ingress, ingress);
-      const port = backendOf(input, ingress, service).port;
       // ingress-nginx's upstream name: <namespace>-<service>-<port>; stable's requests have it empty.
       set('nginx-canary', '', escapeRegex(`${namespace}-${canaryOf(service)}-${port}`));
     }
     if (wants('traefik-service')) {
-      const names = { namespace, stableService: service, canaryService: canaryOf(service) };
+      const names = { namespace, stableService: service, canaryService: canaryOf(service), ingress, port };
       set(
         'traefik-service',
         traefikServicePattern(input.routing, names, 'stable'),
