@@ -13,6 +13,10 @@ import type { Deployer } from './deploy/types.js';
 import type { Judge } from './judge/types.js';
 import type { Sampler } from './rollout/ports.js';
 import { createRouter } from './routing/index.js';
+import { canaryIngressMode } from './routing/ingress-mode.js';
+import { chartDefaultValues } from './deploy/chart-defaults.js';
+import { KubectlObjects } from './kube/kubectl.js';
+import { errorMessage } from './error-message.js';
 import type { TrafficRouter } from './routing/types.js';
 
 export interface Adapters {
@@ -25,14 +29,20 @@ export interface Adapters {
 }
 
 export async function createAdapters(
-  spec: RolloutSpec,
+  inputSpec: RolloutSpec,
   saved: { checkRunId?: number } = {}
 ): Promise<Adapters> {
+  const spec = await withCanaryIngress(inputSpec);
   // promote/rollback/status may come from a run that does not know the version: the deployer and
   // the commands read it back from the canary release where they need it.
   const deployer = new HelmDeployer(spec, actionsExecRunner, (line) => core.info(line));
   await deployer.detect();
-  const router = createRouter(spec, { chart: deployer });
+  const kube = {
+    kube: new KubectlObjects(actionsExecRunner),
+    services: deployer,
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+  };
+  const router = createRouter(spec, { chart: deployer, kube });
   const provider = new PrometheusProvider(
     {
       url: spec.prometheus.url,
@@ -64,4 +74,18 @@ export async function createAdapters(
     reporter,
     checkRun: () => reporter.checkRun()
   };
+}
+
+/** ingress-nginx: whether the chart exposes `ingress.annotations`, from its default values. */
+async function withCanaryIngress(spec: RolloutSpec): Promise<RolloutSpec> {
+  if (spec.routing !== 'ingress-nginx' || spec.chart === '') return spec;
+  try {
+    const mode = canaryIngressMode(await chartDefaultValues(actionsExecRunner, spec));
+    if (mode === 'action')
+      core.info(`${spec.chart} has no ingress.annotations: the action creates the canary Ingress itself`);
+    return { ...spec, canaryIngress: mode };
+  } catch (error) {
+    core.warning(`Could not read the default values of ${spec.chart}: ${errorMessage(error)}`);
+    return spec;
+  }
 }

@@ -35781,7 +35781,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8896);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6032);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 
@@ -35790,7 +35790,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8896:
+/***/ 6032:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40572,7 +40572,232 @@ function gatewayApiRouter(spec, chart) {
     return chartValuesRouter('gateway-api', spec.canaryRelease, chart);
 }
 
+;// CONCATENATED MODULE: ./src/retry.ts
+// The one retry helper of the codebase (GitHub calls use @octokit/plugin-retry instead): a few
+// attempts with growing pauses, for operations that may heal, such as removing the canary or
+// querying Prometheus. Pure: the caller passes the sleep (the Clock port's, so tests never wait).
+/** Runs `work` until it succeeds or the policy gives up; then throws the last error. */
+async function retry(work, policy) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await work(attempt);
+        }
+        catch (error) {
+            if (attempt >= policy.attempts || !(policy.retryable?.(error) ?? true))
+                throw error;
+            const delay = Math.min(policy.delayMs * 2 ** (attempt - 1), policy.maxDelayMs ?? Infinity);
+            policy.onRetry?.(error, attempt, delay);
+            await policy.sleep(delay);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/routing/canary-ingress.ts
+// Pure pieces of the canary Ingress the action creates for a chart that exposes no
+// `ingress.annotations`: which of the namespace's Ingresses are stable's, the copy of one with the
+// canary's Service as backend and the ingress-nginx canary annotations, and the annotation that says
+// the action owns it (so any later run, the post step included, finds and removes it).
+const NGINX_PREFIX = 'nginx.ingress.kubernetes.io/';
+const CANARY_ANNOTATION = `${NGINX_PREFIX}canary`;
+const WEIGHT_ANNOTATION = `${NGINX_PREFIX}canary-weight`;
+/** On the Ingresses the action created: `{"canaryRelease": ..., "stableIngress": ...}`. */
+const OWNER_ANNOTATION = 'canary-action.dev/canary-ingress';
+/** The legacy way to pick the ingress class, still honoured by ingress-nginx. */
+const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
+/** Appended to stable's Ingress name; distinct from what a chart renders for the canary release. */
+const CANARY_INGRESS_SUFFIX = '-canary-action';
+function ownerOf(ingress) {
+    const text = ingress.metadata.annotations?.[OWNER_ANNOTATION];
+    if (!text)
+        return undefined;
+    try {
+        const owner = JSON.parse(text);
+        if (typeof owner.canaryRelease === 'string' && typeof owner.stableIngress === 'string')
+            return owner;
+    }
+    catch {
+        // fall through
+    }
+    throw new Error(`Ingress ${ingress.metadata.namespace}/${ingress.metadata.name}: annotation ${OWNER_ANNOTATION} is not what canary-action writes; remove the Ingress or the annotation by hand`);
+}
+const isCanary = (ingress) => ingress.metadata.annotations?.[CANARY_ANNOTATION] === 'true' ||
+    ingress.metadata.annotations?.[OWNER_ANNOTATION] !== undefined;
+function backends(ingress) {
+    return [
+        ...(ingress.spec?.defaultBackend ? [ingress.spec.defaultBackend] : []),
+        ...(ingress.spec?.rules ?? []).flatMap((rule) => (rule.http?.paths ?? []).map((path) => path.backend))
+    ];
+}
+/** The Ingresses that send traffic to one of stable's Services and are not canaries themselves. */
+function stableIngresses(ingresses, stableServices) {
+    return ingresses.filter((ingress) => !isCanary(ingress) &&
+        backends(ingress).some((b) => b.service !== undefined && stableServices.includes(b.service.name)));
+}
+function canaryIngressName(stableIngress) {
+    return `${stableIngress.slice(0, 253 - CANARY_INGRESS_SUFFIX.length)}${CANARY_INGRESS_SUFFIX}`;
+}
+/**
+ * Stable's Ingress copied for the canary: the same class, hosts, paths and TLS references, every backend
+ * that named one of stable's Services naming the canary's (`canaryService`), paths to other Services
+ * left out, and the canary annotations at `weight`.
+ */
+function canaryIngressFor(stable, canaryService, owner, weight) {
+    const mapped = (backend) => {
+        const name = backend?.service?.name;
+        const canary = name === undefined ? undefined : canaryService(name);
+        return canary === undefined ? undefined : { service: { ...backend.service, name: canary } };
+    };
+    const rules = (stable.spec?.rules ?? []).flatMap((rule) => {
+        const paths = (rule.http?.paths ?? []).flatMap((path) => {
+            const backend = mapped(path.backend);
+            return backend ? [{ ...path, backend }] : [];
+        });
+        return paths.length > 0 ? [{ ...rule, http: { paths } }] : [];
+    });
+    const defaultBackend = mapped(stable.spec?.defaultBackend);
+    const legacyClass = stable.metadata.annotations?.[CLASS_ANNOTATION];
+    return {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: {
+            name: canaryIngressName(stable.metadata.name),
+            namespace: stable.metadata.namespace,
+            labels: { 'app.kubernetes.io/managed-by': 'canary-action' },
+            annotations: {
+                ...(legacyClass !== undefined && { [CLASS_ANNOTATION]: legacyClass }),
+                [CANARY_ANNOTATION]: 'true',
+                [WEIGHT_ANNOTATION]: String(weight),
+                [OWNER_ANNOTATION]: JSON.stringify(owner)
+            }
+        },
+        spec: {
+            ...(stable.spec?.ingressClassName !== undefined && { ingressClassName: stable.spec.ingressClassName }),
+            ...(stable.spec?.tls !== undefined && { tls: structuredClone(stable.spec.tls) }),
+            ...(defaultBackend && { defaultBackend }),
+            rules
+        }
+    };
+}
+/** The weight an owned canary Ingress carries (undefined when its annotation is not a number). */
+function weightOf(ingress) {
+    const weight = Number(ingress.metadata.annotations?.[WEIGHT_ANNOTATION]);
+    return Number.isInteger(weight) ? weight : undefined;
+}
+/** JSON Pointer escaping of one path segment. */
+function pointer(segment) {
+    return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+;// CONCATENATED MODULE: ./src/routing/kube.ts
+/** The object changed between our read and our write: read it again and recompute the patch. */
+class KubeConflictError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'KubeConflictError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/routing/owned-ingress-router.ts
+
+
+
+
+const INGRESS_RESOURCE = 'ingresses.networking.k8s.io';
+const CONFLICT_RETRY = { attempts: 4, delayMs: 200 };
+function ownedIngressRouter(spec, deps) {
+    const { kube } = deps;
+    const ns = spec.namespace;
+    const fail = (message) => new Error(`routing ingress-nginx: ${message}`);
+    const onConflict = (work) => retry(work, { ...CONFLICT_RETRY, retryable: (e) => e instanceof KubeConflictError, sleep: deps.sleep });
+    /** The canary Ingresses this canary release owns, as the API server has them now. */
+    async function owned() {
+        const all = await kube.list(INGRESS_RESOURCE, ns);
+        return all.filter((ingress) => ownerOf(ingress)?.canaryRelease === spec.canaryRelease);
+    }
+    /** Stable's Service -> the canary release's: same name with the canary's release name, or its only one. */
+    async function canaryServices(stable) {
+        const canary = await deps.services.services(spec.canaryRelease);
+        return (service) => {
+            if (!stable.includes(service))
+                return undefined;
+            const renamed = service.startsWith(spec.release)
+                ? spec.canaryRelease + service.slice(spec.release.length)
+                : '';
+            if (canary.includes(renamed))
+                return renamed;
+            if (canary.length === 1)
+                return canary[0];
+            throw fail(canary.length === 0
+                ? `release ${spec.canaryRelease} in ${ns} renders no Service to send the canary's share to`
+                : `cannot tell which Service of ${spec.canaryRelease} (${canary.join(', ')}) is the canary of ${service}`);
+        };
+    }
+    async function create(weight) {
+        const stableServices = await deps.services.services(spec.release);
+        const stable = stableIngresses(await kube.list(INGRESS_RESOURCE, ns), stableServices);
+        if (stable.length === 0) {
+            throw fail(`no Ingress in ${ns} sends traffic to Service ${stableServices.join(', ') || '(none)'} of ${spec.release}; the chart has no ingress.annotations, so the action copies stable's Ingress, and there is none to copy`);
+        }
+        const canaryOf = await canaryServices(stableServices);
+        const existing = new Set((await owned()).map((ingress) => ingress.metadata.name));
+        for (const ingress of stable) {
+            if (existing.has(canaryIngressName(ingress.metadata.name)))
+                continue; // a resumed run made it
+            const owner = { canaryRelease: spec.canaryRelease, stableIngress: ingress.metadata.name };
+            await kube.create(INGRESS_RESOURCE, ns, canaryIngressFor(ingress, canaryOf, owner, weight));
+        }
+        await setWeight(weight);
+    }
+    async function setWeight(weight) {
+        checkedWeight(weight);
+        const found = await owned();
+        if (found.length === 0)
+            throw fail(`the canary Ingress of ${spec.canaryRelease} in ${ns} does not exist`);
+        for (const { metadata } of found) {
+            await onConflict(async () => {
+                const ingress = await kube.get(INGRESS_RESOURCE, ns, metadata.name);
+                if (!ingress)
+                    throw fail(`the canary Ingress ${ns}/${metadata.name} was deleted`);
+                if (weightOf(ingress) === weight)
+                    return;
+                const ops = [
+                    { op: 'test', path: '/metadata/resourceVersion', value: ingress.metadata.resourceVersion },
+                    {
+                        op: 'replace',
+                        path: `/metadata/annotations/${pointer(WEIGHT_ANNOTATION)}`,
+                        value: String(weight)
+                    }
+                ];
+                await kube.jsonPatch(INGRESS_RESOURCE, ns, metadata.name, ops);
+            });
+        }
+    }
+    return {
+        preset: 'ingress-nginx',
+        // The marks stay on the canary release; the Ingress carries only the weight.
+        carriesMarks: false,
+        prepare: create,
+        setWeight: (weight) => setWeight(weight),
+        async remove() {
+            // Deleting the canary Ingress sends all of the host's traffic back to stable's Ingress.
+            for (const ingress of await owned())
+                await kube.delete(INGRESS_RESOURCE, ns, ingress.metadata.name);
+        },
+        async describe() {
+            const [ingress] = await owned();
+            if (!ingress)
+                return { preset: 'ingress-nginx', target: `canary Ingress in ${ns} (none)`, weight: 0 };
+            return {
+                preset: 'ingress-nginx',
+                target: `Ingress ${ns}/${ingress.metadata.name}`,
+                weight: weightOf(ingress)
+            };
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/routing/ingress-nginx.ts
+
 
 
 
@@ -40581,14 +40806,35 @@ function annotationKey(name) {
     return `ingress.annotations.${escapeSetKeySegment(NGINX_ANNOTATION_PREFIX + name)}`;
 }
 function ingressNginxChartValues(spec, weight) {
+    // The action's own canary Ingress carries the weight; values the chart does not know could be
+    // rejected by a strict schema.
+    if (spec.canaryIngress === 'action')
+        return [];
     return [
         ...canaryContractValues(spec, weight),
         { key: annotationKey('canary'), value: 'true', string: true },
         { key: annotationKey('canary-weight'), value: String(weight), string: true }
     ];
 }
-function ingressNginxRouter(spec, chart) {
-    return chartValuesRouter('ingress-nginx', spec.canaryRelease, chart);
+function ingressNginxRouter(spec, chart, kube) {
+    const byChart = chartValuesRouter('ingress-nginx', spec.canaryRelease, chart);
+    if (spec.canaryIngress === 'chart' || !kube)
+        return byChart;
+    const owned = ownedIngressRouter(spec, kube);
+    if (spec.canaryIngress === 'action')
+        return owned;
+    // The chart is not known (e.g. `command: rollback` without `chart`): whichever carries the weight.
+    return {
+        ...byChart,
+        async remove() {
+            await owned.remove();
+            await byChart.remove();
+        },
+        async describe(canary) {
+            const ownedRoute = await owned.describe(canary);
+            return ownedRoute.target.startsWith('Ingress ') ? ownedRoute : byChart.describe(canary);
+        }
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/routing/istio.ts
@@ -40634,7 +40880,10 @@ function valuesRouter(spec, chart) {
 
 
 const PRESETS = {
-    'ingress-nginx': { chartValues: ingressNginxChartValues, router: (s, d) => ingressNginxRouter(s, d.chart) },
+    'ingress-nginx': {
+        chartValues: ingressNginxChartValues,
+        router: (s, d) => ingressNginxRouter(s, d.chart, d.kube)
+    },
     'gateway-api': { chartValues: gatewayApiChartValues, router: (s, d) => gatewayApiRouter(s, d.chart) },
     istio: { chartValues: istioChartValues, router: (s, d) => istioRouter(s, d.chart) },
     replicas: { chartValues: replicasChartValues, router: (s, d) => replicasRouter(s, d.chart) },
@@ -50947,26 +51196,6 @@ class MetricsUnavailableError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ./src/retry.ts
-// The one retry helper of the codebase (GitHub calls use @octokit/plugin-retry instead): a few
-// attempts with growing pauses, for operations that may heal, such as removing the canary or
-// querying Prometheus. Pure: the caller passes the sleep (the Clock port's, so tests never wait).
-/** Runs `work` until it succeeds or the policy gives up; then throws the last error. */
-async function retry(work, policy) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await work(attempt);
-        }
-        catch (error) {
-            if (attempt >= policy.attempts || !(policy.retryable?.(error) ?? true))
-                throw error;
-            const delay = Math.min(policy.delayMs * 2 ** (attempt - 1), policy.maxDelayMs ?? Infinity);
-            policy.onRetry?.(error, attempt, delay);
-            await policy.sleep(delay);
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/metrics/prometheus.ts
 // PrometheusProvider: the MetricsProvider port over Prometheus's HTTP API (instant queries).
 // Retries what can heal (5xx, 429, connection errors, timeouts) with exponential backoff; says
@@ -59401,6 +59630,144 @@ function savedCheckRunId() {
 
 
 
+;// CONCATENATED MODULE: ./src/routing/ingress-mode.ts
+function canaryIngressMode(defaults) {
+    const ingress = isMap(defaults) ? defaults.ingress : undefined;
+    return isMap(ingress) && 'annotations' in ingress ? 'chart' : 'action';
+}
+function isMap(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./src/deploy/chart-defaults.ts
+// The chart's default values (`helm show values`), read once before anything is deployed, so the
+// routing can tell what the chart lets it set (e.g. whether it exposes `ingress.annotations`).
+
+
+function showValuesArgs(spec) {
+    return ['show', 'values', spec.chart, ...(spec.chartVersion ? ['--version', spec.chartVersion] : [])];
+}
+async function chartDefaultValues(run, spec, helmPath = 'helm') {
+    const args = showValuesArgs(spec);
+    const result = await run(helmPath, args);
+    if (result.exitCode !== 0)
+        throw new HelmError(displayCommand(helmPath, args), result.exitCode, result.stderr);
+    return (0,dist/* parse */.qg)(result.stdout) ?? {};
+}
+
+;// CONCATENATED MODULE: ./src/kube/kubectl.ts
+
+
+
+class KubectlError extends Error {
+    command;
+    exitCode;
+    stderr;
+    constructor(command, exitCode, stderr) {
+        super(`\`${command}\` failed with exit code ${exitCode}: ${stderr.trim() || '(no output on stderr)'}`);
+        this.command = command;
+        this.exitCode = exitCode;
+        this.stderr = stderr;
+        this.name = 'KubectlError';
+    }
+}
+const NOT_FOUND = /\(NotFound\)|not found/i;
+/** How the API server answers a JSON Patch it cannot apply, a failed `test` op included (422). */
+const PATCH_REJECTED = /the server rejected our request|test(ing)? (value|operation).*fail/i;
+class KubectlObjects {
+    run;
+    kubectlPath;
+    requestTimeoutSeconds;
+    constructor(run, kubectlPath = 'kubectl', requestTimeoutSeconds = 30) {
+        this.run = run;
+        this.kubectlPath = kubectlPath;
+        this.requestTimeoutSeconds = requestTimeoutSeconds;
+    }
+    async get(resource, namespace, name) {
+        const args = ['get', resource, name, '--namespace', namespace, '-o', 'json'];
+        const result = await this.exec(args);
+        if (result.exitCode !== 0) {
+            if (NOT_FOUND.test(result.stderr) && !/resource type/i.test(result.stderr))
+                return undefined;
+            throw this.failure(args, result);
+        }
+        return this.json(args, result.stdout);
+    }
+    async list(resource, namespace) {
+        const args = ['get', resource, '--namespace', namespace, '-o', 'json'];
+        const result = await this.exec(args);
+        if (result.exitCode !== 0)
+            throw this.failure(args, result);
+        return this.json(args, result.stdout).items ?? [];
+    }
+    async jsonPatch(resource, namespace, name, ops) {
+        const args = [
+            'patch',
+            resource,
+            name,
+            '--namespace',
+            namespace,
+            '--type=json',
+            '-p',
+            JSON.stringify(ops),
+            '-o',
+            'json'
+        ];
+        const result = await this.exec(args);
+        if (result.exitCode !== 0) {
+            if (PATCH_REJECTED.test(result.stderr) && (await this.changedSince(resource, namespace, name, ops))) {
+                throw new KubeConflictError(`${resource} ${namespace}/${name} changed while it was being edited`);
+            }
+            throw this.failure(args, result);
+        }
+        return this.json(args, result.stdout);
+    }
+    async create(resource, namespace, object) {
+        // The object goes in on stdin: no temporary file, and nothing of it on a command line.
+        const args = ['create', '--namespace', namespace, '-f', '-', '-o', 'json'];
+        const result = await this.exec(args, JSON.stringify(object));
+        if (result.exitCode !== 0)
+            throw this.failure([...args.slice(0, 1), resource, ...args.slice(1)], result);
+        return this.json(args, result.stdout);
+    }
+    async delete(resource, namespace, name) {
+        const args = ['delete', resource, name, '--namespace', namespace, '--ignore-not-found', '--wait=false'];
+        const result = await this.exec(args);
+        if (result.exitCode !== 0)
+            throw this.failure(args, result);
+    }
+    /** The 422 says only "invalid": it is a conflict when the object's version moved past the test op's. */
+    async changedSince(resource, namespace, name, ops) {
+        const test = ops.find((op) => op.op === 'test' && op.path === '/metadata/resourceVersion');
+        if (!test || test.op !== 'test')
+            return false;
+        const now = await this.get(resource, namespace, name);
+        return now?.metadata?.resourceVersion !== test.value;
+    }
+    async exec(args, input) {
+        const argv = [...args, `--request-timeout=${this.requestTimeoutSeconds}s`];
+        try {
+            return await this.run(this.kubectlPath, argv, input === undefined ? undefined : { input });
+        }
+        catch (error) {
+            throw new Error(`could not run \`${this.kubectlPath}\` (is kubectl installed and on PATH?): ${errorMessage(error)}`);
+        }
+    }
+    failure(args, result) {
+        // The patch body is long and may repeat the route: show the command without it.
+        const shown = args.map((a, i) => (args[i - 1] === '-p' ? '<patch>' : a));
+        return new KubectlError(displayCommand(this.kubectlPath, shown), result.exitCode, result.stderr);
+    }
+    json(args, stdout) {
+        try {
+            return JSON.parse(stdout);
+        }
+        catch {
+            throw new Error(`\`${displayCommand(this.kubectlPath, args.slice(0, 4))}\` did not print JSON: ${stdout.slice(0, 200) || '(empty)'}`);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/wiring.ts
 // Builds the real adapters (Helm CLI, Prometheus over HTTP, the judge, the reporters) for a spec.
 // Shared by the main and post steps so both talk to the world the same way.
@@ -59413,12 +59780,22 @@ function savedCheckRunId() {
 
 
 
-async function createAdapters(spec, saved = {}) {
+
+
+
+
+async function createAdapters(inputSpec, saved = {}) {
+    const spec = await withCanaryIngress(inputSpec);
     // promote/rollback/status may come from a run that does not know the version: the deployer and
     // the commands read it back from the canary release where they need it.
     const deployer = new HelmDeployer(spec, actionsExecRunner, (line) => info(line));
     await deployer.detect();
-    const router = createRouter(spec, { chart: deployer });
+    const kube = {
+        kube: new KubectlObjects(actionsExecRunner),
+        services: deployer,
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+    };
+    const router = createRouter(spec, { chart: deployer, kube });
     const provider = new PrometheusProvider({
         url: spec.prometheus.url,
         headers: spec.prometheus.headers,
@@ -59447,6 +59824,21 @@ async function createAdapters(spec, saved = {}) {
         reporter,
         checkRun: () => reporter.checkRun()
     };
+}
+/** ingress-nginx: whether the chart exposes `ingress.annotations`, from its default values. */
+async function withCanaryIngress(spec) {
+    if (spec.routing !== 'ingress-nginx' || spec.chart === '')
+        return spec;
+    try {
+        const mode = canaryIngressMode(await chartDefaultValues(actionsExecRunner, spec));
+        if (mode === 'action')
+            info(`${spec.chart} has no ingress.annotations: the action creates the canary Ingress itself`);
+        return { ...spec, canaryIngress: mode };
+    }
+    catch (error) {
+        warning(`Could not read the default values of ${spec.chart}: ${errorMessage(error)}`);
+        return spec;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/record-file.ts

@@ -97,6 +97,13 @@ export interface RolloutSpec {
   soakSeconds: number;
   intervalSeconds: number;
   routing: RoutingPreset;
+  /**
+   * ingress-nginx only, set by the wiring from the chart's default values: `chart` when the chart
+   * exposes `ingress.annotations` (the canary release's own Ingress carries the canary annotations),
+   * `action` when it does not (the action creates and owns the canary Ingress); undefined when the chart
+   * is not known (commands without `chart`).
+   */
+  canaryIngress?: 'chart' | 'action';
   /** For routing `values`: `key={{weight}}` templates. */
   weightValues: Array<{ key: string; value: string }>;
 

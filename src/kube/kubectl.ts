@@ -70,6 +70,20 @@ export class KubectlObjects implements KubeObjects {
     return this.json<T>(args, result.stdout);
   }
 
+  async create<T>(resource: string, namespace: string, object: object): Promise<T> {
+    // The object goes in on stdin: no temporary file, and nothing of it on a command line.
+    const args = ['create', '--namespace', namespace, '-f', '-', '-o', 'json'];
+    const result = await this.exec(args, JSON.stringify(object));
+    if (result.exitCode !== 0) throw this.failure([...args.slice(0, 1), resource, ...args.slice(1)], result);
+    return this.json<T>(args, result.stdout);
+  }
+
+  async delete(resource: string, namespace: string, name: string): Promise<void> {
+    const args = ['delete', resource, name, '--namespace', namespace, '--ignore-not-found', '--wait=false'];
+    const result = await this.exec(args);
+    if (result.exitCode !== 0) throw this.failure(args, result);
+  }
+
   /** The 422 says only "invalid": it is a conflict when the object's version moved past the test op's. */
   private async changedSince(
     resource: string,
@@ -83,10 +97,10 @@ export class KubectlObjects implements KubeObjects {
     return now?.metadata?.resourceVersion !== test.value;
   }
 
-  private async exec(args: string[]) {
+  private async exec(args: string[], input?: string) {
     const argv = [...args, `--request-timeout=${this.requestTimeoutSeconds}s`];
     try {
-      return await this.run(this.kubectlPath, argv);
+      return await this.run(this.kubectlPath, argv, input === undefined ? undefined : { input });
     } catch (error) {
       throw new Error(
         `could not run \`${this.kubectlPath}\` (is kubectl installed and on PATH?): ${errorMessage(error)}`

@@ -7,13 +7,19 @@ import { ingressNginxChartValues, ingressNginxRouter } from './ingress-nginx.js'
 import { istioChartValues, istioRouter } from './istio.js';
 import { replicasChartValues, replicasRouter } from './replicas.js';
 import { valuesChartValues, valuesRouter } from './values.js';
+import type { OwnedIngressDeps } from './owned-ingress-router.js';
 import type { CanaryChart, TrafficRouter } from './types.js';
 
-type RouterSpec = Pick<RolloutSpec, 'routing' | 'release' | 'canaryRelease' | 'weightValues'>;
+type RouterSpec = Pick<
+  RolloutSpec,
+  'routing' | 'release' | 'canaryRelease' | 'weightValues' | 'namespace' | 'canaryIngress'
+>;
 
 export interface RouterDeps {
   /** The canary release, for the presets whose weight travels in its chart values. */
   chart: CanaryChart;
+  /** The Kubernetes API, for ingress-nginx's own canary Ingress (charts without ingress.annotations). */
+  kube?: OwnedIngressDeps;
 }
 
 interface Preset {
@@ -22,7 +28,10 @@ interface Preset {
 }
 
 const PRESETS: Record<RoutingPreset, Preset> = {
-  'ingress-nginx': { chartValues: ingressNginxChartValues, router: (s, d) => ingressNginxRouter(s, d.chart) },
+  'ingress-nginx': {
+    chartValues: ingressNginxChartValues,
+    router: (s, d) => ingressNginxRouter(s, d.chart, d.kube)
+  },
   'gateway-api': { chartValues: gatewayApiChartValues, router: (s, d) => gatewayApiRouter(s, d.chart) },
   istio: { chartValues: istioChartValues, router: (s, d) => istioRouter(s, d.chart) },
   replicas: { chartValues: replicasChartValues, router: (s, d) => replicasRouter(s, d.chart) },

@@ -8,6 +8,10 @@ export interface KubeObjects {
   list<T>(resource: string, namespace: string): Promise<T[]>;
   /** One write. A failed `test` op (the object changed since it was read) throws KubeConflictError. */
   jsonPatch<T>(resource: string, namespace: string, name: string, ops: JsonPatchOp[]): Promise<T>;
+  /** Creates the object (its namespace is `namespace`); one that exists already is an error. */
+  create<T>(resource: string, namespace: string, object: object): Promise<T>;
+  /** Deletes the object; one that is already gone is fine. */
+  delete(resource: string, namespace: string, name: string): Promise<void>;
 }
 
 /** The object changed between our read and our write: read it again and recompute the patch. */
