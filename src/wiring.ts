@@ -13,7 +13,7 @@ import type { Deployer } from './deploy/types.js';
 import type { Judge } from './judge/types.js';
 import type { Sampler } from './rollout/ports.js';
 import { createRouter } from './routing/index.js';
-import { canaryIngressMode } from './routing/ingress-mode.js';
+import { canaryIngressMode, hasIngressSwitch } from './routing/ingress-mode.js';
 import { chartDefaultValues } from './deploy/chart-defaults.js';
 import { KubectlObjects } from './kube/kubectl.js';
 import { errorMessage } from './error-message.js';
@@ -80,10 +80,11 @@ export async function createAdapters(
 async function withCanaryIngress(spec: RolloutSpec): Promise<RolloutSpec> {
   if (spec.routing !== 'ingress-nginx' || spec.chart === '') return spec;
   try {
-    const mode = canaryIngressMode(await chartDefaultValues(actionsExecRunner, spec));
-    if (mode === 'action')
-      core.info(`${spec.chart} has no ingress.annotations: the action creates the canary Ingress itself`);
-    return { ...spec, canaryIngress: mode };
+    const defaults = await chartDefaultValues(actionsExecRunner, spec);
+    const mode = canaryIngressMode(defaults);
+    if (mode === 'chart') return { ...spec, canaryIngress: mode };
+    core.info(`${spec.chart} has no ingress.annotations: the action creates the canary Ingress itself`);
+    return { ...spec, canaryIngress: mode, canaryIngressSwitch: hasIngressSwitch(defaults) };
   } catch (error) {
     core.warning(`Could not read the default values of ${spec.chart}: ${errorMessage(error)}`);
     return spec;

@@ -2,7 +2,7 @@
 // in-memory API (FakeKube applies the JSON Patches as the API server does).
 import { describe, expect, test } from '@jest/globals';
 import { ownedIngressRouter, INGRESS_RESOURCE } from '../../src/routing/owned-ingress-router.js';
-import { canaryIngressMode } from '../../src/routing/ingress-mode.js';
+import { canaryIngressMode, hasIngressSwitch } from '../../src/routing/ingress-mode.js';
 import { ingressNginxChartValues } from '../../src/routing/ingress-nginx.js';
 import { OWNER_ANNOTATION, WEIGHT_ANNOTATION, type Ingress } from '../../src/routing/canary-ingress.js';
 import { FakeKube } from './fake-kube.js';
@@ -61,10 +61,17 @@ describe('the canary Ingress the action owns', () => {
     expect(canaryIngressMode({ ingress: { enabled: false, annotations: {} } })).toBe('chart');
     expect(canaryIngressMode({ ingress: { enabled: true, hostname: 'x' } })).toBe('action');
     expect(canaryIngressMode({})).toBe('action');
-    // The canary release then carries no routing values (a strict schema would reject them).
-    expect(
-      ingressNginxChartValues({ routing: 'ingress-nginx', release: 'nginx', canaryIngress: 'action' }, 20)
-    ).toEqual([]);
+    // The canary release then carries no routing values (a strict schema would reject them), only the
+    // switch that keeps it from rendering a second Ingress for the same hosts, where the chart has one.
+    const values = (canaryIngressSwitch: boolean) =>
+      ingressNginxChartValues(
+        { routing: 'ingress-nginx', release: 'nginx', canaryIngress: 'action', canaryIngressSwitch },
+        20
+      );
+    expect(values(false)).toEqual([]);
+    expect(values(true)).toEqual([{ key: 'ingress.enabled', value: 'false' }]);
+    expect(hasIngressSwitch({ ingress: { enabled: true, hostname: 'x' } })).toBe(true);
+    expect(hasIngressSwitch({ ingress: { hostname: 'x' } })).toBe(false);
   });
 
   test("prepare copies stable's hosts, paths to stable and TLS, with the canary Service and annotations", async () => {

@@ -40807,9 +40807,10 @@ function annotationKey(name) {
 }
 function ingressNginxChartValues(spec, weight) {
     // The action's own canary Ingress carries the weight; values the chart does not know could be
-    // rejected by a strict schema.
-    if (spec.canaryIngress === 'action')
-        return [];
+    // rejected by a strict schema. The canary release's own Ingress (same hosts) is switched off.
+    if (spec.canaryIngress === 'action') {
+        return spec.canaryIngressSwitch ? [{ key: 'ingress.enabled', value: 'false' }] : [];
+    }
     return [
         ...canaryContractValues(spec, weight),
         { key: annotationKey('canary'), value: 'true', string: true },
@@ -59635,6 +59636,15 @@ function canaryIngressMode(defaults) {
     const ingress = isMap(defaults) ? defaults.ingress : undefined;
     return isMap(ingress) && 'annotations' in ingress ? 'chart' : 'action';
 }
+/**
+ * With the action's own canary Ingress, the canary release must not render an Ingress of its own for
+ * the same hosts (it would take traffic as a second stable): the usual `ingress.enabled` switch, when
+ * the chart has one, is set false on the canary release.
+ */
+function hasIngressSwitch(defaults) {
+    const ingress = isMap(defaults) ? defaults.ingress : undefined;
+    return isMap(ingress) && typeof ingress.enabled === 'boolean';
+}
 function isMap(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -59830,10 +59840,12 @@ async function withCanaryIngress(spec) {
     if (spec.routing !== 'ingress-nginx' || spec.chart === '')
         return spec;
     try {
-        const mode = canaryIngressMode(await chartDefaultValues(actionsExecRunner, spec));
-        if (mode === 'action')
-            info(`${spec.chart} has no ingress.annotations: the action creates the canary Ingress itself`);
-        return { ...spec, canaryIngress: mode };
+        const defaults = await chartDefaultValues(actionsExecRunner, spec);
+        const mode = canaryIngressMode(defaults);
+        if (mode === 'chart')
+            return { ...spec, canaryIngress: mode };
+        info(`${spec.chart} has no ingress.annotations: the action creates the canary Ingress itself`);
+        return { ...spec, canaryIngress: mode, canaryIngressSwitch: hasIngressSwitch(defaults) };
     }
     catch (error) {
         warning(`Could not read the default values of ${spec.chart}: ${errorMessage(error)}`);

@@ -25,7 +25,10 @@ export function podinfoSession({ headers = {} }: SessionOptions): Session {
 }
 
 /** podinfo's answers carry no header of ours; the environment in its JSON body names the pod. */
-export function podinfoIdentity(stableDeployment: string): Identify {
+export function podinfoIdentity(
+  stableDeployment: string,
+  canaryDeployment = `${stableDeployment}-canary`
+): Identify {
   return (_headers, body) => {
     let environment: unknown;
     try {
@@ -37,11 +40,10 @@ export function podinfoIdentity(stableDeployment: string): Identify {
       ? environment.find((e): e is string => typeof e === 'string' && e.startsWith('HOSTNAME='))
       : undefined;
     const hostname = entry?.slice('HOSTNAME='.length);
-    if (typeof hostname !== 'string' || !hostname.startsWith(`${stableDeployment}-`)) return undefined;
-    const canary = hostname.startsWith(`${stableDeployment}-canary-`);
-    return {
-      track: canary ? 'canary' : 'stable',
-      release: canary ? `${stableDeployment}-canary` : stableDeployment
-    };
+    if (typeof hostname !== 'string') return undefined;
+    // The canary's prefix first: `<stable>-canary-…` also starts with `<stable>-`.
+    if (hostname.startsWith(`${canaryDeployment}-`)) return { track: 'canary', release: canaryDeployment };
+    if (hostname.startsWith(`${stableDeployment}-`)) return { track: 'stable', release: stableDeployment };
+    return undefined;
   };
 }

@@ -104,6 +104,8 @@ export interface RolloutSpec {
    * is not known (commands without `chart`).
    */
   canaryIngress?: 'chart' | 'action';
+  /** With `canaryIngress: action`: the chart has `ingress.enabled`, set false on the canary release. */
+  canaryIngressSwitch?: boolean;
   /** For routing `values`: `key={{weight}}` templates. */
   weightValues: Array<{ key: string; value: string }>;
 

@@ -12,7 +12,13 @@ import type { CanaryChart, TrafficRouter } from './types.js';
 
 type RouterSpec = Pick<
   RolloutSpec,
-  'routing' | 'release' | 'canaryRelease' | 'weightValues' | 'namespace' | 'canaryIngress'
+  | 'routing'
+  | 'release'
+  | 'canaryRelease'
+  | 'weightValues'
+  | 'namespace'
+  | 'canaryIngress'
+  | 'canaryIngressSwitch'
 >;
 
 export interface RouterDeps {

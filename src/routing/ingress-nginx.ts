@@ -16,12 +16,14 @@ function annotationKey(name: string): string {
 }
 
 export function ingressNginxChartValues(
-  spec: Pick<RolloutSpec, 'routing' | 'release' | 'canaryIngress'>,
+  spec: Pick<RolloutSpec, 'routing' | 'release' | 'canaryIngress' | 'canaryIngressSwitch'>,
   weight: number
 ): HelmValue[] {
   // The action's own canary Ingress carries the weight; values the chart does not know could be
-  // rejected by a strict schema.
-  if (spec.canaryIngress === 'action') return [];
+  // rejected by a strict schema. The canary release's own Ingress (same hosts) is switched off.
+  if (spec.canaryIngress === 'action') {
+    return spec.canaryIngressSwitch ? [{ key: 'ingress.enabled', value: 'false' }] : [];
+  }
   return [
     ...canaryContractValues(spec, weight),
     { key: annotationKey('canary'), value: 'true', string: true },
