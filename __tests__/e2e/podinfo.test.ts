@@ -1,7 +1,8 @@
 // End to end, issue 12: the committed bundle on a chart and an app nobody here wrote. podinfo's chart
 // comes from the Go module cache, the node agent runs the built podinfo, Traefik routes by the canary
 // annotations the action puts in the chart's ingress.annotations, and Prometheus scrapes podinfo's pods
-// with plain kubernetes_sd (no release label). Each scenario takes about 30 to 60 s on the sandbox.
+// with plain kubernetes_sd (no release label). plain-ingress runs podinfo's image in a chart whose
+// Ingress takes no annotations: the action brings the canary Ingress. Each scenario takes 30 to 60 s.
 import {
   DEMO_LOCK_WAIT_MS,
   FIGURE_FIELDS,
@@ -11,12 +12,13 @@ import {
   type Figures
 } from './run-demo.js';
 
-const SCENARIOS = ['podinfo', 'podinfo-faulty', 'podinfo-traefik-metrics'] as const;
+const SCENARIOS = ['podinfo', 'podinfo-faulty', 'podinfo-traefik-metrics', 'plain-ingress'] as const;
 
 type Outcome = Figures & {
   podinfoStableVersion: string | null;
   podinfoCanaryLeft: boolean;
   traefikServices: string[];
+  ingressesAfter: string[];
   podinfoLoad: { stable: number; canary: number; notFromAPod: number };
 };
 
@@ -25,10 +27,10 @@ const results = new Map<string, Outcome>();
 
 beforeAll(
   async () => {
-    demo = await runDemo(SCENARIOS, { killAfterMs: 8 * 60 * 1000 });
+    demo = await runDemo(SCENARIOS, { killAfterMs: 10 * 60 * 1000 });
     for (const r of demo.results) results.set(r.scenario, r as Outcome);
   },
-  9 * 60 * 1000 + DEMO_LOCK_WAIT_MS
+  11 * 60 * 1000 + DEMO_LOCK_WAIT_MS
 );
 
 afterAll(() => cleanUp(demo));
@@ -66,5 +68,15 @@ describe('podinfo, its own chart and metrics, in the sandbox', () => {
       'default-podinfo-podinfo-9898-canary@kubernetesingressnginx',
       'default-podinfo-podinfo-9898@kubernetesingressnginx'
     ]);
+  });
+
+  it("plain-ingress: the action's own canary Ingress carried the canary's share, and is gone afterwards", () => {
+    const r = results.get('plain-ingress')!;
+    expect(r.decision).toBe('promoted');
+    expect(r.podinfoStableVersion).toBe('6.9.4');
+    expect(r.podinfoLoad.canary).toBeGreaterThan(0);
+    // Traefik served a canary service for the action's Ingress (named after stable's, port `http`).
+    expect(r.traefikServices).toContain('default-plain-web-plain-web-http-canary@kubernetesingressnginx');
+    expect(r.ingressesAfter).toEqual(['plain-web', 'storefront']);
   });
 });
