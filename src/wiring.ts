@@ -6,6 +6,7 @@ import { HelmDeployer } from './deploy/helm.js';
 import { actionsExecRunner } from './deploy/command-runner.js';
 import { PrometheusProvider } from './metrics/prometheus.js';
 import { MetricSampler } from './metrics/sampler.js';
+import { resolveArms } from './metrics-source/resolve-arms.js';
 import { createJudge } from './judge/index.js';
 import { createReporter, type CheckRunInfo, type Reporting } from './report/index.js';
 import type { Deployer } from './deploy/types.js';
@@ -15,6 +16,9 @@ import { createRouter } from './routing/index.js';
 import { KubectlObjects } from './kube/kubectl.js';
 import { helmInContext, kubectlInContext } from './kube/context.js';
 import { systemClock } from './clock.js';
+import { canaryIngressMode, hasIngressSwitch } from './routing/ingress-mode.js';
+import { chartDefaultValues } from './deploy/chart-defaults.js';
+import { errorMessage } from './error-message.js';
 import type { TrafficRouter } from './routing/types.js';
 import { HelmPreflight } from './deploy/helm-preflight.js';
 import { KubectlApiResources } from './kube/api-resources.js';
@@ -36,9 +40,10 @@ export interface Adapters {
 }
 
 export async function createAdapters(
-  spec: RolloutSpec,
+  inputSpec: RolloutSpec,
   saved: { checkRunId?: number } = {}
 ): Promise<Adapters> {
+  const spec = await withCanaryIngress(inputSpec);
   // promote/rollback/status may come from a run that does not know the version: the deployer and
   // the commands read it back from the canary release where they need it.
   const helm = helmInContext(actionsExecRunner, spec.kubeContext);
@@ -66,7 +71,9 @@ export async function createAdapters(
     release: spec.release,
     canaryRelease: spec.canaryRelease,
     namespace: spec.namespace,
-    analysis: spec.analysis
+    analysis: spec.analysis,
+    // `{{pods}}`, `{{service}}`... from what stable's release renders, read once at the first sample.
+    armValues: () => resolveArms(spec, (release) => deployer.manifestObjects(release))
   });
   const reporter = createReporter({
     token: spec.githubToken,
@@ -95,4 +102,19 @@ export async function createAdapters(
     reporter,
     checkRun: () => reporter.checkRun()
   };
+}
+
+/** ingress-nginx: whether the chart exposes `ingress.annotations`, from its default values. */
+async function withCanaryIngress(spec: RolloutSpec): Promise<RolloutSpec> {
+  if (spec.routing !== 'ingress-nginx' || spec.chart === '') return spec;
+  try {
+    const defaults = await chartDefaultValues(actionsExecRunner, spec);
+    const mode = canaryIngressMode(defaults);
+    if (mode === 'chart') return { ...spec, canaryIngress: mode };
+    core.info(`${spec.chart} has no ingress.annotations: the action creates the canary Ingress itself`);
+    return { ...spec, canaryIngress: mode, canaryIngressSwitch: hasIngressSwitch(defaults) };
+  } catch (error) {
+    core.warning(`Could not read the default values of ${spec.chart}: ${errorMessage(error)}`);
+    return spec;
+  }
 }

@@ -31,7 +31,7 @@ function metric(metrics: MetricSpec[], name: string): MetricSpec {
 describe('strict keys', () => {
   test('an unknown top-level key in the config file names the key, the file and the allowed keys', () => {
     expect(configErrorOf(() => withFile('metrcs: []\n'))).toBe(
-      'config file .github/canary.yml, key `metrcs` (line 1): unknown key "metrcs". Allowed keys: names, requests, metrics, query-timeout, max-metric-failures.'
+      'config file .github/canary.yml, key `metrcs` (line 1): unknown key "metrcs". Allowed keys: names, requests, metrics, query-timeout, max-metric-failures, metrics-source.'
     );
   });
 
@@ -43,7 +43,7 @@ describe('strict keys', () => {
 
   test('an unknown key under names lists the name keys', () => {
     expect(configErrorOf(() => withFile('names:\n  request-metric: x\n'))).toBe(
-      'config file .github/canary.yml, key `names.request-metric` (line 2): unknown key "request-metric". Allowed keys under names: requests-metric, latency-histogram, sessions-metric, checkouts-metric, status-code-label, release-label, namespace-label, extra-matchers.'
+      'config file .github/canary.yml, key `names.request-metric` (line 2): unknown key "request-metric". Allowed keys under names: requests-metric, latency-histogram, sessions-metric, checkouts-metric, status-code-label, release-label, namespace-label, extra-matchers, pod-label.'
     );
   });
 
@@ -290,7 +290,7 @@ describe('metrics: custom, overridden and disabled', () => {
       configErrorOf(() => inline('requests: sum(rate(http_requests_total{release="{{release}}"}[1m]))'))
     ).toMatch(/key `requests`: expected raw counters without rate\(\)/);
     expect(configErrorOf(() => inline('requests: x{release="{{release}}",ns="{{ns}}"}'))).toBe(
-      'input `analysis`, key `requests`: unknown placeholder {{ns}}; the placeholders are {{release}} and {{namespace}}.'
+      'input `analysis`, key `requests`: unknown placeholder {{ns}}; the placeholders are {{release}}, {{namespace}}, {{pods}}, {{workload}}, {{service}}, {{ingress}}, {{nginx-canary}}, {{traefik-service}}.'
     );
   });
 

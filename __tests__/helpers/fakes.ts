@@ -159,7 +159,7 @@ export function routerDeps(chart: CanaryChart): RouterDeps {
   };
   return {
     chart,
-    kube: { get: unused, list: unused, jsonPatch: unused, apply: unused },
+    kube: { get: unused, list: unused, jsonPatch: unused, apply: unused, create: unused, delete: unused },
     services: { services: unused, renderedObjects: unused },
     sleep: async () => {}
   };

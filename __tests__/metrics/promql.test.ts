@@ -26,7 +26,7 @@ describe('renderQuery', () => {
 
   it('names an unknown placeholder', () => {
     expect(() => renderQuery('up{job="{{job}}"}', { release: 'sf', namespace: 'shop' })).toThrow(
-      'unknown placeholder {{job}}; expected {{release}} or {{namespace}}'
+      'unknown placeholder {{job}}; expected one of {{release}}, {{namespace}}, {{pods}},'
     );
   });
 });

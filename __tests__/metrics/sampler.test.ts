@@ -167,3 +167,59 @@ it('names the query when a latency query returns no histogram buckets', async ()
     'metric p95: query lat_bucket{release="sf"} returned series without an "le" label'
   );
 });
+
+describe('arm placeholders beyond release and namespace', () => {
+  const byPods: AnalysisSpec = {
+    ...analysis,
+    requests: 'req{pod=~"{{pods}}"}',
+    metrics: [
+      {
+        name: 'errors',
+        title: '5xx',
+        kind: 'errors',
+        bad: 'req5{pod=~"{{pods}}"}',
+        total: 'req{pod=~"{{pods}}"}'
+      }
+    ]
+  };
+
+  it('resolves them once, at the first read, and reads each arm with its own values', async () => {
+    const provider = new ScriptedProvider();
+    let resolved = 0;
+    const sampler = new MetricSampler(provider, {
+      release: 'web',
+      canaryRelease: 'web-canary',
+      namespace: 'shop',
+      analysis: byPods,
+      armValues: async () => {
+        resolved += 1;
+        return {
+          stable: { release: 'web', namespace: 'shop', pods: 'web-[a-z0-9]{1,10}-[a-z0-9]{5}' },
+          canary: { release: 'web-canary', namespace: 'shop', pods: 'web-canary-[a-z0-9]{1,10}-[a-z0-9]{5}' }
+        };
+      }
+    });
+    provider.values.set('req{pod=~"web-canary-[a-z0-9]{1,10}-[a-z0-9]{5}"}', [
+      { labels: { pod: 'c' }, value: 5 }
+    ]);
+    provider.values.set('req{pod=~"web-[a-z0-9]{1,10}-[a-z0-9]{5}"}', [{ labels: { pod: 's' }, value: 9 }]);
+    await sampler.baseline();
+    provider.values.set('req{pod=~"web-canary-[a-z0-9]{1,10}-[a-z0-9]{5}"}', [
+      { labels: { pod: 'c' }, value: 7 }
+    ]);
+    provider.values.set('req{pod=~"web-[a-z0-9]{1,10}-[a-z0-9]{5}"}', [{ labels: { pod: 's' }, value: 19 }]);
+    const sample = await sampler.sample();
+    expect(sample.requests).toEqual({ canary: 2, stable: 10 });
+    expect(resolved).toBe(1);
+  });
+
+  it('a placeholder nothing resolved is an error, never an empty selector', async () => {
+    const sampler = new MetricSampler(new ScriptedProvider(), {
+      release: 'web',
+      canaryRelease: 'web-canary',
+      namespace: 'shop',
+      analysis: byPods
+    });
+    await expect(sampler.baseline()).rejects.toThrow('no value for {{pods}}');
+  });
+});

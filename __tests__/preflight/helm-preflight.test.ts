@@ -22,7 +22,14 @@ const unreachable = async (): Promise<never> => {
 };
 const chartOnlyDeps = {
   chart: noChart,
-  kube: { get: unreachable, list: unreachable, jsonPatch: unreachable, apply: unreachable },
+  kube: {
+    get: unreachable,
+    list: unreachable,
+    jsonPatch: unreachable,
+    apply: unreachable,
+    create: unreachable,
+    delete: unreachable
+  },
   services: { services: unreachable, renderedObjects: unreachable },
   sleep: async () => {}
 };

@@ -188,6 +188,8 @@ describeIfBuilt('HTTPRoute router on a real API server', () => {
       get: kube.get.bind(kube),
       list: kube.list.bind(kube),
       apply: kube.apply.bind(kube),
+      create: kube.create.bind(kube),
+      delete: kube.delete.bind(kube),
       jsonPatch: async <T>(resource: string, namespace: string, name: string, ops: JsonPatchOp[]) => {
         const result = await kube.jsonPatch<T>(resource, namespace, name, ops);
         patchedAt.push(performance.now());

@@ -82,4 +82,20 @@ export class FakeKube implements KubeObjects {
     this.objects.set(key, object);
     return structuredClone(object);
   }
+
+  creates: string[] = [];
+  deletes: string[] = [];
+
+  async create<T>(resource: string, namespace: string, object: any): Promise<T> {
+    const key = `${resource}/${namespace}/${object.metadata.name}`;
+    if (this.objects.has(key)) throw new Error(`${key} already exists`);
+    this.put(resource, { ...object, metadata: { ...object.metadata, namespace } });
+    this.creates.push(object.metadata.name);
+    return structuredClone(this.objects.get(key));
+  }
+
+  async delete(resource: string, namespace: string, name: string): Promise<void> {
+    this.objects.delete(`${resource}/${namespace}/${name}`);
+    this.deletes.push(name);
+  }
 }

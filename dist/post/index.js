@@ -35781,7 +35781,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6851);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9672);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 
@@ -35790,7 +35790,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6851:
+/***/ 9672:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39021,33 +39021,66 @@ function round(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/metrics/promql.ts
-// Templating release and namespace into the users' PromQL. The values land inside double-quoted
-// string literals (`release="{{release}}"`), so they are escaped for exactly that context.
+// Templating each arm's names into the users' PromQL. The values land inside double-quoted string
+// literals (`release="{{release}}"`, `pod=~"{{pods}}"`), so they are escaped for exactly that context.
+// Values meant for `=~` matchers (`{{pods}}`, `{{nginx-canary}}`, `{{traefik-service}}`) are regexes
+// that the metric source built with every name in them regex-escaped first.
 const PLACEHOLDER = /\{\{([^}]*)\}\}/g;
+/**
+ * Every placeholder a query may hold. `release` and `namespace` are always known; the others are filled
+ * from the release's objects (see src/metrics-source/arm-names.ts), and only when a query uses them.
+ */
+const ARM_PLACEHOLDERS = [
+    'release',
+    'namespace',
+    /** The arm's pod names, as an anchored regex (Deployment pods are `<deployment>-<hash>-<suffix>`). */
+    'pods',
+    /** The arm's Deployment. */
+    'workload',
+    /** The arm's Service. */
+    'service',
+    /** Stable's Ingress (ingress-nginx counts canary traffic under the main Ingress). */
+    'ingress',
+    /** ingress-nginx's `canary` label: empty for stable, the canary upstream for the canary. */
+    'nginx-canary',
+    /** The Traefik service that carries the arm's traffic, as a regex. */
+    'traefik-service'
+];
 /** Escape a label value for a double-quoted PromQL string literal. */
 function promql_escapePromqlString(value) {
     return value.replace(/[\\"\n\r]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r' })[c]);
 }
-/** Replace `{{release}}` and `{{namespace}}`, escaped; any other placeholder is a mistake in the query. */
+/** The placeholders a template uses (for resolving only what is needed). */
+function placeholdersIn(template) {
+    return [...template.matchAll(PLACEHOLDER)].map((match) => match[1].trim());
+}
+/** Replace every placeholder, escaped; an unknown one, or one without a value, is a mistake. */
 function renderQuery(template, arm) {
     return template.replace(PLACEHOLDER, (token, name) => {
         const key = name.trim();
-        if (key === 'release')
-            return promql_escapePromqlString(arm.release);
-        if (key === 'namespace')
-            return promql_escapePromqlString(arm.namespace);
-        throw new Error(`query ${JSON.stringify(template)}: unknown placeholder ${token}; expected {{release}} or {{namespace}}`);
+        if (!ARM_PLACEHOLDERS.includes(key)) {
+            throw new Error(`query ${JSON.stringify(template)}: unknown placeholder ${token}; expected one of ${ARM_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`);
+        }
+        const value = arm[key];
+        if (value === undefined) {
+            throw new Error(`query ${JSON.stringify(template)}: no value for ${token} (nothing resolved it)`);
+        }
+        return promql_escapePromqlString(value);
     });
 }
 
 ;// CONCATENATED MODULE: ./src/config/promql.ts
 // PromQL pieces the config builds or checks: metric and label names, string escaping, matcher lists,
-// and the query templates users write. Templates carry `{{release}}` and `{{namespace}}`; the metrics
-// adapter substitutes them, escaped, per arm.
+// and the query templates users write. Templates carry `{{release}}`, `{{namespace}}` and the other arm
+// placeholders (src/metrics/promql.ts); the metrics adapter substitutes them, escaped, per arm.
+
 
 const RELEASE_PLACEHOLDER = '{{release}}';
 const NAMESPACE_PLACEHOLDER = '{{namespace}}';
-const PLACEHOLDERS = [RELEASE_PLACEHOLDER, NAMESPACE_PLACEHOLDER];
+const PODS_PLACEHOLDER = '{{pods}}';
+const PLACEHOLDERS = ARM_PLACEHOLDERS.map((name) => `{{${name}}}`);
+/** Placeholders whose value differs between the arms: a query needs one, or both arms read the same series. */
+const ARM_DISTINCT = PLACEHOLDERS.filter((p) => p !== NAMESPACE_PLACEHOLDER && p !== '{{ingress}}');
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const MATCHER = String.raw `\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(?:=~|!~|!=|=)\s*"(?:[^"\\]|\\.)*"\s*`;
@@ -39075,18 +39108,19 @@ function parseMatcherList(text, where) {
 }
 /**
  * A user-written query template: a PromQL expression over RAW counters that tells the arms apart
- * through {{release}} (without it both arms would read the same series).
+ * through {{release}} or another arm placeholder such as {{pods}} (without one both arms would read
+ * the same series).
  */
 function checkQueryTemplate(query, where) {
     const trimmed = query.trim();
     if (trimmed === '')
         throw expectedError(where, 'a PromQL selector of raw counters', query);
-    if (!trimmed.includes(RELEASE_PLACEHOLDER)) {
-        throw expectedError(where, `a query containing ${RELEASE_PLACEHOLDER} (e.g. http_requests_total{release="${RELEASE_PLACEHOLDER}"}) so canary and stable read different series`, trimmed);
+    if (!ARM_DISTINCT.some((placeholder) => trimmed.includes(placeholder))) {
+        throw expectedError(where, `a query containing ${RELEASE_PLACEHOLDER} (e.g. http_requests_total{release="${RELEASE_PLACEHOLDER}"}) or ${PODS_PLACEHOLDER} (pod=~"${PODS_PLACEHOLDER}") so canary and stable read different series`, trimmed);
     }
     const unknown = (trimmed.match(/\{\{[^}]*\}\}/g) ?? []).find((token) => !PLACEHOLDERS.includes(token));
     if (unknown) {
-        throw new ConfigError(`${where}: unknown placeholder ${unknown}; the placeholders are ${PLACEHOLDERS.join(' and ')}.`);
+        throw new ConfigError(`${where}: unknown placeholder ${unknown}; the placeholders are ${PLACEHOLDERS.join(', ')}.`);
     }
     const rateCall = RATE_FUNCTIONS.exec(trimmed);
     if (rateCall) {
@@ -39104,6 +39138,7 @@ const DEFAULT_METRIC_NAMES = {
     checkoutsMetric: 'storefront_checkouts_total',
     statusCodeLabel: 'code',
     releaseLabel: 'release',
+    podLabel: '',
     namespaceLabel: 'namespace',
     extraMatchers: []
 };
@@ -39115,11 +39150,13 @@ const BUILT_IN_KINDS = {
 };
 const DEFAULT_CONVERSION_MARGIN = 0.1;
 const DEFAULT_LATENCY_QUANTILE = 0.95;
-/** `metric{namespace="{{namespace}}",release="{{release}}",<extra>,<more>}` */
+/** `metric{namespace="{{namespace}}",release="{{release}}",<extra>,<more>}` (or `pod=~"{{pods}}"`) */
 function armSelector(metric, names, more = []) {
     const matchers = [
         ...(names.namespaceLabel ? [`${names.namespaceLabel}="${NAMESPACE_PLACEHOLDER}"`] : []),
-        `${names.releaseLabel}="${RELEASE_PLACEHOLDER}"`,
+        names.podLabel
+            ? `${names.podLabel}=~"${PODS_PLACEHOLDER}"`
+            : `${names.releaseLabel}="${RELEASE_PLACEHOLDER}"`,
         ...names.extraMatchers,
         ...more
     ];
@@ -39177,11 +39214,160 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+;// CONCATENATED MODULE: ./src/metrics-source/app.ts
+// `app`: the application's own HTTP metrics (http_requests_total with a status-code label, a latency
+// histogram, and the storefront's business counters for conversion). Arms are told apart by the
+// `release` label (from PodMonitor/ServiceMonitor relabeling) or, with `names.pod-label`, by pod name.
+
+const appSource = {
+    name: 'app',
+    build: (names, guards) => ({ requests: trafficQuery(names), metrics: defaultMetrics(names, guards) })
+};
+
+;// CONCATENATED MODULE: ./src/metrics-source/selectors.ts
+// Selector building shared by the sources: `metric{matcher,...}`, with the user's extra matchers
+// (`names.extra-matchers`) last, and the built-in error and latency metrics from a requests counter
+// and a histogram.
+
+function selector(metric, matchers, names) {
+    return `${metric}{${[...matchers, ...names.extraMatchers].join(',')}}`;
+}
+function errorRate(c, names, guards) {
+    return {
+        name: 'error-rate',
+        title: '5xx rate',
+        kind: 'errors',
+        bad: selector(c.requestsMetric, [...c.arm, `${c.statusLabel}=~"5.."`], names),
+        total: selector(c.requestsMetric, c.arm, names),
+        ...(guards.maxErrorRate !== undefined && { max: guards.maxErrorRate })
+    };
+}
+function latency(c, names, guards) {
+    return {
+        name: 'latency-p95',
+        title: 'p95 latency',
+        kind: 'latency',
+        buckets: selector(bucketMetricName(c.histogram), c.arm, names),
+        quantile: DEFAULT_LATENCY_QUANTILE,
+        bucketUnit: histogramUnit(c.histogram),
+        ...(guards.maxLatencyMs !== undefined && { maxMs: guards.maxLatencyMs })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/metrics-source/ingress-nginx.ts
+// `ingress-nginx`: the controller's own counters. ingress-nginx counts a request that its canary
+// Ingress took under the MAIN Ingress's name (`ingress`), with the canary's upstream
+// (`<namespace>-<service>-<port>`) in the `canary` label; a request stable served has `canary=""`.
+// So both arms select stable's Ingress, and `{{nginx-canary}}` tells them apart.
+
+
+const NGINX_REQUESTS = 'nginx_ingress_controller_requests';
+const NGINX_DURATION = 'nginx_ingress_controller_request_duration_seconds';
+function counters(names) {
+    return {
+        requestsMetric: NGINX_REQUESTS,
+        histogram: NGINX_DURATION,
+        statusLabel: 'status',
+        arm: [
+            // The Ingress's namespace; `namespace-label` renames it (e.g. exported_namespace).
+            ...(names.namespaceLabel ? [`${names.namespaceLabel}="${NAMESPACE_PLACEHOLDER}"`] : []),
+            'ingress="{{ingress}}"',
+            'canary=~"{{nginx-canary}}"'
+        ]
+    };
+}
+const ingressNginxSource = {
+    name: 'ingress-nginx',
+    // The canary annotations are what puts the canary upstream in the `canary` label.
+    routings: ['ingress-nginx'],
+    build(names, guards) {
+        const c = counters(names);
+        return {
+            requests: selector(c.requestsMetric, c.arm, names),
+            metrics: [errorRate(c, names, guards), latency(c, names, guards)]
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/metrics-source/istio.ts
+// `istio`: the sidecars' standard metrics, as the destination's proxy reports them (one count per
+// request, where the mesh's routing sent it). Arms are the destination workloads: stable's and the
+// canary's Deployments.
+
+
+const ISTIO_REQUESTS = 'istio_requests_total';
+const ISTIO_DURATION = 'istio_request_duration_milliseconds';
+const COUNTERS = {
+    requestsMetric: ISTIO_REQUESTS,
+    histogram: ISTIO_DURATION,
+    statusLabel: 'response_code',
+    arm: [
+        'reporter="destination"',
+        `destination_workload_namespace="${NAMESPACE_PLACEHOLDER}"`,
+        'destination_workload="{{workload}}"'
+    ]
+};
+const istioSource = {
+    name: 'istio',
+    build: (names, guards) => ({
+        requests: selector(COUNTERS.requestsMetric, COUNTERS.arm, names),
+        metrics: [errorRate(COUNTERS, names, guards), latency(COUNTERS, names, guards)]
+    })
+};
+
+;// CONCATENATED MODULE: ./src/metrics-source/traefik.ts
+// `traefik`: Traefik's per-service counters. Traefik names its services after the objects that made
+// them (traefik-names.ts), so `{{traefik-service}}` is a regex built for the routing in use.
+
+const TRAEFIK_REQUESTS = 'traefik_service_requests_total';
+const TRAEFIK_DURATION = 'traefik_service_request_duration_seconds';
+const traefik_COUNTERS = {
+    requestsMetric: TRAEFIK_REQUESTS,
+    histogram: TRAEFIK_DURATION,
+    statusLabel: 'code',
+    arm: ['service=~"{{traefik-service}}"']
+};
+const traefikSource = {
+    name: 'traefik',
+    // Traefik's ingress-nginx provider (canary annotations) and its Gateway API provider (HTTPRoute).
+    routings: ['ingress-nginx', 'gateway-api'],
+    build: (names, guards) => ({
+        requests: selector(traefik_COUNTERS.requestsMetric, traefik_COUNTERS.arm, names),
+        metrics: [errorRate(traefik_COUNTERS, names, guards), latency(traefik_COUNTERS, names, guards)]
+    })
+};
+
+;// CONCATENATED MODULE: ./src/metrics-source/types.ts
+const METRICS_SOURCES = ['app', 'ingress-nginx', 'istio', 'traefik'];
+
+;// CONCATENATED MODULE: ./src/metrics-source/index.ts
+
+
+
+
+
+
+const SOURCES = {
+    app: appSource,
+    'ingress-nginx': ingressNginxSource,
+    istio: istioSource,
+    traefik: traefikSource
+};
+/** The source's traffic query and built-in metrics; a source that cannot work with `routing` throws. */
+function sourceMetrics(name, names, guards, routing, where) {
+    const source = SOURCES[name];
+    if (source.routings && !source.routings.includes(routing)) {
+        throw new ConfigError(`${where}: metrics-source ${name} tells the arms apart only with routing ${source.routings.join(' or ')} (routing is ${routing}); choose another metrics-source or routing.`);
+    }
+    return source.build(names, guards);
+}
+
 ;// CONCATENATED MODULE: ./src/config/analysis.ts
 // The analysis YAML (the `config` file or the inline `analysis` input): which metrics to judge and
 // the names behind the built-in queries. Strict on purpose: a misspelt key would otherwise be
 // silently ignored and a guard the user believes in would not exist. Keys are kebab-case.
 // The format is documented in docs/configuration.md.
+
 
 
 
@@ -39195,7 +39381,8 @@ const TOP_LEVEL_KEYS = [
     'requests',
     'metrics',
     'query-timeout',
-    'max-metric-failures'
+    'max-metric-failures',
+    'metrics-source'
 ];
 const NAMES_KEYS = [
     'requests-metric',
@@ -39205,7 +39392,8 @@ const NAMES_KEYS = [
     'status-code-label',
     'release-label',
     'namespace-label',
-    'extra-matchers'
+    'extra-matchers',
+    'pod-label'
 ];
 const COMMON_METRIC_KEYS = ['name', 'kind', 'title', 'enabled', 'alpha'];
 const METRIC_KEYS = {
@@ -39245,6 +39433,14 @@ function parseAnalysisYaml(text, source) {
         names: parseNames(root.names, source, lines),
         metrics: parseMetricList(root.metrics, source, lines)
     };
+    if (root['metrics-source'] !== undefined) {
+        const where = at(source, 'metrics-source');
+        const name = text_(root['metrics-source'], where);
+        if (!METRICS_SOURCES.includes(name)) {
+            throw expectedError(where, `one of ${METRICS_SOURCES.join(', ')}`, name);
+        }
+        config.metricsSource = name;
+    }
     if (root.requests !== undefined) {
         config.requests = checkQueryTemplate(text_(root.requests, at(source, 'requests')), at(source, 'requests'));
     }
@@ -39285,7 +39481,7 @@ function parseNames(value, source, lines) {
         }
         const name = text_(map[key], at(source, `names.${key}`));
         if (!isLabelName(name)) {
-            throw expectedError(at(source, `names.${key}`), `a Prometheus label name like ${DEFAULT_METRIC_NAMES[field] || 'namespace'}`, name);
+            throw expectedError(at(source, `names.${key}`), `a Prometheus label name like ${DEFAULT_METRIC_NAMES[field] || (field === 'podLabel' ? 'pod' : 'namespace')}`, name);
         }
         names[field] = name;
     };
@@ -39296,6 +39492,7 @@ function parseNames(value, source, lines) {
     label('status-code-label', 'statusCodeLabel');
     label('release-label', 'releaseLabel');
     label('namespace-label', 'namespaceLabel', true);
+    label('pod-label', 'podLabel', true);
     names.extraMatchers = parseExtraMatchers(map['extra-matchers'], at(source, 'names.extra-matchers'));
     return names;
 }
@@ -39531,6 +39728,8 @@ const INPUT_DEFAULTS = {
     'prometheus-headers': undefined,
     config: undefined,
     analysis: undefined,
+    // No default here: `app` applies unless the analysis YAML's `metrics-source` says otherwise.
+    'metrics-source': undefined,
     'max-error-rate': '5%',
     'max-latency-p95': '1000ms',
     'min-conversion-rate': undefined,
@@ -39814,14 +40013,20 @@ function urlPassword(text) {
 
 
 
-function resolveMetrics(config, guards, alpha) {
+
+function resolveMetrics(config, guards, alpha, source = { name: 'app', where: 'metrics-source', routing: 'ingress-nginx' }) {
     const names = config?.names ?? DEFAULT_METRIC_NAMES;
-    let metrics = defaultMetrics(names, guards).map((metric) => namesChanged(metric.name, names) ? { ...metric, configured: true } : metric);
+    const built = sourceMetrics(source.name, names, guards, source.routing, source.where);
+    let metrics = built.metrics.map((metric) => namesChanged(metric.name, names) ? { ...metric, configured: true } : metric);
     for (const entry of config?.metrics ?? []) {
         const builtIn = metrics.find((metric) => metric.name === entry.name);
-        if (BUILT_IN_METRICS.includes(entry.name)) {
-            if (!builtIn)
-                continue; // disabled by an earlier entry is impossible: names are unique
+        if (BUILT_IN_METRICS.includes(entry.name) && (builtIn || !entry.kind)) {
+            if (!builtIn) {
+                if (!entry.enabled)
+                    continue; // switching off what this source does not have is harmless
+                // e.g. `conversion` with a data-plane source: there is no built-in to override or disable.
+                throw new ConfigError(`${entry.where}: metrics-source ${source.name} has no built-in "${entry.name}" metric; give it a \`kind\` and its queries to add one.`);
+            }
             const merged = entry.enabled ? { ...overrideBuiltIn(builtIn, entry), configured: true } : undefined;
             metrics = metrics.flatMap((metric) => (metric === builtIn ? (merged ? [merged] : []) : [metric]));
         }
@@ -39836,7 +40041,7 @@ function resolveMetrics(config, guards, alpha) {
         throw new ConfigError(`${config?.source ?? 'analysis'}: every metric is disabled; keep at least one enabled.`);
     }
     return {
-        requests: config?.requests ?? trafficQuery(names),
+        requests: config?.requests ?? built.requests,
         metrics: splitAlpha(metrics, alpha, config?.source)
     };
 }
@@ -40059,6 +40264,7 @@ function unique(values) {
 
 
 
+
 const COMMANDS = ['deploy', 'promote', 'rollback', 'status'];
 const ROUTING_PRESETS = [
     'ingress-nginx',
@@ -40171,7 +40377,8 @@ function readRolloutSpec(getInput, options = {}) {
     const maxExtraSoakSeconds = read('max-extra-soak', (t, w) => parseStepDuration(t, w, true), 300);
     const noData = read('no-data', (t, w) => parseChoice(t, w, NO_DATA_POLICIES), 'fail');
     const strictPass = read('strict-pass', parseBoolean, false);
-    const resolved = problems.attempt(() => resolveMetrics(analysisConfig, guards, alpha));
+    const source = readMetricsSource(value('metrics-source'), analysisConfig, routing, problems);
+    const resolved = problems.attempt(() => resolveMetrics(analysisConfig, guards, alpha, source));
     // Everything else.
     const helmTimeoutSeconds = read('helm-timeout', parsePositiveDuration, 300);
     const githubToken = raw('github-token') || undefined;
@@ -40212,6 +40419,7 @@ function readRolloutSpec(getInput, options = {}) {
         routing,
         ...(route !== undefined && { route }),
         weightValues,
+        metricsSource: source.name,
         prometheus: {
             url: prometheusUrl,
             headers,
@@ -40249,6 +40457,20 @@ function readAnalysisConfig(configPath, inline, cwd, problems) {
         }
         return parseAnalysisYaml((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'), `config file ${configPath}`);
     });
+}
+/** The input or the analysis key (both only if they agree: there would be two truths). */
+function readMetricsSource(input, analysis, routing, problems) {
+    const fromYaml = analysis?.metricsSource;
+    if (input === '') {
+        return fromYaml
+            ? { name: fromYaml, where: `${analysis.source}, key \`metrics-source\``, routing }
+            : { name: 'app', where: inputLabel('metrics-source'), routing };
+    }
+    const name = problems.attempt(() => parseChoice(input, inputLabel('metrics-source'), METRICS_SOURCES));
+    if (name && fromYaml && fromYaml !== name) {
+        problems.add(new ConfigError(`${inputLabel('metrics-source')} is ${name} but ${analysis.source} says \`metrics-source: ${fromYaml}\`; give it in one place.`));
+    }
+    return { name: name ?? 'app', where: inputLabel('metrics-source'), routing };
 }
 function parseCanaryRelease(text, where, release) {
     const name = parseReleaseName(text, where);
@@ -40883,7 +41105,205 @@ async function weightReachesRender(preset, canaryRelease, probe) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/routing/canary-ingress.ts
+// Pure pieces of the canary Ingress the action creates for a chart that exposes no
+// `ingress.annotations`: which of the namespace's Ingresses are stable's, the copy of one with the
+// canary's Service as backend and the ingress-nginx canary annotations, and the annotation that says
+// the action owns it (so any later run, the post step included, finds and removes it).
+const NGINX_PREFIX = 'nginx.ingress.kubernetes.io/';
+const CANARY_ANNOTATION = `${NGINX_PREFIX}canary`;
+const WEIGHT_ANNOTATION = `${NGINX_PREFIX}canary-weight`;
+/** On the Ingresses the action created: `{"canaryRelease": ..., "stableIngress": ...}`. */
+const OWNER_ANNOTATION = 'canary-action.dev/canary-ingress';
+/** The legacy way to pick the ingress class, still honoured by ingress-nginx. */
+const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
+/** Appended to stable's Ingress name; distinct from what a chart renders for the canary release. */
+const CANARY_INGRESS_SUFFIX = '-canary-action';
+function ownerOf(ingress) {
+    const text = ingress.metadata.annotations?.[OWNER_ANNOTATION];
+    if (!text)
+        return undefined;
+    try {
+        const owner = JSON.parse(text);
+        if (typeof owner.canaryRelease === 'string' && typeof owner.stableIngress === 'string')
+            return owner;
+    }
+    catch {
+        // fall through
+    }
+    throw new Error(`Ingress ${ingress.metadata.namespace}/${ingress.metadata.name}: annotation ${OWNER_ANNOTATION} is not what canary-action writes; remove the Ingress or the annotation by hand`);
+}
+const isCanary = (ingress) => ingress.metadata.annotations?.[CANARY_ANNOTATION] === 'true' ||
+    ingress.metadata.annotations?.[OWNER_ANNOTATION] !== undefined;
+function backends(ingress) {
+    return [
+        ...(ingress.spec?.defaultBackend ? [ingress.spec.defaultBackend] : []),
+        ...(ingress.spec?.rules ?? []).flatMap((rule) => (rule.http?.paths ?? []).map((path) => path.backend))
+    ];
+}
+/** The Ingresses that send traffic to one of stable's Services and are not canaries themselves. */
+function stableIngresses(ingresses, stableServices) {
+    return ingresses.filter((ingress) => !isCanary(ingress) &&
+        backends(ingress).some((b) => b.service !== undefined && stableServices.includes(b.service.name)));
+}
+function canaryIngressName(stableIngress) {
+    return `${stableIngress.slice(0, 253 - CANARY_INGRESS_SUFFIX.length)}${CANARY_INGRESS_SUFFIX}`;
+}
+/**
+ * Stable's Ingress copied for the canary: the same class, hosts, paths and TLS references, every backend
+ * that named one of stable's Services naming the canary's (`canaryService`), paths to other Services
+ * left out, and the canary annotations at `weight`.
+ */
+function canaryIngressFor(stable, canaryService, owner, weight) {
+    const mapped = (backend) => {
+        const name = backend?.service?.name;
+        const canary = name === undefined ? undefined : canaryService(name);
+        return canary === undefined ? undefined : { service: { ...backend.service, name: canary } };
+    };
+    const rules = (stable.spec?.rules ?? []).flatMap((rule) => {
+        const paths = (rule.http?.paths ?? []).flatMap((path) => {
+            const backend = mapped(path.backend);
+            return backend ? [{ ...path, backend }] : [];
+        });
+        return paths.length > 0 ? [{ ...rule, http: { paths } }] : [];
+    });
+    const defaultBackend = mapped(stable.spec?.defaultBackend);
+    const legacyClass = stable.metadata.annotations?.[CLASS_ANNOTATION];
+    return {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: {
+            name: canaryIngressName(stable.metadata.name),
+            namespace: stable.metadata.namespace,
+            labels: { 'app.kubernetes.io/managed-by': 'canary-action' },
+            annotations: {
+                ...(legacyClass !== undefined && { [CLASS_ANNOTATION]: legacyClass }),
+                [CANARY_ANNOTATION]: 'true',
+                [WEIGHT_ANNOTATION]: String(weight),
+                [OWNER_ANNOTATION]: JSON.stringify(owner)
+            }
+        },
+        spec: {
+            ...(stable.spec?.ingressClassName !== undefined && { ingressClassName: stable.spec.ingressClassName }),
+            ...(stable.spec?.tls !== undefined && { tls: structuredClone(stable.spec.tls) }),
+            ...(defaultBackend && { defaultBackend }),
+            rules
+        }
+    };
+}
+/** The weight an owned canary Ingress carries (undefined when its annotation is not a number). */
+function weightOf(ingress) {
+    const weight = Number(ingress.metadata.annotations?.[WEIGHT_ANNOTATION]);
+    return Number.isInteger(weight) ? weight : undefined;
+}
+/** JSON Pointer escaping of one path segment. */
+function canary_ingress_pointer(segment) {
+    return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+;// CONCATENATED MODULE: ./src/routing/owned-ingress-router.ts
+
+
+
+
+const INGRESS_RESOURCE = 'ingresses.networking.k8s.io';
+const owned_ingress_router_CONFLICT_RETRY = { attempts: 4, delayMs: 200 };
+function ownedIngressRouter(spec, deps) {
+    const { kube } = deps;
+    const ns = spec.namespace;
+    const fail = (message) => new Error(`routing ingress-nginx: ${message}`);
+    const onConflict = (work) => retry(work, { ...owned_ingress_router_CONFLICT_RETRY, retryable: (e) => e instanceof KubeConflictError, sleep: deps.sleep });
+    /** The canary Ingresses this canary release owns, as the API server has them now. */
+    async function owned() {
+        const all = await kube.list(INGRESS_RESOURCE, ns);
+        return all.filter((ingress) => ownerOf(ingress)?.canaryRelease === spec.canaryRelease);
+    }
+    /** Stable's Service -> the canary release's: same name with the canary's release name, or its only one. */
+    async function canaryServices(stable) {
+        const canary = await deps.services.services(spec.canaryRelease);
+        return (service) => {
+            if (!stable.includes(service))
+                return undefined;
+            const renamed = service.startsWith(spec.release)
+                ? spec.canaryRelease + service.slice(spec.release.length)
+                : '';
+            if (canary.includes(renamed))
+                return renamed;
+            if (canary.length === 1)
+                return canary[0];
+            throw fail(canary.length === 0
+                ? `release ${spec.canaryRelease} in ${ns} renders no Service to send the canary's share to`
+                : `cannot tell which Service of ${spec.canaryRelease} (${canary.join(', ')}) is the canary of ${service}`);
+        };
+    }
+    async function create(weight) {
+        const stableServices = await deps.services.services(spec.release);
+        const stable = stableIngresses(await kube.list(INGRESS_RESOURCE, ns), stableServices);
+        if (stable.length === 0) {
+            throw fail(`no Ingress in ${ns} sends traffic to Service ${stableServices.join(', ') || '(none)'} of ${spec.release}; the chart has no ingress.annotations, so the action copies stable's Ingress, and there is none to copy`);
+        }
+        const canaryOf = await canaryServices(stableServices);
+        const existing = new Set((await owned()).map((ingress) => ingress.metadata.name));
+        for (const ingress of stable) {
+            if (existing.has(canaryIngressName(ingress.metadata.name)))
+                continue; // a resumed run made it
+            const owner = { canaryRelease: spec.canaryRelease, stableIngress: ingress.metadata.name };
+            await kube.create(INGRESS_RESOURCE, ns, canaryIngressFor(ingress, canaryOf, owner, weight));
+        }
+        await setWeight(weight);
+    }
+    async function setWeight(weight) {
+        checkedWeight(weight);
+        const found = await owned();
+        if (found.length === 0)
+            throw fail(`the canary Ingress of ${spec.canaryRelease} in ${ns} does not exist`);
+        for (const { metadata } of found) {
+            await onConflict(async () => {
+                const ingress = await kube.get(INGRESS_RESOURCE, ns, metadata.name);
+                if (!ingress)
+                    throw fail(`the canary Ingress ${ns}/${metadata.name} was deleted`);
+                if (weightOf(ingress) === weight)
+                    return;
+                const ops = [
+                    { op: 'test', path: '/metadata/resourceVersion', value: ingress.metadata.resourceVersion },
+                    {
+                        op: 'replace',
+                        path: `/metadata/annotations/${canary_ingress_pointer(WEIGHT_ANNOTATION)}`,
+                        value: String(weight)
+                    }
+                ];
+                await kube.jsonPatch(INGRESS_RESOURCE, ns, metadata.name, ops);
+            });
+        }
+    }
+    return {
+        preset: 'ingress-nginx',
+        // The marks are on the lease; the Ingress carries only the weight.
+        carriesMarks: false,
+        prepare: create,
+        setWeight: (weight) => setWeight(weight),
+        // The canary Ingress is the action's, not Helm's: stable's upgrade cannot conflict with it.
+        beforePromotion: async () => { },
+        async remove() {
+            // Deleting the canary Ingress sends all of the host's traffic back to stable's Ingress.
+            for (const ingress of await owned())
+                await kube.delete(INGRESS_RESOURCE, ns, ingress.metadata.name);
+        },
+        async describe() {
+            const [ingress] = await owned();
+            if (!ingress)
+                return { preset: 'ingress-nginx', target: `canary Ingress in ${ns} (none)`, weight: 0 };
+            return {
+                preset: 'ingress-nginx',
+                target: `Ingress ${ns}/${ingress.metadata.name}`,
+                weight: weightOf(ingress)
+            };
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/routing/ingress-nginx.ts
+
 
 
 
@@ -40892,14 +41312,36 @@ function annotationKey(name) {
     return `ingress.annotations.${escapeSetKeySegment(NGINX_ANNOTATION_PREFIX + name)}`;
 }
 function ingressNginxChartValues(spec, weight) {
+    // The action's own canary Ingress carries the weight; values the chart does not know could be
+    // rejected by a strict schema. The canary release's own Ingress (same hosts) is switched off.
+    if (spec.canaryIngress === 'action') {
+        return spec.canaryIngressSwitch ? [{ key: 'ingress.enabled', value: 'false' }] : [];
+    }
     return [
         ...canaryContractValues(spec, weight),
         { key: annotationKey('canary'), value: 'true', string: true },
         { key: annotationKey('canary-weight'), value: String(weight), string: true }
     ];
 }
-function ingressNginxRouter(spec, chart) {
-    return chartValuesRouter('ingress-nginx', spec.canaryRelease, chart);
+function ingressNginxRouter(spec, chart, kube) {
+    const byChart = chartValuesRouter('ingress-nginx', spec.canaryRelease, chart);
+    if (spec.canaryIngress === 'chart' || !kube)
+        return byChart;
+    const owned = ownedIngressRouter(spec, kube);
+    if (spec.canaryIngress === 'action')
+        return owned;
+    // The chart is not known (e.g. `command: rollback` without `chart`): whichever carries the weight.
+    return {
+        ...byChart,
+        async remove() {
+            await owned.remove();
+            await byChart.remove();
+        },
+        async describe(canary) {
+            const ownedRoute = await owned.describe(canary);
+            return ownedRoute.target.startsWith('Ingress ') ? ownedRoute : byChart.describe(canary);
+        }
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/routing/virtualservice.ts
@@ -41091,7 +41533,10 @@ function valuesRouter(spec, chart) {
 
 
 const PRESETS = {
-    'ingress-nginx': { chartValues: ingressNginxChartValues, router: (s, d) => ingressNginxRouter(s, d.chart) },
+    'ingress-nginx': {
+        chartValues: ingressNginxChartValues,
+        router: (s, d) => ingressNginxRouter(s, d.chart, d)
+    },
     'gateway-api': { chartValues: gatewayApiChartValues, router: (s, d) => gatewayApiRouter(s, d) },
     istio: { chartValues: istioChartValues, router: (s, d) => istioRouter(s, d) },
     replicas: { chartValues: replicasChartValues, router: (s, d) => replicasRouter(s, d.chart) },
@@ -41345,8 +41790,9 @@ function isReleaseNotFound(stderr) {
 
 ;// CONCATENATED MODULE: ./src/deploy/manifest.ts
 // Reads a release's rendered manifest (`helm get manifest`): which Services it renders, so the
-// routers that edit an API object can pair stable's Service with the canary's, and the objects
-// themselves, so such a router can hand a route back to Helm as it was rendered.
+// routers that edit an API object can pair stable's Service with the canary's, the objects themselves
+// (so such a router can hand a route back to Helm as it was rendered), and what the metric sources
+// select each arm by (Deployments, Services, Ingresses).
 
 /** Every object of the manifest (empty documents skipped). */
 function objectsInManifest(manifest) {
@@ -41360,6 +41806,33 @@ function objectsInManifest(manifest) {
 }
 function servicesInManifest(manifest) {
     return objectsInManifest(manifest).flatMap((object) => object.kind === 'Service' && typeof object.metadata?.name === 'string' ? [object.metadata.name] : []);
+}
+/** Kind and name of every object, and the Services (with ports) each Ingress sends traffic to. */
+function armObjectsInManifest(manifest) {
+    const objects = [];
+    for (const doc of (0,dist/* parseAllDocuments */.hR)(manifest)) {
+        const object = doc.toJS();
+        if (typeof object?.kind !== 'string' || typeof object.metadata?.name !== 'string')
+            continue;
+        const entry = { kind: object.kind, name: object.metadata.name };
+        if (object.kind === 'Ingress')
+            entry.backends = ingressBackends(object);
+        objects.push(entry);
+    }
+    return objects;
+}
+function ingressBackends(ingress) {
+    const backends = [
+        ingress.spec?.defaultBackend,
+        ...(ingress.spec?.rules ?? []).flatMap((rule) => (rule.http?.paths ?? []).map((path) => path.backend))
+    ];
+    return backends.flatMap((backend) => {
+        const service = backend?.service;
+        const port = service?.port?.number ?? service?.port?.name;
+        return typeof service?.name === 'string' && port !== undefined
+            ? [{ service: service.name, port: String(port) }]
+            : [];
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/helm.ts
@@ -41522,6 +41995,17 @@ class HelmDeployer {
             throw new HelmError(displayCommand(this.helmPath, args), result.exitCode, result.stderr);
         }
         return result.stdout;
+    }
+    /** The objects the release renders (kind, name, an Ingress's backends); none when it does not exist. */
+    async manifestObjects(release) {
+        const args = getManifestArgs(release, this.spec.namespace);
+        const result = await this.exec(args);
+        if (result.exitCode !== 0) {
+            if (isReleaseNotFound(result.stderr))
+                return [];
+            throw new HelmError(displayCommand(this.helmPath, args), result.exitCode, result.stderr);
+        }
+        return armObjectsInManifest(result.stdout);
     }
     async stableState() {
         const { release, namespace } = this.spec;
@@ -51703,6 +52187,7 @@ class MetricSampler {
     provider;
     target;
     references = new Map();
+    arms;
     constructor(provider, target) {
         this.provider = provider;
         this.target = target;
@@ -51763,10 +52248,11 @@ class MetricSampler {
     }
     render(template, arm) {
         const release = arm === 'canary' ? this.target.canaryRelease : this.target.release;
-        return renderQuery(template, { release, namespace: this.target.namespace });
+        return renderQuery(template, { ...this.arms?.[arm], release, namespace: this.target.namespace });
     }
     /** Every distinct query of both arms, once each, at one evaluation time. Throws if any fails. */
     async readAll() {
+        this.arms ??= await this.target.armValues?.();
         const queries = new Set();
         for (const arm of ARMS) {
             queries.add(this.render(this.target.analysis.requests, arm));
@@ -51816,6 +52302,171 @@ class MetricSampler {
     }
 }
 function templatesOf(metric) {
+    switch (metric.kind) {
+        case 'errors':
+            return [metric.bad, metric.total];
+        case 'ratio':
+            return [metric.numerator, metric.denominator];
+        case 'latency':
+            return [metric.buckets];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/metrics-source/regex.ts
+// Names go into PromQL regex matchers (`pod=~"..."`): every character RE2 gives a meaning is escaped,
+// so a name is only ever itself. (The string-literal escaping follows when the query is rendered.)
+function escapeRegex(text) {
+    return text.replace(/[\\^$.|?*+()[\]{}]/g, (c) => `\\${c}`);
+}
+
+;// CONCATENATED MODULE: ./src/metrics-source/pod-pattern.ts
+// Pod names of a Deployment: `<deployment>-<pod-template-hash>-<suffix>`, the hash up to 10 and the
+// suffix 5 characters of [a-z0-9]. Prometheus anchors regex matchers at both ends, and neither part
+// may hold a `-`, so stable's pattern (`storefront-…-…`) cannot match the canary's pods
+// (`storefront-canary-…-…`): those have one more dash-separated part.
+
+function podNamePattern(deployment) {
+    return `${escapeRegex(deployment)}-[a-z0-9]{1,10}-[a-z0-9]{5}`;
+}
+
+;// CONCATENATED MODULE: ./src/metrics-source/traefik-names.ts
+
+/** Traefik's provider.Normalize. */
+function traefikNormalize(name) {
+    return name
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter(Boolean)
+        .join('-');
+}
+/** The regex of the Traefik service that carries `arm`'s traffic for `routing`. */
+function traefikServicePattern(routing, names, arm) {
+    const ns = traefikNormalize(names.namespace);
+    if (routing === 'ingress-nginx') {
+        if (names.ingress === undefined || names.port === undefined) {
+            throw new Error('metrics-source traefik: with routing ingress-nginx the Ingress and its port are needed');
+        }
+        const primary = traefikNormalize(`${names.namespace}-${names.ingress}-${names.stableService}-${names.port}`);
+        return `${escapeRegex(primary)}${arm === 'canary' ? '-canary' : ''}@kubernetesingressnginx`;
+    }
+    if (routing === 'gateway-api') {
+        const service = arm === 'canary' ? names.canaryService : names.stableService;
+        return `httproute-.+-svc-${escapeRegex(`${ns}-${traefikNormalize(service)}`)}-[0-9]+@kubernetesgateway`;
+    }
+    throw new Error(`metrics-source traefik: routing ${routing} has no Traefik service names`);
+}
+
+;// CONCATENATED MODULE: ./src/metrics-source/arm-names.ts
+
+
+
+class ArmNamesError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ArmNamesError';
+    }
+}
+/** The canary release's name for one of stable's objects, by the release-name prefix. */
+function canaryNameFor(stableName, release, canaryRelease) {
+    if (!stableName.startsWith(release)) {
+        throw new ArmNamesError(`cannot tell the canary's name for ${stableName}: it does not start with the release name ${release} (a fullnameOverride or fixed name gives both releases the same objects)`);
+    }
+    return canaryRelease + stableName.slice(release.length);
+}
+function resolveArmValues(input) {
+    const { release, canaryRelease, namespace, needed } = input;
+    const values = {
+        stable: { release, namespace },
+        canary: { release: canaryRelease, namespace }
+    };
+    const set = (key, stable, canary) => {
+        values.stable[key] = stable;
+        values.canary[key] = canary;
+    };
+    const wants = (...keys) => keys.some((key) => needed.has(key));
+    const canaryOf = (name) => canaryNameFor(name, release, canaryRelease);
+    if (wants('workload', 'pods')) {
+        const deployment = only(input, 'Deployment');
+        set('workload', deployment, canaryOf(deployment));
+        set('pods', podNamePattern(deployment), podNamePattern(canaryOf(deployment)));
+    }
+    if (wants('service', 'ingress', 'nginx-canary', 'traefik-service')) {
+        // Traefik names its ingress-nginx services after stable's Ingress, Service and port.
+        const byIngress = wants('ingress', 'nginx-canary') || (wants('traefik-service') && input.routing === 'ingress-nginx');
+        const ingress = byIngress ? only(input, 'Ingress') : undefined;
+        const service = serviceOf(input, ingress);
+        const port = ingress ? backendOf(input, ingress, service).port : undefined;
+        set('service', service, canaryOf(service));
+        if (ingress && port) {
+            set('ingress', ingress, ingress);
+            // ingress-nginx's upstream name: <namespace>-<service>-<port>; stable's requests have it empty.
+            set('nginx-canary', '', escapeRegex(`${namespace}-${canaryOf(service)}-${port}`));
+        }
+        if (wants('traefik-service')) {
+            const names = { namespace, stableService: service, canaryService: canaryOf(service), ingress, port };
+            set('traefik-service', traefikServicePattern(input.routing, names, 'stable'), traefikServicePattern(input.routing, names, 'canary'));
+        }
+    }
+    return values;
+}
+/** Stable's one object of `kind`; none or several is a named error. */
+function only(input, kind) {
+    const names = input.stableObjects.filter((o) => o.kind === kind).map((o) => o.name);
+    if (names.length === 1)
+        return names[0];
+    throw new ArmNamesError(names.length === 0
+        ? `release ${input.release} in ${input.namespace} renders no ${kind} to select its metrics by`
+        : `release ${input.release} renders several ${kind}s (${names.join(', ')}); the metric source cannot tell which one serves the traffic`);
+}
+/** Stable's Service: the one the Ingress sends to, or the release's only Service. */
+function serviceOf(input, ingress) {
+    const services = input.stableObjects.filter((o) => o.kind === 'Service').map((o) => o.name);
+    if (ingress) {
+        const backends = backendsOf(input, ingress).filter((b) => services.includes(b.service));
+        const distinct = [...new Set(backends.map((b) => b.service))];
+        if (distinct.length === 1)
+            return distinct[0];
+        if (distinct.length === 0) {
+            throw new ArmNamesError(`Ingress ${ingress} of ${input.release} sends no traffic to a Service of ${input.release}`);
+        }
+    }
+    return only(input, 'Service');
+}
+function backendsOf(input, ingress) {
+    return input.stableObjects.find((o) => o.kind === 'Ingress' && o.name === ingress)?.backends ?? [];
+}
+function backendOf(input, ingress, service) {
+    const ports = [
+        ...new Set(backendsOf(input, ingress)
+            .filter((b) => b.service === service)
+            .map((b) => b.port))
+    ];
+    if (ports.length !== 1) {
+        throw new ArmNamesError(`Ingress ${ingress} sends traffic to Service ${service} on ${ports.length === 0 ? 'no port' : `several ports (${ports.join(', ')})`}; expected one`);
+    }
+    return { service, port: ports[0] };
+}
+
+;// CONCATENATED MODULE: ./src/metrics-source/resolve-arms.ts
+
+
+const ALWAYS_KNOWN = new Set(['release', 'namespace']);
+function placeholdersOfAnalysis(analysis) {
+    const templates = [analysis.requests, ...analysis.metrics.flatMap(resolve_arms_templatesOf)];
+    return new Set(templates.flatMap(placeholdersIn));
+}
+async function resolveArms(spec, objects) {
+    const needed = placeholdersOfAnalysis(spec.analysis);
+    const needsObjects = [...needed].some((name) => !ALWAYS_KNOWN.has(name));
+    return resolveArmValues({
+        release: spec.release,
+        canaryRelease: spec.canaryRelease,
+        namespace: spec.namespace,
+        routing: spec.routing,
+        stableObjects: needsObjects ? await objects(spec.release) : [],
+        needed
+    });
+}
+function resolve_arms_templatesOf(metric) {
     switch (metric.kind) {
         case 'errors':
             return [metric.bad, metric.total];
@@ -59820,7 +60471,7 @@ class KubectlObjects {
         return this.json(args, result.stdout);
     }
     /** Create-only (`kubectl create`): the object as created, or undefined when one of that name exists. */
-    async create(object) {
+    async createIfAbsent(object) {
         const args = ['create', '--namespace', object.metadata.namespace, '-f', '-', '-o', 'json'];
         const result = await this.exec(args, JSON.stringify(object));
         if (result.exitCode !== 0) {
@@ -59858,6 +60509,20 @@ class KubectlObjects {
         if (CONFLICT.test(result.stderr))
             throw new KubeConflictError(`${apiPath} changed since it was read`);
         throw this.failure(args, result);
+    }
+    async create(resource, namespace, object) {
+        // The object goes in on stdin: no temporary file, and nothing of it on a command line.
+        const args = ['create', '--namespace', namespace, '-f', '-', '-o', 'json'];
+        const result = await this.exec(args, JSON.stringify(object));
+        if (result.exitCode !== 0)
+            throw this.failure([...args.slice(0, 1), resource, ...args.slice(1)], result);
+        return this.json(args, result.stdout);
+    }
+    async delete(resource, namespace, name) {
+        const args = ['delete', resource, name, '--namespace', namespace, '--ignore-not-found', '--wait=false'];
+        const result = await this.exec(args);
+        if (result.exitCode !== 0)
+            throw this.failure(args, result);
     }
     /** The 422 says only "invalid": it is a conflict when the object's version moved past the test op's. */
     async changedSince(resource, namespace, name, ops) {
@@ -59931,6 +60596,40 @@ const systemClock = {
         }
     })
 };
+
+;// CONCATENATED MODULE: ./src/routing/ingress-mode.ts
+function canaryIngressMode(defaults) {
+    const ingress = isMap(defaults) ? defaults.ingress : undefined;
+    return isMap(ingress) && 'annotations' in ingress ? 'chart' : 'action';
+}
+/**
+ * With the action's own canary Ingress, the canary release must not render an Ingress of its own for
+ * the same hosts (it would take traffic as a second stable): the usual `ingress.enabled` switch, when
+ * the chart has one, is set false on the canary release.
+ */
+function hasIngressSwitch(defaults) {
+    const ingress = isMap(defaults) ? defaults.ingress : undefined;
+    return isMap(ingress) && typeof ingress.enabled === 'boolean';
+}
+function isMap(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./src/deploy/chart-defaults.ts
+// The chart's default values (`helm show values`), read once before anything is deployed, so the
+// routing can tell what the chart lets it set (e.g. whether it exposes `ingress.annotations`).
+
+
+function showValuesArgs(spec) {
+    return ['show', 'values', spec.chart, ...(spec.chartVersion ? ['--version', spec.chartVersion] : [])];
+}
+async function chartDefaultValues(run, spec, helmPath = 'helm') {
+    const args = showValuesArgs(spec);
+    const result = await run(helmPath, args);
+    if (result.exitCode !== 0)
+        throw new HelmError(displayCommand(helmPath, args), result.exitCode, result.stderr);
+    return (0,dist/* parse */.qg)(result.stdout) ?? {};
+}
 
 ;// CONCATENATED MODULE: ./src/deploy/helm-preflight.ts
 
@@ -60796,7 +61495,7 @@ class LeaseMarksStore {
         return lease ? stored(lease) : undefined;
     }
     async create(marks) {
-        const created = await this.kube.create(this.lease(marks));
+        const created = await this.kube.createIfAbsent(this.lease(marks));
         return created ? stored(created) : undefined;
     }
     async update(marks, current) {
@@ -60887,7 +61586,12 @@ function microTime(ms) {
 
 
 
-async function createAdapters(spec, saved = {}) {
+
+
+
+
+async function createAdapters(inputSpec, saved = {}) {
+    const spec = await withCanaryIngress(inputSpec);
     // promote/rollback/status may come from a run that does not know the version: the deployer and
     // the commands read it back from the canary release where they need it.
     const helm = helmInContext(actionsExecRunner, spec.kubeContext);
@@ -60912,7 +61616,9 @@ async function createAdapters(spec, saved = {}) {
         release: spec.release,
         canaryRelease: spec.canaryRelease,
         namespace: spec.namespace,
-        analysis: spec.analysis
+        analysis: spec.analysis,
+        // `{{pods}}`, `{{service}}`... from what stable's release renders, read once at the first sample.
+        armValues: () => resolveArms(spec, (release) => deployer.manifestObjects(release))
     });
     const reporter = createReporter({
         token: spec.githubToken,
@@ -60935,6 +61641,23 @@ async function createAdapters(spec, saved = {}) {
         reporter,
         checkRun: () => reporter.checkRun()
     };
+}
+/** ingress-nginx: whether the chart exposes `ingress.annotations`, from its default values. */
+async function withCanaryIngress(spec) {
+    if (spec.routing !== 'ingress-nginx' || spec.chart === '')
+        return spec;
+    try {
+        const defaults = await chartDefaultValues(actionsExecRunner, spec);
+        const mode = canaryIngressMode(defaults);
+        if (mode === 'chart')
+            return { ...spec, canaryIngress: mode };
+        info(`${spec.chart} has no ingress.annotations: the action creates the canary Ingress itself`);
+        return { ...spec, canaryIngress: mode, canaryIngressSwitch: hasIngressSwitch(defaults) };
+    }
+    catch (error) {
+        warning(`Could not read the default values of ${spec.chart}: ${errorMessage(error)}`);
+        return spec;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/record-file.ts

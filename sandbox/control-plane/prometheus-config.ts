@@ -62,10 +62,47 @@ export function prometheusConfig(
           { source_labels: ['__meta_kubernetes_pod_label_track'], target_label: 'track' }
         ]
       },
+      podinfoPods(files),
       {
         job_name: 'traefik',
         static_configs: [{ targets: [`127.0.0.1:${ports.traefikMetrics}`] }]
       }
+    ]
+  };
+}
+
+/**
+ * podinfo's pods, the way a chart nobody here wrote is scraped with plain kubernetes_sd_configs: its
+ * pods carry no `release` label, so the series get only namespace and pod (the metric sources select
+ * podinfo's arms by pod name). podinfo serves /metrics on its own port (`http-metrics`, 9797), apart
+ * from the app's port and its fault switches, so a faulty canary is still scraped every time.
+ */
+function podinfoPods(files: PrometheusFiles): object {
+  return {
+    job_name: 'podinfo-pods',
+    metrics_path: '/metrics',
+    kubernetes_sd_configs: [
+      {
+        role: 'pod',
+        api_server: files.apiServer,
+        tls_config: { ca_file: files.caCert, cert_file: files.clientCert, key_file: files.clientKey }
+      }
+    ],
+    relabel_configs: [
+      // The usual annotation (podinfo's chart sets it) and podinfo's metrics port by name.
+      {
+        source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'],
+        regex: 'true',
+        action: 'keep'
+      },
+      {
+        source_labels: ['__meta_kubernetes_pod_container_port_name'],
+        regex: 'http-metrics',
+        action: 'keep'
+      },
+      { source_labels: ['__meta_kubernetes_pod_phase'], regex: 'Pending|Succeeded|Failed', action: 'drop' },
+      { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
+      { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' }
     ]
   };
 }

@@ -8,6 +8,7 @@ import { GATEWAY_API_BYO } from './gateway-api-byo.js';
 import { OUTCOME_SCENARIOS } from './outcome-scenarios.js';
 import { PREFLIGHT_SCENARIOS } from './preflight-scenarios.js';
 import { firstRelease } from './first-release-scenario.js';
+import { PODINFO_SCENARIOS } from './podinfo-scenarios.js';
 import type { DemoContext, Scenario } from './types.js';
 import { WORKFLOW_SCENARIOS } from './workflow-scenarios.js';
 
@@ -170,7 +171,8 @@ export const SCENARIOS: Record<string, Scenario> = {
   ...OUTCOME_SCENARIOS,
   ...PREFLIGHT_SCENARIOS,
   'gateway-api-byo': GATEWAY_API_BYO,
-  'first-release': firstRelease
+  'first-release': firstRelease,
+  ...PODINFO_SCENARIOS
 };
 
 export const DEFAULT_SCENARIOS = ['healthy', 'faulty'];

@@ -7,7 +7,7 @@
 // (502, 504, a body cut short) is an upstream failure.
 import http from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
-import { createSession, type OutgoingRequest, type Session } from './session.js';
+import { createSession, type OutgoingRequest, type Session, type SessionOptions } from './session.js';
 
 /** Gateway answers (no storefront headers) that mean the request found no route or no ready endpoint. */
 const ROUTING_STATUSES = new Set([404, 503]);
@@ -76,7 +76,23 @@ export interface LoadOptions {
   readonly timeoutMs?: number;
   /** Host header (the Ingress host). */
   readonly host?: string;
+  /** Which pod answered (default: the storefront's headers); podinfo.ts has podinfo's. */
+  readonly identify?: Identify;
+  /** What a shopper does (default: the storefront's browse/cart/checkout session). */
+  readonly session?: (options: SessionOptions) => Session;
 }
+
+/** The track and release of the pod that answered, or undefined when no pod did (the gateway answered). */
+export type Identify = (
+  headers: IncomingHttpHeaders,
+  body: string
+) => { track: string; release: string } | undefined;
+
+/** The storefront says who it is in its X-Storefront-Track and X-Storefront-Release headers. */
+export const storefrontIdentity: Identify = (headers) =>
+  headers['x-storefront-track'] === undefined
+    ? undefined
+    : { track: String(headers['x-storefront-track']), release: String(headers['x-storefront-release']) };
 
 export interface Targeting {
   readonly share?: number;
@@ -118,6 +134,8 @@ function emptyTrack(): TrackCounts {
 
 export function createLoadGenerator(options: LoadOptions): LoadGenerator {
   const { url, host } = options;
+  const identify = options.identify ?? storefrontIdentity;
+  const sessionOf = options.session ?? createSession;
   const random = mulberry32(options.seed ?? 1);
   const base = new URL(url);
   // Idle sockets close before the router's keep-alive timeout, so a reused socket is never a closed one.
@@ -163,7 +181,7 @@ export function createLoadGenerator(options: LoadOptions): LoadGenerator {
 
   function newSession(): Session {
     const internal = random() < targeting.share;
-    const session = createSession({ random, productIds, headers: internal ? targeting.headers : {} });
+    const session = sessionOf({ random, productIds, headers: internal ? targeting.headers : {} });
     session.internal = internal;
     return session;
   }
@@ -238,19 +256,20 @@ export function createLoadGenerator(options: LoadOptions): LoadGenerator {
     const req = http.request(
       { host: base.hostname, port: base.port, path: request.path, method: request.method, headers, agent },
       (res) => {
-        const fromPod = res.headers['x-storefront-track'] !== undefined;
-        const trackName = fromPod ? String(res.headers['x-storefront-track']) : 'unknown';
-        const release = fromPod ? String(res.headers['x-storefront-release']) : undefined;
+        // What the headers alone say, for an answer cut short; the body may say more at its end.
+        const trackName = identify(res.headers, '')?.track ?? 'unknown';
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const status = res.statusCode ?? 0;
-          if (!fromPod) {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const pod = identify(res.headers, text);
+          if (!pod) {
             const outcome = ROUTING_STATUSES.has(status) ? 'routing' : 'upstream';
-            return finish(trackName, outcome, status, res.headers, '', `gateway answered ${status}`);
+            return finish('unknown', outcome, status, res.headers, '', `gateway answered ${status}`);
           }
-          lastServedAt.set(release!, Date.now());
-          finish(trackName, 'ok', status, res.headers, Buffer.concat(chunks).toString('utf8'));
+          lastServedAt.set(pod.release, Date.now());
+          finish(pod.track, 'ok', status, res.headers, text);
         });
         // Headers came from an upstream; a body cut short is that upstream's failure.
         res.on('aborted', () => finish(trackName, 'upstream', 0, res.headers, '', 'response aborted'));

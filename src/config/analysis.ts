@@ -16,6 +16,7 @@ import {
 } from './promql.js';
 import type { MetricSpec } from './spec.js';
 import { errorMessage } from '../error-message.js';
+import { METRICS_SOURCES, type MetricsSourceName } from '../metrics-source/index.js';
 
 export type MetricKind = MetricSpec['kind'];
 export const METRIC_KINDS: readonly MetricKind[] = ['errors', 'latency', 'ratio'];
@@ -25,7 +26,8 @@ export const TOP_LEVEL_KEYS = [
   'requests',
   'metrics',
   'query-timeout',
-  'max-metric-failures'
+  'max-metric-failures',
+  'metrics-source'
 ] as const;
 export const NAMES_KEYS = [
   'requests-metric',
@@ -35,7 +37,8 @@ export const NAMES_KEYS = [
   'status-code-label',
   'release-label',
   'namespace-label',
-  'extra-matchers'
+  'extra-matchers',
+  'pod-label'
 ] as const;
 const COMMON_METRIC_KEYS = ['name', 'kind', 'title', 'enabled', 'alpha'];
 export const METRIC_KEYS: Record<MetricKind, string[]> = {
@@ -72,6 +75,8 @@ export interface MetricEntry {
 export interface AnalysisConfig {
   /** `config file .github/canary.yml` or `input \`analysis\``. */
   source: string;
+  /** `metrics-source:` as written (validated); the input of the same name may also give it. */
+  metricsSource?: MetricsSourceName;
   names: MetricNames;
   requests?: string;
   queryTimeoutSeconds?: number;
@@ -116,6 +121,14 @@ export function parseAnalysisYaml(text: string, source: string): AnalysisConfig 
     names: parseNames(root.names, source, lines),
     metrics: parseMetricList(root.metrics, source, lines)
   };
+  if (root['metrics-source'] !== undefined) {
+    const where = at(source, 'metrics-source');
+    const name = text_(root['metrics-source'], where);
+    if (!(METRICS_SOURCES as readonly string[]).includes(name)) {
+      throw expectedError(where, `one of ${METRICS_SOURCES.join(', ')}`, name);
+    }
+    config.metricsSource = name as MetricsSourceName;
+  }
   if (root.requests !== undefined) {
     config.requests = checkQueryTemplate(
       text_(root.requests, at(source, 'requests')),
@@ -159,7 +172,7 @@ function parseNames(value: unknown, source: string, lines: KeyLines): MetricName
   };
   const label = (
     key: string,
-    field: 'statusCodeLabel' | 'releaseLabel' | 'namespaceLabel',
+    field: 'statusCodeLabel' | 'releaseLabel' | 'namespaceLabel' | 'podLabel',
     optional = false
   ) => {
     if (map[key] === undefined || (optional && (map[key] === '' || map[key] === null))) {
@@ -170,7 +183,7 @@ function parseNames(value: unknown, source: string, lines: KeyLines): MetricName
     if (!isLabelName(name)) {
       throw expectedError(
         at(source, `names.${key}`),
-        `a Prometheus label name like ${DEFAULT_METRIC_NAMES[field] || 'namespace'}`,
+        `a Prometheus label name like ${DEFAULT_METRIC_NAMES[field] || (field === 'podLabel' ? 'pod' : 'namespace')}`,
         name
       );
     }
@@ -183,6 +196,7 @@ function parseNames(value: unknown, source: string, lines: KeyLines): MetricName
   label('status-code-label', 'statusCodeLabel');
   label('release-label', 'releaseLabel');
   label('namespace-label', 'namespaceLabel', true);
+  label('pod-label', 'podLabel', true);
   names.extraMatchers = parseExtraMatchers(map['extra-matchers'], at(source, 'names.extra-matchers'));
   return names;
 }

@@ -3,7 +3,7 @@
 // (checkouts over sessions), plus the `requests` traffic query. Metric and label names come
 // from `MetricNames`, which the YAML `names:` section overrides.
 import type { ErrorsMetricSpec, LatencyMetricSpec, RatioMetricSpec } from './spec.js';
-import { NAMESPACE_PLACEHOLDER, RELEASE_PLACEHOLDER } from './promql.js';
+import { NAMESPACE_PLACEHOLDER, PODS_PLACEHOLDER, RELEASE_PLACEHOLDER } from './promql.js';
 
 export interface MetricNames {
   requestsMetric: string;
@@ -13,6 +13,11 @@ export interface MetricNames {
   checkoutsMetric: string;
   statusCodeLabel: string;
   releaseLabel: string;
+  /**
+   * Non-empty: select each arm by pod name on this label (`pod=~"{{pods}}"`) instead of by
+   * `releaseLabel`, for app metrics that carry no release label (e.g. podinfo's).
+   */
+  podLabel: string;
   /** Empty: no namespace matcher (for Prometheus setups without a namespace label). */
   namespaceLabel: string;
   /** Extra matchers added to every built-in selector, e.g. `job="storefront"`. */
@@ -26,6 +31,7 @@ export const DEFAULT_METRIC_NAMES: MetricNames = {
   checkoutsMetric: 'storefront_checkouts_total',
   statusCodeLabel: 'code',
   releaseLabel: 'release',
+  podLabel: '',
   namespaceLabel: 'namespace',
   extraMatchers: []
 };
@@ -41,11 +47,13 @@ export const BUILT_IN_KINDS: Record<BuiltInMetricName, 'errors' | 'latency' | 'r
 export const DEFAULT_CONVERSION_MARGIN = 0.1;
 export const DEFAULT_LATENCY_QUANTILE = 0.95;
 
-/** `metric{namespace="{{namespace}}",release="{{release}}",<extra>,<more>}` */
+/** `metric{namespace="{{namespace}}",release="{{release}}",<extra>,<more>}` (or `pod=~"{{pods}}"`) */
 export function armSelector(metric: string, names: MetricNames, more: string[] = []): string {
   const matchers = [
     ...(names.namespaceLabel ? [`${names.namespaceLabel}="${NAMESPACE_PLACEHOLDER}"`] : []),
-    `${names.releaseLabel}="${RELEASE_PLACEHOLDER}"`,
+    names.podLabel
+      ? `${names.podLabel}=~"${PODS_PLACEHOLDER}"`
+      : `${names.releaseLabel}="${RELEASE_PLACEHOLDER}"`,
     ...names.extraMatchers,
     ...more
   ];

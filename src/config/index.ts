@@ -22,7 +22,8 @@ import {
   parseStableRelease
 } from './names.js';
 import { parsePrometheusHeaders, parsePrometheusUrl, parseWebhookUrl } from './prometheus.js';
-import { resolveMetrics } from './resolve-metrics.js';
+import { resolveMetrics, type SourceChoice } from './resolve-metrics.js';
+import { METRICS_SOURCES } from '../metrics-source/index.js';
 import type {
   AnalysisSpec,
   Command,
@@ -200,7 +201,8 @@ export function readRolloutSpec(getInput: (name: string) => string, options: Rea
   const maxExtraSoakSeconds = read('max-extra-soak', (t, w) => parseStepDuration(t, w, true), 300);
   const noData = read('no-data', (t, w) => parseChoice(t, w, NO_DATA_POLICIES), 'fail');
   const strictPass = read('strict-pass', parseBoolean, false);
-  const resolved = problems.attempt(() => resolveMetrics(analysisConfig, guards, alpha));
+  const source = readMetricsSource(value('metrics-source'), analysisConfig, routing, problems);
+  const resolved = problems.attempt(() => resolveMetrics(analysisConfig, guards, alpha, source));
 
   // Everything else.
   const helmTimeoutSeconds = read('helm-timeout', parsePositiveDuration, 300);
@@ -244,6 +246,7 @@ export function readRolloutSpec(getInput: (name: string) => string, options: Rea
     routing,
     ...(route !== undefined && { route }),
     weightValues,
+    metricsSource: source.name,
     prometheus: {
       url: prometheusUrl,
       headers,
@@ -291,6 +294,30 @@ function readAnalysisConfig(
     }
     return parseAnalysisYaml(readFileSync(file, 'utf8'), `config file ${configPath}`);
   });
+}
+
+/** The input or the analysis key (both only if they agree: there would be two truths). */
+function readMetricsSource(
+  input: string,
+  analysis: AnalysisConfig | undefined,
+  routing: RoutingPreset,
+  problems: ProblemCollector
+): SourceChoice {
+  const fromYaml = analysis?.metricsSource;
+  if (input === '') {
+    return fromYaml
+      ? { name: fromYaml, where: `${analysis!.source}, key \`metrics-source\``, routing }
+      : { name: 'app', where: inputLabel('metrics-source'), routing };
+  }
+  const name = problems.attempt(() => parseChoice(input, inputLabel('metrics-source'), METRICS_SOURCES));
+  if (name && fromYaml && fromYaml !== name) {
+    problems.add(
+      new ConfigError(
+        `${inputLabel('metrics-source')} is ${name} but ${analysis!.source} says \`metrics-source: ${fromYaml}\`; give it in one place.`
+      )
+    );
+  }
+  return { name: name ?? 'app', where: inputLabel('metrics-source'), routing };
 }
 
 function parseCanaryRelease(text: string, where: string, release: string): string {

@@ -23,6 +23,8 @@ export const INPUT_DEFAULTS = {
   'prometheus-headers': undefined,
   config: undefined,
   analysis: undefined,
+  // No default here: `app` applies unless the analysis YAML's `metrics-source` says otherwise.
+  'metrics-source': undefined,
   'max-error-rate': '5%',
   'max-latency-p95': '1000ms',
   'min-conversion-rate': undefined,

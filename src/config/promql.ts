@@ -1,11 +1,15 @@
 // PromQL pieces the config builds or checks: metric and label names, string escaping, matcher lists,
-// and the query templates users write. Templates carry `{{release}}` and `{{namespace}}`; the metrics
-// adapter substitutes them, escaped, per arm.
+// and the query templates users write. Templates carry `{{release}}`, `{{namespace}}` and the other arm
+// placeholders (src/metrics/promql.ts); the metrics adapter substitutes them, escaped, per arm.
+import { ARM_PLACEHOLDERS } from '../metrics/promql.js';
 import { ConfigError, expectedError } from './errors.js';
 
 export const RELEASE_PLACEHOLDER = '{{release}}';
 export const NAMESPACE_PLACEHOLDER = '{{namespace}}';
-const PLACEHOLDERS = [RELEASE_PLACEHOLDER, NAMESPACE_PLACEHOLDER];
+export const PODS_PLACEHOLDER = '{{pods}}';
+const PLACEHOLDERS = ARM_PLACEHOLDERS.map((name) => `{{${name}}}`);
+/** Placeholders whose value differs between the arms: a query needs one, or both arms read the same series. */
+const ARM_DISTINCT = PLACEHOLDERS.filter((p) => p !== NAMESPACE_PLACEHOLDER && p !== '{{ingress}}');
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -40,22 +44,23 @@ export function parseMatcherList(text: string, where: string): string[] {
 
 /**
  * A user-written query template: a PromQL expression over RAW counters that tells the arms apart
- * through {{release}} (without it both arms would read the same series).
+ * through {{release}} or another arm placeholder such as {{pods}} (without one both arms would read
+ * the same series).
  */
 export function checkQueryTemplate(query: string, where: string): string {
   const trimmed = query.trim();
   if (trimmed === '') throw expectedError(where, 'a PromQL selector of raw counters', query);
-  if (!trimmed.includes(RELEASE_PLACEHOLDER)) {
+  if (!ARM_DISTINCT.some((placeholder) => trimmed.includes(placeholder))) {
     throw expectedError(
       where,
-      `a query containing ${RELEASE_PLACEHOLDER} (e.g. http_requests_total{release="${RELEASE_PLACEHOLDER}"}) so canary and stable read different series`,
+      `a query containing ${RELEASE_PLACEHOLDER} (e.g. http_requests_total{release="${RELEASE_PLACEHOLDER}"}) or ${PODS_PLACEHOLDER} (pod=~"${PODS_PLACEHOLDER}") so canary and stable read different series`,
       trimmed
     );
   }
   const unknown = (trimmed.match(/\{\{[^}]*\}\}/g) ?? []).find((token) => !PLACEHOLDERS.includes(token));
   if (unknown) {
     throw new ConfigError(
-      `${where}: unknown placeholder ${unknown}; the placeholders are ${PLACEHOLDERS.join(' and ')}.`
+      `${where}: unknown placeholder ${unknown}; the placeholders are ${PLACEHOLDERS.join(', ')}.`
     );
   }
   const rateCall = RATE_FUNCTIONS.exec(trimmed);

@@ -7,35 +7,49 @@ import {
   DEFAULT_CONVERSION_MARGIN,
   DEFAULT_LATENCY_QUANTILE,
   DEFAULT_METRIC_NAMES,
-  defaultMetrics,
   histogramUnit,
-  trafficQuery,
   type BuiltInGuards,
   type MetricNames
 } from './default-metrics.js';
+import { sourceMetrics, type MetricsSourceName } from '../metrics-source/index.js';
 import { ConfigError, expectedError } from './errors.js';
 import { parseFraction } from './fractions.js';
 import { parseLatencyMs } from './latency.js';
-import type { MetricSpec } from './spec.js';
+import type { MetricSpec, RoutingPreset } from './spec.js';
 
 export interface ResolvedMetrics {
   requests: string;
   metrics: MetricSpec[];
 }
 
+/** Which metric source gives the built-ins, and where that was said (for messages). */
+export interface SourceChoice {
+  name: MetricsSourceName;
+  where: string;
+  routing: RoutingPreset;
+}
+
 export function resolveMetrics(
   config: AnalysisConfig | undefined,
   guards: BuiltInGuards,
-  alpha: number
+  alpha: number,
+  source: SourceChoice = { name: 'app', where: 'metrics-source', routing: 'ingress-nginx' }
 ): ResolvedMetrics {
   const names = config?.names ?? DEFAULT_METRIC_NAMES;
-  let metrics: MetricSpec[] = defaultMetrics(names, guards).map((metric) =>
+  const built = sourceMetrics(source.name, names, guards, source.routing, source.where);
+  let metrics: MetricSpec[] = built.metrics.map((metric) =>
     namesChanged(metric.name, names) ? { ...metric, configured: true } : metric
   );
   for (const entry of config?.metrics ?? []) {
     const builtIn = metrics.find((metric) => metric.name === entry.name);
-    if ((BUILT_IN_METRICS as readonly string[]).includes(entry.name)) {
-      if (!builtIn) continue; // disabled by an earlier entry is impossible: names are unique
+    if ((BUILT_IN_METRICS as readonly string[]).includes(entry.name) && (builtIn || !entry.kind)) {
+      if (!builtIn) {
+        if (!entry.enabled) continue; // switching off what this source does not have is harmless
+        // e.g. `conversion` with a data-plane source: there is no built-in to override or disable.
+        throw new ConfigError(
+          `${entry.where}: metrics-source ${source.name} has no built-in "${entry.name}" metric; give it a \`kind\` and its queries to add one.`
+        );
+      }
       const merged = entry.enabled ? { ...overrideBuiltIn(builtIn, entry), configured: true } : undefined;
       metrics = metrics.flatMap((metric) => (metric === builtIn ? (merged ? [merged] : []) : [metric]));
     } else if (entry.enabled) {
@@ -50,7 +64,7 @@ export function resolveMetrics(
     );
   }
   return {
-    requests: config?.requests ?? trafficQuery(names),
+    requests: config?.requests ?? built.requests,
     metrics: splitAlpha(metrics, alpha, config?.source)
   };
 }

@@ -2,6 +2,8 @@
 // everything else only reads it. Durations are in seconds, fractions in 0..1, latencies in ms.
 
 export type RoutingPreset = 'ingress-nginx' | 'gateway-api' | 'istio' | 'replicas' | 'values';
+/** Where the built-in metrics come from (src/metrics-source). */
+export type MetricsSourceName = 'app' | 'ingress-nginx' | 'istio' | 'traefik';
 export type JudgeName = 'sequential' | 'threshold';
 export type Command = 'deploy' | 'promote' | 'rollback' | 'status';
 export type DecisionMode = 'auto' | 'manual' | 'hybrid';
@@ -106,9 +108,23 @@ export interface RolloutSpec {
   routing: RoutingPreset;
   /** For routing `gateway-api` / `istio`: the HTTPRoute / VirtualService to edit; undefined = the one that references stable's Service. */
   route?: string;
+  /**
+   * ingress-nginx only, set by the wiring from the chart's default values: `chart` when the chart
+   * exposes `ingress.annotations` (the canary release's own Ingress carries the canary annotations),
+   * `action` when it does not (the action creates and owns the canary Ingress); undefined when the chart
+   * is not known (commands without `chart`).
+   */
+  canaryIngress?: 'chart' | 'action';
+  /** With `canaryIngress: action`: the chart has `ingress.enabled`, set false on the canary release. */
+  canaryIngressSwitch?: boolean;
   /** For routing `values`: `key={{weight}}` templates. */
   weightValues: Array<{ key: string; value: string }>;
 
+  /**
+   * Where the built-in metrics come from (the `metrics-source` input or analysis key): the app's own
+   * metrics, or a data plane's (ingress-nginx, istio, traefik). Default app.
+   */
+  metricsSource?: MetricsSourceName;
   /** url is '' for promote/rollback/status when not given (they query no metrics). */
   prometheus: { url: string; headers: Record<string, string>; timeoutSeconds: number };
   analysis: AnalysisSpec;

@@ -19,8 +19,9 @@ import {
 } from './helm-args.js';
 import { HelmError, displayCommand, isReleaseNotFound } from './helm-error.js';
 import { readValuesPath } from './set-syntax.js';
-import { objectsInManifest, servicesInManifest } from './manifest.js';
+import { armObjectsInManifest, objectsInManifest, servicesInManifest } from './manifest.js';
 import type { RenderedObject } from '../routing/kube.js';
+import type { ManifestObject } from '../metrics-source/arm-names.js';
 import { errorMessage as message } from '../error-message.js';
 
 /** Release states in which Helm refuses an upgrade because another operation holds the release. */
@@ -192,6 +193,17 @@ export class HelmDeployer implements Deployer {
       throw new HelmError(displayCommand(this.helmPath, args), result.exitCode, result.stderr);
     }
     return result.stdout;
+  }
+
+  /** The objects the release renders (kind, name, an Ingress's backends); none when it does not exist. */
+  async manifestObjects(release: string): Promise<ManifestObject[]> {
+    const args = getManifestArgs(release, this.spec.namespace);
+    const result = await this.exec(args);
+    if (result.exitCode !== 0) {
+      if (isReleaseNotFound(result.stderr)) return [];
+      throw new HelmError(displayCommand(this.helmPath, args), result.exitCode, result.stderr);
+    }
+    return armObjectsInManifest(result.stdout);
   }
 
   async stableState(): Promise<ReleaseState> {

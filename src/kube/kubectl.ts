@@ -102,7 +102,7 @@ export class KubectlObjects implements KubeObjects {
   }
 
   /** Create-only (`kubectl create`): the object as created, or undefined when one of that name exists. */
-  async create<T>(object: KubeObject): Promise<T | undefined> {
+  async createIfAbsent<T>(object: KubeObject): Promise<T | undefined> {
     const args = ['create', '--namespace', object.metadata.namespace, '-f', '-', '-o', 'json'];
     const result = await this.exec(args, JSON.stringify(object));
     if (result.exitCode !== 0) {
@@ -141,6 +141,20 @@ export class KubectlObjects implements KubeObjects {
     if (result.exitCode === 0 || NOT_FOUND.test(result.stderr)) return;
     if (CONFLICT.test(result.stderr)) throw new KubeConflictError(`${apiPath} changed since it was read`);
     throw this.failure(args, result);
+  }
+
+  async create<T>(resource: string, namespace: string, object: object): Promise<T> {
+    // The object goes in on stdin: no temporary file, and nothing of it on a command line.
+    const args = ['create', '--namespace', namespace, '-f', '-', '-o', 'json'];
+    const result = await this.exec(args, JSON.stringify(object));
+    if (result.exitCode !== 0) throw this.failure([...args.slice(0, 1), resource, ...args.slice(1)], result);
+    return this.json<T>(args, result.stdout);
+  }
+
+  async delete(resource: string, namespace: string, name: string): Promise<void> {
+    const args = ['delete', resource, name, '--namespace', namespace, '--ignore-not-found', '--wait=false'];
+    const result = await this.exec(args);
+    if (result.exitCode !== 0) throw this.failure(args, result);
   }
 
   /** The 422 says only "invalid": it is a conflict when the object's version moved past the test op's. */

@@ -26,7 +26,7 @@ interface Lease extends KubeObject {
   };
 }
 
-type LeaseKube = Pick<KubectlObjects, 'get' | 'create' | 'replace' | 'deleteIfUnchanged'>;
+type LeaseKube = Pick<KubectlObjects, 'get' | 'createIfAbsent' | 'replace' | 'deleteIfUnchanged'>;
 
 export class LeaseMarksStore implements MarksStore {
   private readonly name: string;
@@ -50,7 +50,7 @@ export class LeaseMarksStore implements MarksStore {
   }
 
   async create(marks: Record<string, string>): Promise<StoredMarks | undefined> {
-    const created = await this.kube.create<Lease>(this.lease(marks));
+    const created = await this.kube.createIfAbsent<Lease>(this.lease(marks));
     return created ? stored(created) : undefined;
   }
 

@@ -13,7 +13,7 @@ import {
   type DeltaResult
 } from './deltas.js';
 import { histogramFromBuckets } from './histogram.js';
-import { renderQuery } from './promql.js';
+import { renderQuery, type QueryArm } from './promql.js';
 import type { Arm, ArmObservation, ArmPair, CounterSeries, MetricsProvider } from './types.js';
 
 export interface SamplerTarget {
@@ -23,6 +23,11 @@ export interface SamplerTarget {
   analysis: AnalysisSpec;
   /** Milliseconds since the epoch, for the query time. Default Date.now. */
   now?: () => number;
+  /**
+   * The arm placeholders beyond release and namespace (`{{pods}}`, `{{service}}`...), resolved once,
+   * at the first read, from the release's objects. Without it only release and namespace are known.
+   */
+  armValues?: () => Promise<Record<Arm, QueryArm>>;
 }
 
 export interface MetricSample {
@@ -37,6 +42,7 @@ const ARMS: Arm[] = ['canary', 'stable'];
 
 export class MetricSampler {
   private references = new Map<string, CounterSnapshot>();
+  private arms?: Record<Arm, QueryArm>;
 
   constructor(
     private readonly provider: MetricsProvider,
@@ -101,11 +107,12 @@ export class MetricSampler {
 
   private render(template: string, arm: Arm): string {
     const release = arm === 'canary' ? this.target.canaryRelease : this.target.release;
-    return renderQuery(template, { release, namespace: this.target.namespace });
+    return renderQuery(template, { ...this.arms?.[arm], release, namespace: this.target.namespace });
   }
 
   /** Every distinct query of both arms, once each, at one evaluation time. Throws if any fails. */
   private async readAll(): Promise<Read> {
+    this.arms ??= await this.target.armValues?.();
     const queries = new Set<string>();
     for (const arm of ARMS) {
       queries.add(this.render(this.target.analysis.requests, arm));

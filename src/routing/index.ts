@@ -12,7 +12,15 @@ import type { CanaryChart, TrafficRouter } from './types.js';
 
 type RouterSpec = Pick<
   RolloutSpec,
-  'routing' | 'release' | 'canaryRelease' | 'weightValues' | 'namespace' | 'route' | 'dryRun'
+  | 'routing'
+  | 'release'
+  | 'canaryRelease'
+  | 'weightValues'
+  | 'namespace'
+  | 'route'
+  | 'dryRun'
+  | 'canaryIngress'
+  | 'canaryIngressSwitch'
 >;
 
 export interface RouterDeps {
@@ -32,7 +40,10 @@ interface Preset {
 }
 
 const PRESETS: Record<RoutingPreset, Preset> = {
-  'ingress-nginx': { chartValues: ingressNginxChartValues, router: (s, d) => ingressNginxRouter(s, d.chart) },
+  'ingress-nginx': {
+    chartValues: ingressNginxChartValues,
+    router: (s, d) => ingressNginxRouter(s, d.chart, d)
+  },
   'gateway-api': { chartValues: gatewayApiChartValues, router: (s, d) => gatewayApiRouter(s, d) },
   istio: { chartValues: istioChartValues, router: (s, d) => istioRouter(s, d) },
   replicas: { chartValues: replicasChartValues, router: (s, d) => replicasRouter(s, d.chart) },

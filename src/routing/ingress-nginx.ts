@@ -1,10 +1,12 @@
 // ingress-nginx: the canary release's own Ingress carries the canary annotations. Charts that expose
 // `ingress.annotations` (most public charts) get them there; the storefront chart reads `canary.*`.
+// For a chart without them the action creates the canary Ingress itself (owned-ingress-router.ts).
 import type { RolloutSpec } from '../config/spec.js';
 import type { HelmValue } from '../deploy/types.js';
 import { escapeSetKeySegment } from '../deploy/set-syntax.js';
 import { canaryContractValues } from './canary-contract.js';
 import { chartValuesRouter } from './chart-values-router.js';
+import { ownedIngressRouter, type OwnedIngressDeps } from './owned-ingress-router.js';
 import type { CanaryChart, TrafficRouter } from './types.js';
 
 const NGINX_ANNOTATION_PREFIX = 'nginx.ingress.kubernetes.io/';
@@ -14,9 +16,14 @@ function annotationKey(name: string): string {
 }
 
 export function ingressNginxChartValues(
-  spec: Pick<RolloutSpec, 'routing' | 'release'>,
+  spec: Pick<RolloutSpec, 'routing' | 'release' | 'canaryIngress' | 'canaryIngressSwitch'>,
   weight: number
 ): HelmValue[] {
+  // The action's own canary Ingress carries the weight; values the chart does not know could be
+  // rejected by a strict schema. The canary release's own Ingress (same hosts) is switched off.
+  if (spec.canaryIngress === 'action') {
+    return spec.canaryIngressSwitch ? [{ key: 'ingress.enabled', value: 'false' }] : [];
+  }
   return [
     ...canaryContractValues(spec, weight),
     { key: annotationKey('canary'), value: 'true', string: true },
@@ -24,9 +31,27 @@ export function ingressNginxChartValues(
   ];
 }
 
+type IngressSpec = Pick<RolloutSpec, 'namespace' | 'release' | 'canaryRelease' | 'canaryIngress'>;
+
 export function ingressNginxRouter(
-  spec: Pick<RolloutSpec, 'canaryRelease'>,
-  chart: CanaryChart
+  spec: IngressSpec,
+  chart: CanaryChart,
+  kube: OwnedIngressDeps | undefined
 ): TrafficRouter {
-  return chartValuesRouter('ingress-nginx', spec.canaryRelease, chart);
+  const byChart = chartValuesRouter('ingress-nginx', spec.canaryRelease, chart);
+  if (spec.canaryIngress === 'chart' || !kube) return byChart;
+  const owned = ownedIngressRouter(spec, kube);
+  if (spec.canaryIngress === 'action') return owned;
+  // The chart is not known (e.g. `command: rollback` without `chart`): whichever carries the weight.
+  return {
+    ...byChart,
+    async remove() {
+      await owned.remove();
+      await byChart.remove();
+    },
+    async describe(canary) {
+      const ownedRoute = await owned.describe(canary);
+      return ownedRoute.target.startsWith('Ingress ') ? ownedRoute : byChart.describe(canary);
+    }
+  };
 }

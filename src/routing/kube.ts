@@ -13,6 +13,10 @@ export interface KubeObjects {
    * manager (--force-conflicts): how a route is handed back to Helm 4, which applies as `helm`.
    */
   apply<T>(resource: string, namespace: string, object: object, fieldManager: string): Promise<T>;
+  /** Creates the object (its namespace is `namespace`); one that exists already is an error. */
+  create<T>(resource: string, namespace: string, object: object): Promise<T>;
+  /** Deletes the object; one that is already gone is fine. */
+  delete(resource: string, namespace: string, name: string): Promise<void>;
 }
 
 /** The object changed between our read and our write: read it again and recompute the patch. */
