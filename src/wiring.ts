@@ -18,6 +18,9 @@ import type { TrafficRouter } from './routing/types.js';
 import { HelmPreflight } from './deploy/helm-preflight.js';
 import { KubectlApiResources } from './kube/api-resources.js';
 import { runPreflight, type PreflightResult } from './preflight/index.js';
+import { chartDefaultValues } from './deploy/chart-defaults.js';
+import { routeSwitchesFor } from './routing/route-switch.js';
+import { errorMessage } from './error-message.js';
 
 export interface Adapters {
   deployer: Deployer;
@@ -31,9 +34,10 @@ export interface Adapters {
 }
 
 export async function createAdapters(
-  spec: RolloutSpec,
+  inputSpec: RolloutSpec,
   saved: { checkRunId?: number } = {}
 ): Promise<Adapters> {
+  const spec = await withCanaryRouteSwitches(inputSpec);
   // promote/rollback/status may come from a run that does not know the version: the deployer and
   // the commands read it back from the canary release where they need it.
   const deployer = new HelmDeployer(spec, actionsExecRunner, (line) => core.info(line));
@@ -85,4 +89,20 @@ export async function createAdapters(
     reporter,
     checkRun: () => reporter.checkRun()
   };
+}
+
+/** gateway-api/istio: the chart's switches for its own route, from its default values, set false on the canary. */
+async function withCanaryRouteSwitches(spec: RolloutSpec): Promise<RolloutSpec> {
+  if ((spec.routing !== 'gateway-api' && spec.routing !== 'istio') || spec.chart === '') return spec;
+  try {
+    const switches = routeSwitchesFor(spec.routing, await chartDefaultValues(actionsExecRunner, spec));
+    if (switches.length > 0)
+      core.info(
+        `The canary release renders no route of its own: ${switches.map((k) => `${k}=false`).join(', ')}`
+      );
+    return { ...spec, canaryRouteSwitches: switches };
+  } catch (error) {
+    core.warning(`Could not read the default values of ${spec.chart}: ${errorMessage(error)}`);
+    return spec;
+  }
 }

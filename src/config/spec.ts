@@ -102,6 +102,8 @@ export interface RolloutSpec {
   routing: RoutingPreset;
   /** For routing `gateway-api` / `istio`: the HTTPRoute / VirtualService to edit; undefined = the one that references stable's Service. */
   route?: string;
+  /** gateway-api/istio: the chart's switches set false on the canary release (its own route off). */
+  canaryRouteSwitches?: string[];
   /** For routing `values`: `key={{weight}}` templates. */
   weightValues: Array<{ key: string; value: string }>;
 

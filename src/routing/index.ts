@@ -12,7 +12,14 @@ import type { CanaryChart, TrafficRouter } from './types.js';
 
 type RouterSpec = Pick<
   RolloutSpec,
-  'routing' | 'release' | 'canaryRelease' | 'weightValues' | 'namespace' | 'route' | 'dryRun'
+  | 'routing'
+  | 'release'
+  | 'canaryRelease'
+  | 'weightValues'
+  | 'namespace'
+  | 'route'
+  | 'dryRun'
+  | 'canaryRouteSwitches'
 >;
 
 export interface RouterDeps {
