@@ -25,6 +25,7 @@ import { KubectlApiResources } from './kube/api-resources.js';
 import { runPreflight, type PreflightResult } from './preflight/index.js';
 import { LeaseMarksStore } from './kube/lease-marks.js';
 import type { MarksStore } from './rollout/marks-store.js';
+import { routeSwitchesFor } from './routing/route-switch.js';
 
 export interface Adapters {
   deployer: Deployer;
@@ -43,7 +44,7 @@ export async function createAdapters(
   inputSpec: RolloutSpec,
   saved: { checkRunId?: number } = {}
 ): Promise<Adapters> {
-  const spec = await withCanaryIngress(inputSpec);
+  const spec = await withCanaryRouteSwitches(await withCanaryIngress(inputSpec));
   // promote/rollback/status may come from a run that does not know the version: the deployer and
   // the commands read it back from the canary release where they need it.
   const helm = helmInContext(actionsExecRunner, spec.kubeContext);
@@ -113,6 +114,22 @@ async function withCanaryIngress(spec: RolloutSpec): Promise<RolloutSpec> {
     if (mode === 'chart') return { ...spec, canaryIngress: mode };
     core.info(`${spec.chart} has no ingress.annotations: the action creates the canary Ingress itself`);
     return { ...spec, canaryIngress: mode, canaryIngressSwitch: hasIngressSwitch(defaults) };
+  } catch (error) {
+    core.warning(`Could not read the default values of ${spec.chart}: ${errorMessage(error)}`);
+    return spec;
+  }
+}
+
+/** gateway-api/istio: the chart's switches for its own route, from its default values, set false on the canary. */
+async function withCanaryRouteSwitches(spec: RolloutSpec): Promise<RolloutSpec> {
+  if ((spec.routing !== 'gateway-api' && spec.routing !== 'istio') || spec.chart === '') return spec;
+  try {
+    const switches = routeSwitchesFor(spec.routing, await chartDefaultValues(actionsExecRunner, spec));
+    if (switches.length > 0)
+      core.info(
+        `The canary release renders no route of its own: ${switches.map((k) => `${k}=false`).join(', ')}`
+      );
+    return { ...spec, canaryRouteSwitches: switches };
   } catch (error) {
     core.warning(`Could not read the default values of ${spec.chart}: ${errorMessage(error)}`);
     return spec;

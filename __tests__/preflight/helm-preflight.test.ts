@@ -62,6 +62,7 @@ describe.each([3, 4] as const)('HelmPreflight on Helm %i', (major) => {
     const router = createRouter(spec, chartOnlyDeps);
     const verdict = await router.preflight!({
       weight: 10,
+      stableExists: true,
       renderCanary: async (w) => parseManifest(await helm.templateCanary(w))
     });
     expect(verdict).toEqual({
@@ -78,6 +79,7 @@ describe.each([3, 4] as const)('HelmPreflight on Helm %i', (major) => {
     const router = createRouter(spec, chartOnlyDeps);
     const verdict = await router.preflight!({
       weight: 10,
+      stableExists: true,
       renderCanary: async (w) => parseManifest(await helm.templateCanary(w))
     });
     expect(verdict.ok).toBe(false);

@@ -35781,7 +35781,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9672);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4990);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 
@@ -35790,7 +35790,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9672:
+/***/ 4990:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40698,6 +40698,40 @@ function canaryWeight(route, services) {
     return 0;
 }
 
+;// CONCATENATED MODULE: ./src/routing/competing-routes.ts
+/** `*.example.com` covers `shop.example.com`; two equal names overlap; a wildcard covers a narrower one. */
+function hostnamesOverlap(a, b) {
+    const x = a.toLowerCase();
+    const y = b.toLowerCase();
+    if (x === y)
+        return true;
+    const covers = (wild, name) => wild.startsWith('*.') && name.endsWith(wild.slice(1));
+    return covers(x, y) || covers(y, x);
+}
+const anyOverlap = (a, b) => a.some((x) => b.some((y) => hostnamesOverlap(x, y)));
+function parentKeys(route, fallbackNamespace) {
+    const ns = route.metadata.namespace ?? fallbackNamespace;
+    const refs = (route.spec?.parentRefs ?? []);
+    return refs.map((ref) => `${ref.kind ?? 'Gateway'}/${ref.namespace ?? ns}/${ref.name ?? ''}`);
+}
+/**
+ * The rendered HTTPRoute competes when its hostnames overlap stable's, or when it attaches to one of
+ * stable's parents with no hostnames on either side (then it matches every host of that listener).
+ */
+function httpRouteCompetes(stable, rendered, namespace) {
+    const stableHosts = (stable.spec?.hostnames ?? []);
+    const renderedHosts = (rendered.spec?.hostnames ?? []);
+    if (stableHosts.length > 0 && renderedHosts.length > 0 && anyOverlap(stableHosts, renderedHosts))
+        return true;
+    const stableParents = parentKeys(stable, namespace);
+    const sharesParent = parentKeys(rendered, namespace).some((key) => stableParents.includes(key));
+    return sharesParent && (stableHosts.length === 0 || renderedHosts.length === 0);
+}
+/** The rendered VirtualService competes when its hosts overlap stable's. */
+function virtualServiceCompetes(stable, rendered) {
+    return anyOverlap(stable.spec?.hosts ?? [], rendered.spec?.hosts ?? []);
+}
+
 ;// CONCATENATED MODULE: ./src/retry.ts
 // The one retry helper of the codebase (GitHub calls use @octokit/plugin-retry instead): a few
 // attempts with growing pauses, for operations that may heal, such as removing the canary or
@@ -40787,7 +40821,52 @@ class KubeConflictError extends Error {
     }
 }
 
+;// CONCATENATED MODULE: ./src/preflight/manifest.ts
+// A rendered Helm manifest as a list of objects with their identity (kind, namespace, name), so the
+// preflight can compare two renders and two releases object by object.
+
+/** Every object with a kind and a name; empty documents and `List` wrappers' items are flattened. */
+function parseManifest(manifest) {
+    const objects = [];
+    const add = (value) => {
+        if (!value || typeof value !== 'object' || Array.isArray(value))
+            return;
+        const body = value;
+        if (typeof body.kind === 'string' && body.kind.endsWith('List') && Array.isArray(body.items)) {
+            body.items.forEach(add);
+            return;
+        }
+        const metadata = (body.metadata ?? {});
+        if (typeof body.kind !== 'string' || typeof metadata.name !== 'string')
+            return;
+        objects.push({
+            apiVersion: typeof body.apiVersion === 'string' ? body.apiVersion : '',
+            kind: body.kind,
+            ...(typeof metadata.namespace === 'string' &&
+                metadata.namespace !== '' && { namespace: metadata.namespace }),
+            name: metadata.name,
+            body
+        });
+    };
+    for (const doc of (0,dist/* parseAllDocuments */.hR)(manifest)) {
+        if (doc.errors.length > 0)
+            throw new Error(`the rendered manifest is not valid YAML: ${doc.errors[0].message}`);
+        add(doc.toJS());
+    }
+    return objects;
+}
+/** `Deployment shop/storefront`, or `ClusterRole storefront` for a cluster-scoped object. */
+function objectLabel(object) {
+    return `${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${object.name}`;
+}
+/** The group of an apiVersion (`networking.k8s.io/v1` -> `networking.k8s.io`; `v1` -> core ''). */
+function apiGroup(apiVersion) {
+    const slash = apiVersion.indexOf('/');
+    return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
 ;// CONCATENATED MODULE: ./src/routing/object-router.ts
+
 
 
 
@@ -40796,25 +40875,40 @@ class KubeConflictError extends Error {
 const HELM_FIELD_MANAGER = 'helm';
 /** A route edit lost a race with another writer this often before the step fails. */
 const CONFLICT_RETRY = { attempts: 4, delayMs: 200 };
-/** The canary release carries no routing values: the route object carries the weight. */
-function routeObjectChartValues(_spec, weight) {
+/**
+ * The canary release carries no weight: the route object does. It carries the chart's route switches
+ * set false, so that it renders no route of its own beside stable's.
+ */
+function routeObjectChartValues(spec, weight) {
     checkedWeight(weight);
-    return [];
+    return (spec.canaryRouteSwitches ?? []).map((key) => ({ key, value: 'false' }));
+}
+/** The route cannot be used as configured: a named error (the preflight reports it, prepare throws it). */
+class RouteNotUsableError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RouteNotUsableError';
+    }
 }
 function routeObjectRouter(kind, spec, deps) {
     const { kube } = deps;
     const ns = spec.namespace;
-    const fail = (message) => new Error(`routing ${kind.preset}: ${message}`);
+    const fail = (message) => new RouteNotUsableError(`routing ${kind.preset}: ${message}`);
     const log = deps.log ?? (() => { });
     /** The object to edit and the stable/canary Services it pairs, found afresh on every call. */
     async function target() {
+        const { object, stable } = await stableTarget();
+        const canary = canaryServiceFor(stable, await deps.services.services(spec.canaryRelease));
+        return { object, services: { stable, canary } };
+    }
+    /** The object to edit and stable's Service it sends traffic to. */
+    async function stableTarget() {
         const stableServices = await deps.services.services(spec.release);
         if (stableServices.length === 0) {
             throw fail(`release ${spec.release} in ${ns} renders no Service for a ${kind.kind} to point at`);
         }
         const object = await findObject(stableServices);
-        const stable = stableServices.find((name) => kind.refersTo(object, name));
-        return { object, services: { stable, canary: await canaryServiceFor(stable) } };
+        return { object, stable: stableServices.find((name) => kind.refersTo(object, name)) };
     }
     async function findObject(stableServices) {
         const refersToStable = (object) => stableServices.some((s) => kind.refersTo(object, s));
@@ -40837,8 +40931,7 @@ function routeObjectRouter(kind, spec, deps) {
         throw fail(`${kind.kind}s ${list} in ${ns} all reference Service ${names}; name one with \`route\``);
     }
     /** The canary release's Service for stable's: same name with the canary's release name, or the only one. */
-    async function canaryServiceFor(stable) {
-        const services = await deps.services.services(spec.canaryRelease);
+    function canaryServiceFor(stable, services) {
         const renamed = stable.startsWith(spec.release)
             ? spec.canaryRelease + stable.slice(spec.release.length)
             : '';
@@ -40924,6 +41017,61 @@ function routeObjectRouter(kind, spec, deps) {
         }
         await handBack();
     }
+    /**
+     * Before anything changes (reads only): the route exists and sends traffic to stable, the canary's
+     * render has the Service its share would go to, and no route of its own for stable's hosts.
+     */
+    async function preflight(probe) {
+        if (!probe.stableExists) {
+            return {
+                ok: true,
+                detail: `no stable ${spec.release} yet: a first release is installed as stable, with no ${kind.kind} to split`
+            };
+        }
+        try {
+            const { object, stable } = await stableTarget();
+            const rendered = inNamespace(await probe.renderCanary(probe.weight));
+            const renderedServices = rendered.filter((o) => o.kind === 'Service' && apiGroup(o.apiVersion) === '');
+            // The canary release is not installed yet: its Services are the ones its render has.
+            const canary = canaryServiceFor(stable, renderedServices.map((o) => o.name));
+            const label = `${kind.kind} ${ns}/${object.metadata.name}`;
+            const competing = rendered.filter((o) => o.kind === kind.kind &&
+                apiGroup(o.apiVersion) === kind.group &&
+                kind.competes(object, { ...o.body, metadata: { ...o.body.metadata, namespace: ns } }, ns));
+            if (competing.length > 0)
+                return competingRoute(label, competing);
+            const switches = spec.canaryRouteSwitches ?? [];
+            return {
+                ok: true,
+                detail: `${label} sends traffic to Service ${stable}; the canary's share goes to Service ${canary} of ${spec.canaryRelease}` +
+                    (switches.length > 0
+                        ? `; the canary release's own ${kind.kind} is off (${switches.map((k) => `${k}=false`).join(', ')})`
+                        : '')
+            };
+        }
+        catch (error) {
+            if (error instanceof RouteNotUsableError)
+                return { ok: false, detail: error.message };
+            throw error;
+        }
+    }
+    /** Objects of the render in the release's namespace (Helm installs those without one there). */
+    function inNamespace(objects) {
+        return objects.filter((o) => (o.namespace ?? ns) === ns);
+    }
+    function competingRoute(stableLabel, competing) {
+        const names = competing.map((o) => objectLabel({ ...o, namespace: ns })).join(', ');
+        const switches = spec.canaryRouteSwitches ?? [];
+        const fix = switches.length > 0
+            ? `the chart's ${switches.map((k) => `\`${k}\``).join(', ')}, set false on the canary release, does not turn it off: the chart needs a value that does`
+            : `the chart's default values have no \`enabled\` switch for it (e.g. \`${kind.preset === 'istio' ? 'virtualService' : 'httpRoute'}.enabled\`): give the chart one, or do not render the route in the canary release`;
+        return {
+            ok: false,
+            code: 'routing-competing-route',
+            detail: `routing ${kind.preset}: the canary release ${spec.canaryRelease} renders ${names} for the hosts of ${stableLabel}, ` +
+                `so it would take traffic outside the weight; ${fix} (docs/charts.md).`
+        };
+    }
     function describeTarget() {
         return spec.route
             ? `${kind.kind} ${ns}/${spec.route}`
@@ -40938,6 +41086,7 @@ function routeObjectRouter(kind, spec, deps) {
         remove,
         // Stable's upgrade must find the object as Helm rendered it and owned by Helm.
         beforePromotion: remove,
+        preflight,
         async describe() {
             if (spec.dryRun)
                 return { preset: kind.preset, target: describeTarget(), weight: 0 };
@@ -40977,6 +41126,7 @@ function asHelmApplies(object, release, namespace) {
 
 
 
+
 const HTTPROUTE_RESOURCE = 'httproutes.gateway.networking.k8s.io';
 const HTTPROUTE_KIND = {
     preset: 'gateway-api',
@@ -40988,7 +41138,8 @@ const HTTPROUTE_KIND = {
     readEdit: httproute_readEdit,
     weightPatch: weightPatch,
     restorePatch: restorePatch,
-    canaryWeight: canaryWeight
+    canaryWeight: canaryWeight,
+    competes: httpRouteCompetes
 };
 function httpRouteRouter(spec, deps) {
     return routeObjectRouter(HTTPROUTE_KIND, spec, deps);
@@ -41001,50 +41152,6 @@ function httpRouteRouter(spec, deps) {
 
 const gatewayApiChartValues = routeObjectChartValues;
 const gatewayApiRouter = httpRouteRouter;
-
-;// CONCATENATED MODULE: ./src/preflight/manifest.ts
-// A rendered Helm manifest as a list of objects with their identity (kind, namespace, name), so the
-// preflight can compare two renders and two releases object by object.
-
-/** Every object with a kind and a name; empty documents and `List` wrappers' items are flattened. */
-function parseManifest(manifest) {
-    const objects = [];
-    const add = (value) => {
-        if (!value || typeof value !== 'object' || Array.isArray(value))
-            return;
-        const body = value;
-        if (typeof body.kind === 'string' && body.kind.endsWith('List') && Array.isArray(body.items)) {
-            body.items.forEach(add);
-            return;
-        }
-        const metadata = (body.metadata ?? {});
-        if (typeof body.kind !== 'string' || typeof metadata.name !== 'string')
-            return;
-        objects.push({
-            apiVersion: typeof body.apiVersion === 'string' ? body.apiVersion : '',
-            kind: body.kind,
-            ...(typeof metadata.namespace === 'string' &&
-                metadata.namespace !== '' && { namespace: metadata.namespace }),
-            name: metadata.name,
-            body
-        });
-    };
-    for (const doc of (0,dist/* parseAllDocuments */.hR)(manifest)) {
-        if (doc.errors.length > 0)
-            throw new Error(`the rendered manifest is not valid YAML: ${doc.errors[0].message}`);
-        add(doc.toJS());
-    }
-    return objects;
-}
-/** `Deployment shop/storefront`, or `ClusterRole storefront` for a cluster-scoped object. */
-function objectLabel(object) {
-    return `${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${object.name}`;
-}
-/** The group of an apiVersion (`networking.k8s.io/v1` -> `networking.k8s.io`; `v1` -> core ''). */
-function apiGroup(apiVersion) {
-    const slash = apiVersion.indexOf('/');
-    return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
 
 ;// CONCATENATED MODULE: ./src/routing/render-diff.ts
 // Which objects of the canary's render change with the weight: the proof that a chart-values router's
@@ -41474,6 +41581,7 @@ function virtualservice_canaryWeight(vs, services) {
 // (object-router.ts, virtualservice.ts).
 
 
+
 const VIRTUALSERVICE_RESOURCE = 'virtualservices.networking.istio.io';
 const VIRTUALSERVICE_KIND = {
     preset: 'istio',
@@ -41485,7 +41593,8 @@ const VIRTUALSERVICE_KIND = {
     readEdit: virtualservice_readEdit,
     weightPatch: virtualservice_weightPatch,
     restorePatch: virtualservice_restorePatch,
-    canaryWeight: virtualservice_canaryWeight
+    canaryWeight: virtualservice_canaryWeight,
+    competes: (stable, rendered) => virtualServiceCompetes(stable, rendered)
 };
 function virtualServiceRouter(spec, deps) {
     return routeObjectRouter(VIRTUALSERVICE_KIND, spec, deps);
@@ -61379,9 +61488,13 @@ async function runPreflight(spec, deps) {
             return rendered.get(w);
         };
         await attempt('routing', router.preset, async () => {
-            const verdict = await router.preflight({ weight, renderCanary: renderAt });
+            const verdict = await router.preflight({
+                weight,
+                stableExists: stable.exists,
+                renderCanary: renderAt
+            });
             if (!verdict.ok)
-                throw new PreflightError('routing-has-no-effect', verdict.detail);
+                throw new PreflightError(verdict.code ?? 'routing-has-no-effect', verdict.detail);
             lines.push({ check: 'routing', subject: router.preset, status: 'ok', detail: verdict.detail });
         });
     }
@@ -61568,6 +61681,43 @@ function microTime(ms) {
     return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
+;// CONCATENATED MODULE: ./src/routing/route-switch.ts
+/** Paths of the `enabled` switches under a key that `names` matches, e.g. ['httpRoute.enabled']. */
+function routeSwitches(defaults, names) {
+    const found = [];
+    const walk = (node, path, underRoute) => {
+        if (!route_switch_isMap(node))
+            return;
+        if (underRoute && typeof node.enabled === 'boolean') {
+            found.push([...path, 'enabled'].join('.'));
+            return;
+        }
+        for (const [key, value] of Object.entries(node)) {
+            // Keys with dots cannot be written as a --set path.
+            if (key.includes('.'))
+                continue;
+            walk(value, [...path, key], underRoute || names.test(key));
+        }
+    };
+    walk(defaults, [], false);
+    return found;
+}
+/** HTTPRoute switches: `httpRoute`, `httpRoutes`, `route`, `routes`, `gatewayRoute`... */
+const HTTPROUTE_SWITCH_NAMES = /route/i;
+/** VirtualService switches: `virtualService`, `virtualservices`, `istio.virtualService`... */
+const VIRTUALSERVICE_SWITCH_NAMES = /virtual-?service/i;
+function route_switch_isMap(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** The switches for the route object `preset` edits; none for the other presets. */
+function routeSwitchesFor(preset, defaults) {
+    if (preset === 'gateway-api')
+        return routeSwitches(defaults, HTTPROUTE_SWITCH_NAMES);
+    if (preset === 'istio')
+        return routeSwitches(defaults, VIRTUALSERVICE_SWITCH_NAMES);
+    return [];
+}
+
 ;// CONCATENATED MODULE: ./src/wiring.ts
 // Builds the real adapters (Helm CLI, Prometheus over HTTP, the judge, the reporters) for a spec.
 // Shared by the main and post steps so both talk to the world the same way.
@@ -61590,8 +61740,9 @@ function microTime(ms) {
 
 
 
+
 async function createAdapters(inputSpec, saved = {}) {
-    const spec = await withCanaryIngress(inputSpec);
+    const spec = await withCanaryRouteSwitches(await withCanaryIngress(inputSpec));
     // promote/rollback/status may come from a run that does not know the version: the deployer and
     // the commands read it back from the canary release where they need it.
     const helm = helmInContext(actionsExecRunner, spec.kubeContext);
@@ -61653,6 +61804,21 @@ async function withCanaryIngress(spec) {
             return { ...spec, canaryIngress: mode };
         info(`${spec.chart} has no ingress.annotations: the action creates the canary Ingress itself`);
         return { ...spec, canaryIngress: mode, canaryIngressSwitch: hasIngressSwitch(defaults) };
+    }
+    catch (error) {
+        warning(`Could not read the default values of ${spec.chart}: ${errorMessage(error)}`);
+        return spec;
+    }
+}
+/** gateway-api/istio: the chart's switches for its own route, from its default values, set false on the canary. */
+async function withCanaryRouteSwitches(spec) {
+    if ((spec.routing !== 'gateway-api' && spec.routing !== 'istio') || spec.chart === '')
+        return spec;
+    try {
+        const switches = routeSwitchesFor(spec.routing, await chartDefaultValues(actionsExecRunner, spec));
+        if (switches.length > 0)
+            info(`The canary release renders no route of its own: ${switches.map((k) => `${k}=false`).join(', ')}`);
+        return { ...spec, canaryRouteSwitches: switches };
     }
     catch (error) {
         warning(`Could not read the default values of ${spec.chart}: ${errorMessage(error)}`);

@@ -117,6 +117,8 @@ export interface RolloutSpec {
   canaryIngress?: 'chart' | 'action';
   /** With `canaryIngress: action`: the chart has `ingress.enabled`, set false on the canary release. */
   canaryIngressSwitch?: boolean;
+  /** gateway-api/istio: the chart's switches set false on the canary release (its own route off). */
+  canaryRouteSwitches?: string[];
   /** For routing `values`: `key={{weight}}` templates. */
   weightValues: Array<{ key: string; value: string }>;
 

@@ -142,8 +142,12 @@ export async function runPreflight(spec: PreflightSpec, deps: PreflightDeps): Pr
       return rendered.get(w)!;
     };
     await attempt('routing', router.preset, async () => {
-      const verdict = await router.preflight!({ weight, renderCanary: renderAt });
-      if (!verdict.ok) throw new PreflightError('routing-has-no-effect', verdict.detail);
+      const verdict = await router.preflight!({
+        weight,
+        stableExists: stable.exists,
+        renderCanary: renderAt
+      });
+      if (!verdict.ok) throw new PreflightError(verdict.code ?? 'routing-has-no-effect', verdict.detail);
       lines.push({ check: 'routing', subject: router.preset, status: 'ok', detail: verdict.detail });
     });
   }

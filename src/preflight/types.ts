@@ -48,6 +48,7 @@ export type PreflightErrorCode =
   | 'cluster-scoped-object-shared'
   | 'stable-not-deployed'
   | 'routing-has-no-effect'
+  | 'routing-competing-route'
   | 'no-stable-traffic'
   | 'status-label-missing'
   | 'histogram-has-no-buckets'

@@ -8,6 +8,7 @@ import {
   weightPatch,
   type HTTPRoute
 } from './httproute.js';
+import { httpRouteCompetes } from './competing-routes.js';
 import { routeObjectRouter, type RouteKind, type RouteObjectDeps, type RouteSpec } from './object-router.js';
 import type { TrafficRouter } from './types.js';
 
@@ -27,7 +28,8 @@ export const HTTPROUTE_KIND: RouteKind<HTTPRoute> = {
   readEdit,
   weightPatch,
   restorePatch,
-  canaryWeight
+  canaryWeight,
+  competes: httpRouteCompetes
 };
 
 export function httpRouteRouter(spec: RouteSpec, deps: RouteObjectDeps): TrafficRouter {

@@ -21,6 +21,7 @@ type RouterSpec = Pick<
   | 'dryRun'
   | 'canaryIngress'
   | 'canaryIngressSwitch'
+  | 'canaryRouteSwitches'
 >;
 
 export interface RouterDeps {

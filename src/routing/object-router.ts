@@ -17,7 +17,8 @@ import {
   type RouteObject,
   type ServicePair
 } from './route-edit.js';
-import type { TrafficRouter } from './types.js';
+import { apiGroup, objectLabel, type ManifestObject } from '../preflight/manifest.js';
+import type { RoutingPreflight, RoutingProbe, TrafficRouter } from './types.js';
 
 /** Helm 4 applies as `helm` (server-side apply); a route handed back is applied as `helm` too. */
 export const HELM_FIELD_MANAGER = 'helm';
@@ -37,12 +38,16 @@ export interface RouteKind<T extends RouteObject> {
   weightPatch(object: T, target: EditTarget, weight: number): JsonPatchOp[];
   restorePatch(object: T): JsonPatchOp[] | undefined;
   canaryWeight(object: T, services: ServicePair): number;
+  /** Whether `rendered` (a route in the canary's render) takes traffic for the same hosts as `stable`. */
+  competes(stable: T, rendered: T, namespace: string): boolean;
 }
 
 /** `route`: the object to edit; undefined = the one that sends traffic to stable's Service. */
 export type RouteSpec = Pick<RolloutSpec, 'namespace' | 'release' | 'canaryRelease'> & {
   route?: string;
   dryRun?: boolean;
+  /** The chart's switches that turn the canary release's own route off (route-switch.ts). */
+  canaryRouteSwitches?: string[];
 };
 
 export interface RouteObjectDeps {
@@ -55,10 +60,24 @@ export interface RouteObjectDeps {
 /** A route edit lost a race with another writer this often before the step fails. */
 const CONFLICT_RETRY = { attempts: 4, delayMs: 200 };
 
-/** The canary release carries no routing values: the route object carries the weight. */
-export function routeObjectChartValues(_spec: unknown, weight: number): HelmValue[] {
+/**
+ * The canary release carries no weight: the route object does. It carries the chart's route switches
+ * set false, so that it renders no route of its own beside stable's.
+ */
+export function routeObjectChartValues(
+  spec: Pick<RouteSpec, 'canaryRouteSwitches'>,
+  weight: number
+): HelmValue[] {
   checkedWeight(weight);
-  return [];
+  return (spec.canaryRouteSwitches ?? []).map((key) => ({ key, value: 'false' }));
+}
+
+/** The route cannot be used as configured: a named error (the preflight reports it, prepare throws it). */
+export class RouteNotUsableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RouteNotUsableError';
+  }
 }
 
 interface ManagedFieldsEntry {
@@ -72,18 +91,24 @@ export function routeObjectRouter<T extends RouteObject>(
 ): TrafficRouter {
   const { kube } = deps;
   const ns = spec.namespace;
-  const fail = (message: string): Error => new Error(`routing ${kind.preset}: ${message}`);
+  const fail = (message: string): Error => new RouteNotUsableError(`routing ${kind.preset}: ${message}`);
   const log = deps.log ?? (() => {});
 
   /** The object to edit and the stable/canary Services it pairs, found afresh on every call. */
   async function target(): Promise<{ object: T; services: ServicePair }> {
+    const { object, stable } = await stableTarget();
+    const canary = canaryServiceFor(stable, await deps.services.services(spec.canaryRelease));
+    return { object, services: { stable, canary } };
+  }
+
+  /** The object to edit and stable's Service it sends traffic to. */
+  async function stableTarget(): Promise<{ object: T; stable: string }> {
     const stableServices = await deps.services.services(spec.release);
     if (stableServices.length === 0) {
       throw fail(`release ${spec.release} in ${ns} renders no Service for a ${kind.kind} to point at`);
     }
     const object = await findObject(stableServices);
-    const stable = stableServices.find((name) => kind.refersTo(object, name))!;
-    return { object, services: { stable, canary: await canaryServiceFor(stable) } };
+    return { object, stable: stableServices.find((name) => kind.refersTo(object, name))! };
   }
 
   async function findObject(stableServices: string[]): Promise<T> {
@@ -108,8 +133,7 @@ export function routeObjectRouter<T extends RouteObject>(
   }
 
   /** The canary release's Service for stable's: same name with the canary's release name, or the only one. */
-  async function canaryServiceFor(stable: string): Promise<string> {
-    const services = await deps.services.services(spec.canaryRelease);
+  function canaryServiceFor(stable: string, services: string[]): string {
     const renamed = stable.startsWith(spec.release)
       ? spec.canaryRelease + stable.slice(spec.release.length)
       : '';
@@ -212,6 +236,74 @@ export function routeObjectRouter<T extends RouteObject>(
     await handBack();
   }
 
+  /**
+   * Before anything changes (reads only): the route exists and sends traffic to stable, the canary's
+   * render has the Service its share would go to, and no route of its own for stable's hosts.
+   */
+  async function preflight(probe: RoutingProbe): Promise<RoutingPreflight> {
+    if (!probe.stableExists) {
+      return {
+        ok: true,
+        detail: `no stable ${spec.release} yet: a first release is installed as stable, with no ${kind.kind} to split`
+      };
+    }
+    try {
+      const { object, stable } = await stableTarget();
+      const rendered = inNamespace(await probe.renderCanary(probe.weight));
+      const renderedServices = rendered.filter((o) => o.kind === 'Service' && apiGroup(o.apiVersion) === '');
+      // The canary release is not installed yet: its Services are the ones its render has.
+      const canary = canaryServiceFor(
+        stable,
+        renderedServices.map((o) => o.name)
+      );
+      const label = `${kind.kind} ${ns}/${object.metadata.name}`;
+      const competing = rendered.filter(
+        (o) =>
+          o.kind === kind.kind &&
+          apiGroup(o.apiVersion) === kind.group &&
+          kind.competes(
+            object,
+            { ...o.body, metadata: { ...(o.body.metadata as object), namespace: ns } } as T,
+            ns
+          )
+      );
+      if (competing.length > 0) return competingRoute(label, competing);
+      const switches = spec.canaryRouteSwitches ?? [];
+      return {
+        ok: true,
+        detail:
+          `${label} sends traffic to Service ${stable}; the canary's share goes to Service ${canary} of ${spec.canaryRelease}` +
+          (switches.length > 0
+            ? `; the canary release's own ${kind.kind} is off (${switches.map((k) => `${k}=false`).join(', ')})`
+            : '')
+      };
+    } catch (error) {
+      if (error instanceof RouteNotUsableError) return { ok: false, detail: error.message };
+      throw error;
+    }
+  }
+
+  /** Objects of the render in the release's namespace (Helm installs those without one there). */
+  function inNamespace(objects: ManifestObject[]): ManifestObject[] {
+    return objects.filter((o) => (o.namespace ?? ns) === ns);
+  }
+
+  function competingRoute(stableLabel: string, competing: ManifestObject[]): RoutingPreflight {
+    const names = competing.map((o) => objectLabel({ ...o, namespace: ns })).join(', ');
+    const switches = spec.canaryRouteSwitches ?? [];
+    const fix =
+      switches.length > 0
+        ? `the chart's ${switches.map((k) => `\`${k}\``).join(', ')}, set false on the canary release, does not turn it off: the chart needs a value that does`
+        : `the chart's default values have no \`enabled\` switch for it (e.g. \`${kind.preset === 'istio' ? 'virtualService' : 'httpRoute'}.enabled\`): give the chart one, or do not render the route in the canary release`;
+    return {
+      ok: false,
+      code: 'routing-competing-route',
+      detail:
+        `routing ${kind.preset}: the canary release ${spec.canaryRelease} renders ${names} for the hosts of ${stableLabel}, ` +
+        `so it would take traffic outside the weight; ${fix} (docs/charts.md).`
+    };
+  }
+
   function describeTarget(): string {
     return spec.route
       ? `${kind.kind} ${ns}/${spec.route}`
@@ -227,6 +319,7 @@ export function routeObjectRouter<T extends RouteObject>(
     remove,
     // Stable's upgrade must find the object as Helm rendered it and owned by Helm.
     beforePromotion: remove,
+    preflight,
     async describe() {
       if (spec.dryRun) return { preset: kind.preset, target: describeTarget(), weight: 0 };
       const [object] = await editedObjects();

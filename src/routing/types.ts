@@ -4,6 +4,7 @@
 import type { RoutingPreset } from '../config/spec.js';
 import type { CanaryState } from '../deploy/types.js';
 import type { ManifestObject } from '../preflight/manifest.js';
+import type { PreflightErrorCode } from '../preflight/types.js';
 
 /** Where the weight lives, and the weight the cluster shows there. */
 export interface RouteDescription {
@@ -50,6 +51,8 @@ export interface TrafficRouter {
 export interface RoutingProbe {
   /** The first step's weight. */
   weight: number;
+  /** False on a first release: it is installed as stable, so there is nothing to split yet. */
+  stableExists: boolean;
   /** The canary release's objects rendered at `weight` (a dry run: nothing is written). */
   renderCanary(weight: number): Promise<ManifestObject[]>;
 }
@@ -58,6 +61,8 @@ export interface RoutingProbe {
 export interface RoutingPreflight {
   ok: boolean;
   detail: string;
+  /** The named error when not ok; `routing-has-no-effect` unless the router says otherwise. */
+  code?: PreflightErrorCode;
 }
 
 /** What a router that carries the weight in chart values needs from the canary release (Helm). */

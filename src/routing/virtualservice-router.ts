@@ -1,6 +1,7 @@
 // The VirtualService router (`routing: istio`): the action edits the user's VirtualService, the one
 // named in `route` or the one in the namespace with an HTTP route to stable's Service's host
 // (object-router.ts, virtualservice.ts).
+import { virtualServiceCompetes } from './competing-routes.js';
 import { routeObjectRouter, type RouteKind, type RouteObjectDeps, type RouteSpec } from './object-router.js';
 import type { TrafficRouter } from './types.js';
 import {
@@ -24,7 +25,8 @@ export const VIRTUALSERVICE_KIND: RouteKind<VirtualService> = {
   readEdit,
   weightPatch,
   restorePatch,
-  canaryWeight
+  canaryWeight,
+  competes: (stable, rendered) => virtualServiceCompetes(stable, rendered)
 };
 
 export function virtualServiceRouter(spec: RouteSpec, deps: RouteObjectDeps): TrafficRouter {
