@@ -16,6 +16,8 @@ export function rolloutSpec(overrides: Partial<RolloutSpec> = {}): RolloutSpec {
     soakSeconds: 600,
     intervalSeconds: 30,
     routing: 'ingress-nginx',
+    // The storefront chart exposes ingress.annotations: the wiring would find the canary Ingress is the chart's.
+    canaryIngress: 'chart',
     weightValues: [],
     prometheus: { url: 'http://127.0.0.1:9090', headers: {}, timeoutSeconds: 10 },
     analysis: {
