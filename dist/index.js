@@ -61010,7 +61010,7 @@ const TRAFFIC_WINDOW_SECONDS = 300;
 async function checkMetrics(input) {
     const { analysis } = input;
     const at = input.now / 1000;
-    const stableQuery = (template) => renderQuery(template, { release: input.release, namespace: input.namespace });
+    const stableQuery = (template) => renderQuery(template, { ...input.stableArm, release: input.release, namespace: input.namespace });
     const query = (promql, time = at) => input.provider.query(promql, time);
     const lines = [];
     const errors = [];
@@ -61499,6 +61499,7 @@ async function runPreflight(spec, deps) {
                 release: spec.release,
                 namespace: spec.namespace,
                 provider: deps.metrics,
+                stableArm: await deps.stableArm?.(),
                 now: deps.now()
             });
             lines.push(...found.lines);
@@ -61747,13 +61748,15 @@ async function createAdapters(inputSpec, saved = {}) {
         headers: spec.prometheus.headers,
         timeoutSeconds: spec.prometheus.timeoutSeconds
     }, { log: (line) => warning(line) });
+    // `{{pods}}`, `{{service}}`... from what stable's release renders: read once, for the preflight and the sampler.
+    let armValues;
+    const arms = () => (armValues ??= resolveArms(spec, (release) => deployer.manifestObjects(release)));
     const sampler = new MetricSampler(provider, {
         release: spec.release,
         canaryRelease: spec.canaryRelease,
         namespace: spec.namespace,
         analysis: spec.analysis,
-        // `{{pods}}`, `{{service}}`... from what stable's release renders, read once at the first sample.
-        armValues: () => resolveArms(spec, (release) => deployer.manifestObjects(release))
+        armValues: arms
     });
     const reporter = createReporter({
         token: spec.githubToken,
@@ -61769,7 +61772,14 @@ async function createAdapters(inputSpec, saved = {}) {
     return {
         deployer,
         router,
-        preflight: (checked) => runPreflight(checked, { helm: helmPreflight, cluster, metrics: provider, router, now: Date.now }),
+        preflight: (checked) => runPreflight(checked, {
+            helm: helmPreflight,
+            cluster,
+            metrics: provider,
+            router,
+            stableArm: async () => (await arms()).stable,
+            now: Date.now
+        }),
         marks: new LeaseMarksStore(kube, spec.namespace, spec.canaryRelease),
         sampler,
         judge: createJudge(spec.judge),

@@ -68,13 +68,15 @@ export async function createAdapters(
     },
     { log: (line: string) => core.warning(line) }
   );
+  // `{{pods}}`, `{{service}}`... from what stable's release renders: read once, for the preflight and the sampler.
+  let armValues: ReturnType<typeof resolveArms> | undefined;
+  const arms = () => (armValues ??= resolveArms(spec, (release) => deployer.manifestObjects(release)));
   const sampler = new MetricSampler(provider, {
     release: spec.release,
     canaryRelease: spec.canaryRelease,
     namespace: spec.namespace,
     analysis: spec.analysis,
-    // `{{pods}}`, `{{service}}`... from what stable's release renders, read once at the first sample.
-    armValues: () => resolveArms(spec, (release) => deployer.manifestObjects(release))
+    armValues: arms
   });
   const reporter = createReporter({
     token: spec.githubToken,
@@ -96,7 +98,14 @@ export async function createAdapters(
     deployer,
     router,
     preflight: (checked) =>
-      runPreflight(checked, { helm: helmPreflight, cluster, metrics: provider, router, now: Date.now }),
+      runPreflight(checked, {
+        helm: helmPreflight,
+        cluster,
+        metrics: provider,
+        router,
+        stableArm: async () => (await arms()).stable,
+        now: Date.now
+      }),
     marks: new LeaseMarksStore(kube, spec.namespace, spec.canaryRelease),
     sampler,
     judge: createJudge(spec.judge),

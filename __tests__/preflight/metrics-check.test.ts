@@ -75,6 +75,47 @@ describe('preflight: every metric can see stable', () => {
     });
   });
 
+  it("reads stable through the arm placeholders the sampler fills (podinfo's pods by name)", async () => {
+    const pods = 'podinfo-[a-z0-9]{1,10}-[a-z0-9]{5}';
+    const spec = analysis({ 'release-label': 'release', 'status-code-label': 'status' });
+    const byPods = {
+      ...spec,
+      requests: 'http_requests_total{namespace="{{namespace}}",pod=~"{{pods}}"}',
+      metrics: spec.metrics.filter((m) => m.name === 'error-rate')
+    };
+    const errorRate = byPods.metrics[0] as { bad: string; total: string };
+    errorRate.bad = 'http_requests_total{namespace="{{namespace}}",pod=~"{{pods}}",status=~"5.."}';
+    errorRate.total = byPods.requests;
+    const rendered = `http_requests_total{namespace="shop",pod=~"${pods.replace(/\\/g, '\\\\')}"}`;
+    const status = (code: string, value: number): CounterSeries => series({ status: code }, value);
+    const prometheus = new TablePrometheus(
+      { [rendered]: [status('200', 900), status('500', 3)] },
+      { [rendered]: [status('200', 400)] }
+    );
+    const found = await checkMetrics({
+      analysis: byPods,
+      release: 'podinfo',
+      namespace: 'shop',
+      provider: prometheus,
+      stableArm: { pods },
+      now: NOW_MS
+    });
+    expect(prometheus.queries.map((q) => q.promql)).toContain(rendered);
+    expect(found.errors).toEqual([]);
+    expect(found.lines[0]).toMatchObject({ subject: 'requests', status: 'ok' });
+
+    // Without the arm values the placeholder cannot be filled: an error, never a silent pass.
+    await expect(
+      checkMetrics({
+        analysis: byPods,
+        release: 'podinfo',
+        namespace: 'shop',
+        provider: prometheus,
+        now: NOW_MS
+      })
+    ).rejects.toThrow(/no value for \{\{pods\}\}/);
+  });
+
   it('no traffic for stable in the window is a named error, or a warning with no-data: pass', async () => {
     const flat = { [REQUESTS]: [codes('200', 900)] };
     const failing = await run(new TablePrometheus(healthy(flat), flat));

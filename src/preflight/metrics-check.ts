@@ -4,7 +4,7 @@
 // rendered for stable with the same escaping, so what passes here is what the judge will read.
 import type { AnalysisSpec, MetricSpec } from '../config/spec.js';
 import { errorMessage } from '../error-message.js';
-import { escapePromqlString, renderQuery } from '../metrics/promql.js';
+import { escapePromqlString, renderQuery, type QueryArm } from '../metrics/promql.js';
 import type { CounterSeries, MetricsProvider } from '../metrics/types.js';
 import { formatSelector, parseSelector } from './selector.js';
 import { PreflightError, type PreflightErrorCode, type PreflightLine } from './types.js';
@@ -17,6 +17,8 @@ export interface MetricsCheckInput {
   release: string;
   namespace: string;
   provider: MetricsProvider;
+  /** Stable's values for the arm placeholders beyond release and namespace. */
+  stableArm?: Partial<QueryArm>;
   /** Milliseconds since the epoch. */
   now: number;
 }
@@ -40,7 +42,7 @@ export async function checkMetrics(input: MetricsCheckInput): Promise<MetricsFin
   const { analysis } = input;
   const at = input.now / 1000;
   const stableQuery = (template: string): string =>
-    renderQuery(template, { release: input.release, namespace: input.namespace });
+    renderQuery(template, { ...input.stableArm, release: input.release, namespace: input.namespace });
   const query = (promql: string, time = at): Promise<CounterSeries[]> => input.provider.query(promql, time);
   const lines: PreflightLine[] = [];
   const errors: PreflightError[] = [];

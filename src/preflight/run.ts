@@ -168,6 +168,7 @@ export async function runPreflight(spec: PreflightSpec, deps: PreflightDeps): Pr
         release: spec.release,
         namespace: spec.namespace,
         provider: deps.metrics,
+        stableArm: await deps.stableArm?.(),
         now: deps.now()
       });
       lines.push(...found.lines);

@@ -4,6 +4,7 @@
 import type { AnalysisSpec } from '../config/spec.js';
 import type { ReleaseState } from '../deploy/types.js';
 import type { MetricsProvider } from '../metrics/types.js';
+import type { QueryArm } from '../metrics/promql.js';
 import type { TrafficRouter } from '../routing/types.js';
 
 /** What the preflight asks of Helm. Every method only reads: renders and dry runs change nothing. */
@@ -36,6 +37,8 @@ export interface PreflightDeps {
   cluster: PreflightCluster;
   metrics: MetricsProvider;
   router: TrafficRouter;
+  /** Stable's values for the arm placeholders (`{{pods}}`, `{{service}}`...), the same the sampler uses. */
+  stableArm?: () => Promise<Partial<QueryArm>>;
   /** Milliseconds since the epoch (the Clock port's now). */
   now(): number;
 }
