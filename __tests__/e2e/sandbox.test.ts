@@ -54,7 +54,7 @@ const EXPECT: Record<
   'gateway-api-byo': {
     decisions: ['promoted'],
     version: '2.12.0',
-    fields: ['routeRestored', 'routeRulesManagers', 'writesToCluster'],
+    fields: ['routeRestored', 'routeRulesManagers'],
     switchesBack: true
   }
 };
