@@ -35781,7 +35781,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5836);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8072);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35790,7 +35790,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5836:
+/***/ 8072:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41420,7 +41420,128 @@ function ownedIngressRouter(spec, deps) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/routing/chart-ingress-router.ts
+
+
+
+
+
+
+const chart_ingress_router_CONFLICT_RETRY = { attempts: 4, delayMs: 200 };
+/** The canary Ingresses in a release's render: networking.k8s.io Ingresses marked `canary: "true"`. */
+function renderedCanaryIngresses(objects, namespace) {
+    return objects
+        .filter((o) => o.kind === 'Ingress' &&
+        typeof o.apiVersion === 'string' &&
+        o.apiVersion.startsWith('networking.k8s.io/') &&
+        (o.metadata?.namespace ?? namespace) === namespace &&
+        o.metadata?.annotations?.[CANARY_ANNOTATION] === 'true')
+        .map((o) => String(o.metadata?.name ?? ''))
+        .filter((name) => name !== '');
+}
+function chartIngressRouter(spec, deps) {
+    const { kube } = deps;
+    const ns = spec.namespace;
+    const log = deps.log ?? (() => { });
+    const fail = (message) => new Error(`routing ingress-nginx: ${message}`);
+    const onConflict = (work) => retry(work, { ...chart_ingress_router_CONFLICT_RETRY, retryable: (e) => e instanceof KubeConflictError, sleep: deps.sleep });
+    // The canary release is never upgraded after its install, so its render (the Ingress names) stays
+    // as found: read once per install, which saves a `helm get manifest` before the weight goes to 0.
+    let found;
+    async function names(refresh = false) {
+        if (!found || refresh || found.length === 0) {
+            found = renderedCanaryIngresses(await deps.services.renderedObjects(spec.canaryRelease), ns);
+        }
+        return found;
+    }
+    /** Sets the annotation on one Ingress and reads it back from the API server's answer. */
+    async function patchWeight(name, weight) {
+        return onConflict(async () => {
+            const ingress = await kube.get(INGRESS_RESOURCE, ns, name);
+            if (!ingress)
+                return 'gone';
+            if (ingress.metadata.annotations?.[CANARY_ANNOTATION] !== 'true') {
+                throw fail(`Ingress ${ns}/${name} of ${spec.canaryRelease} is no longer marked ${CANARY_ANNOTATION}: "true"`);
+            }
+            if (weightOf(ingress) === weight)
+                return 'unchanged';
+            const ops = [
+                { op: 'test', path: '/metadata/resourceVersion', value: ingress.metadata.resourceVersion },
+                // `add` sets the member whether or not the chart rendered it.
+                { op: 'add', path: `/metadata/annotations/${canary_ingress_pointer(WEIGHT_ANNOTATION)}`, value: String(weight) }
+            ];
+            const patched = await kube.jsonPatch(INGRESS_RESOURCE, ns, name, ops);
+            if (weightOf(patched) !== weight) {
+                throw fail(`Ingress ${ns}/${name} shows canary-weight ${patched.metadata?.annotations?.[WEIGHT_ANNOTATION] ?? '(none)'} after it was patched to ${weight}`);
+            }
+            return 'patched';
+        });
+    }
+    async function setWeight(weight, refresh = false) {
+        checkedWeight(weight);
+        if (spec.dryRun) {
+            log(`[dry-run] would patch ${WEIGHT_ANNOTATION}: "${weight}" on the canary Ingress of ${spec.canaryRelease}`);
+            return;
+        }
+        const ingresses = await names(refresh);
+        if (ingresses.length === 0) {
+            throw fail(`release ${spec.canaryRelease} in ${ns} renders no Ingress with ${CANARY_ANNOTATION}: "true", so no weight can reach traffic`);
+        }
+        for (const name of ingresses) {
+            if ((await patchWeight(name, weight)) === 'gone') {
+                throw fail(`the canary Ingress ${ns}/${name} of ${spec.canaryRelease} does not exist`);
+            }
+        }
+    }
+    return {
+        preset: 'ingress-nginx',
+        // The marks are on the lease; the Ingress carries only the weight.
+        carriesMarks: false,
+        // Helm installed the canary at weight 0 (its pods Ready): give it its share now.
+        prepare: (weight) => setWeight(weight, true),
+        setWeight: (weight) => setWeight(weight),
+        async remove() {
+            if (spec.dryRun) {
+                log(`[dry-run] would patch ${WEIGHT_ANNOTATION}: "0" on the canary Ingress of ${spec.canaryRelease}`);
+                return;
+            }
+            // No release (or no Ingress left): nothing takes traffic. A failed patch does not block the
+            // uninstall that follows, which deletes the Ingress and so takes the traffic off as well.
+            for (const name of await names()) {
+                try {
+                    await patchWeight(name, 0);
+                }
+                catch (error) {
+                    log(`warning: could not set Ingress ${ns}/${name} to weight 0, uninstalling anyway: ${errorMessage(error)}`);
+                }
+            }
+        },
+        // Stable's upgrade touches none of the canary release's objects.
+        beforePromotion: async () => { },
+        async describe(canary) {
+            if (spec.dryRun)
+                return { preset: 'ingress-nginx', target: `canary Ingress of ${spec.canaryRelease}`, weight: 0 };
+            if (!canary.exists)
+                return { preset: 'ingress-nginx', target: `canary Ingress of ${spec.canaryRelease} (none)` };
+            // The weight lives on the Ingress: the release's values still say the install's weight.
+            const ingresses = await names(true);
+            const live = await Promise.all(ingresses.map((name) => kube.get(INGRESS_RESOURCE, ns, name)));
+            const weights = new Set(live.map((ingress) => (ingress ? weightOf(ingress) : undefined)));
+            const [weight] = weights;
+            return {
+                preset: 'ingress-nginx',
+                target: ingresses.length === 0
+                    ? `canary Ingress of ${spec.canaryRelease} (none rendered)`
+                    : `Ingress ${ingresses.map((name) => `${ns}/${name}`).join(', ')}`,
+                // Ingresses that disagree (or one gone) show no weight rather than a wrong one.
+                weight: ingresses.length > 0 && weights.size === 1 ? weight : undefined
+            };
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/routing/ingress-nginx.ts
+
 
 
 
@@ -41443,21 +41564,29 @@ function ingressNginxChartValues(spec, weight) {
 }
 function ingressNginxRouter(spec, chart, kube) {
     const byChart = chartValuesRouter('ingress-nginx', spec.canaryRelease, chart);
-    if (spec.canaryIngress === 'chart' || !kube)
+    if (!kube)
         return byChart;
+    // The chart's own canary Ingress: installed by Helm at weight 0, every step after it one patch.
+    const patched = { ...chartIngressRouter(spec, kube), preflight: byChart.preflight };
+    if (spec.canaryIngress === 'chart')
+        return patched;
     const owned = ownedIngressRouter(spec, kube);
     if (spec.canaryIngress === 'action')
         return owned;
-    // The chart is not known (e.g. `command: rollback` without `chart`): whichever carries the weight.
+    // The chart is not known (e.g. `command: rollback` without `chart`): whichever Ingress carries the
+    // weight. The steps (if any) stay Helm upgrades; removal zeroes whichever canary Ingress exists.
     return {
         ...byChart,
         async remove() {
             await owned.remove();
-            await byChart.remove();
+            await patched.remove();
         },
         async describe(canary) {
             const ownedRoute = await owned.describe(canary);
-            return ownedRoute.target.startsWith('Ingress ') ? ownedRoute : byChart.describe(canary);
+            if (ownedRoute.target.startsWith('Ingress '))
+                return ownedRoute;
+            const rendered = await patched.describe(canary);
+            return rendered.weight !== undefined ? rendered : byChart.describe(canary);
         }
     };
 }
@@ -42201,6 +42330,8 @@ function scalarString(value) {
  * The weight the canary's chart values carry, read back from the release: `canary.weight` for the
  * presets on the storefront contract; for `routing: values`, the first `weight-values` template
  * whose value matches with a number where `{{weight}}` was. Undefined when none can be read.
+ * A router that keeps the weight in an object (ingress-nginx's Ingress, a route) leaves these at the
+ * install's weight: readCanary and the outcome's read-back take the weight from router.describe.
  */
 function weightInValues(spec, values) {
     const candidates = spec.routing === 'values'

@@ -7,16 +7,26 @@ import { fakeRunner, NOT_FOUND } from './fake-runner.js';
 import { routerDeps } from '../helpers/fakes.js';
 import { rolloutSpec } from '../helpers/rollout-spec.js';
 import { createRouter } from '../../src/routing/index.js';
+import { chartValuesRouter } from '../../src/routing/chart-values-router.js';
+import { INGRESS_RESOURCE } from '../../src/routing/owned-ingress-router.js';
+import { FakeKube } from '../routing/fake-kube.js';
 import { removeCanaryRelease } from '../../src/rollout/outcomes.js';
 
-/** The removal as the outcome module does it: the router takes the traffic away, then Helm uninstalls. */
+/**
+ * The removal as the outcome module does it with a chart-values router (replicas, values): the
+ * deployer's weight-0 upgrade takes the traffic away, then Helm uninstalls. ingress-nginx patches its
+ * Ingress instead (the test below); its values build the argv here as they would for the upgrade.
+ */
 function removeThroughRouter(
   spec: RolloutSpec,
   run: CommandRunner,
   log: (line: string) => void = () => {}
 ): Promise<void> {
   const deployer = new HelmDeployer(spec, run, log);
-  return removeCanaryRelease({ deployer, router: createRouter(spec, routerDeps(deployer)) });
+  return removeCanaryRelease({
+    deployer,
+    router: chartValuesRouter(spec.routing, spec.canaryRelease, deployer)
+  });
 }
 
 const DEPLOYED_STATUS = JSON.stringify({
@@ -246,6 +256,40 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
     ]);
   });
 
+  it("ingress-nginx on the chart's Ingress: weight 0 is a patch of that Ingress, then only the uninstall (no Helm upgrade)", async () => {
+    const manifest = [
+      'apiVersion: networking.k8s.io/v1',
+      'kind: Ingress',
+      'metadata:',
+      '  name: storefront-canary',
+      '  annotations:',
+      '    nginx.ingress.kubernetes.io/canary: "true"',
+      '    nginx.ingress.kubernetes.io/canary-weight: "0"'
+    ].join('\n');
+    const fake = fakeRunner(version, { 'get manifest': { stdout: manifest } });
+    const spec = rolloutSpec();
+    const deployer = new HelmDeployer(spec, fake.run, () => {});
+    const kube = new FakeKube();
+    kube.put(INGRESS_RESOURCE, {
+      metadata: {
+        name: 'storefront-canary',
+        namespace: 'shop',
+        annotations: {
+          'nginx.ingress.kubernetes.io/canary': 'true',
+          'nginx.ingress.kubernetes.io/canary-weight': '40'
+        }
+      }
+    });
+    const router = createRouter(spec, { ...routerDeps(deployer), kube, services: deployer });
+    await removeCanaryRelease({ deployer, router });
+    const ingress = await kube.get<any>(INGRESS_RESOURCE, 'shop', 'storefront-canary');
+    expect(ingress.metadata.annotations['nginx.ingress.kubernetes.io/canary-weight']).toBe('0');
+    expect(fake.helmCalls().map((c) => c.slice(0, 2).join(' '))).toEqual([
+      'get manifest',
+      'uninstall storefront-canary'
+    ]);
+  });
+
   it('removing a canary that does not exist only runs an idempotent uninstall', async () => {
     const fake = fakeRunner(version, { status: NOT_FOUND, uninstall: NOT_FOUND });
     await removeThroughRouter(rolloutSpec(), fake.run);
@@ -305,7 +349,7 @@ describe.each(flavours)('Helm $major', ({ major, version, wait, uninstallWait })
       'status storefront-canary',
       'get values',
       'upgrade storefront',
-      'upgrade storefront-canary',
+      // ingress-nginx takes the traffic away with a patch of the canary's Ingress: no Helm upgrade.
       'uninstall storefront-canary'
     ]);
     expect(dry[0]).toContain('canary.weight=0');

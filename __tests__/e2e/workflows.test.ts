@@ -176,7 +176,8 @@ describe('workflow scenarios through the action bundle in the sandbox', () => {
     expect(rerun.runId).toBe(killed.runId);
     expect(d.resume!.resumeLine).toBe('continuing at step 2 (50%)');
     expect(d.resume!.installedAgain).toBe(false);
-    expect(d.resume!.firstOpOfRerun).toMatchObject({ op: 'upgrade', weight: 50 });
+    // ingress-nginx moves the weight with a patch of the canary's Ingress: no Helm write to the canary.
+    expect(d.resume!.firstOpOfRerun).toBeNull();
     expect(['promoted', 'rolled-back']).toContain(rerun.outputs.decision);
     expect(d.resume!.canaryRemoved).toBe(true);
   });

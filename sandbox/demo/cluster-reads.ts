@@ -2,7 +2,7 @@
 // the Kubernetes API (helm-releases.ts), as Helm itself stores them, and the Lease beside the canary
 // that carries the action's ownership marks (docs/deploy.md: `<canary-release>.canary-action`, one
 // `canary-action/<mark>` annotation per mark), read as any user would.
-import { ApiException, CoordinationV1Api } from '@kubernetes/client-node';
+import { ApiException, CoordinationV1Api, NetworkingV1Api } from '@kubernetes/client-node';
 import type { DemoContext } from './types.js';
 import type { HelmRevision } from './helm-releases.js';
 
@@ -54,6 +54,25 @@ export async function deleteLeftoverLease(
   }
 }
 
+/**
+ * The canary-weight annotation on the release's own canary Ingress (ingress-nginx patches the weight
+ * there after the install, so the release's values keep the install's 0); undefined when it has none.
+ */
+export async function canaryIngressWeight(
+  ctx: Pick<DemoContext, 'client' | 'namespace'>,
+  release: string
+): Promise<number | undefined> {
+  const api = ctx.client.kubeconfig.makeApiClient(NetworkingV1Api);
+  const list = await api.listNamespacedIngress({ namespace: ctx.namespace });
+  const ingress = list.items.find(
+    (i) =>
+      i.metadata?.annotations?.['meta.helm.sh/release-name'] === release &&
+      i.metadata?.annotations?.['nginx.ingress.kubernetes.io/canary'] === 'true'
+  );
+  const weight = ingress?.metadata?.annotations?.['nginx.ingress.kubernetes.io/canary-weight'];
+  return weight === undefined ? undefined : Number(weight);
+}
+
 /** A release as Helm stores it: latest revision, status, version, weight and user values, and its marks. */
 export async function readRelease(ctx: DemoContext, name: string): Promise<ReleaseRead> {
   const rel = await ctx.client.release(ctx.namespace, name);
@@ -64,7 +83,7 @@ export async function readRelease(ctx: DemoContext, name: string): Promise<Relea
     revision: last.version,
     status: last.info.status,
     version: last.config?.image?.tag ?? null,
-    weight: last.config?.canary?.weight ?? null,
+    weight: (await canaryIngressWeight(ctx, name)) ?? last.config?.canary?.weight ?? null,
     marks: await readMarks(ctx, name),
     values: last.config ?? null
   };

@@ -160,7 +160,8 @@ const removalFails: Scenario = {
   leavesCanary: true,
   inputs: { steps: '20,50', soak: '8s', interval: '2s', 'min-canary-requests': '20' },
   runEnv(ctx) {
-    // Both ways the action removes a canary: weight 0 (an upgrade reusing its values), then uninstall.
+    // Helm's part of every removal fails: the uninstall (and the weight-0 upgrade of the chart-values
+    // routings). ingress-nginx zeroes the canary's Ingress with a patch first, so it is left at 0%.
     const canary = ctx.canaryRelease;
     return {
       PATH: `${path.join(ctx.repoRoot, 'sandbox', 'demo', 'failing-helm')}${path.delimiter}${ctx.env.PATH}`,

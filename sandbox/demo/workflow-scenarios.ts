@@ -10,7 +10,7 @@
 // writes what it checked into details.json under the scenario's name.
 
 import type { HelmRevision } from './helm-releases.js';
-import { readMarks } from './cluster-reads.js';
+import { canaryIngressWeight, readMarks } from './cluster-reads.js';
 import type { DemoContext, Scenario, StartRunOptions, StepHandle, StepResult } from './types.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -42,7 +42,8 @@ async function canarySnapshot(ctx: DemoContext): Promise<CanarySnapshot | null> 
     revision: last.version,
     status: last.info.status,
     version: last.config?.image?.tag ?? null,
-    weight: last.config?.canary?.weight ?? null,
+    // ingress-nginx keeps the weight on the canary's Ingress; other routings in the values.
+    weight: (await canaryIngressWeight(ctx, ctx.canaryRelease)) ?? last.config?.canary?.weight ?? null,
     marks: await readMarks(ctx, ctx.canaryRelease),
     values: last.config
   };
@@ -58,7 +59,7 @@ async function stableSnapshot(ctx: DemoContext): Promise<StableRevision[]> {
   }));
 }
 
-/** Waits until the canary is deployed at `weight` (the action's Helm upgrade finished). */
+/** Waits until the canary is deployed at `weight` (the action's patch or Helm upgrade finished). */
 async function canaryAtWeight(ctx: DemoContext, weight: number, timeoutMs = 90000): Promise<CanarySnapshot> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
@@ -251,7 +252,7 @@ export const WORKFLOW_SCENARIOS: Record<string, Scenario> = {
         killedRunCheckRunConclusion: ctx.checkRun(killed.checkRunId)?.conclusion ?? null
       });
       ctx.note(
-        `re-run: "${resumeLine}", first Helm operation ${ops[0]?.op} at ${ops[0]?.weight}%; ${String(check.decision)}`
+        `re-run: "${resumeLine}", ${ops[0] ? `first Helm operation ${ops[0].op} at ${ops[0].weight}%` : 'no Helm write to the canary'}; ${String(check.decision)}`
       );
       if (check.installedAgain) ctx.fail('the re-run installed the canary again instead of resuming it');
       if (!check.killedRunCheckRunConclusion)

@@ -284,6 +284,8 @@ function scalarString(value: unknown): string | undefined {
  * The weight the canary's chart values carry, read back from the release: `canary.weight` for the
  * presets on the storefront contract; for `routing: values`, the first `weight-values` template
  * whose value matches with a number where `{{weight}}` was. Undefined when none can be read.
+ * A router that keeps the weight in an object (ingress-nginx's Ingress, a route) leaves these at the
+ * install's weight: readCanary and the outcome's read-back take the weight from router.describe.
  */
 function weightInValues(spec: RolloutSpec, values: unknown): number | undefined {
   const candidates =
