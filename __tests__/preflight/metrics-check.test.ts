@@ -77,7 +77,7 @@ describe('preflight: every metric can see stable', () => {
 
   it("reads stable through the arm placeholders the sampler fills (podinfo's pods by name)", async () => {
     const pods = 'podinfo-[a-z0-9]{1,10}-[a-z0-9]{5}';
-    const spec = analysis({ 'status-code-label': 'status' });
+    const spec = analysis({ statusCodeLabel: 'status' });
     const byPods = {
       ...spec,
       requests: 'http_requests_total{namespace="{{namespace}}",pod=~"{{pods}}"}',
