@@ -321,7 +321,8 @@ const cancelRollback: Scenario = {
   evidence: /5xx|error/i,
   inputs: { steps: '20,50', soak: '20s', interval: '2s' },
   async run(ctx) {
-    const runs = await killDuringHold(ctx, `^upgrade ${ctx.canaryRelease} .*--reuse-values`);
+    // The removal's only Helm write is the uninstall (the weight went to 0 by a patch of the Ingress).
+    const runs = await killDuringHold(ctx, `^uninstall ${ctx.canaryRelease} `);
     const fields = await afterKill(ctx, runs);
     ctx.fields(fields);
     if (fields.savedPhase !== 'rolling-back')
