@@ -39025,6 +39025,17 @@ function round(value) {
 // literals (`release="{{release}}"`, `pod=~"{{pods}}"`), so they are escaped for exactly that context.
 // Values meant for `=~` matchers (`{{pods}}`, `{{nginx-canary}}`, `{{traefik-service}}`) are regexes
 // that the metric source built with every name in them regex-escaped first.
+/** The query templates a metric reads, for both arms. */
+function templatesOf(metric) {
+    switch (metric.kind) {
+        case 'errors':
+            return [metric.bad, metric.total];
+        case 'ratio':
+            return [metric.numerator, metric.denominator];
+        case 'latency':
+            return [metric.buckets];
+    }
+}
 const PLACEHOLDER = /\{\{([^}]*)\}\}/g;
 /**
  * Every placeholder a query may hold. `release` and `namespace` are always known; the others are filled
@@ -52541,16 +52552,6 @@ class MetricSampler {
         }
     }
 }
-function templatesOf(metric) {
-    switch (metric.kind) {
-        case 'errors':
-            return [metric.bad, metric.total];
-        case 'ratio':
-            return [metric.numerator, metric.denominator];
-        case 'latency':
-            return [metric.buckets];
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/metrics-source/regex.ts
 // Names go into PromQL regex matchers (`pod=~"..."`): every character RE2 gives a meaning is escaped,
@@ -52691,7 +52692,7 @@ function backendOf(input, ingress, service) {
 
 const ALWAYS_KNOWN = new Set(['release', 'namespace']);
 function placeholdersOfAnalysis(analysis) {
-    const templates = [analysis.requests, ...analysis.metrics.flatMap(resolve_arms_templatesOf)];
+    const templates = [analysis.requests, ...analysis.metrics.flatMap(templatesOf)];
     return new Set(templates.flatMap(placeholdersIn));
 }
 async function resolveArms(spec, objects) {
@@ -52705,16 +52706,6 @@ async function resolveArms(spec, objects) {
         stableObjects: needsObjects ? await objects(spec.release) : [],
         needed
     });
-}
-function resolve_arms_templatesOf(metric) {
-    switch (metric.kind) {
-        case 'errors':
-            return [metric.bad, metric.total];
-        case 'ratio':
-            return [metric.numerator, metric.denominator];
-        case 'latency':
-            return [metric.buckets];
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/judge/alpha.ts

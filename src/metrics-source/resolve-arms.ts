@@ -1,8 +1,8 @@
 // What the sampler calls once, at its first read: the arm values for every placeholder the analysis
 // uses. Stable's objects are read (through the port) only when a query needs more than the release
 // and namespace names.
-import type { AnalysisSpec, MetricSpec, RolloutSpec } from '../config/spec.js';
-import { placeholdersIn } from '../metrics/promql.js';
+import type { AnalysisSpec, RolloutSpec } from '../config/spec.js';
+import { placeholdersIn, templatesOf } from '../metrics/promql.js';
 import { resolveArmValues, type ArmValues, type ManifestObject } from './arm-names.js';
 
 /** The objects a release renders (the Helm adapter reads them from `helm get manifest`). */
@@ -29,15 +29,4 @@ export async function resolveArms(
     stableObjects: needsObjects ? await objects(spec.release) : [],
     needed
   });
-}
-
-function templatesOf(metric: MetricSpec): string[] {
-  switch (metric.kind) {
-    case 'errors':
-      return [metric.bad, metric.total];
-    case 'ratio':
-      return [metric.numerator, metric.denominator];
-    case 'latency':
-      return [metric.buckets];
-  }
 }

@@ -3,6 +3,20 @@
 // Values meant for `=~` matchers (`{{pods}}`, `{{nginx-canary}}`, `{{traefik-service}}`) are regexes
 // that the metric source built with every name in them regex-escaped first.
 
+import type { MetricSpec } from '../config/spec.js';
+
+/** The query templates a metric reads, for both arms. */
+export function templatesOf(metric: MetricSpec): string[] {
+  switch (metric.kind) {
+    case 'errors':
+      return [metric.bad, metric.total];
+    case 'ratio':
+      return [metric.numerator, metric.denominator];
+    case 'latency':
+      return [metric.buckets];
+  }
+}
+
 const PLACEHOLDER = /\{\{([^}]*)\}\}/g;
 
 /**

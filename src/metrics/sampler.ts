@@ -13,7 +13,7 @@ import {
   type DeltaResult
 } from './deltas.js';
 import { histogramFromBuckets } from './histogram.js';
-import { renderQuery, type QueryArm } from './promql.js';
+import { renderQuery, templatesOf, type QueryArm } from './promql.js';
 import type { Arm, ArmObservation, ArmPair, CounterSeries, MetricsProvider } from './types.js';
 
 export interface SamplerTarget {
@@ -159,16 +159,5 @@ export class MetricSampler {
         return { kind: 'latency', histogram };
       }
     }
-  }
-}
-
-function templatesOf(metric: MetricSpec): string[] {
-  switch (metric.kind) {
-    case 'errors':
-      return [metric.bad, metric.total];
-    case 'ratio':
-      return [metric.numerator, metric.denominator];
-    case 'latency':
-      return [metric.buckets];
   }
 }
