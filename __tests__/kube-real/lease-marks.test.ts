@@ -3,44 +3,23 @@
 // the server's own preconditions (resourceVersion, uid), and of runs that race for the canary exactly
 // one takes the lock. Needs the sandbox binaries: skips with a message when
 // .tools/sandbox/manifest.json is missing (CI builds them with `npm run sandbox:build`).
-import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
+import { expect, jest, test } from '@jest/globals';
 import { actionsExecRunner } from '../../src/deploy/command-runner.js';
 import { KubectlObjects } from '../../src/kube/kubectl.js';
 import { LeaseMarksStore, leaseName } from '../../src/kube/lease-marks.js';
 import { CanaryLease } from '../../src/rollout/lock.js';
 import { MarksConflictError } from '../../src/rollout/marks-store.js';
 import { makeMarks } from '../../src/rollout/ownership.js';
+import { describeIfSandboxBuilt, useApiServer } from '../helpers/api-server.js';
 
-const execFileAsync = promisify(execFile);
-const root = process.env.SANDBOX_ROOT ?? path.resolve(import.meta.dirname, '../..');
-const manifestFile = path.join(root, '.tools/sandbox/manifest.json');
-const cli = path.join(root, 'sandbox/cli.ts');
-const built = existsSync(manifestFile) && existsSync(cli);
-if (!built) {
-  console.warn(
-    `kube-real: SKIPPED, ${manifestFile} (or ${cli}) not found: run \`npm run sandbox:build\` first`
-  );
-}
-const describeIfBuilt = built ? describe : describe.skip;
+const describeIfBuilt = describeIfSandboxBuilt('kube-real');
 
 jest.setTimeout(180_000);
 
 const NS = 'shop';
-let stateDir: string;
-let kubectlPath: string;
-let kubeconfig: string;
-let previousKubeconfig: string | undefined;
 
-const sandbox = (args: string[]) =>
-  execFileAsync(process.execPath, ['--import', 'tsx', cli, ...args, '--state-dir', stateDir], { cwd: root });
-
-const kubectl = async (args: string[]): Promise<string> =>
-  (await execFileAsync(kubectlPath, [`--kubeconfig=${kubeconfig}`, ...args])).stdout;
+const server = useApiServer('kube-real-', NS);
+const kubectl = server.kubectl;
 
 const marksOf = (holder: string, now = Date.now()) =>
   makeMarks({
@@ -54,29 +33,8 @@ const marksOf = (holder: string, now = Date.now()) =>
   });
 
 describeIfBuilt('the marks Lease on a real API server', () => {
-  beforeAll(async () => {
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { binaries: { kubectl: string } };
-    kubectlPath = manifest.binaries.kubectl;
-    stateDir = mkdtempSync(path.join(os.tmpdir(), 'kube-real-'));
-    const { stdout } = await sandbox(['up', '--no-agent', '--json']);
-    kubeconfig = (JSON.parse(stdout.trim().split('\n').at(-1)!) as { kubeconfig: string }).kubeconfig;
-    // The adapter runs kubectl with the process environment, as on a runner.
-    previousKubeconfig = process.env.KUBECONFIG;
-    process.env.KUBECONFIG = kubeconfig;
-    await kubectl(['create', 'namespace', NS]);
-  });
-
-  afterAll(async () => {
-    if (previousKubeconfig === undefined) delete process.env.KUBECONFIG;
-    else process.env.KUBECONFIG = previousKubeconfig;
-    if (stateDir) {
-      await sandbox(['down']).catch((error: unknown) => console.warn(`sandbox down: ${String(error)}`));
-      rmSync(stateDir, { recursive: true, force: true });
-    }
-  });
-
   const store = (canary: string) =>
-    new LeaseMarksStore(new KubectlObjects(actionsExecRunner, kubectlPath), NS, canary);
+    new LeaseMarksStore(new KubectlObjects(actionsExecRunner, server.kubectlBinary), NS, canary);
 
   test('create-only, read back, resourceVersion and uid preconditions, delete', async () => {
     const marks = store('storefront-canary');

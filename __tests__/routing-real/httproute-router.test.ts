@@ -6,16 +6,15 @@
 // to zero weight are printed (figures, not assertions).
 // Needs the sandbox binaries: skips with a message when .tools/sandbox/manifest.json is missing
 // (CI builds them with `npm run sandbox:build`). SANDBOX_ROOT may point at another checkout's build.
-import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { expect, jest, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { actionsExecRunner } from '../../src/deploy/command-runner.js';
 import { HelmDeployer } from '../../src/deploy/helm.js';
 import { helmBinaryPath } from '../../scripts/helm-paths.mjs';
 import { rolloutSpec } from '../helpers/rollout-spec.js';
+import { describeIfSandboxBuilt, useApiServer } from '../helpers/api-server.js';
 import type { JsonPatchOp } from '../../src/routing/route-edit.js';
 import { KubectlObjects } from '../../src/kube/kubectl.js';
 import { httpRouteRouter, HTTPROUTE_RESOURCE } from '../../src/routing/httproute-router.js';
@@ -23,33 +22,15 @@ import { EDIT_ANNOTATION, type HTTPRoute } from '../../src/routing/httproute.js'
 import { KubeConflictError } from '../../src/routing/kube.js';
 
 const execFileAsync = promisify(execFile);
-const root = process.env.SANDBOX_ROOT ?? path.resolve(import.meta.dirname, '../..');
-const manifestFile = path.join(root, '.tools/sandbox/manifest.json');
-const cli = path.join(root, 'sandbox/cli.ts');
-const built = existsSync(manifestFile) && existsSync(cli);
-if (!built) {
-  console.warn(
-    `routing-real: SKIPPED, ${manifestFile} (or ${cli}) not found: run \`npm run sandbox:build\` first`
-  );
-}
-const describeIfBuilt = built ? describe : describe.skip;
+const project = path.resolve(import.meta.dirname, '../..');
+const describeIfBuilt = describeIfSandboxBuilt('routing-real');
 
 jest.setTimeout(180_000);
 
 const NS = 'shop';
-let stateDir: string;
-let kubectlPath: string;
-let kubeconfig: string;
-let previousKubeconfig: string | undefined;
 
-const sandbox = (args: string[]) =>
-  execFileAsync(process.execPath, ['--import', 'tsx', cli, ...args, '--state-dir', stateDir], { cwd: root });
-
-async function kubectl(args: string[], stdin?: string): Promise<string> {
-  const child = execFileAsync(kubectlPath, [`--kubeconfig=${kubeconfig}`, ...args]);
-  if (stdin !== undefined) child.child.stdin?.end(stdin);
-  return (await child).stdout;
-}
+const server = useApiServer('routing-real-', NS);
+const kubectl = server.kubectl;
 
 const readRoute = async (name: string): Promise<HTTPRoute> =>
   JSON.parse(await kubectl(['get', HTTPROUTE_RESOURCE, name, '-n', NS, '-o', 'json'])) as HTTPRoute;
@@ -61,27 +42,6 @@ function asRendered(route: HTTPRoute): unknown {
 }
 
 describeIfBuilt('HTTPRoute router on a real API server', () => {
-  beforeAll(async () => {
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { binaries: { kubectl: string } };
-    kubectlPath = manifest.binaries.kubectl;
-    stateDir = mkdtempSync(path.join(os.tmpdir(), 'routing-real-'));
-    const { stdout } = await sandbox(['up', '--no-agent', '--json']);
-    kubeconfig = (JSON.parse(stdout.trim().split('\n').at(-1)!) as { kubeconfig: string }).kubeconfig;
-    // The adapter runs kubectl with the process environment, as on a runner.
-    previousKubeconfig = process.env.KUBECONFIG;
-    process.env.KUBECONFIG = kubeconfig;
-    await kubectl(['create', 'namespace', NS]);
-  });
-
-  afterAll(async () => {
-    if (previousKubeconfig === undefined) delete process.env.KUBECONFIG;
-    else process.env.KUBECONFIG = previousKubeconfig;
-    if (stateDir) {
-      await sandbox(['down']).catch((error: unknown) => console.warn(`sandbox down: ${String(error)}`));
-      rmSync(stateDir, { recursive: true, force: true });
-    }
-  });
-
   test('the route carries 100-w / w, a stale write is refused, and removal restores it exactly', async () => {
     const rendered = {
       apiVersion: 'gateway.networking.k8s.io/v1',
@@ -110,7 +70,7 @@ describeIfBuilt('HTTPRoute router on a real API server', () => {
     await kubectl(['create', '-f', '-'], JSON.stringify(rendered));
     const before = await readRoute('storefront');
 
-    const kube = new KubectlObjects(actionsExecRunner, kubectlPath);
+    const kube = new KubectlObjects(actionsExecRunner, server.kubectlBinary);
     const router = httpRouteRouter(
       { namespace: NS, release: 'storefront', canaryRelease: 'storefront-canary', route: undefined },
       {
@@ -170,7 +130,7 @@ describeIfBuilt('HTTPRoute router on a real API server', () => {
     const values = ['--set', 'ingress.enabled=false', '--set', 'httpRoute.enabled=true'];
     const helm = (args: string[]) =>
       execFileAsync(helm4, [...args, 'charts/storefront', '--namespace', ns, ...values], {
-        cwd: root,
+        cwd: project,
         env: { ...process.env }
       });
     await helm(['install', 'storefront', '--set', 'image.tag=1.0.0']);
@@ -180,7 +140,7 @@ describeIfBuilt('HTTPRoute router on a real API server', () => {
 
     const spec = rolloutSpec({ namespace: ns, chart: 'charts/storefront', routing: 'gateway-api' });
     const deployer = new HelmDeployer(spec, actionsExecRunner, () => {}, helm4);
-    const kube = new KubectlObjects(actionsExecRunner, kubectlPath);
+    const kube = new KubectlObjects(actionsExecRunner, server.kubectlBinary);
     // When each patch came back: the restore is the moment the canary's weight is 0.
     const patchedAt: number[] = [];
     const timedKube = {

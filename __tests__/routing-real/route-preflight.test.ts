@@ -4,10 +4,8 @@
 // (httpRoute.enabled, from `helm show values`) keeps the canary's route out. A named route that does
 // not exist is the named error. Writes are counted from the API server's audit log: none.
 // Needs the sandbox binaries: skips with a message when .tools/sandbox/manifest.json is missing.
-import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { beforeAll, expect, jest, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { actionsExecRunner } from '../../src/deploy/command-runner.js';
@@ -23,35 +21,22 @@ import type { RolloutSpec } from '../../src/config/spec.js';
 import { helmBinaryPath } from '../../scripts/helm-paths.mjs';
 import { countActionWrites } from '../../sandbox/demo/audit-writes.js';
 import { rolloutSpec } from '../helpers/rollout-spec.js';
+import { describeIfSandboxBuilt, useApiServer } from '../helpers/api-server.js';
 
 const execFileAsync = promisify(execFile);
-const root = process.env.SANDBOX_ROOT ?? path.resolve(import.meta.dirname, '../..');
 const project = path.resolve(import.meta.dirname, '../..');
-const manifestFile = path.join(root, '.tools/sandbox/manifest.json');
-const cli = path.join(root, 'sandbox/cli.ts');
-const built = existsSync(manifestFile) && existsSync(cli);
-if (!built) {
-  console.warn(
-    `routing-real: SKIPPED, ${manifestFile} (or ${cli}) not found: run \`npm run sandbox:build\` first`
-  );
-}
-const describeIfBuilt = built ? describe : describe.skip;
+const describeIfBuilt = describeIfSandboxBuilt('routing-real');
 
 jest.setTimeout(180_000);
 
 const NS = 'preflight';
 const helm4 = helmBinaryPath(4);
-let stateDir: string;
-let kubectlPath: string;
-let kubeconfig: string;
 let user: string;
-let previousKubeconfig: string | undefined;
 
-const sandbox = (args: string[]) =>
-  execFileAsync(process.execPath, ['--import', 'tsx', cli, ...args, '--state-dir', stateDir], { cwd: root });
-const kubectl = async (args: string[]) =>
-  (await execFileAsync(kubectlPath, [`--kubeconfig=${kubeconfig}`, ...args])).stdout;
-const auditLog = () => path.join(stateDir, 'audit.log');
+const server = useApiServer('route-preflight-', NS);
+const kubectl = server.kubectl;
+
+const auditLog = () => path.join(server.stateDir, 'audit.log');
 
 /** Write requests of the test's user in [since, now], once the audit log has caught up. */
 async function writesSince(since: number) {
@@ -63,19 +48,11 @@ describeIfBuilt('gateway-api preflight on a real API server', () => {
   let spec: RolloutSpec;
 
   beforeAll(async () => {
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { binaries: { kubectl: string } };
-    kubectlPath = manifest.binaries.kubectl;
-    stateDir = mkdtempSync(path.join(os.tmpdir(), 'route-preflight-'));
-    const { stdout } = await sandbox(['up', '--no-agent', '--json']);
-    kubeconfig = (JSON.parse(stdout.trim().split('\n').at(-1)!) as { kubeconfig: string }).kubeconfig;
-    previousKubeconfig = process.env.KUBECONFIG;
-    process.env.KUBECONFIG = kubeconfig;
     user = (
       JSON.parse(await kubectl(['auth', 'whoami', '-o', 'json'])) as {
         status: { userInfo: { username: string } };
       }
     ).status.userInfo.username;
-    await kubectl(['create', 'namespace', NS]);
     await execFileAsync(
       helm4,
       [
@@ -109,15 +86,6 @@ describeIfBuilt('gateway-api preflight on a real API server', () => {
     spec = { ...base, canaryRouteSwitches: routeSwitchesFor('gateway-api', defaults) };
   });
 
-  afterAll(async () => {
-    if (previousKubeconfig === undefined) delete process.env.KUBECONFIG;
-    else process.env.KUBECONFIG = previousKubeconfig;
-    if (stateDir) {
-      await sandbox(['down']).catch((error: unknown) => console.warn(`sandbox down: ${String(error)}`));
-      rmSync(stateDir, { recursive: true, force: true });
-    }
-  });
-
   function preflightOf(route: string | undefined) {
     const deployer = new HelmDeployer(spec, actionsExecRunner, () => {}, helm4);
     const helm = new HelmPreflight(
@@ -129,7 +97,11 @@ describeIfBuilt('gateway-api preflight on a real API server', () => {
     );
     const router = httpRouteRouter(
       { ...spec, route },
-      { kube: new KubectlObjects(actionsExecRunner, kubectlPath), services: deployer, sleep: async () => {} }
+      {
+        kube: new KubectlObjects(actionsExecRunner, server.kubectlBinary),
+        services: deployer,
+        sleep: async () => {}
+      }
     );
     const renders: number[] = [];
     const probe: RoutingProbe = {

@@ -4,10 +4,9 @@
 // for stable; the action splits the VirtualService's weights, Helm 4's upgrade of stable conflicts
 // with that edit, and after the hand-back it goes through with the object as rendered.
 // Skips with a message when the sandbox is not built (`npm run sandbox:build`).
-import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { beforeAll, expect, jest, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { helmBinaryPath } from '../../scripts/helm-paths.mjs';
@@ -18,33 +17,18 @@ import { EDIT_ANNOTATION } from '../../src/routing/route-edit.js';
 import { VIRTUALSERVICE_RESOURCE, virtualServiceRouter } from '../../src/routing/virtualservice-router.js';
 import type { VirtualService } from '../../src/routing/virtualservice.js';
 import { rolloutSpec } from '../helpers/rollout-spec.js';
+import { describeIfSandboxBuilt, useApiServer } from '../helpers/api-server.js';
 
 const execFileAsync = promisify(execFile);
-const root = process.env.SANDBOX_ROOT ?? path.resolve(import.meta.dirname, '../..');
-const manifestFile = path.join(root, '.tools/sandbox/manifest.json');
-const cli = path.join(root, 'sandbox/cli.ts');
-const built = existsSync(manifestFile) && existsSync(cli);
-if (!built) {
-  console.warn(
-    `routing-real: SKIPPED, ${manifestFile} (or ${cli}) not found: run \`npm run sandbox:build\` first`
-  );
-}
-const describeIfBuilt = built ? describe : describe.skip;
+const describeIfBuilt = describeIfSandboxBuilt('routing-real');
 
 jest.setTimeout(180_000);
 
 const NS = 'mesh';
-let stateDir: string;
 let chartDir: string;
-let kubectlPath: string;
-let kubeconfig: string;
-let previousKubeconfig: string | undefined;
 
-const sandbox = (args: string[]) =>
-  execFileAsync(process.execPath, ['--import', 'tsx', cli, ...args, '--state-dir', stateDir], { cwd: root });
-
-const kubectl = async (args: string[]): Promise<string> =>
-  (await execFileAsync(kubectlPath, [`--kubeconfig=${kubeconfig}`, ...args])).stdout;
+const server = useApiServer('routing-real-istio-', NS);
+const kubectl = server.kubectl;
 
 const readVs = async (name: string): Promise<VirtualService> =>
   JSON.parse(
@@ -96,25 +80,8 @@ function writeChart(dir: string): void {
 
 describeIfBuilt('VirtualService router on a real API server, with Helm 4', () => {
   beforeAll(async () => {
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { binaries: { kubectl: string } };
-    kubectlPath = manifest.binaries.kubectl;
-    stateDir = mkdtempSync(path.join(os.tmpdir(), 'routing-real-istio-'));
-    chartDir = path.join(stateDir, 'meshapp');
+    chartDir = path.join(server.stateDir, 'meshapp');
     writeChart(chartDir);
-    const { stdout } = await sandbox(['up', '--no-agent', '--json']);
-    kubeconfig = (JSON.parse(stdout.trim().split('\n').at(-1)!) as { kubeconfig: string }).kubeconfig;
-    previousKubeconfig = process.env.KUBECONFIG;
-    process.env.KUBECONFIG = kubeconfig;
-    await kubectl(['create', 'namespace', NS]);
-  });
-
-  afterAll(async () => {
-    if (previousKubeconfig === undefined) delete process.env.KUBECONFIG;
-    else process.env.KUBECONFIG = previousKubeconfig;
-    if (stateDir) {
-      await sandbox(['down']).catch((error: unknown) => console.warn(`sandbox down: ${String(error)}`));
-      rmSync(stateDir, { recursive: true, force: true });
-    }
   });
 
   test('weights split on the VirtualService, removal restores it and hands it back, stable then upgrades', async () => {
@@ -133,7 +100,7 @@ describeIfBuilt('VirtualService router on a real API server, with Helm 4', () =>
       routing: 'istio'
     });
     const router = virtualServiceRouter(spec, {
-      kube: new KubectlObjects(actionsExecRunner, kubectlPath),
+      kube: new KubectlObjects(actionsExecRunner, server.kubectlBinary),
       services: new HelmDeployer(spec, actionsExecRunner, () => {}, helm4),
       sleep: (ms) => new Promise((r) => setTimeout(r, ms))
     });
