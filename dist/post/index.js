@@ -40601,6 +40601,21 @@ function removeEditOp(object) {
         ? { op: 'remove', path: '/metadata/annotations' }
         : { op: 'remove', path: `/metadata/annotations/${pointer(EDIT_ANNOTATION)}` };
 }
+/**
+ * One rule's backends as they were before the edit: the canary's backend dropped, and stable's weight
+ * back to what the annotation recorded for rule `index` (no weight where it had none).
+ */
+function restoredBackends(backends, index, edit, is) {
+    return backends
+        .filter((backend) => !is.canary(backend))
+        .map((backend) => {
+        if (!is.stable(backend) || !(String(index) in edit.stableWeights))
+            return backend;
+        const { weight: _weight, ...rest } = backend;
+        const original = edit.stableWeights[String(index)];
+        return (original === null ? rest : { ...rest, weight: original });
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/routing/httproute.ts
 // Pure edits of a Gateway API HTTPRoute: find the route that sends traffic to stable's Service, give
@@ -40679,14 +40694,9 @@ function restorePatch(route) {
         const refs = rule.backendRefs ?? [];
         if (!refs.some((ref) => refersTo(ref, edit.canaryService, ns) || refersTo(ref, edit.stableService, ns)))
             return;
-        const kept = refs
-            .filter((ref) => !refersTo(ref, edit.canaryService, ns))
-            .map((ref) => {
-            if (!refersTo(ref, edit.stableService, ns) || !(String(index) in edit.stableWeights))
-                return ref;
-            const { weight: _weight, ...rest } = ref;
-            const original = edit.stableWeights[String(index)];
-            return original === null ? rest : { ...rest, weight: original };
+        const kept = restoredBackends(refs, index, edit, {
+            canary: (ref) => refersTo(ref, edit.canaryService, ns),
+            stable: (ref) => refersTo(ref, edit.stableService, ns)
         });
         ops.push({ op: 'replace', path: `/spec/rules/${index}/backendRefs`, value: kept });
     });
@@ -41686,15 +41696,7 @@ function virtualservice_restorePatch(vs) {
         const route = http.route ?? [];
         if (!route.some((d) => isCanary(d) || isStable(d)))
             return;
-        const kept = route
-            .filter((d) => !isCanary(d))
-            .map((d) => {
-            if (!isStable(d) || !(String(index) in edit.stableWeights))
-                return d;
-            const { weight: _weight, ...rest } = d;
-            const original = edit.stableWeights[String(index)];
-            return original === null ? rest : { ...rest, weight: original };
-        });
+        const kept = restoredBackends(route, index, edit, { canary: isCanary, stable: isStable });
         ops.push({ op: 'replace', path: `/spec/http/${index}/route`, value: kept });
     });
     ops.push(removeEditOp(vs));

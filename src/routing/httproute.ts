@@ -8,6 +8,7 @@ import {
   precondition,
   readEdit as readRouteEdit,
   removeEditOp,
+  restoredBackends,
   type EditTarget,
   type JsonPatchOp,
   type RouteEdit,
@@ -119,14 +120,10 @@ export function restorePatch(route: HTTPRoute): JsonPatchOp[] | undefined {
     const refs = rule.backendRefs ?? [];
     if (!refs.some((ref) => refersTo(ref, edit.canaryService, ns) || refersTo(ref, edit.stableService, ns)))
       return;
-    const kept = refs
-      .filter((ref) => !refersTo(ref, edit.canaryService, ns))
-      .map((ref) => {
-        if (!refersTo(ref, edit.stableService, ns) || !(String(index) in edit.stableWeights)) return ref;
-        const { weight: _weight, ...rest } = ref;
-        const original = edit.stableWeights[String(index)];
-        return original === null ? rest : { ...rest, weight: original };
-      });
+    const kept = restoredBackends(refs, index, edit, {
+      canary: (ref) => refersTo(ref, edit.canaryService, ns),
+      stable: (ref) => refersTo(ref, edit.stableService, ns)
+    });
     ops.push({ op: 'replace', path: `/spec/rules/${index}/backendRefs`, value: kept });
   });
   ops.push(removeEditOp(route));

@@ -108,3 +108,23 @@ export function removeEditOp(object: RouteObject): JsonPatchOp {
     ? { op: 'remove', path: '/metadata/annotations' }
     : { op: 'remove', path: `/metadata/annotations/${pointer(EDIT_ANNOTATION)}` };
 }
+
+/**
+ * One rule's backends as they were before the edit: the canary's backend dropped, and stable's weight
+ * back to what the annotation recorded for rule `index` (no weight where it had none).
+ */
+export function restoredBackends<Backend extends { weight?: number }>(
+  backends: Backend[],
+  index: number,
+  edit: RouteEdit,
+  is: { canary(backend: Backend): boolean; stable(backend: Backend): boolean }
+): Backend[] {
+  return backends
+    .filter((backend) => !is.canary(backend))
+    .map((backend) => {
+      if (!is.stable(backend) || !(String(index) in edit.stableWeights)) return backend;
+      const { weight: _weight, ...rest } = backend;
+      const original = edit.stableWeights[String(index)];
+      return (original === null ? rest : { ...rest, weight: original }) as Backend;
+    });
+}

@@ -9,6 +9,7 @@ import {
   precondition,
   readEdit as readRouteEdit,
   removeEditOp,
+  restoredBackends,
   type EditTarget,
   type JsonPatchOp,
   type RouteEdit,
@@ -129,14 +130,7 @@ export function restorePatch(vs: VirtualService): JsonPatchOp[] | undefined {
   (vs.spec?.http ?? []).forEach((http, index) => {
     const route = http.route ?? [];
     if (!route.some((d) => isCanary(d) || isStable(d))) return;
-    const kept = route
-      .filter((d) => !isCanary(d))
-      .map((d) => {
-        if (!isStable(d) || !(String(index) in edit.stableWeights)) return d;
-        const { weight: _weight, ...rest } = d;
-        const original = edit.stableWeights[String(index)];
-        return original === null ? rest : { ...rest, weight: original };
-      });
+    const kept = restoredBackends(route, index, edit, { canary: isCanary, stable: isStable });
     ops.push({ op: 'replace', path: `/spec/http/${index}/route`, value: kept });
   });
   ops.push(removeEditOp(vs));
