@@ -300,7 +300,8 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowRun> {
     };
     const jobContexts: Contexts = { ...base, needs };
     if (!condition(job.if, jobContexts, needStatus)) {
-      hooks.log(`${id}: skipped (if: ${job.if ?? 'success()'})`);
+      const needResults = needsOf(job).map((n) => `${n} ${results[n]}`);
+      hooks.log(`${id}: skipped (if: ${job.if ?? 'success()'}; needs: ${needResults.join(', ') || 'none'})`);
       results[id] = 'skipped';
       runs.push({
         job: id,
