@@ -5,14 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  callerContexts,
-  jobOrder,
-  readWorkflow,
-  runWorkflow,
-  type ActionCall,
-  type Caller
-} from '../../sandbox/demo/workflow-runner.js';
+import { callerContexts, jobOrder, readWorkflow, type Caller } from '../../sandbox/demo/workflow-file.js';
+import { runWorkflow, type ActionCall } from '../../sandbox/demo/workflow-runner.js';
 import { condition, evaluateField } from '../../sandbox/demo/workflow-expressions.js';
 
 const contextOf = (matrix: Record<string, unknown> | null): unknown =>

@@ -17,13 +17,8 @@ import { readRelease } from './cluster-reads.js';
 import type { DemoClusterSet, SetMember } from './cluster.js';
 import { requireCommands } from './setup.js';
 import type { DemoContext, Scenario, ScenarioOutcome, StepResult } from './types.js';
-import {
-  runWorkflow,
-  type ActionCall,
-  type Caller,
-  type JobRun,
-  type WorkflowRun
-} from './workflow-runner.js';
+import type { Caller } from './workflow-file.js';
+import { runWorkflow, type ActionCall, type JobRun, type WorkflowRun } from './workflow-runner.js';
 
 const WORKFLOW = '.github/workflows/waves.yml';
 /** How the workflow names the action it runs (`uses: upcommerce/canary-action@v1`): the bundle here. */

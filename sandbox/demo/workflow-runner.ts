@@ -1,22 +1,31 @@
 // A small local runner of a reusable workflow's job graph (`on: workflow_call`), for the demo's wave
 // scenarios: it reads the workflow file itself, so what it runs is the real workflow, not a copy of its
 // logic. Like GitHub's runner it
-//   - checks the caller's `with:` and `secrets:` against workflow_call (unknown, missing required, type);
+//   - checks the caller's `with:` and `secrets:` against workflow_call (workflow-file.ts);
 //   - starts each job once every job it `needs` has finished, and evaluates the job's `if:` (success()
 //     implied) with GitHub's expression library (workflow-expressions.ts);
 //   - expands `strategy.matrix`, runs the matrix jobs side by side, and with fail-fast cancels the others
 //     when one fails (their action's post step still runs);
 //   - runs each step in order: `run:` with bash -e and the step's env in the job's own directory (its
-//     workspace), GITHUB_OUTPUT read back; `uses:`
-//     of the action under test through a hook (the demo runs dist/index.js), and its post step at the end
-//     of the job (post-if: always()); a few well-known actions locally (below);
+//     workspace), GITHUB_OUTPUT read back; `uses:` of the action under test through a hook (the demo
+//     runs dist/index.js), and its post step at the end of the job (post-if: always()); a few
+//     well-known actions locally (workflow-local-actions.ts);
 //   - fills `steps.<id>.outputs`, job outputs and `needs.<job>.result`.
 // Not emulated: runners (all jobs run here), environments' reviewers (logged), timeouts, concurrency.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { parseCommandFile } from './action-runner.js';
+import {
+  callerContexts,
+  jobOrder,
+  matrixCombinations,
+  needsOf,
+  readWorkflow,
+  type Caller,
+  type WorkflowJob
+} from './workflow-file.js';
+import { LOCAL_ACTIONS, usesName } from './workflow-local-actions.js';
 import {
   condition,
   evaluateField,
@@ -27,11 +36,6 @@ import {
 
 export type JobResult = 'success' | 'failure' | 'cancelled' | 'skipped';
 type StepOutcome = 'success' | 'failure' | 'cancelled' | 'skipped';
-
-export interface Caller {
-  readonly with: Readonly<Record<string, string | number | boolean>>;
-  readonly secrets: Readonly<Record<string, string>>;
-}
 
 /** One `uses:` of the action under test, as the hook gets it. */
 export interface ActionCall {
@@ -105,118 +109,6 @@ export interface RunOptions {
   readonly github?: Record<string, string>;
 }
 
-interface WorkflowStep {
-  id?: string;
-  name?: string;
-  if?: string | boolean;
-  run?: string;
-  uses?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, unknown>;
-  shell?: string;
-}
-
-interface WorkflowJob {
-  name?: string;
-  needs?: string | string[];
-  if?: string | boolean;
-  environment?: string | { name?: string };
-  env?: Record<string, unknown>;
-  outputs?: Record<string, string>;
-  strategy?: { 'fail-fast'?: boolean; matrix?: Record<string, unknown> };
-  steps?: WorkflowStep[];
-  uses?: string;
-}
-
-interface WorkflowCallInput {
-  type?: 'string' | 'boolean' | 'number';
-  required?: boolean;
-  default?: unknown;
-}
-
-interface Workflow {
-  on?: {
-    workflow_call?: {
-      inputs?: Record<string, WorkflowCallInput>;
-      secrets?: Record<string, { required?: boolean }>;
-    };
-  };
-  env?: Record<string, unknown>;
-  jobs?: Record<string, WorkflowJob>;
-}
-
-export function readWorkflow(file: string): Workflow {
-  const workflow = parse(fs.readFileSync(file, 'utf8')) as Workflow;
-  if (!workflow?.on?.workflow_call) throw new Error(`${file}: not a reusable workflow (no on.workflow_call)`);
-  if (!workflow.jobs || Object.keys(workflow.jobs).length === 0) throw new Error(`${file}: no jobs`);
-  return workflow;
-}
-
-/** The `inputs` and `secrets` contexts, as GitHub makes them from the caller; errors name the input. */
-export function callerContexts(
-  workflow: Workflow,
-  caller: Caller,
-  file: string
-): { inputs: Record<string, unknown>; secrets: Record<string, string> } {
-  const declared = workflow.on?.workflow_call?.inputs ?? {};
-  const problems: string[] = [];
-  const inputs: Record<string, unknown> = {};
-  for (const name of Object.keys(caller.with))
-    if (!(name in declared)) problems.push(`input ${name}: not an input of ${file}`);
-  for (const [name, spec] of Object.entries(declared)) {
-    const given = caller.with[name];
-    if (given === undefined) {
-      if (spec.required) problems.push(`input ${name}: required by ${file}`);
-      else inputs[name] = spec.default ?? (spec.type === 'boolean' ? false : spec.type === 'number' ? 0 : '');
-      continue;
-    }
-    const type = spec.type ?? 'string';
-    if (typeof given !== type)
-      problems.push(`input ${name}: expected a ${type}, got ${JSON.stringify(given)}`);
-    inputs[name] = given;
-  }
-  const declaredSecrets = workflow.on?.workflow_call?.secrets ?? {};
-  for (const name of Object.keys(caller.secrets))
-    if (!(name in declaredSecrets)) problems.push(`secret ${name}: not a secret of ${file}`);
-  for (const [name, spec] of Object.entries(declaredSecrets))
-    if (spec?.required && !caller.secrets[name]) problems.push(`secret ${name}: required by ${file}`);
-  if (problems.length > 0)
-    throw new Error(`${file}: the caller's inputs are refused:\n- ${problems.join('\n- ')}`);
-  return { inputs, secrets: { ...caller.secrets } };
-}
-
-/** The jobs in an order where each comes after every job it needs; an unknown need or a cycle is an error. */
-export function jobOrder(jobs: Record<string, { needs?: string | string[] }>): string[] {
-  const order: string[] = [];
-  const visiting = new Set<string>();
-  const visit = (id: string, from?: string): void => {
-    if (order.includes(id)) return;
-    if (!(id in jobs)) throw new Error(`job ${from} needs ${id}, which is not a job of the workflow`);
-    if (visiting.has(id)) throw new Error(`jobs ${[...visiting].join(' -> ')} -> ${id}: a cycle of needs`);
-    visiting.add(id);
-    for (const need of needsOf(jobs[id])) visit(need, id);
-    visiting.delete(id);
-    order.push(id);
-  };
-  for (const id of Object.keys(jobs)) visit(id);
-  return order;
-}
-
-const needsOf = (job: { needs?: string | string[] }): string[] => [job.needs ?? []].flat();
-
-/** Every combination of the matrix's keys (no include/exclude: the waves workflow uses none). */
-function matrixCombinations(matrix: Record<string, unknown>, job: string): Array<Record<string, unknown>> {
-  let combinations: Array<Record<string, unknown>> = [{}];
-  for (const [key, values] of Object.entries(matrix)) {
-    if (key === 'include' || key === 'exclude')
-      throw new Error(`job ${job}: matrix ${key} is not supported here`);
-    if (!Array.isArray(values) || values.length === 0)
-      throw new Error(`job ${job}: matrix ${key} is not a non-empty array (${JSON.stringify(values)})`);
-    combinations = combinations.flatMap((c) => values.map((v: unknown) => ({ ...c, [key]: v })));
-  }
-  return combinations;
-}
-
 /** Runs a `run:` step's script with bash -e (GitHub's default shell on Linux). */
 function runScript(
   script: string,
@@ -236,35 +128,6 @@ function runScript(
     child.once('exit', (code) => resolve(code));
   });
 }
-
-/** Local stand-ins for well-known actions: what they do to the job, without GitHub. */
-type LocalAction = (step: { with: Record<string, string>; artifacts: string; workspace: string }) => void;
-
-const LOCAL_ACTIONS: Record<string, LocalAction> = {
-  // The workspace is this checkout already.
-  'actions/checkout': () => undefined,
-  // The real Helm is on PATH (the demo puts it there).
-  'azure/setup-helm': () => undefined,
-  'actions/upload-artifact': ({ with: w, artifacts, workspace }) => {
-    const target = path.join(artifacts, w.name);
-    if (fs.existsSync(target)) throw new Error(`upload-artifact: an artifact named ${w.name} exists already`);
-    const source = path.resolve(workspace, w.path);
-    fs.mkdirSync(target, { recursive: true });
-    fs.cpSync(source, path.join(target, path.basename(source)), { recursive: true });
-  },
-  // v4 with a pattern: each matching artifact into a directory of its name under `path`.
-  'actions/download-artifact': ({ with: w, artifacts, workspace }) => {
-    const pattern = new RegExp(
-      `^${(w.pattern || w.name || '*').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`
-    );
-    const into = path.resolve(workspace, w.path || '.');
-    for (const name of fs.existsSync(artifacts) ? fs.readdirSync(artifacts) : [])
-      if (pattern.test(name))
-        fs.cpSync(path.join(artifacts, name), path.join(into, name), { recursive: true });
-  }
-};
-
-const usesName = (uses: string): string => uses.split('@')[0];
 
 export async function runWorkflow(options: RunOptions): Promise<WorkflowRun> {
   const { workflowFile, hooks } = options;
