@@ -25,18 +25,29 @@ import { parsePodCidr } from './node-agent/pod-cidr.js';
 const USAGE =
   'usage: npm run sandbox -- up [--json] [--clusters N] [--no-agent] [--state-dir DIR] [--max-lifetime-minutes N] | status | down';
 
-const { values: args, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    json: { type: 'boolean', default: false },
-    'no-agent': { type: 'boolean', default: false },
-    'state-dir': { type: 'string' },
-    'max-lifetime-minutes': { type: 'string', default: '360' },
-    'node-name': { type: 'string' },
-    'pod-cidr': { type: 'string' },
-    clusters: { type: 'string' }
+const OPTIONS = {
+  json: { type: 'boolean', default: false },
+  'no-agent': { type: 'boolean', default: false },
+  'state-dir': { type: 'string' },
+  'max-lifetime-minutes': { type: 'string', default: '360' },
+  'node-name': { type: 'string' },
+  'pod-cidr': { type: 'string' },
+  clusters: { type: 'string' }
+} as const;
+
+/** The command line; an unknown flag or one without its value is a one-line error and the usage. */
+function parseCommandLine(): ReturnType<
+  typeof parseArgs<{ allowPositionals: true; options: typeof OPTIONS }>
+> {
+  try {
+    return parseArgs({ allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    console.error(`sandbox: ${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
   }
-});
+}
+
+const { values: args, positionals } = parseCommandLine();
 const stateDir = path.resolve(args['state-dir'] ?? defaultStateDir);
 
 /** Network namespaces and links of a sandbox whose agent died outlive it; remove them before starting. */

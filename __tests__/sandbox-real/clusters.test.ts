@@ -81,6 +81,9 @@ describeIfBuilt('two sandbox clusters at once', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--clusters: expected a whole number from 1 to 4, got "two"');
     expect(existsSync(path.join(stateDir, 'bad'))).toBe(false);
+    const missing = await cli(['up', '--clusters']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("Option '--clusters <value>' argument missing");
   });
 
   test('up --clusters 2: two Nodes Ready through contexts a and b, objects apart; down removes it all', async () => {
