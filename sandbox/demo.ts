@@ -20,7 +20,7 @@ import { defaultStateDir } from './control-plane/launcher.js';
 import { readManifest } from './build/manifest.js';
 import { deleteLeftoverLease } from './demo/cluster-reads.js';
 import { runAction, type RunHandle } from './demo/action-runner.js';
-import { openCluster, type DemoCluster } from './demo/cluster.js';
+import { openCluster, openClusterSet, type DemoCluster, type DemoClusterSet } from './demo/cluster.js';
 import { startFakeGitHub, type FakeGitHub } from './demo/fake-github.js';
 import { readRecord, scenarioFigures, decisionAt, canaryInstalledAt } from './demo/figures.js';
 import { countActionWrites, type ActionWrites } from './demo/audit-writes.js';
@@ -100,6 +100,9 @@ const chart = 'charts/storefront';
 const valuesFile = 'sandbox/demo/values.yaml';
 
 let daemon: DemoCluster;
+/** Several clusters, only when a chosen scenario needs them (Scenario.clusters); daemon is its first. */
+let clusterSet: DemoClusterSet | undefined;
+const clustersNeeded = Math.max(1, ...selected.map((name) => SCENARIOS[name].clusters ?? 1));
 let loadgen: LoadGenerator | undefined;
 let github: FakeGitHub;
 const running = new Set<RunHandle | StepHandle>(); // the action runs in progress
@@ -109,7 +112,8 @@ async function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     for (const handle of running) handle.kill('SIGKILL');
     await loadgen?.stop(5000).catch(() => {});
-    await daemon?.stop().catch(() => {});
+    for (const member of clusterSet?.members.slice(1) ?? []) await member.loadgen?.stop(5000).catch(() => {});
+    await (clusterSet ?? daemon)?.stop().catch(() => {});
     await github?.close().catch(() => {});
   })();
   return cleaning;
@@ -138,11 +142,11 @@ function sandboxEnv(): Record<string, string | undefined> {
 }
 
 /** Runs the sandbox's helm without blocking this process (the load generator lives here). */
-function helm(argv: string[]): Promise<HelmResult> {
+function helm(argv: string[], kubeconfig?: string): Promise<HelmResult> {
   return new Promise((resolve) => {
     const child = spawn('helm', argv, {
       cwd: repoRoot,
-      env: sandboxEnv(),
+      env: { ...sandboxEnv(), ...(kubeconfig && { KUBECONFIG: kubeconfig }) },
       stdio: ['ignore', 'pipe', 'pipe']
     });
     let stdout = '';
@@ -335,7 +339,8 @@ async function runScenario(name: string): Promise<boolean> {
     /** Extra fields for this scenario's JSON object. */
     fields: (more) => Object.assign(extraFields, more),
     /** The check run with this id as the fake GitHub API holds it now. */
-    checkRun: (id) => github.checkRuns().find((r) => r.id === id)
+    checkRun: (id) => github.checkRuns().find((r) => r.id === id),
+    clusterSet
   };
   human(`\n━━ ${name}: ${scenario.title} (expect ${scenario.expected.join(' or ')})`);
   const stableBefore = await stableRevisions();
@@ -385,8 +390,9 @@ async function runScenario(name: string): Promise<boolean> {
   }
   if (scenario.after && !keep) await scenario.after(ctx);
 
-  const events = daemon.events();
-  const routerLog = daemon.weightLog();
+  // The deciding run's cluster (a scenario over several clusters names it) gives the Helm events.
+  const events = (outcome.cluster ?? daemon).events();
+  const routerLog = (outcome.cluster ?? daemon).weightLog();
   const lastServedAt = lg.lastServedAt();
   // A multi-run scenario names which run carries its decision, report, job summary and check run.
   const outputs = result?.outputs ?? {};
@@ -520,36 +526,55 @@ async function main(): Promise<boolean> {
   github = await startFakeGitHub();
   fs.mkdirSync(helmBin, { recursive: true });
   fs.symlinkSync(helmBinaryPath(helmMajor), path.join(helmBin, 'helm'));
-  daemon = await openCluster({ stateDir, podCidr: args['pod-cidr'], namespace, log: human });
+  if (clustersNeeded > 1) {
+    clusterSet = await openClusterSet({
+      stateDir,
+      count: clustersNeeded,
+      podCidr: args['pod-cidr'],
+      namespace,
+      log: human
+    });
+    daemon = clusterSet.members[0].cluster;
+  } else daemon = await openCluster({ stateDir, podCidr: args['pod-cidr'], namespace, log: human });
   // The action keeps its ownership marks on a Lease through kubectl, as on a runner (kubectl on PATH).
   fs.symlinkSync(readManifest().binaries.kubectl, path.join(helmBin, 'kubectl'));
   human(
     `demo: Kubernetes ${daemon.info.kubernetesVersion}; ingress (Traefik) ${daemon.info.ingress}, Prometheus ${daemon.info.prometheus}`
   );
-  const install = await helm([
-    'upgrade',
-    '--install',
-    stableRelease,
-    chart,
-    '--namespace',
-    namespace,
-    '-f',
-    valuesFile,
-    '--set',
-    'image.tag=1.0.0',
-    '--wait',
-    '--timeout',
-    '60s'
-  ]);
-  if (install.status !== 0) throw new Error(`installing stable v1 failed:\n${install.stderr}`);
-  human(`demo: stable ${stableRelease} v1.0.0 installed`);
-  loadgen = createLoadGenerator({
-    url: daemon.info.ingress,
-    rps: Number(args.rps),
-    host: 'storefront.example.com',
-    seed: 7
-  });
-  loadgen.start();
+  // Every cluster gets stable v1 and its own Poisson traffic through its own ingress.
+  for (const [i, cluster] of (clusterSet?.members.map((m) => m.cluster) ?? [daemon]).entries()) {
+    const install = await helm(
+      [
+        'upgrade',
+        '--install',
+        stableRelease,
+        chart,
+        '--namespace',
+        namespace,
+        '-f',
+        valuesFile,
+        '--set',
+        'image.tag=1.0.0',
+        '--wait',
+        '--timeout',
+        '60s'
+      ],
+      cluster.info.kubeconfig
+    );
+    if (install.status !== 0) throw new Error(`installing stable v1 failed:\n${install.stderr}`);
+    human(
+      `demo: stable ${stableRelease} v1.0.0 installed${clusterSet ? ` in cluster ${clusterSet.members[i].context}` : ''}`
+    );
+    const generator = createLoadGenerator({
+      url: cluster.info.ingress,
+      rps: Number(args.rps),
+      host: 'storefront.example.com',
+      seed: 7 + i
+    });
+    generator.start();
+    if (i === 0) loadgen = generator;
+    if (clusterSet) clusterSet.members[i].loadgen = generator;
+  }
   await sleep(5000); // a baseline for stable in Prometheus before the first canary
   let ok = true;
   for (const name of selected) ok = (await runScenario(name)) && ok;

@@ -9,6 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClusterInfo } from '../../sandbox/control-plane/cluster.js';
+import {
+  launchClusterSet,
+  stopClusterSet,
+  type LaunchedClusterSet
+} from '../../sandbox/control-plane/cluster-set.js';
 import { launchSandbox, runningDaemon, stopDaemon } from '../../sandbox/control-plane/launcher.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -139,14 +144,7 @@ export async function runDemo(
     beforeStart?: (cluster: ClusterInfo) => Promise<void>;
   }
 ): Promise<DemoRun & { cluster: ClusterInfo }> {
-  // Not a silent skip: without the bundle the suite fails, saying why.
-  for (const entry of ['dist/index.js', 'dist/post/index.js']) {
-    if (!fs.existsSync(path.join(repoRoot, entry))) {
-      throw new Error(
-        `${entry} is missing: the end-to-end suite runs the committed action bundle (npm run bundle).`
-      );
-    }
-  }
+  assertBundle();
   const release = await acquireDemoLock();
   let cluster: ClusterInfo;
   try {
@@ -156,6 +154,66 @@ export async function runDemo(
     release();
     throw error;
   }
+  try {
+    return { cluster, ...(await demoProcess(E2E_STATE_DIR, scenarios, extraArgs, killAfterMs)) };
+  } finally {
+    release();
+  }
+}
+
+/** The wave suite's clusters (contexts a and b): a state dir and pod CIDRs of their own, apart from the shared cluster's. */
+export const E2E_SET_STATE_DIR = `${E2E_STATE_DIR}-set`;
+/** 10.248.2X.0/24 and the block after it (planMembers), X from the checkout. */
+const E2E_SET_POD_CIDR = `10.248.${(parseInt(checkoutKey.slice(0, 2), 16) % 128) * 2}.0/24`;
+
+/**
+ * Like runDemo, on two clusters started for the suite (attached: they stop with the jest worker, or with
+ * `set.stop()`); the demo finds them running in their state dir and leaves them, for the suite to read.
+ */
+export async function runDemoOnClusterSet(
+  scenarios: readonly string[],
+  { killAfterMs, extraArgs = [] }: { killAfterMs: number; extraArgs?: string[] }
+): Promise<DemoRun & { set: LaunchedClusterSet }> {
+  assertBundle();
+  const release = await acquireDemoLock();
+  try {
+    await stopClusterSet(E2E_SET_STATE_DIR);
+    const started = Date.now();
+    const set = await launchClusterSet({
+      stateDir: E2E_SET_STATE_DIR,
+      count: 2,
+      detached: false,
+      withAgent: true,
+      maxLifetimeMinutes: 60,
+      podCidr: E2E_SET_POD_CIDR
+    });
+    console.log(
+      `2 sandbox clusters up in ${((Date.now() - started) / 1000).toFixed(1)} s (${E2E_SET_STATE_DIR})`
+    );
+    return { set, ...(await demoProcess(E2E_SET_STATE_DIR, scenarios, extraArgs, killAfterMs)) };
+  } finally {
+    release();
+  }
+}
+
+/** Not a silent skip: without the bundle the suite fails, saying why. */
+function assertBundle(): void {
+  for (const entry of ['dist/index.js', 'dist/post/index.js']) {
+    if (!fs.existsSync(path.join(repoRoot, entry))) {
+      throw new Error(
+        `${entry} is missing: the end-to-end suite runs the committed action bundle (npm run bundle).`
+      );
+    }
+  }
+}
+
+/** `npm run demo -- --json` against the sandbox in `stateDir`; its JSON objects, log and files. */
+async function demoProcess(
+  stateDir: string,
+  scenarios: readonly string[],
+  extraArgs: readonly string[],
+  killAfterMs: number
+): Promise<DemoRun> {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-sandbox-'));
   const child = spawn(
     process.execPath,
@@ -165,7 +223,7 @@ export async function runDemo(
       'sandbox/demo.ts',
       '--json',
       '--state-dir',
-      E2E_STATE_DIR,
+      stateDir,
       '--out',
       outDir,
       ...extraArgs,
@@ -181,7 +239,6 @@ export async function runDemo(
   const killer = setTimeout(() => child.kill('SIGINT'), killAfterMs);
   const exitCode = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearTimeout(killer);
-  release();
   fs.writeFileSync(path.join(outDir, 'demo.log'), log);
   const results = stdout
     .split('\n')
@@ -199,7 +256,6 @@ export async function runDemo(
       .join('\n') + `\n(demo log: ${path.join(outDir, 'demo.log')})`
   );
   return {
-    cluster,
     outDir,
     exitCode,
     results,

@@ -18,13 +18,19 @@ interface PlanRun {
 }
 
 /** Runs the plan job's script as the runner would: bash, with its env and a GITHUB_OUTPUT file. */
-function runPlan(waves: string, bakeTime = '15m'): PlanRun {
+function runPlan(waves: string, bakeTime = '15m', prometheusUrl = 'http://prometheus:9090'): PlanRun {
   const script: string = workflow.jobs.plan.steps[0].run;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waves-plan-'));
   const outputFile = path.join(dir, 'output');
   fs.writeFileSync(outputFile, '');
   const result = spawnSync('bash', ['-e', '-c', script], {
-    env: { PATH: process.env.PATH, WAVES: waves, BAKE_TIME: bakeTime, GITHUB_OUTPUT: outputFile },
+    env: {
+      PATH: process.env.PATH,
+      WAVES: waves,
+      BAKE_TIME: bakeTime,
+      PROMETHEUS_URL: prometheusUrl,
+      GITHUB_OUTPUT: outputFile
+    },
     encoding: 'utf8'
   });
   const outputs = Object.fromEntries(
@@ -116,6 +122,48 @@ describe('waves.yml', () => {
     expect(run.status).not.toBe(0);
     expect(run.stdout).toContain('::error title=waves::input waves: expected a JSON array of 1 to 4 waves');
     expect(run.outputs).toEqual({});
+  });
+
+  it("takes each target's own Prometheus, with or without the prometheus-url input", () => {
+    const targets = [
+      { context: 'a', 'prometheus-url': 'http://127.0.0.1:9001' },
+      { context: 'b', 'prometheus-url': 'https://prometheus.b.example' }
+    ];
+    const run = runPlan(JSON.stringify([{ name: 'both', targets }]), '15m', '');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.outputs.waves)[0].targets).toEqual(
+      targets.map((t) => ({ ...t, environment: t.context }))
+    );
+    // The action gets the target's Prometheus, else the input's.
+    const canary = workflow.jobs['wave-1'].steps.find((s: { id?: string }) => s.id === 'canary');
+    expect(canary.with['prometheus-url']).toBe(
+      '${{ matrix.target.prometheus-url || inputs.prometheus-url }}'
+    );
+  });
+
+  it.each([
+    ['no Prometheus at all', JSON.stringify([{ targets: [{ context: 'a' }] }])],
+    [
+      'a Prometheus that is not a URL',
+      JSON.stringify([{ targets: [{ context: 'a', 'prometheus-url': 'prom:9090' }] }])
+    ],
+    [
+      'a Prometheus that is not a string',
+      JSON.stringify([{ targets: [{ context: 'a', 'prometheus-url': 9090 }] }])
+    ]
+  ])('refuses a target with %s when the prometheus-url input is empty', (_what, waves) => {
+    const run = runPlan(waves, '15m', '');
+    expect(run.status).not.toBe(0);
+    expect(run.stdout).toContain('unless the prometheus-url input is set');
+    expect(run.outputs).toEqual({});
+  });
+
+  it("passes the analysis file's path to the action's config input (its analysis input is inline YAML)", () => {
+    const canary = workflow.jobs['wave-1'].steps.find((s: { id?: string }) => s.id === 'canary');
+    expect(canary.with.config).toBe('${{ inputs.analysis }}');
+    expect(canary.with.analysis).toBeUndefined();
+    const actionInputs = Object.keys(parse(fs.readFileSync(path.join(root, 'action.yml'), 'utf8')).inputs);
+    for (const name of Object.keys(canary.with)) expect(actionInputs).toContain(name);
   });
 
   it('refuses a bake time sleep would not read', () => {

@@ -1,6 +1,7 @@
 // The demo's cluster: the sandbox's real control plane (npm run sandbox), built on first use. A sandbox
 // already running in the state dir is reused and left running; otherwise one is started for this demo
-// and stopped with it. Every read goes through the Kubernetes API: Helm's release Secrets, and watches
+// and stopped with it; so is a set of clusters (openClusterSet) for the scenarios that need several.
+// Every read goes through the Kubernetes API: Helm's release Secrets, and watches
 // of those and of the canary's Ingress and HTTPRoute (cluster-watch.ts).
 import { spawn } from 'node:child_process';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -8,7 +9,9 @@ import { ManifestMissingError, readManifest } from '../build/manifest.js';
 import { repoRoot } from '../build/components.js';
 import type { ClusterInfo } from '../control-plane/cluster.js';
 import { readDaemonState } from '../control-plane/daemon-state.js';
+import { launchClusterSet, readClusterSet } from '../control-plane/cluster-set.js';
 import { launchSandbox, runningDaemon } from '../control-plane/launcher.js';
+import type { LoadGenerator } from '../loadgen/loadgen.js';
 import { ClusterWatch, type ReleaseEvent, type WeightEntry } from './cluster-watch.js';
 import { HelmReleases, type HelmRelease } from './helm-releases.js';
 
@@ -71,39 +74,115 @@ export async function openCluster(options: OpenOptions): Promise<DemoCluster> {
   const { stateDir, log } = options;
   await ensureBuilt(log);
   const running = runningDaemon(stateDir);
-  let info: ClusterInfo;
-  let stopSandbox = async (): Promise<void> => undefined;
   if (running?.status === 'ready' && running.info) {
-    info = running.info;
     log(`demo: reusing the sandbox running in ${stateDir}`);
-  } else {
-    const startedAt = Date.now();
-    log(`demo: starting the sandbox cluster in ${stateDir}`);
-    const sandbox = await launchSandbox({
-      stateDir,
-      detached: false,
-      withAgent: true,
-      maxLifetimeMinutes: 120,
-      podCidr: options.podCidr
-    });
-    info = sandbox.info;
-    stopSandbox = () => sandbox.stop();
-    log(
-      `demo: cluster up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (Kubernetes ${info.kubernetesVersion})`
-    );
+    return demoCluster(running.info, stateDir, options.namespace, { started: false });
   }
+  const startedAt = Date.now();
+  log(`demo: starting the sandbox cluster in ${stateDir}`);
+  const sandbox = await launchSandbox({
+    stateDir,
+    detached: false,
+    withAgent: true,
+    maxLifetimeMinutes: 120,
+    podCidr: options.podCidr
+  });
+  log(
+    `demo: cluster up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (Kubernetes ${sandbox.info.kubernetesVersion})`
+  );
+  return demoCluster(sandbox.info, stateDir, options.namespace, {
+    started: true,
+    stop: () => sandbox.stop()
+  });
+}
+
+/** One cluster of a set, with the load generator sending it the storefront's traffic (setup.ts). */
+export interface SetMember {
+  readonly context: string;
+  readonly cluster: DemoCluster;
+  loadgen?: LoadGenerator;
+}
+
+/** Several clusters at once (`sandbox up --clusters N`), for the scenarios that need them (`clusters: 2`). */
+export interface DemoClusterSet {
+  /** The admin kubeconfig with a context per cluster. */
+  readonly kubeconfig: string;
+  /** The action's own identity in every cluster (the audit logs tell its writes apart), same contexts. */
+  readonly actionKubeconfig: string;
+  readonly members: readonly SetMember[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A set of `count` clusters in `stateDir`: one running there (every member ready) is reused and left
+ * running; otherwise one is started for this demo and stopped with it. Member a is the demo's cluster.
+ */
+export async function openClusterSet(options: OpenOptions & { count: number }): Promise<DemoClusterSet> {
+  const { stateDir, log, count, namespace } = options;
+  await ensureBuilt(log);
+  const record = readClusterSet(stateDir);
+  const ready = record?.members.map((m) => runningDaemon(m.stateDir));
+  if (record && record.members.length === count && ready?.every((d) => d?.status === 'ready' && d.info)) {
+    log(`demo: reusing the ${count} sandbox clusters running in ${stateDir}`);
+    const members = await Promise.all(
+      record.members.map(async (m, i) => ({
+        context: m.context,
+        cluster: await demoCluster(ready[i]!.info!, m.stateDir, namespace, { started: false })
+      }))
+    );
+    return { ...record, members, stop: () => stopAll(members) };
+  }
+  const startedAt = Date.now();
+  log(`demo: starting ${count} sandbox clusters in ${stateDir}`);
+  const set = await launchClusterSet({
+    stateDir,
+    count,
+    detached: false,
+    withAgent: true,
+    maxLifetimeMinutes: 120,
+    podCidr: options.podCidr
+  });
+  log(`demo: ${count} clusters up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+  const members = await Promise.all(
+    set.members.map(async (m) => ({
+      context: m.context,
+      cluster: await demoCluster(m.info, m.stateDir, namespace, {
+        started: true,
+        stop: () => m.sandbox.stop()
+      })
+    }))
+  );
+  return {
+    kubeconfig: set.kubeconfig,
+    actionKubeconfig: set.actionKubeconfig,
+    members,
+    stop: () => stopAll(members)
+  };
+}
+
+async function stopAll(members: readonly SetMember[]): Promise<void> {
+  await Promise.all(members.map((m) => m.cluster.stop()));
+}
+
+/** The demo's view of one running cluster: Helm's releases and watches, through its API server. */
+async function demoCluster(
+  info: ClusterInfo,
+  stateDir: string,
+  namespace: string,
+  { started, stop: stopSandbox = async () => undefined }: { started: boolean; stop?: () => Promise<void> }
+): Promise<DemoCluster> {
   const kubeconfig = new KubeConfig();
   kubeconfig.loadFromFile(info.kubeconfig);
   const releases = new HelmReleases(kubeconfig);
-  const watch = await ClusterWatch.start(kubeconfig, options.namespace);
+  const watch = await ClusterWatch.start(kubeconfig, namespace);
   const signal = (name: NodeJS.Signals) => async (): Promise<void> => {
     process.kill(prometheusPid(stateDir), name);
   };
   return {
     info,
-    started: running === undefined,
+    started,
     kubeconfig,
-    release: (namespace, name) => releases.release(namespace, name),
+    release: (ns, name) => releases.release(ns, name),
     events: () => watch.events.slice(),
     weightLog: () => watch.weightLog.slice(),
     stopPrometheus: signal('SIGSTOP'),

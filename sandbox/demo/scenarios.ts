@@ -10,6 +10,7 @@ import { PREFLIGHT_SCENARIOS } from './preflight-scenarios.js';
 import { firstRelease } from './first-release-scenario.js';
 import { PODINFO_SCENARIOS } from './podinfo-scenarios.js';
 import type { DemoContext, Scenario } from './types.js';
+import { WAVE_SCENARIOS } from './wave-scenarios.js';
 import { WORKFLOW_SCENARIOS } from './workflow-scenarios.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -172,7 +173,8 @@ export const SCENARIOS: Record<string, Scenario> = {
   ...PREFLIGHT_SCENARIOS,
   'gateway-api-byo': GATEWAY_API_BYO,
   'first-release': firstRelease,
-  ...PODINFO_SCENARIOS
+  ...PODINFO_SCENARIOS,
+  ...WAVE_SCENARIOS
 };
 
 export const DEFAULT_SCENARIOS = ['healthy', 'faulty'];

@@ -29,3 +29,12 @@ export function checkPrerequisites({
     }
   }
 }
+
+/** Commands a scenario runs itself (the waves workflow's scripts need bash and jq), checked first. */
+export function requireCommands(names: readonly string[], why: string): void {
+  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  for (const name of names) {
+    if (!dirs.some((dir) => fs.existsSync(path.join(dir, name))))
+      throw new SetupError(`${name} is not on PATH: ${why} (on Debian: apt-get install ${name}).`);
+  }
+}

@@ -3,7 +3,7 @@
 import type { LoadGenerator } from '../loadgen/loadgen.js';
 import type { Inputs, RunHandle, RunResult } from './action-runner.js';
 import type { ReleaseRead } from './cluster-reads.js';
-import type { DemoCluster } from './cluster.js';
+import type { DemoCluster, DemoClusterSet } from './cluster.js';
 import type { CheckRun } from './fake-github.js';
 import type { MetricsFilter } from './metrics-filter.js';
 
@@ -78,6 +78,8 @@ export interface DemoContext {
   /** Scenario scratch state: the stable-vanishes metrics filter, the foreign release before the run. */
   filter?: MetricsFilter;
   foreignBefore?: ReleaseRead;
+  /** Every cluster, when a scenario of this demo needs several (`clusters`); member a is `client`. */
+  readonly clusterSet?: DemoClusterSet;
 }
 
 /** Which run carries a multi-run scenario's decision, report, job summary and check run. */
@@ -88,6 +90,8 @@ export interface ScenarioOutcome {
   readonly checkRunId?: number;
   /** The deciding run installs nothing (refused): figures run from this moment. */
   readonly decisionSince?: number;
+  /** The cluster the deciding run ran in, when not the demo's first (its Helm events give the figures). */
+  readonly cluster?: DemoCluster;
 }
 
 export interface Scenario {
@@ -97,6 +101,8 @@ export interface Scenario {
   readonly expected: readonly string[];
   /** `set` lines of the canary. */
   readonly set: readonly string[];
+  /** How many clusters the scenario needs (default 1); the demo then starts a set (ctx.clusterSet). */
+  readonly clusters?: number;
   readonly inputs?: Inputs;
   /** What the job summary must name. */
   readonly evidence?: RegExp;
