@@ -66,11 +66,22 @@ function tickAt(
   };
 }
 
-/** Second of the rollback, or null when the canary is promoted (or survives the horizon). */
-export function sequentialDetect(st: Streams, s: Scenario, baseline: HistogramCounts): number | null {
+/**
+ * Second of the rollback, or null when the canary is promoted (or survives the horizon). `baseline`
+ * and `baselineErrors` are stable's cumulative counters before the canary, as the sampler reads them.
+ */
+export function sequentialDetect(
+  st: Streams,
+  s: Scenario,
+  baseline: HistogramCounts,
+  baselineErrors: { bad: number; total: number }
+): number | null {
   const judge = new SequentialJudge();
   judge.begin(benchAnalysis(s.alpha), {
-    stable: { 'latency-p95': { kind: 'latency', histogram: baseline } }
+    stable: {
+      'latency-p95': { kind: 'latency', histogram: baseline },
+      'error-rate': { kind: 'errors', ...baselineErrors }
+    }
   });
   let stepIndex = -1;
   let lastDelivered = 0;

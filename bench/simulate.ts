@@ -4,7 +4,7 @@
 import { flaggerDetect } from './peers/flagger.js';
 import { kayentaDetect } from './peers/kayenta.js';
 import { Random, runSeed } from './random.js';
-import type { Scenario } from './scenario.js';
+import { errorRatesAt, type Scenario } from './scenario.js';
 import { sequentialDetect } from './sequential.js';
 import { drawBaseline, drawStreams, type LatencyModel } from './streams.js';
 
@@ -22,8 +22,14 @@ export function simulateRun(s: Scenario, model: LatencyModel, run: number): RunO
   const rng = new Random(runSeed(s.seed, run));
   const baseline = drawBaseline(s, model, rng);
   const st = drawStreams(s, model, rng);
+  // Stable's errors over the baseline's requests, drawn after the streams so that these stay the
+  // same streams as before the errors baseline existed.
+  const baselineErrors = {
+    bad: rng.binomial(baseline.count, errorRatesAt(s, 0).stable),
+    total: baseline.count
+  };
   const detect: Record<JudgeId, number | null> = {
-    sequential: sequentialDetect(st, s, baseline),
+    sequential: sequentialDetect(st, s, baseline, baselineErrors),
     'flagger-1': flaggerDetect(st, s, 1),
     'flagger-5': flaggerDetect(st, s, 5),
     kayenta: kayentaDetect(st, s)

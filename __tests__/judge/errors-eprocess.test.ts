@@ -2,6 +2,7 @@
 // plug-in and their average. Hand-computed values, exact expectations under H0, a seeded simulation
 // of the whole process under H0, and the directions the e-value must move in.
 import { AverageEProcess } from '../../src/judge/average-eprocess.js';
+import { canaryOnlyShare, MAX_CANARY_ONLY_SHARE } from '../../src/judge/baseline-prior.js';
 import { CANARY_ONLY, CountEProcess, tickLogFactor, type CountTest } from '../../src/judge/count-eprocess.js';
 import { createErrorsTest, ERRORS_GRID } from '../../src/judge/errors-test.js';
 import { PluginCountEProcess } from '../../src/judge/plugin-eprocess.js';
@@ -24,6 +25,23 @@ function expectedFactor(r: number, theta0: number, theta: number, k: number): nu
     (sum, p, x) => sum + p * Math.exp(tickLogFactor(r, theta0, x, k - x)),
     0
   );
+}
+
+/** E[E_{t+1} | past] / E_t, exactly: replay the past, then every outcome of the next tick's k errors. */
+function nextTickMean(
+  make: () => CountTest,
+  past: Array<[number, number, number]>,
+  k: number,
+  theta0: number,
+  theta: number
+) {
+  const replay = (extra?: [number, number, number]): number => {
+    const e = make();
+    for (const tick of extra ? [...past, extra] : past) e.update(...tick);
+    return e.logEValue;
+  };
+  const now = replay();
+  return binomialPmf(k, theta).reduce((sum, p, x) => sum + p * Math.exp(replay([x, k - x, theta0]) - now), 0);
 }
 
 describe('"errors only on the canary" (r = Infinity, theta -> 1)', () => {
@@ -118,26 +136,6 @@ describe('the errors test (grid mixture + plug-in)', () => {
     return past;
   }
 
-  /** E[E_{t+1} | past] / E_t, exactly: replay the past, then every outcome of the next tick's k errors. */
-  function nextTickMean(
-    make: () => CountTest,
-    past: Array<[number, number, number]>,
-    k: number,
-    theta0: number,
-    theta: number
-  ) {
-    const replay = (extra?: [number, number, number]): number => {
-      const e = make();
-      for (const tick of extra ? [...past, extra] : past) e.update(...tick);
-      return e.logEValue;
-    };
-    const now = replay();
-    return binomialPmf(k, theta).reduce(
-      (sum, p, x) => sum + p * Math.exp(replay([x, k - x, theta0]) - now),
-      0
-    );
-  }
-
   it('is a martingale under H0 and a supermartingale for a better canary (exact, on seeded pasts)', () => {
     const rng = new Random(20261201);
     for (let i = 0; i < 40; i++) {
@@ -196,5 +194,84 @@ describe('the errors test (grid mixture + plug-in)', () => {
     expect(run(2, 0)).toBeGreaterThan(run(2, 1));
     // At the H0 split exactly (1 of 5 errors on a 20% canary) the e-value goes nowhere.
     expect(run(1, 4)).toBeLessThan(Math.log(3));
+  });
+});
+
+describe('stable\'s clean baseline moves weight onto "only the canary errs"', () => {
+  const clean = { bad: 0, total: 30000 };
+
+  it('moves a share that falls with the errors stable had before the canary', () => {
+    expect(canaryOnlyShare(null)).toBe(0);
+    expect(canaryOnlyShare({ bad: 0, total: 0 })).toBe(0);
+    // MAX x (30000 / 31000)^0.5: the chance stable stays clean over its next 1000 requests.
+    expect(canaryOnlyShare(clean)).toBeCloseTo(MAX_CANARY_ONLY_SHARE * Math.sqrt(30 / 31), 12);
+    expect(canaryOnlyShare({ bad: 0, total: 1000 })).toBeCloseTo(MAX_CANARY_ONLY_SHARE * Math.sqrt(0.5), 12);
+    expect(canaryOnlyShare({ bad: 150, total: 30000 })).toBeLessThan(0.01);
+    expect(canaryOnlyShare({ bad: 5, total: 1000 })).toBeLessThan(0.03);
+  });
+
+  it('is the shipped mixture plus that share on r = Infinity, by hand', () => {
+    const share = canaryOnlyShare(clean);
+    const informed = createErrorsTest(clean);
+    const plain = createErrorsTest();
+    informed.update(2, 0, 0.2);
+    plain.update(2, 0, 0.2);
+    // (1 - share) * mixture + share * (1/0.2)^2
+    expect(informed.eValue).toBeCloseTo((1 - share) * plain.eValue + share * 25, 9);
+    // Stable's first error zeroes the canary-only part: what is left is the mixture's share.
+    informed.update(0, 1, 0.2);
+    plain.update(0, 1, 0.2);
+    expect(informed.eValue).toBeCloseTo((1 - share) * plain.eValue, 9);
+  });
+
+  it('is still a martingale under H0 and a supermartingale for a better canary (exact, on seeded pasts)', () => {
+    const rng = new Random(4242);
+    for (let i = 0; i < 40; i++) {
+      const past: Array<[number, number, number]> = [];
+      const ticks = Math.floor(rng.next() * 8);
+      for (let t = 0; t < ticks; t++) {
+        const theta0 = 0.05 + 0.5 * rng.next();
+        const k = rng.poisson(1);
+        // Pasts where stable stays clean for a while, so the canary-only part is still alive.
+        const canary = rng.next() < 0.7 ? k : rng.binomial(k, theta0);
+        past.push([canary, k - canary, theta0]);
+      }
+      const theta0 = 0.05 + 0.5 * rng.next();
+      const k = 1 + Math.floor(rng.next() * 4);
+      const make = (): CountTest => createErrorsTest(clean);
+      expect(nextTickMean(make, past, k, theta0, theta0)).toBeCloseTo(1, 9);
+      expect(nextTickMean(make, past, k, theta0, theta0 / 3)).toBeLessThanOrEqual(1 + 1e-12);
+    }
+  });
+
+  it('keeps its mean at most 1 over whole seeded H0 runs, with stable clean before and during', () => {
+    // Both arms at 1 error in 5000 requests, 500 requests a tick, a 20% canary, 40 ticks.
+    const rng = new Random(99);
+    const runs = 2000;
+    let sum = 0;
+    for (let i = 0; i < runs; i++) {
+      const e = createErrorsTest(clean);
+      for (let t = 0; t < 40; t++) {
+        const nc = rng.poisson(100);
+        const ns = rng.poisson(400);
+        e.update(rng.binomial(nc, 0.0002), rng.binomial(ns, 0.0002), nc / (nc + ns));
+      }
+      sum += e.eValue;
+    }
+    // The mean of a test martingale is 1; its sample mean here has a standard error of about 0.2.
+    expect(sum / runs).toBeLessThan(1.6);
+  });
+
+  it('grows faster than the uninformed test on a canary-only stream', () => {
+    const informed = createErrorsTest(clean);
+    const plain = createErrorsTest();
+    for (let t = 0; t < 2; t++) {
+      informed.update(1, 0, 0.2);
+      plain.update(1, 0, 0.2);
+    }
+    // Two canary errors and none on stable: about 0.96 x 25 against the mixture's 8.8.
+    expect(informed.eValue).toBeGreaterThan(22);
+    expect(plain.eValue).toBeLessThan(10);
+    expect(informed.eValue).toBeGreaterThan(2.5 * plain.eValue);
   });
 });

@@ -154,22 +154,22 @@ describe('guards, SRM and alpha split', () => {
     expect(weightShare(25)).toBe(0.25);
   });
 
-  it('splits alpha: SRM 5%, then equal shares within a kind, or the given ones', () => {
+  it('splits alpha: SRM 1%, then equal shares within a kind, or the given ones', () => {
     const metrics = [
       { kind: 'errors', name: 'a', title: 'a', bad: '', total: '' },
       { kind: 'errors', name: 'b', title: 'b', bad: '', total: '' }
     ] as const;
     const equal = splitAlpha({ alpha: 0.05, metrics: [...metrics] });
-    expect(equal.srm).toBeCloseTo(0.0025, 12);
-    expect(equal.perMetric.get('a')).toBeCloseTo(0.02375, 12);
+    expect(equal.srm).toBeCloseTo(0.0005, 12);
+    expect(equal.perMetric.get('a')).toBeCloseTo(0.02475, 12);
     const given = splitAlpha({ alpha: 0.05, metrics: [{ ...metrics[0], alpha: 0.04 }, metrics[1]] });
     expect(given.perMetric.get('a')).toBeCloseTo(0.04, 12);
-    expect(given.perMetric.get('b')).toBeCloseTo(0.0075, 12);
+    expect(given.perMetric.get('b')).toBeCloseTo(0.0095, 12);
     const total = given.srm + given.perMetric.get('a')! + given.perMetric.get('b')!;
     expect(total).toBeCloseTo(0.05, 12);
   });
 
-  it('by default weighs the shares by kind: errors 80, latency 20, ratio 15, normalised', () => {
+  it('by default weighs the shares by kind: errors 90, latency 10, ratio 15, normalised', () => {
     const errors = { kind: 'errors', name: 'e', title: 'e', bad: '', total: '' } as const;
     const latency = { kind: 'latency', name: 'l', title: 'l', buckets: '', quantile: 0.95 } as const;
     const ratio = {
@@ -180,20 +180,21 @@ describe('guards, SRM and alpha split', () => {
       denominator: '',
       margin: 0.1
     } as const;
-    // errors + latency: 0.0475 * 80/100 = 0.038 and 0.0475 * 20/100 = 0.0095
+    // SRM takes 1%; errors + latency: 0.0495 * 90/100 = 0.04455 and 0.0495 * 10/100 = 0.00495
     const two = splitAlpha({ alpha: 0.05, metrics: [errors, latency] });
-    expect(two.perMetric.get('e')).toBeCloseTo(0.038, 9);
-    expect(two.perMetric.get('l')).toBeCloseTo(0.0095, 9);
-    // all three: 0.0475 * 80/115, 20/115, 15/115
+    expect(two.srm).toBeCloseTo(0.0005, 12);
+    expect(two.perMetric.get('e')).toBeCloseTo(0.04455, 9);
+    expect(two.perMetric.get('l')).toBeCloseTo(0.00495, 9);
+    // all three: 0.0495 * 90/115, 10/115, 15/115
     const three = splitAlpha({ alpha: 0.05, metrics: [errors, latency, ratio] });
-    expect(three.perMetric.get('e')).toBeCloseTo(0.033043, 6);
-    expect(three.perMetric.get('l')).toBeCloseTo(0.008261, 6);
-    expect(three.perMetric.get('r')).toBeCloseTo(0.006196, 6);
-    // a given share is kept; the rest is split by kind: 0.0475 - 0.02 = 0.0275 -> 20/35 and 15/35
+    expect(three.perMetric.get('e')).toBeCloseTo(0.038739, 6);
+    expect(three.perMetric.get('l')).toBeCloseTo(0.004304, 6);
+    expect(three.perMetric.get('r')).toBeCloseTo(0.006457, 6);
+    // a given share is kept; the rest is split by kind: 0.0495 - 0.02 = 0.0295 -> 10/25 and 15/25
     const mixed = splitAlpha({ alpha: 0.05, metrics: [{ ...errors, alpha: 0.02 }, latency, ratio] });
     expect(mixed.perMetric.get('e')).toBeCloseTo(0.02, 12);
-    expect(mixed.perMetric.get('l')).toBeCloseTo(0.015714, 6);
-    expect(mixed.perMetric.get('r')).toBeCloseTo(0.011786, 6);
+    expect(mixed.perMetric.get('l')).toBeCloseTo(0.0118, 6);
+    expect(mixed.perMetric.get('r')).toBeCloseTo(0.0177, 6);
     const sum = [...three.perMetric.values()].reduce((a, b) => a + b, three.srm);
     expect(sum).toBeCloseTo(0.05, 12);
   });

@@ -35781,7 +35781,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7267);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6724);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 
@@ -35790,7 +35790,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7267:
+/***/ 6724:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52716,22 +52716,25 @@ async function resolveArms(spec, objects) {
  * that gets no traffic or crashed, where one tick at ordinary traffic multiplies its e-value by
  * e^50 or more, so a smaller share costs it nothing, while every share it does not take sharpens
  * the metrics' tests (an equal share would cost the 5xx test a third of its alpha with two metrics).
+ * 1% (threshold 2000 at alpha 0.05) still crosses within one 10 s tick for a dead canary at 50 rps.
  */
-const SRM_ALPHA_FRACTION = 0.05;
+const SRM_ALPHA_FRACTION = 0.01;
 /**
  * Relative weight of each metric kind in the default split (metrics without their own `alpha`).
  * Any fixed split that sums to alpha keeps the union bound valid; the split only decides where
  * the test is sharpest. Errors get the most: a 5xx regression is the commonest sign of a bad
  * release and the costliest per second, and its evidence arrives in a few discrete events per
  * tick, so a lower threshold lets it stop a tick earlier. Latency evidence comes from every
- * request, so a higher threshold costs it less time. Chosen on the benchmark (docs/bench.md):
- * 80/20 instead of 50/25 brings the error classes ~10 s closer to Wald's bound where they are
- * slowest, and costs the latency classes one tick at most (x1.1: 100 s -> 110 s median).
- * A conversion sequence only catches gross drops at ordinary traffic (see JUDGE.md).
+ * request, so a higher threshold costs it less time. Chosen on the benchmark (docs/judge.md,
+ * "Combining metrics"): 90/10 with SRM at 1% puts the 5xx threshold at 22.4 (two metrics), under
+ * the 25 that two canary errors against a clean stable can reach at a 20% canary, so a new error
+ * is rolled back at its second occurrence; it costs each latency class one 10 s tick.
+ * A conversion sequence only catches gross drops at ordinary traffic (see JUDGE.md); its weight
+ * was not re-tuned (the benchmark does not simulate it).
  */
 const KIND_ALPHA_WEIGHTS = {
-    errors: 0.8,
-    latency: 0.2,
+    errors: 0.9,
+    latency: 0.1,
     ratio: 0.15
 };
 /**
@@ -52974,6 +52977,33 @@ class AverageEProcess {
     }
 }
 
+;// CONCATENATED MODULE: ./src/judge/baseline-prior.ts
+// How much of the errors test to bet on "errors only on the canary" before the canary has served a
+// request, from stable's own record: the cumulative counters read before the canary exists
+// (`Judge.begin`'s baseline). The choice is a function of data from before the rollout, so it is fixed
+// before any tick is seen and the test stays an e-process whatever it is (docs/judge.md); it only
+// decides where the test is sharpest.
+/** The largest share ever moved onto "only the canary errs" (chosen on the benchmark). */
+const MAX_CANARY_ONLY_SHARE = 0.98;
+/**
+ * The horizon, in stable requests, over which stable must stay error-free for the canary-only
+ * component to pay: it is zeroed by stable's first error.
+ */
+const CANARY_ONLY_HORIZON_REQUESTS = 1000;
+/**
+ * The share to move onto the canary-only component, given stable's baseline of `bad` out of `total`
+ * events: MAX_CANARY_ONLY_SHARE times the chance (Jeffreys posterior predictive) that stable shows
+ * no bad event in its next CANARY_ONLY_HORIZON_REQUESTS requests. About 0.87 after 30,000 clean
+ * requests, 0.55 after 1,000, under 0.01 once stable has a handful of bad events.
+ */
+function canaryOnlyShare(baseline, maxShare = MAX_CANARY_ONLY_SHARE) {
+    if (!baseline || !(baseline.total > 0) || !(baseline.bad >= 0))
+        return 0;
+    const { bad, total } = baseline;
+    const errorFree = (total / (total + CANARY_ONLY_HORIZON_REQUESTS)) ** (bad + 0.5);
+    return maxShare * errorFree;
+}
+
 ;// CONCATENATED MODULE: ./src/judge/plugin-eprocess.ts
 // A predictable plug-in alternative to the grid mixture for the count test: each tick's factor is the
 // likelihood ratio at a ratio r_hat estimated from the PAST ticks only, so it is fixed before the tick
@@ -53027,6 +53057,7 @@ class PluginCountEProcess {
 
 
 
+
 /** Canary-to-stable error ratios the mixture weighs; CANARY_ONLY is "stable has no errors at all". */
 const ERRORS_GRID = [2, 3, 5, 10, 30, 100, CANARY_ONLY];
 /**
@@ -53038,12 +53069,22 @@ const ERRORS_GRID_WEIGHTS = [2.4, 1.4, 0.4, 1.75, 0.1, 0.35, 1.1];
 const ERRORS_PLUGINS = [
     { options: { priorRatio: 5, priorEvents: 2, maxRatio: 100 }, share: 0.62 }
 ];
-function createErrorsTest() {
+/**
+ * The errors test. `baseline` is stable's record before the canary existed (cumulative bad and total
+ * events): when it is clean, canaryOnlyShare of the test is moved onto "only the canary errs" before
+ * the first tick, so a new error the old version never threw is caught at the fewest canary errors
+ * the threshold allows. A choice made from pre-rollout data only, so the test stays an e-process.
+ */
+function createErrorsTest(baseline) {
     const pluginShare = ERRORS_PLUGINS.reduce((sum, p) => sum + p.share, 0);
-    return new AverageEProcess([
+    const mixture = new AverageEProcess([
         new CountEProcess(ERRORS_GRID, ERRORS_GRID_WEIGHTS),
         ...ERRORS_PLUGINS.map((p) => new PluginCountEProcess(p.options))
     ], [1 - pluginShare, ...ERRORS_PLUGINS.map((p) => p.share)]);
+    const share = canaryOnlyShare(baseline);
+    if (!(share > 0))
+        return mixture;
+    return new AverageEProcess([mixture, new CountEProcess([CANARY_ONLY])], [1 - share, share]);
 }
 
 ;// CONCATENATED MODULE: ./src/judge/evidence-row.ts
@@ -53222,9 +53263,13 @@ class ErrorsMetric {
     threshold;
     now = 0;
     missing = null;
-    constructor(spec, options) {
+    /** `baseline`: stable's cumulative counters before the canary existed (Judge.begin), if read. */
+    constructor(spec, options, baseline) {
         this.spec = spec;
-        this.test = options.sequential ? createErrorsTest() : null;
+        const base = armOf(baseline, 'errors');
+        this.test = options.sequential
+            ? createErrorsTest(base ? { bad: base.bad, total: base.total } : null)
+            : null;
         this.threshold = 1 / options.alpha;
     }
     observe(tick) {
@@ -54023,7 +54068,7 @@ class CanaryJudge {
         const options = { sequential: this.sequential, alpha };
         switch (spec.kind) {
             case 'errors':
-                return new ErrorsMetric(spec, options);
+                return new ErrorsMetric(spec, options, baseline.stable[spec.name]);
             case 'latency':
                 return new LatencyMetric(spec, options, baseline.stable[spec.name]);
             case 'ratio':

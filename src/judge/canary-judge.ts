@@ -36,7 +36,7 @@ export abstract class CanaryJudge implements Judge {
     const options = { sequential: this.sequential, alpha };
     switch (spec.kind) {
       case 'errors':
-        return new ErrorsMetric(spec, options);
+        return new ErrorsMetric(spec, options, baseline.stable[spec.name]);
       case 'latency':
         return new LatencyMetric(spec, options, baseline.stable[spec.name]);
       case 'ratio':

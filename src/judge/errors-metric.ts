@@ -1,6 +1,6 @@
 // Error-rate style metric ("bad events out of events"): count e-process plus the max guard.
 import type { ErrorsMetricSpec } from '../config/spec.js';
-import type { TickObservation } from '../metrics/types.js';
+import type { ArmObservation, TickObservation } from '../metrics/types.js';
 import { warningLevel } from './alpha.js';
 import type { CountTest } from './count-eprocess.js';
 import { createErrorsTest } from './errors-test.js';
@@ -19,11 +19,16 @@ export class ErrorsMetric implements MetricTracker {
   private now = 0;
   private missing: string | null = null;
 
+  /** `baseline`: stable's cumulative counters before the canary existed (Judge.begin), if read. */
   constructor(
     private readonly spec: ErrorsMetricSpec,
-    options: TrackerOptions
+    options: TrackerOptions,
+    baseline?: ArmObservation | null
   ) {
-    this.test = options.sequential ? createErrorsTest() : null;
+    const base = armOf(baseline, 'errors');
+    this.test = options.sequential
+      ? createErrorsTest(base ? { bad: base.bad, total: base.total } : null)
+      : null;
     this.threshold = 1 / options.alpha;
   }
 
