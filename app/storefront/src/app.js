@@ -8,6 +8,7 @@ import { createMetrics } from './metrics.js';
 import { createFaults, sleep } from './faults.js';
 import { layout } from './html.js';
 import { findRoute, messagePage } from './routes.js';
+import { productSource } from './product-source.js';
 import {
   HttpError,
   SESSION_COOKIE,
@@ -55,6 +56,8 @@ export function createStorefront(options = {}) {
     collectDefaultMetrics: config.collectDefaultMetrics
   });
   const faults = createFaults(config.faults, config.random);
+  // The built-in catalogue, or the catalogue API at config.catalogueUrl (an injected one in tests).
+  const products = config.products ?? productSource(config);
 
   let ready = false;
   let shuttingDown = false;
@@ -131,6 +134,7 @@ export function createStorefront(options = {}) {
       store,
       metrics,
       faults,
+      products,
       cartCookies,
       // The cart this request carries (empty when absent, tampered or another session's).
       cart: cartCookies.readCart(readCookie(req, CART_COOKIE), sessionId),
@@ -147,7 +151,7 @@ export function createStorefront(options = {}) {
     } catch (error) {
       if (res.headersSent) throw error;
       const status = error instanceof HttpError ? error.status : 500;
-      if (status === 500) log({ level: 'error', msg: 'request failed', route: label, error: String(error) });
+      if (status >= 500) log({ level: 'error', msg: 'request failed', route: label, error: String(error) });
       sendHtml(
         res,
         status,
