@@ -42,6 +42,7 @@ function entryPoints(podinfo: string | undefined, podcli: string | undefined): E
   const tsxLoader = createRequire(import.meta.url).resolve('tsx');
   return {
     storefrontServer: path.join(repoRoot, 'app', 'storefront', 'src', 'server.js'),
+    catalogueServer: path.join(repoRoot, 'app', 'catalogue', 'src', 'server.js'),
     podinfo,
     podcli,
     standIn: [process.execPath, '--import', tsxLoader, path.join(here, 'stand-in-server.ts')],
