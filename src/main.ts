@@ -13,8 +13,11 @@ import { headSha, runInfoFromEnv } from './report/index.js';
 import { context } from '@actions/github';
 import { errorMessage } from './error-message.js';
 import { createMasker } from './mask.js';
+import { isGroupRun } from './config/group.js';
+import { runGroupAction } from './group-main.js';
 
 export async function run(): Promise<void> {
+  if (isGroupRun((name) => core.getInput(name))) return runGroupAction();
   // Mask secrets from the raw inputs first, so even a validation error cannot echo one.
   const mask = createMasker();
   mask(secretInputValues((name) => core.getInput(name)));
