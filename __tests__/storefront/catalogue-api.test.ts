@@ -20,7 +20,7 @@ afterEach(async () => {
 describe('storefront with the catalogue API', () => {
   it('renders the catalogue and product pages from the API', async () => {
     const { base: api } = await startCatalogue();
-    const { base } = await startStorefront({ catalogueUrl: api });
+    const { base } = await startStorefront({ catalogueUrl: api, catalogueWarmUpCalls: 0 });
     const home = await fetch(`${base}/`);
     expect(home.status).toBe(200);
     expect(await home.text()).toContain('href="/product/grinder"');
@@ -32,6 +32,28 @@ describe('storefront with the catalogue API', () => {
     expect(sample(text, 'http_requests_total', { method: 'GET', route: '/products/:id', code: '200' })).toBe(
       1
     );
+  });
+
+  it('is ready only after its warm-up calls to the API, which open connections before shoppers come', async () => {
+    const { base: api } = await startCatalogue();
+    const { base, storefront } = await startStorefront({ catalogueUrl: api, catalogueWarmUpCalls: 5 });
+    const until = Date.now() + 5000;
+    while (!storefront.isReady() && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    expect(storefront.isReady()).toBe(true);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    const text = await metricsText(api);
+    expect(sample(text, 'http_requests_total', { method: 'GET', route: '/products', code: '200' })).toBe(5);
+  });
+
+  it('becomes ready after its warm-up even when the API is down (pages then answer 502)', async () => {
+    const { base, storefront } = await startStorefront({
+      catalogueUrl: 'http://127.0.0.1:1',
+      catalogueWarmUpCalls: 3
+    });
+    const until = Date.now() + 5000;
+    while (!storefront.isReady() && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    expect(storefront.isReady()).toBe(true);
+    expect((await fetch(`${base}/`)).status).toBe(502);
   });
 
   it('takes a checkout with the prices the API gives', async () => {
@@ -94,11 +116,13 @@ describe('storefront with the catalogue API', () => {
     expect(readConfig({ CATALOGUE_URL: '' }).catalogueUrl).toBeUndefined();
     expect(readConfig({ CATALOGUE_URL: 'http://catalogue.example.com' })).toMatchObject({
       catalogueUrl: 'http://catalogue.example.com',
-      catalogueTimeoutMs: 2000
+      catalogueTimeoutMs: 2000,
+      catalogueWarmUpCalls: 50
     });
     expect(() => readConfig({ CATALOGUE_URL: 'catalogue:8080' })).toThrow(
       /CATALOGUE_URL="catalogue:8080" is invalid: expected an http\(s\) URL/
     );
     expect(() => readConfig({ CATALOGUE_TIMEOUT_MS: '0' })).toThrow(/CATALOGUE_TIMEOUT_MS="0" is invalid/);
+    expect(readConfig({ CATALOGUE_WARMUP_CALLS: '0' }).catalogueWarmUpCalls).toBe(0);
   });
 });

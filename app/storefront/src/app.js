@@ -188,10 +188,15 @@ export function createStorefront(options = {}) {
       server.listen(port, host, () => {
         server.off('error', reject);
         const address = server.address();
-        // The warm-up stands in for real start-up work (caches, connections) that gates readiness.
+        // The warm-up stands in for real start-up work (caches, connections) that gates readiness. With the
+        // catalogue API it is real: calls that open connections and warm the client's code, so a new pod's
+        // first shoppers are not slower than a running pod's (a canary would be judged on that).
         warmUpTimer = setTimeout(() => {
-          ready = true;
-          log({ level: 'info', msg: 'ready', version, release, track });
+          void Promise.resolve(products.warmUp?.(() => shuttingDown)).then(() => {
+            if (shuttingDown) return;
+            ready = true;
+            log({ level: 'info', msg: 'ready', version, release, track });
+          });
         }, config.startupDelayMs);
         cancelCrash = faults.scheduleCrash(() => {
           log({ level: 'error', msg: 'crashing on purpose (FAULT_CRASH_AFTER_SECONDS)' });

@@ -1,7 +1,7 @@
 // Reads the storefront's settings from the environment (the chart's contract) and checks them,
 // so a typo in a fault knob fails at start-up instead of silently playing a healthy release.
 import os from 'node:os';
-import { DEFAULT_CATALOGUE_TIMEOUT_MS } from './product-source.js';
+import { DEFAULT_CATALOGUE_TIMEOUT_MS, DEFAULT_CATALOGUE_WARMUP_CALLS } from './product-source.js';
 
 // Signs the cart cookies when CART_SECRET is unset: fine on a laptop, and the same in every pod, so
 // stable and canary read each other's carts. Deployments set their own through the chart.
@@ -64,6 +64,10 @@ export function readConfig(env = process.env) {
     catalogueUrl: httpUrl(env, 'CATALOGUE_URL'),
     catalogueTimeoutMs: number(env, 'CATALOGUE_TIMEOUT_MS', DEFAULT_CATALOGUE_TIMEOUT_MS, {
       min: 1,
+      integer: true
+    }),
+    catalogueWarmUpCalls: number(env, 'CATALOGUE_WARMUP_CALLS', DEFAULT_CATALOGUE_WARMUP_CALLS, {
+      min: 0,
       integer: true
     }),
     faults: {

@@ -6,12 +6,15 @@ import { findProduct, listProducts } from './catalogue.js';
 import { HttpError } from './http-utils.js';
 
 export const DEFAULT_CATALOGUE_TIMEOUT_MS = 2000;
+export const DEFAULT_CATALOGUE_WARMUP_CALLS = 50;
+const WARMUP_BUDGET_MS = 3000;
 const PRODUCT_ID = /^[a-z0-9-]{1,40}$/;
 
 export function builtInProducts() {
   return {
     list: async () => listProducts(),
-    find: async (id) => findProduct(id)
+    find: async (id) => findProduct(id),
+    warmUp: async () => {}
   };
 }
 
@@ -30,7 +33,14 @@ function isProduct(value) {
 }
 
 /** The catalogue API at `url` (e.g. http://catalogue.example.com): GET /products and /products/:id. */
-export function remoteProducts(url, { timeoutMs = DEFAULT_CATALOGUE_TIMEOUT_MS, fetchImpl = fetch } = {}) {
+export function remoteProducts(
+  url,
+  {
+    timeoutMs = DEFAULT_CATALOGUE_TIMEOUT_MS,
+    warmUpCalls = DEFAULT_CATALOGUE_WARMUP_CALLS,
+    fetchImpl = fetch
+  } = {}
+) {
   const base = url.replace(/\/+$/, '');
 
   async function getJson(path) {
@@ -60,7 +70,18 @@ export function remoteProducts(url, { timeoutMs = DEFAULT_CATALOGUE_TIMEOUT_MS, 
     }
   }
 
-  return {
+  const source = {
+    /**
+     * Before the pod is ready: up to warmUpCalls list calls (at most 3 s, stopping early when `stop()`
+     * says so), so its connections are open and the client's code is warm. Failures are not fatal here:
+     * a page that needs the API answers 502 until it works.
+     */
+    async warmUp(stop = () => false) {
+      const until = Date.now() + WARMUP_BUDGET_MS;
+      for (let i = 0; i < warmUpCalls && Date.now() < until && !stop(); i++) {
+        await source.list().catch(() => undefined);
+      }
+    },
     async list() {
       const { body } = await getJson('/products');
       if (!Array.isArray(body?.products) || !body.products.every(isProduct)) {
@@ -84,8 +105,11 @@ export function remoteProducts(url, { timeoutMs = DEFAULT_CATALOGUE_TIMEOUT_MS, 
       return answer.body.product;
     }
   };
+  return source;
 }
 
-export function productSource({ catalogueUrl, catalogueTimeoutMs } = {}) {
-  return catalogueUrl ? remoteProducts(catalogueUrl, { timeoutMs: catalogueTimeoutMs }) : builtInProducts();
+export function productSource({ catalogueUrl, catalogueTimeoutMs, catalogueWarmUpCalls } = {}) {
+  return catalogueUrl
+    ? remoteProducts(catalogueUrl, { timeoutMs: catalogueTimeoutMs, warmUpCalls: catalogueWarmUpCalls })
+    : builtInProducts();
 }
