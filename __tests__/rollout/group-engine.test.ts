@@ -5,6 +5,8 @@ import { finishGroupInterrupted } from '../../src/rollout/group-interrupted.js';
 import type { GroupDeps, MemberPorts } from '../../src/rollout/group-run.js';
 import type { ReleaseGroup, RolloutSpec } from '../../src/config/spec.js';
 import { chartValuesRouter } from '../../src/routing/chart-values-router.js';
+import { renderSummary } from '../../src/report/markdown.js';
+import { releaseOutcomes } from '../../src/report/releases.js';
 import {
   FakeClock,
   FakeDeployer,
@@ -127,6 +129,27 @@ describe('release group engine', () => {
     expect(deployers.map((d) => d.weight)).toEqual([null, null]);
     expect(stores.map((s) => s.marks)).toEqual([undefined, undefined]);
     expect(reporter.events.at(-1)).toBe('finish promoted');
+    // The report: the group's decision, then one section per release; the `releases` output per release.
+    const summary = renderSummary(reporter.last!);
+    expect(summary).toMatch(/^### ✅ Promoted: release group `group.yml`/);
+    expect(summary).toContain('| catalogue | 2.0.0 | ✅ Promoted | 100% | 1 |');
+    expect(summary.indexOf('## 📦 catalogue')).toBeLessThan(summary.indexOf('## 📦 storefront'));
+    expect(releaseOutcomes(record)).toEqual([
+      expect.objectContaining({
+        release: 'catalogue',
+        canaryRelease: 'catalogue-canary',
+        version: '2.0.0',
+        decision: 'promoted',
+        finalWeight: 100,
+        previousRevision: 1
+      }),
+      expect.objectContaining({
+        release: 'storefront',
+        decision: 'promoted',
+        finalWeight: 100,
+        previousRevision: 1
+      })
+    ]);
   });
 
   it("rolls everything back when the backend fails, naming it; the dependent's canary never existed", async () => {
