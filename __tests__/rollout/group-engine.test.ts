@@ -276,4 +276,44 @@ describe('release group engine', () => {
     expect(deployers.map((d) => d.weight)).toEqual([null, null]);
     expect(finished.members!.map((m) => m.decision)).toEqual(['cancelled', 'cancelled']);
   });
+
+  it("changes nothing for any release when one member's preflight cannot run", async () => {
+    const { run, deps, timeline, stores } = wireGroup();
+    deps.members[1].preflight = async () => {
+      throw new Error('helm template: chart not found');
+    };
+    const record = await run();
+    expect(record.decision).toBe('failed');
+    expect(record.reason).toMatch(/^storefront: The preflight could not run: helm template: chart not found/);
+    expect(record.members!.map((m) => m.decision)).toEqual(['none', 'failed']);
+    expect(timeline).toEqual([]);
+    expect(stores.map((s) => s.calls)).toEqual([[], []]);
+  });
+
+  it('continues a group whose run died without its post step, from the round its canaries are at', async () => {
+    const { run, deps, timeline, deployers } = wireGroup();
+    const controller = new AbortController();
+    const sampler = deps.members[1].sampler as ScriptedSampler;
+    const healthy = sampler.sample.bind(sampler);
+    sampler.sample = async () => {
+      controller.abort('Received SIGKILL');
+      return healthySample();
+    };
+    await run({ signal: controller.signal });
+    expect(deployers.map((d) => d.weight)).toEqual([50, 20]);
+
+    sampler.sample = healthy;
+    timeline.length = 0;
+    const record = await run();
+    expect(record.decision).toBe('promoted');
+    expect(timeline).toEqual([
+      'catalogue weight 50',
+      'storefront weight 20',
+      'storefront weight 50',
+      'catalogue promote',
+      'storefront promote',
+      'catalogue remove',
+      'storefront remove'
+    ]);
+  });
 });
