@@ -2,10 +2,10 @@
 // each member's adapters, run the group engine, set the outputs. The single-release path is main.ts.
 import * as core from '@actions/core';
 import { context } from '@actions/github';
-import { secretInputValues, secretValues } from './config/index.js';
+import { secretValues } from './config/index.js';
+import { failStepUnlessClean, readConfigOrFail, withStopSignal } from './action-step.js';
 import { readReleaseGroup } from './config/group.js';
 import type { ReleaseGroup } from './config/spec.js';
-import { createMasker } from './mask.js';
 import { createAdapters, type Adapters } from './wiring.js';
 import { createReporter, headSha, runInfoFromEnv, type Reporting } from './report/index.js';
 import { setRolloutOutputs } from './report/outputs.js';
@@ -16,33 +16,18 @@ import type { RolloutRecord } from './rollout/record.js';
 import { STATE_KEYS } from './state.js';
 import { writeRecord } from './record-file.js';
 import { systemClock } from './clock.js';
-import { errorMessage } from './error-message.js';
 
 export async function runGroupAction(): Promise<void> {
-  const mask = createMasker();
-  mask(secretInputValues((name) => core.getInput(name)));
-  let group: ReleaseGroup;
-  try {
-    group = readReleaseGroup((name) => core.getInput(name));
-  } catch (error) {
-    // Nothing has touched the cluster yet: the whole file is validated before any adapter is built.
-    core.setOutput('decision', 'failed');
-    core.setFailed(errorMessage(error));
-    return;
-  }
-  for (const member of group.members) mask(secretValues(member.spec));
+  const read = readConfigOrFail(() => readReleaseGroup((name) => core.getInput(name)));
+  if (!read) return;
+  const group: ReleaseGroup = read.config;
+  for (const member of group.members) read.mask(secretValues(member.spec));
 
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    core.warning(`Received ${signal}: stopping the group`);
-    controller.abort(`Received ${signal}`);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
+  await withStopSignal('group', async (signal) => {
     const { members, reporter } = await groupAdapters(group);
     core.saveState(STATE_KEYS.recordPath, group.reportPath);
     const persist = (record: RolloutRecord) => {
+      // The post step reads the phase (and the check run id the reporter saves) if we get killed.
       core.saveState(STATE_KEYS.phase, record.phase);
       writeGroupRecord(group.reportPath, record);
     };
@@ -53,7 +38,7 @@ export async function runGroupAction(): Promise<void> {
         clock: systemClock,
         reporter,
         log: { info: core.info, warning: core.warning, error: core.error },
-        signal: controller.signal,
+        signal,
         persist
       },
       {
@@ -64,13 +49,7 @@ export async function runGroupAction(): Promise<void> {
     persist(record);
     setRolloutOutputs(record, group.reportPath, reporter.checkRun());
     failStepUnlessClean(record);
-  } catch (error) {
-    core.setOutput('decision', 'failed');
-    core.setFailed(errorMessage(error));
-  } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-  }
+  });
 }
 
 /** Each member's adapters (its Helm, router, lease, Prometheus queries, judge) and the group's one reporter. */
@@ -104,16 +83,4 @@ export function writeGroupRecord(file: string, record: RolloutRecord): void {
   record.run ??= runInfoFromEnv(process.env, headSha(context));
   record.releases = releaseOutcomes(record);
   writeRecord(file, record);
-}
-
-/** As main.ts: a rollback, a failure or something left to do by hand fails the step. */
-export function failStepUnlessClean(record: RolloutRecord): void {
-  if (record.incomplete) {
-    core.warning(record.incomplete, { title: `canary / ${record.release}: left to do` });
-    process.exitCode = core.ExitCode.Failure;
-  } else if (record.decision === 'rolled-back') {
-    process.exitCode = core.ExitCode.Failure;
-  } else if (record.decision === 'failed' || record.decision === 'refused') {
-    core.setFailed(record.reason ?? `Canary ${record.decision}`);
-  }
 }

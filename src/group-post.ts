@@ -11,7 +11,8 @@ import { STATE_KEYS } from './state.js';
 import { readRecord } from './record-file.js';
 import { systemClock } from './clock.js';
 import { errorMessage } from './error-message.js';
-import { groupAdapters, failStepUnlessClean, writeGroupRecord } from './group-main.js';
+import { groupAdapters, writeGroupRecord } from './group-main.js';
+import { failStepUnlessClean } from './action-step.js';
 import { finishGroupInterrupted } from './rollout/group-interrupted.js';
 
 export async function postGroup(phase: string): Promise<void> {

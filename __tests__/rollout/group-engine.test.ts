@@ -5,6 +5,8 @@ import { finishGroupInterrupted } from '../../src/rollout/group-interrupted.js';
 import type { GroupDeps, MemberPorts } from '../../src/rollout/group-run.js';
 import type { ReleaseGroup, RolloutSpec } from '../../src/config/spec.js';
 import { chartValuesRouter } from '../../src/routing/chart-values-router.js';
+import { renderSummary } from '../../src/report/markdown.js';
+import { releaseOutcomes } from '../../src/report/releases.js';
 import {
   FakeClock,
   FakeDeployer,
@@ -127,6 +129,27 @@ describe('release group engine', () => {
     expect(deployers.map((d) => d.weight)).toEqual([null, null]);
     expect(stores.map((s) => s.marks)).toEqual([undefined, undefined]);
     expect(reporter.events.at(-1)).toBe('finish promoted');
+    // The report: the group's decision, then one section per release; the `releases` output per release.
+    const summary = renderSummary(reporter.last!);
+    expect(summary).toMatch(/^### ✅ Promoted: release group `group.yml`/);
+    expect(summary).toContain('| catalogue | 2.0.0 | ✅ Promoted | 100% | 1 |');
+    expect(summary.indexOf('## 📦 catalogue')).toBeLessThan(summary.indexOf('## 📦 storefront'));
+    expect(releaseOutcomes(record)).toEqual([
+      expect.objectContaining({
+        release: 'catalogue',
+        canaryRelease: 'catalogue-canary',
+        version: '2.0.0',
+        decision: 'promoted',
+        finalWeight: 100,
+        previousRevision: 1
+      }),
+      expect.objectContaining({
+        release: 'storefront',
+        decision: 'promoted',
+        finalWeight: 100,
+        previousRevision: 1
+      })
+    ]);
   });
 
   it("rolls everything back when the backend fails, naming it; the dependent's canary never existed", async () => {
@@ -252,5 +275,45 @@ describe('release group engine', () => {
     expect(timeline).toEqual(['storefront remove', 'catalogue remove']);
     expect(deployers.map((d) => d.weight)).toEqual([null, null]);
     expect(finished.members!.map((m) => m.decision)).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it("changes nothing for any release when one member's preflight cannot run", async () => {
+    const { run, deps, timeline, stores } = wireGroup();
+    deps.members[1].preflight = async () => {
+      throw new Error('helm template: chart not found');
+    };
+    const record = await run();
+    expect(record.decision).toBe('failed');
+    expect(record.reason).toMatch(/^storefront: The preflight could not run: helm template: chart not found/);
+    expect(record.members!.map((m) => m.decision)).toEqual(['none', 'failed']);
+    expect(timeline).toEqual([]);
+    expect(stores.map((s) => s.calls)).toEqual([[], []]);
+  });
+
+  it('continues a group whose run died without its post step, from the round its canaries are at', async () => {
+    const { run, deps, timeline, deployers } = wireGroup();
+    const controller = new AbortController();
+    const sampler = deps.members[1].sampler as ScriptedSampler;
+    const healthy = sampler.sample.bind(sampler);
+    sampler.sample = async () => {
+      controller.abort('Received SIGKILL');
+      return healthySample();
+    };
+    await run({ signal: controller.signal });
+    expect(deployers.map((d) => d.weight)).toEqual([50, 20]);
+
+    sampler.sample = healthy;
+    timeline.length = 0;
+    const record = await run();
+    expect(record.decision).toBe('promoted');
+    expect(timeline).toEqual([
+      'catalogue weight 50',
+      'storefront weight 20',
+      'storefront weight 50',
+      'catalogue promote',
+      'storefront promote',
+      'catalogue remove',
+      'storefront remove'
+    ]);
   });
 });

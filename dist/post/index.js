@@ -35781,7 +35781,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5832);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2419);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 
@@ -35790,7 +35790,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5832:
+/***/ 2419:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59738,6 +59738,8 @@ const STATUS_LABELS = {
 };
 // ---------------------------------------------------------------- summary
 function renderSummary(record, options = {}) {
+    if (record.members)
+        return groupSummary(record, record.members, options);
     const parts = [
         decisionSection(record),
         preflightSection(record),
@@ -59955,6 +59957,12 @@ function commitLink(record) {
 // ---------------------------------------------------------------- text (tick log)
 /** The tick-by-tick log, newest last; the oldest ticks go first when it would not fit. */
 function renderText(record, max = MAX_OUTPUT_CHARS) {
+    if (record.members) {
+        // A group: each release's tick log under its name, sharing the limit.
+        const share = Math.floor(max / record.members.length) - 100;
+        const logs = record.members.map((m) => `## ${markdownText(m.release)}\n\n${renderText(m, share)}`);
+        return capText(logs.join('\n'), max);
+    }
     const entries = logEntries(record);
     const head = `### Tick log\n\n${formatCount(record.ticks.length)} ticks, ${formatCount(record.events.length)} events, times in UTC.\n\n`;
     const open = '```text\n';
@@ -60012,6 +60020,26 @@ function fence(line) {
 function decisionHeadline(record) {
     const m = record.decision === 'rolled-back' ? decidingMetric(record) : undefined;
     return m ? metricHeadline(m) : (record.reason ?? '');
+}
+/** A release group: its decision, a table of the releases, then one section per release. */
+function groupSummary(record, members, options) {
+    const heading = record.decision ? DECISION_HEADINGS[record.decision] : `🔄 In progress: ${record.phase}`;
+    const lines = [`### ${heading}: release group ${code(record.group?.file ?? record.release)}`, ''];
+    if (record.reason)
+        lines.push(`> ${markdownText(record.reason)}`, '');
+    lines.push('| Release | Version | Decision | Final weight | Previous revision |', '| --- | --- | --- | --- | --- |');
+    for (const m of members) {
+        const decision = m.decision ? DECISION_HEADINGS[m.decision] : `🔄 ${m.phase}`;
+        const previous = m.previousRevision === undefined ? '' : String(m.previousRevision);
+        lines.push(`| ${tableCell(m.release)} | ${tableCell(m.version)} | ${decision} | ${m.finalWeight}% | ${previous} |`);
+    }
+    if (record.group) {
+        lines.push('', `Each release's judge runs at alpha ${record.group.alpha} / ${members.length}, so the group's false-rollback rate stays at most ${record.group.alpha}.`);
+    }
+    // Each release's own summary, within its share of GitHub's limit.
+    const share = Math.floor((MAX_OUTPUT_CHARS - 4_000) / members.length);
+    const sections = members.map((m) => `\n---\n\n## 📦 ${markdownText(m.release)}\n\n${capText(renderSummary(m, options), share)}`);
+    return capText([...lines, ...sections].join('\n'), MAX_OUTPUT_CHARS);
 }
 
 ;// CONCATENATED MODULE: ./src/report/request-body.ts
@@ -62302,6 +62330,7 @@ function sentence(text) {
 ;// CONCATENATED MODULE: ./src/rollout/ownership.ts
 function ownership_makeMarks(input) {
     return {
+        ...(input.checkRunId ? { checkRunId: String(input.checkRunId) } : {}),
         version: input.version,
         holder: input.holder,
         stableRelease: input.stableRelease,
@@ -62888,6 +62917,68 @@ function listOf(value) {
     return (Array.isArray(value) ? value : [value]).filter(isScalar).map(String);
 }
 
+;// CONCATENATED MODULE: ./src/action-step.ts
+// What the main step does the same way for one release (main.ts) and for a group (group-main.ts):
+// read the configuration with the secrets masked first, turn the runner's signals into an abort,
+// and fail the step the way the decision calls for.
+
+
+
+
+/**
+ * Masks the raw secret inputs (so even a validation error cannot echo one), then reads the
+ * configuration; on a problem sets `decision: failed`, fails the step and returns undefined.
+ */
+function action_step_readConfigOrFail(read) {
+    const mask = createMasker();
+    mask(secretInputValues((name) => core.getInput(name)));
+    try {
+        return { config: read(), mask };
+    }
+    catch (error) {
+        // Nothing has touched the cluster yet: validation runs before any adapter is built.
+        core.setOutput('decision', 'failed');
+        core.setFailed(errorMessage(error));
+        return undefined;
+    }
+}
+/** Runs `work` with SIGINT/SIGTERM as an abort signal; an error escaping it fails the step. */
+async function action_step_withStopSignal(what, work) {
+    const controller = new AbortController();
+    const onSignal = (signal) => {
+        core.warning(`Received ${signal}: stopping the ${what}`);
+        controller.abort(`Received ${signal}`);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+        await work(controller.signal);
+    }
+    catch (error) {
+        core.setOutput('decision', 'failed');
+        core.setFailed(errorMessage(error));
+    }
+    finally {
+        process.removeListener('SIGINT', onSignal);
+        process.removeListener('SIGTERM', onSignal);
+    }
+}
+/** A rollback, a failure, a refusal or something left to do by hand fails the step. */
+function action_step_failStepUnlessClean(record) {
+    if (record.incomplete) {
+        // The decision stands (e.g. stable was promoted), but something is left to do by hand.
+        warning(record.incomplete, { title: `canary / ${record.release}: left to do` });
+        process.exitCode = ExitCode.Failure;
+    }
+    else if (record.decision === 'rolled-back') {
+        // The reporter already wrote the error annotation on the workflow step; just fail the step.
+        process.exitCode = ExitCode.Failure;
+    }
+    else if (record.decision === 'failed' || record.decision === 'refused') {
+        setFailed(record.reason ?? `Canary ${record.decision}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/rollout/preflight-step.ts
 
 
@@ -63203,21 +63294,16 @@ async function group_engine_runGroup(group, deps, context) {
     const rounds = steps.length + maxDepth;
     const leaseSeconds = stepSeconds * rounds + 60;
     const startedAt = now().toISOString();
-    const marks = (member, phase) => {
-        const written = makeMarks({
-            version: member.spec.version,
-            holder: context.holder,
-            stableRelease: member.spec.release,
-            phase,
-            now: clock.now(),
-            leaseSeconds,
-            startedAt
-        });
-        const checkRunId = context.checkRunId?.();
-        if (checkRunId)
-            written.checkRunId = String(checkRunId);
-        return written;
-    };
+    const marks = (member, phase) => makeMarks({
+        version: member.spec.version,
+        holder: context.holder,
+        stableRelease: member.spec.release,
+        phase,
+        now: clock.now(),
+        leaseSeconds,
+        startedAt,
+        checkRunId: context.checkRunId?.()
+    });
     try {
         // 1. Every member's preflight, before anything changes.
         const stopped = new Map();
@@ -63466,33 +63552,18 @@ async function group_engine_runGroup(group, deps, context) {
 
 
 
-
 async function runGroupAction() {
-    const mask = createMasker();
-    mask(secretInputValues((name) => core.getInput(name)));
-    let group;
-    try {
-        group = readReleaseGroup((name) => core.getInput(name));
-    }
-    catch (error) {
-        // Nothing has touched the cluster yet: the whole file is validated before any adapter is built.
-        core.setOutput('decision', 'failed');
-        core.setFailed(errorMessage(error));
+    const read = readConfigOrFail(() => readReleaseGroup((name) => core.getInput(name)));
+    if (!read)
         return;
-    }
+    const group = read.config;
     for (const member of group.members)
-        mask(secretValues(member.spec));
-    const controller = new AbortController();
-    const onSignal = (signal) => {
-        core.warning(`Received ${signal}: stopping the group`);
-        controller.abort(`Received ${signal}`);
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    try {
+        read.mask(secretValues(member.spec));
+    await withStopSignal('group', async (signal) => {
         const { members, reporter } = await groupAdapters(group);
         core.saveState(STATE_KEYS.recordPath, group.reportPath);
         const persist = (record) => {
+            // The post step reads the phase (and the check run id the reporter saves) if we get killed.
             core.saveState(STATE_KEYS.phase, record.phase);
             writeGroupRecord(group.reportPath, record);
         };
@@ -63501,7 +63572,7 @@ async function runGroupAction() {
             clock: systemClock,
             reporter,
             log: { info: core.info, warning: core.warning, error: core.error },
-            signal: controller.signal,
+            signal,
             persist
         }, {
             holder: process.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
@@ -63510,15 +63581,7 @@ async function runGroupAction() {
         persist(record);
         setRolloutOutputs(record, group.reportPath, reporter.checkRun());
         failStepUnlessClean(record);
-    }
-    catch (error) {
-        core.setOutput('decision', 'failed');
-        core.setFailed(errorMessage(error));
-    }
-    finally {
-        process.removeListener('SIGINT', onSignal);
-        process.removeListener('SIGTERM', onSignal);
-    }
+    });
 }
 /** Each member's adapters (its Helm, router, lease, Prometheus queries, judge) and the group's one reporter. */
 async function groupAdapters(group, saved = {}) {
@@ -63548,19 +63611,6 @@ function writeGroupRecord(file, record) {
     record.run ??= runInfoFromEnv(process.env, headSha(github_context));
     record.releases = releaseOutcomes(record);
     writeRecord(file, record);
-}
-/** As main.ts: a rollback, a failure or something left to do by hand fails the step. */
-function failStepUnlessClean(record) {
-    if (record.incomplete) {
-        warning(record.incomplete, { title: `canary / ${record.release}: left to do` });
-        process.exitCode = ExitCode.Failure;
-    }
-    else if (record.decision === 'rolled-back') {
-        process.exitCode = ExitCode.Failure;
-    }
-    else if (record.decision === 'failed' || record.decision === 'refused') {
-        setFailed(record.reason ?? `Canary ${record.decision}`);
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/rollout/group-run.ts
@@ -63733,6 +63783,7 @@ function memberRecordOf(record, release, group, clock) {
 
 
 
+
 async function postGroup(phase) {
     try {
         const mask = mask_createMasker();
@@ -63752,7 +63803,7 @@ async function postGroup(phase) {
         });
         outputs_setRolloutOutputs(finished, recordPath, reporter.checkRun());
         info(finished.reason ?? '');
-        failStepUnlessClean(finished);
+        action_step_failStepUnlessClean(finished);
     }
     catch (error) {
         setFailed(`Post step: ${error_message_errorMessage(error)}`);

@@ -1,16 +1,6 @@
 // The `releases` output: one line per release of the run (each member of a group, or the single
 // release), with what it ended as. JSON, so a later job or a demo scenario can read it.
-import type { RolloutRecord } from '../rollout/record.js';
-
-export interface ReleaseOutcome {
-  release: string;
-  canaryRelease: string;
-  version: string;
-  decision: string;
-  reason: string;
-  finalWeight: number;
-  previousRevision: number | null;
-}
+import type { ReleaseOutcome, RolloutRecord } from '../rollout/record.js';
 
 export function releaseOutcomes(record: RolloutRecord): ReleaseOutcome[] {
   return (record.members ?? [record]).map((r) => ({

@@ -105,20 +105,17 @@ export async function runGroup(
   const rounds = steps.length + maxDepth;
   const leaseSeconds = stepSeconds * rounds + 60;
   const startedAt = now().toISOString();
-  const marks = (member: Member, phase: MarkPhase): Record<string, string> => {
-    const written: Record<string, string> = makeMarks({
+  const marks = (member: Member, phase: MarkPhase): Record<string, string> =>
+    makeMarks({
       version: member.spec.version,
       holder: context.holder,
       stableRelease: member.spec.release,
       phase,
       now: clock.now(),
       leaseSeconds,
-      startedAt
+      startedAt,
+      checkRunId: context.checkRunId?.()
     });
-    const checkRunId = context.checkRunId?.();
-    if (checkRunId) written.checkRunId = String(checkRunId);
-    return written;
-  };
 
   try {
     // 1. Every member's preflight, before anything changes.

@@ -118,15 +118,7 @@ export interface RolloutRecord {
   group?: { file: string; alpha: number };
   members?: MemberRecord[];
   /** A group's `releases` output, also in the report file: per release, what it ended as. */
-  releases?: {
-    release: string;
-    canaryRelease: string;
-    version: string;
-    decision: string;
-    reason: string;
-    finalWeight: number;
-    previousRevision: number | null;
-  }[];
+  releases?: ReleaseOutcome[];
   /** Links and ids from the workflow run, when known. */
   run?: { url?: string; sha?: string; repository?: string; runId?: string; workflow?: string; job?: string };
 }
@@ -134,4 +126,15 @@ export interface RolloutRecord {
 /** One release of a group: its own record, and the releases it waited for. */
 export interface MemberRecord extends RolloutRecord {
   after: string[];
+}
+
+/** One line of the `releases` output. */
+export interface ReleaseOutcome {
+  release: string;
+  canaryRelease: string;
+  version: string;
+  decision: string;
+  reason: string;
+  finalWeight: number;
+  previousRevision: number | null;
 }
