@@ -64074,13 +64074,15 @@ async function runGroup(group, deps, context) {
             setPhase(record, 'soaking');
             run.persist();
             reports.update(record);
-            // Every active member is sampled at every tick, on one clock, until each step has a result.
+            // Every active member is sampled at every tick, on one clock, until each step has a result. A
+            // member whose step passed is still watched while it waits for the others: the judge's
+            // evidence against it still rolls the group back (its other verdicts no longer change its step).
             while (soaks.some((s) => !s.result)) {
                 await clock.sleep(shared.intervalSeconds * 1000, signal);
                 soak_throwIfInterrupted(signal);
-                for (const entry of soaks.filter((s) => !s.result)) {
+                for (const entry of soaks) {
                     const result = await entry.soak.tick();
-                    if (!result)
+                    if (!result || (entry.result && result.kind !== 'rollback'))
                         continue;
                     const step = entry.member.record.stepRecords.at(-1);
                     if (result.kind === 'rollback' || result.kind === 'fail') {

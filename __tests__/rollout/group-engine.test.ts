@@ -316,4 +316,28 @@ describe('release group engine', () => {
       'storefront remove'
     ]);
   });
+
+  it('keeps judging a member whose step passed while it waits for the others', async () => {
+    const { run, deps, timeline } = wireGroup();
+    // catalogue passes step 2 at 60 s, then turns bad; storefront's judge wants 120 s for its step.
+    deps.members[0].sampler = new ScriptedSampler((call) => healthySample(call >= 4 ? 10 : 0));
+    class SlowJudge extends RuleJudge {
+      override evaluate(tick: Parameters<RuleJudge['evaluate']>[0]) {
+        const verdict = super.evaluate(tick);
+        return verdict.action === 'pass' && tick.stepElapsedSeconds < 120
+          ? { ...verdict, action: 'continue' as const }
+          : verdict;
+      }
+    }
+    deps.members[1].judge = new SlowJudge(0.05);
+    const record = await run();
+    expect(record.decision).toBe('rolled-back');
+    expect(record.reason).toMatch(/^catalogue: 5xx rate 50\.0%/);
+    expect(record.members![0].stepRecords.at(-1)).toMatchObject({ weight: 50, outcome: 'rolled-back' });
+    expect(record.members![1].stepRecords.at(-1)).toMatchObject({ weight: 20, outcome: 'cancelled' });
+    expect(timeline.filter((line) => line.endsWith(' remove'))).toEqual([
+      'storefront remove',
+      'catalogue remove'
+    ]);
+  });
 });
