@@ -181,12 +181,15 @@ function parseReleases(result: StepResult): ReleaseOutput[] {
 const ms = (iso: string | null | undefined): number => (iso ? Date.parse(iso) : NaN);
 
 /**
- * Requests the catalogue canary's pods answered, from their own counters in Prometheus (the largest
- * value of each series in the last 10 minutes, summed): more than 0 only if the storefront's calls
- * reached the canary, i.e. went through the Ingress weight the action moved.
+ * Requests the catalogue canary's pods answered during this run, from their own counters in Prometheus
+ * (each series' largest value since the run started, summed; the pods are new, so their counters start
+ * at 0): more than 0 only if the storefront's calls reached the canary, i.e. went through the Ingress
+ * weight the action moved. The window starts at the run, so an earlier scenario's canary is not counted.
  */
-async function catalogueCanaryRequests(ctx: DemoContext): Promise<number> {
-  const query = `sum(max_over_time(http_requests_total{release="${CATALOGUE_CANARY}"}[10m]))`;
+async function catalogueCanaryRequests(ctx: DemoContext, startedAt: number): Promise<number> {
+  const since = Number.isFinite(startedAt) ? startedAt : Date.now() - 600_000;
+  const seconds = Math.max(1, Math.ceil((Date.now() - since) / 1000));
+  const query = `sum(max_over_time(http_requests_total{release="${CATALOGUE_CANARY}"}[${seconds}s]))`;
   const url = `${ctx.client.info.prometheus}/api/v1/query?query=${encodeURIComponent(query)}`;
   const answer = (await (await fetch(url)).json()) as {
     data?: { result?: Array<{ value: [number, string] }> };
@@ -265,7 +268,7 @@ async function groupFields(ctx: DemoContext, result: StepResult): Promise<GroupR
   for (const line of [api, storefront]) {
     if (line.canaryPresentAfter) ctx.fail(`${line.canaryRelease} is still installed after the run`);
   }
-  const apiCanaryRequests = await catalogueCanaryRequests(ctx);
+  const apiCanaryRequests = await catalogueCanaryRequests(ctx, startedAt);
   if (!(apiCanaryRequests > 0)) {
     ctx.fail(`${CATALOGUE_CANARY} answered no request: the storefront's calls never reached it`);
   }
