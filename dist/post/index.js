@@ -63739,7 +63739,8 @@ async function finishGroupInterrupted(group, saved, phase, deps) {
         reports: new report_queue_ReportQueue(deps.reporter, deps.log),
         persist: () => deps.persist?.(record)
     };
-    deps.log.warning(`The group was interrupted during ${phase}: finishing every release, dependents first`);
+    const during = phase === 'interrupted' ? '' : ` during ${phase}`;
+    deps.log.warning(`The group's run was interrupted${during}: finishing every release, dependents first`);
     for (const member of [...members].reverse()) {
         if (member.record.decision && member.record.phase === 'done')
             continue; // finished before the kill
@@ -63752,7 +63753,7 @@ async function finishGroupInterrupted(group, saved, phase, deps) {
     const decision = groupDecision(members.map((m) => m.record.decision));
     const reason = record.pending
         ? `${record.pending.reason} (finished by the post step)`
-        : `The group was interrupted during ${phase}; the post step finished every release`;
+        : `The group's run was interrupted${during}; the post step finished every release`;
     record.pending = undefined;
     return finishGroup(run, decision, reason);
 }

@@ -49,7 +49,8 @@ export async function finishGroupInterrupted(
     reports: new ReportQueue(deps.reporter, deps.log),
     persist: () => deps.persist?.(record)
   };
-  deps.log.warning(`The group was interrupted during ${phase}: finishing every release, dependents first`);
+  const during = phase === 'interrupted' ? '' : ` during ${phase}`;
+  deps.log.warning(`The group's run was interrupted${during}: finishing every release, dependents first`);
   for (const member of [...members].reverse()) {
     if (member.record.decision && member.record.phase === 'done') continue; // finished before the kill
     // A verdict the group reached stands for the members it had not finished yet.
@@ -66,7 +67,7 @@ export async function finishGroupInterrupted(
   const decision = groupDecision(members.map((m) => m.record.decision));
   const reason = record.pending
     ? `${record.pending.reason} (finished by the post step)`
-    : `The group was interrupted during ${phase}; the post step finished every release`;
+    : `The group's run was interrupted${during}; the post step finished every release`;
   record.pending = undefined;
   return finishGroup(run, decision, reason);
 }
