@@ -35781,7 +35781,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8340);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1702);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35790,7 +35790,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8340:
+/***/ 1702:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39720,6 +39720,7 @@ function parseCount(text, where) {
 /** Every input with its default (`undefined`: no default). Defaults are applied here too, so local runs and tests behave as on a runner. */
 const INPUT_DEFAULTS = {
     release: undefined,
+    group: undefined,
     chart: undefined,
     'chart-version': undefined,
     namespace: 'default',
@@ -39784,7 +39785,8 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'canary-weight',
     'canary-age-seconds',
     'previous-version',
-    'previous-revision'
+    'previous-revision',
+    'releases'
 ]));
 
 ;// CONCATENATED MODULE: ./src/config/key-values.ts
@@ -40296,22 +40298,27 @@ const DEFAULT_QUERY_TIMEOUT_SECONDS = 10;
 function readRolloutSpec(getInput, options = {}) {
     const env = options.env ?? process.env;
     const cwd = options.cwd ?? process.cwd();
+    const label = options.label ?? inputLabel;
     const problems = new ProblemCollector();
     const raw = (name) => (getInput(name) ?? '').trim();
     const value = (name) => raw(name) || (INPUT_DEFAULTS[name] ?? '');
     /** Parses an input (its default when empty); on a problem records it and returns `fallback`. */
     function read(name, parse, fallback) {
-        return problems.attempt(() => parse(value(name), inputLabel(name))) ?? fallback;
+        return problems.attempt(() => parse(value(name), label(name))) ?? fallback;
     }
     /** Like `read`, for inputs without a default: undefined when empty. */
     function optional(name, parse) {
-        return value(name) === '' ? undefined : problems.attempt(() => parse(value(name), inputLabel(name)));
+        return value(name) === '' ? undefined : problems.attempt(() => parse(value(name), label(name)));
     }
     function requireInput(name, expected) {
         if (value(name) !== '')
             return true;
-        problems.add(new ConfigError(`${inputLabel(name)} is required: ${expected}.`));
+        problems.add(new ConfigError(`${label(name)} is required: ${expected}.`));
         return false;
+    }
+    if (value('group') !== '') {
+        // A group is read by readReleaseGroup (src/config/group.ts), which reads each member through here.
+        problems.add(new ConfigError(`${label('group')} is set: a release group is read from its file, not as one release.`));
     }
     const command = read('command', (t, w) => parseChoice(t, w, COMMANDS), 'deploy');
     const deploys = command === 'deploy';
@@ -40346,7 +40353,7 @@ function readRolloutSpec(getInput, options = {}) {
     const soakSeconds = read('soak', (t, w) => parseStepDuration(t, w), 600);
     const intervalSeconds = read('interval', (t, w) => parseStepDuration(t, w), 30);
     if (intervalSeconds > soakSeconds) {
-        problems.add(expectedError(inputLabel('interval'), `at most the soak time (${formatDuration(soakSeconds)}), so each step is sampled`, value('interval')));
+        problems.add(expectedError(label('interval'), `at most the soak time (${formatDuration(soakSeconds)}), so each step is sampled`, value('interval')));
     }
     const routing = read('routing', (t, w) => parseChoice(t, w, ROUTING_PRESETS), 'ingress-nginx');
     let weightValues = [];
@@ -40356,14 +40363,14 @@ function readRolloutSpec(getInput, options = {}) {
         }
     }
     else if (value('weight-values') !== '') {
-        problems.add(new ConfigError(`${inputLabel('weight-values')} is only used with routing: values (routing is ${routing}); remove it or set routing: values.`));
+        problems.add(new ConfigError(`${label('weight-values')} is only used with routing: values (routing is ${routing}); remove it or set routing: values.`));
     }
     let route;
     if (routing === 'gateway-api' || routing === 'istio') {
         route = optional('route', parseObjectName);
     }
     else if (value('route') !== '') {
-        problems.add(new ConfigError(`${inputLabel('route')} is only used with routing: gateway-api or istio (routing is ${routing}); remove it or set one of them.`));
+        problems.add(new ConfigError(`${label('route')} is only used with routing: gateway-api or istio (routing is ${routing}); remove it or set one of them.`));
     }
     // What to measure.
     let prometheusUrl = '';
@@ -40372,7 +40379,7 @@ function readRolloutSpec(getInput, options = {}) {
         prometheusUrl = optional('prometheus-url', parsePrometheusUrl) ?? '';
     }
     const headers = read('prometheus-headers', parsePrometheusHeaders, {});
-    const analysisConfig = readAnalysisConfig(value('config'), value('analysis'), cwd, problems);
+    const analysisConfig = readAnalysisConfig(value('config'), value('analysis'), cwd, problems, label);
     const guards = {
         maxErrorRate: read('max-error-rate', parsePositiveFraction, 0.05),
         maxLatencyMs: read('max-latency-p95', parseLatencyMs, 1000),
@@ -40381,14 +40388,14 @@ function readRolloutSpec(getInput, options = {}) {
     const judge = read('judge', (t, w) => parseChoice(t, w, JUDGES), 'sequential');
     if (deploys && steps.length === 1 && steps[0] === 100 && judge !== 'threshold') {
         // At 100% stable gets no traffic, so there is nothing to compare the canary with.
-        problems.add(expectedError(inputLabel('steps'), 'a ladder with a step below 100 (e.g. 20,100), because at 100% stable gets no traffic to compare with; or `judge: threshold` for guards on the canary alone', value('steps')));
+        problems.add(expectedError(label('steps'), 'a ladder with a step below 100 (e.g. 20,100), because at 100% stable gets no traffic to compare with; or `judge: threshold` for guards on the canary alone', value('steps')));
     }
     const alpha = read('alpha', parseOpenFraction, 0.05);
     const minCanaryRequests = read('min-canary-requests', parseCount, 50);
     const maxExtraSoakSeconds = read('max-extra-soak', (t, w) => parseStepDuration(t, w, true), 300);
     const noData = read('no-data', (t, w) => parseChoice(t, w, NO_DATA_POLICIES), 'fail');
     const strictPass = read('strict-pass', parseBoolean, false);
-    const source = readMetricsSource(value('metrics-source'), analysisConfig, routing, problems);
+    const source = readMetricsSource(value('metrics-source'), analysisConfig, routing, problems, label);
     const resolved = problems.attempt(() => resolveMetrics(analysisConfig, guards, alpha, source));
     // Everything else.
     const helmTimeoutSeconds = read('helm-timeout', parsePositiveDuration, 300);
@@ -40452,36 +40459,36 @@ function readRolloutSpec(getInput, options = {}) {
     };
 }
 /** The `config` file or the inline `analysis` YAML (not both: there would be two truths). */
-function readAnalysisConfig(configPath, inline, cwd, problems) {
+function readAnalysisConfig(configPath, inline, cwd, problems, label) {
     if (configPath !== '' && inline !== '') {
         problems.add(new ConfigError('inputs `config` and `analysis` are both set: give the metrics in one of them, not both.'));
         return undefined;
     }
     if (inline !== '')
-        return problems.attempt(() => parseAnalysisYaml(inline, inputLabel('analysis')));
+        return problems.attempt(() => parseAnalysisYaml(inline, label('analysis')));
     if (configPath === '')
         return undefined;
     return problems.attempt(() => {
         const file = external_node_path_default().resolve(cwd, configPath);
         if (!(0,external_node_fs_namespaceObject.existsSync)(file) || !(0,external_node_fs_namespaceObject.statSync)(file).isFile()) {
-            throw new ConfigError(`${inputLabel('config')}: file ${configPath} not found (looked at ${file}); expected a YAML file such as .github/canary.yml.`);
+            throw new ConfigError(`${label('config')}: file ${configPath} not found (looked at ${file}); expected a YAML file such as .github/canary.yml.`);
         }
         return parseAnalysisYaml((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'), `config file ${configPath}`);
     });
 }
 /** The input or the analysis key (both only if they agree: there would be two truths). */
-function readMetricsSource(input, analysis, routing, problems) {
+function readMetricsSource(input, analysis, routing, problems, label) {
     const fromYaml = analysis?.metricsSource;
     if (input === '') {
         return fromYaml
             ? { name: fromYaml, where: `${analysis.source}, key \`metrics-source\``, routing }
-            : { name: 'app', where: inputLabel('metrics-source'), routing };
+            : { name: 'app', where: label('metrics-source'), routing };
     }
-    const name = problems.attempt(() => parseChoice(input, inputLabel('metrics-source'), METRICS_SOURCES));
+    const name = problems.attempt(() => parseChoice(input, label('metrics-source'), METRICS_SOURCES));
     if (name && fromYaml && fromYaml !== name) {
-        problems.add(new ConfigError(`${inputLabel('metrics-source')} is ${name} but ${analysis.source} says \`metrics-source: ${fromYaml}\`; give it in one place.`));
+        problems.add(new ConfigError(`${label('metrics-source')} is ${name} but ${analysis.source} says \`metrics-source: ${fromYaml}\`; give it in one place.`));
     }
-    return { name: name ?? 'app', where: inputLabel('metrics-source'), routing };
+    return { name: name ?? 'app', where: label('metrics-source'), routing };
 }
 function parseCanaryRelease(text, where, release) {
     const name = parseReleaseName(text, where);
@@ -41969,6 +41976,19 @@ function uninstallArgs(spec, major) {
         `${spec.helmTimeoutSeconds}s`
     ];
 }
+/** Stable back to an earlier revision (a group undoes a promotion when a later member's failed). */
+function stableRollbackArgs(spec, major, revision) {
+    return [
+        'rollback',
+        spec.release,
+        String(revision),
+        '--namespace',
+        spec.namespace,
+        major === 4 ? '--wait=watcher' : '--wait',
+        '--timeout',
+        `${spec.helmTimeoutSeconds}s`
+    ];
+}
 function statusArgs(release, namespace) {
     return ['status', release, '--namespace', namespace, '-o', 'json'];
 }
@@ -42176,6 +42196,10 @@ class HelmDeployer {
             spec = { ...spec, version: version ?? '<canary version>' };
         }
         await this.mutate(promoteArgs(spec, major));
+    }
+    async rollbackStable(revision) {
+        const { major } = await this.detect();
+        await this.mutate(stableRollbackArgs(this.spec, major, revision));
     }
     async zeroWeight() {
         const { major } = await this.detect();
@@ -59772,6 +59796,8 @@ const STATUS_LABELS = {
 };
 // ---------------------------------------------------------------- summary
 function renderSummary(record, options = {}) {
+    if (record.members)
+        return groupSummary(record, record.members, options);
     const parts = [
         decisionSection(record),
         preflightSection(record),
@@ -59989,6 +60015,12 @@ function commitLink(record) {
 // ---------------------------------------------------------------- text (tick log)
 /** The tick-by-tick log, newest last; the oldest ticks go first when it would not fit. */
 function renderText(record, max = MAX_OUTPUT_CHARS) {
+    if (record.members) {
+        // A group: each release's tick log under its name, sharing the limit.
+        const share = Math.floor(max / record.members.length) - 100;
+        const logs = record.members.map((m) => `## ${markdownText(m.release)}\n\n${renderText(m, share)}`);
+        return capText(logs.join('\n'), max);
+    }
     const entries = logEntries(record);
     const head = `### Tick log\n\n${formatCount(record.ticks.length)} ticks, ${formatCount(record.events.length)} events, times in UTC.\n\n`;
     const open = '```text\n';
@@ -60046,6 +60078,26 @@ function fence(line) {
 function decisionHeadline(record) {
     const m = record.decision === 'rolled-back' ? decidingMetric(record) : undefined;
     return m ? metricHeadline(m) : (record.reason ?? '');
+}
+/** A release group: its decision, a table of the releases, then one section per release. */
+function groupSummary(record, members, options) {
+    const heading = record.decision ? DECISION_HEADINGS[record.decision] : `🔄 In progress: ${record.phase}`;
+    const lines = [`### ${heading}: release group ${code(record.group?.file ?? record.release)}`, ''];
+    if (record.reason)
+        lines.push(`> ${markdownText(record.reason)}`, '');
+    lines.push('| Release | Version | Decision | Final weight | Previous revision |', '| --- | --- | --- | --- | --- |');
+    for (const m of members) {
+        const decision = m.decision ? DECISION_HEADINGS[m.decision] : `🔄 ${m.phase}`;
+        const previous = m.previousRevision === undefined ? '' : String(m.previousRevision);
+        lines.push(`| ${tableCell(m.release)} | ${tableCell(m.version)} | ${decision} | ${m.finalWeight}% | ${previous} |`);
+    }
+    if (record.group) {
+        lines.push('', `Each release's judge runs at alpha ${record.group.alpha} / ${members.length}, so the group's false-rollback rate stays at most ${record.group.alpha}.`);
+    }
+    // Each release's own summary, within its share of GitHub's limit.
+    const share = Math.floor((MAX_OUTPUT_CHARS - 4_000) / members.length);
+    const sections = members.map((m) => `\n---\n\n## 📦 ${markdownText(m.release)}\n\n${capText(renderSummary(m, options), share)}`);
+    return capText([...lines, ...sections].join('\n'), MAX_OUTPUT_CHARS);
 }
 
 ;// CONCATENATED MODULE: ./src/report/request-body.ts
@@ -60488,8 +60540,22 @@ class LogAnnotationReporter {
     }
 }
 
+;// CONCATENATED MODULE: ./src/report/releases.ts
+function releaseOutcomes(record) {
+    return (record.members ?? [record]).map((r) => ({
+        release: r.release,
+        canaryRelease: r.canaryRelease,
+        version: r.version,
+        decision: r.decision ?? '',
+        reason: r.reason ?? '',
+        finalWeight: r.finalWeight,
+        previousRevision: r.previousRevision ?? null
+    }));
+}
+
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 // The step outputs that describe the outcome; set once the rollout has decided.
+
 
 function setRolloutOutputs(record, reportPath, checkRun) {
     setOutput('decision', record.decision ?? '');
@@ -60498,6 +60564,7 @@ function setRolloutOutputs(record, reportPath, checkRun) {
     setOutput('report', reportPath);
     setOutput('previous-version', record.previousVersion ?? '');
     setOutput('previous-revision', record.previousRevision === undefined ? '' : String(record.previousRevision));
+    setOutput('releases', JSON.stringify(releaseOutcomes(record)));
     setCheckRunOutputs(checkRun);
 }
 /** Also called as soon as the check run exists, so the outputs are there even if the step dies. */
@@ -62314,6 +62381,7 @@ function sentence(text) {
 ;// CONCATENATED MODULE: ./src/rollout/ownership.ts
 function makeMarks(input) {
     return {
+        ...(input.checkRunId ? { checkRunId: String(input.checkRunId) } : {}),
         version: input.version,
         holder: input.holder,
         stableRelease: input.stableRelease,
@@ -62437,6 +62505,13 @@ class CanaryLease {
         const taken = await this.take(marks);
         if (!taken.acquired)
             return taken;
+        return this.install(weight);
+    }
+    /**
+     * Creates the canary release at `weight` under the lease this run took (a group takes every
+     * member's lease first, then installs each member when its turn comes).
+     */
+    async install(weight) {
         try {
             await this.deployer.installCanary(weight);
         }
@@ -62571,6 +62646,151 @@ function events(observation) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/rollout/soak.ts
+
+
+
+
+/** Thrown when the signal aborts; the engines catch it and hand the canary to the post step. */
+class Interrupted extends Error {
+}
+/** One step's soak, tick by tick. */
+class StepSoak {
+    ctx;
+    step;
+    index;
+    weight;
+    stepStart;
+    maxSoakSeconds;
+    failures = 0;
+    samples = 0;
+    unanswered = 0;
+    warningSeen;
+    constructor(ctx, step, index, weight) {
+        this.ctx = ctx;
+        this.step = step;
+        this.index = index;
+        this.weight = weight;
+        const { spec, judge, clock } = ctx;
+        this.stepStart = clock.now();
+        this.maxSoakSeconds = spec.soakSeconds + spec.analysis.maxExtraSoakSeconds;
+        judge.startStep({ index, weight, soakSeconds: spec.soakSeconds, maxSoakSeconds: this.maxSoakSeconds });
+    }
+    /** One sample and verdict: the step's result, or undefined while it goes on. */
+    async tick() {
+        const { spec, clock, log, signal, judge, sampler, record } = this.ctx;
+        const at = clock.now();
+        const tick = {
+            at: new Date(at).toISOString(),
+            elapsedSeconds: (at - this.ctx.rolloutStart) / 1000,
+            stepIndex: this.index,
+            weight: this.weight,
+            stepElapsedSeconds: (at - this.stepStart) / 1000,
+            requests: { canary: null, stable: null },
+            metrics: {}
+        };
+        try {
+            // A slow or retrying query must not hold up a cancellation: stop waiting the moment the signal comes.
+            const sample = await unlessInterrupted(sampler.sample(), signal);
+            tick.requests = sample.requests;
+            tick.metrics = sample.metrics;
+            this.failures = 0;
+        }
+        catch (error) {
+            if (error instanceof Interrupted)
+                throw error;
+            // Any sampling error is missing data, never health: the judge is told, and a run of them fails the step.
+            this.failures++;
+            tick.unavailable = errorMessage(error);
+            log.warning(`Metrics unavailable (${this.failures} in a row): ${tick.unavailable}`);
+        }
+        this.samples++;
+        if (tick.unavailable)
+            this.unanswered++;
+        this.ctx.stableData.observe(tick);
+        const verdict = judge.evaluate(tick);
+        addTick(record, this.step, tick, verdict);
+        this.ctx.onTick();
+        if (this.failures > spec.analysis.maxMetricFailures) {
+            return {
+                kind: 'fail',
+                reason: `Prometheus did not answer for ${this.failures} consecutive samples (limit ${spec.analysis.maxMetricFailures}): ${tick.unavailable}`
+            };
+        }
+        const metricFailed = verdict.metrics.some((m) => m.status === 'fail');
+        if (verdict.action === 'rollback' && !metricFailed && this.unanswered > 0) {
+            // Too little evidence because Prometheus was down is an outage, not the canary's fault.
+            return {
+                kind: 'fail',
+                reason: `Prometheus did not answer for ${this.unanswered} of ${this.samples} samples in step ${this.index + 1}, so the canary could not be judged (${verdict.reason})`
+            };
+        }
+        if (verdict.action === 'rollback')
+            return { kind: 'rollback', reason: verdict.reason };
+        if (verdict.warning)
+            this.warningSeen = verdict.warning;
+        if (verdict.action === 'pass') {
+            const gap = this.stableGap(verdict.metrics);
+            if (gap && spec.analysis.noData !== 'pass')
+                return { kind: 'fail', reason: gap };
+            const warning = gap ? `${gap}; passed because the no-data policy is 'pass'` : undefined;
+            return { kind: 'pass', warning: warning ?? verdict.warning ?? this.warningSeen };
+        }
+        if (tick.stepElapsedSeconds > this.maxSoakSeconds + 3 * spec.intervalSeconds) {
+            return {
+                kind: 'fail',
+                reason: `Step ${this.index + 1} soaked ${formatDuration(tick.stepElapsedSeconds)} without a verdict (limit ${formatDuration(this.maxSoakSeconds)})`
+            };
+        }
+        return undefined;
+    }
+    /**
+     * "stable has no data for 5xx rate since 12:03:10" when a step would pass while stable shows
+     * nothing for a metric the judge compares. At 100% stable has no traffic by design, and the
+     * threshold judge compares nothing: no gap then.
+     */
+    stableGap(metrics) {
+        if (this.weight >= 100 || this.ctx.spec.judge === 'threshold')
+            return undefined;
+        const gaps = this.ctx.stableData.current();
+        if (gaps.length === 0)
+            return undefined;
+        const title = (name) => metrics.find((m) => m.metric === name)?.title ?? name;
+        return `stable has no data for ${gaps.map((g) => `${title(g.metric)} since ${formatClock(g.since)}`).join(', ')}`;
+    }
+}
+/** Soaks one step to its result: sleep an interval, tick, until the step has a result. */
+async function soakStep(ctx, step, index, weight) {
+    const soak = new StepSoak(ctx, step, index, weight);
+    for (;;) {
+        await ctx.clock.sleep(ctx.spec.intervalSeconds * 1000, ctx.signal);
+        soak_throwIfInterrupted(ctx.signal);
+        const result = await soak.tick();
+        if (result)
+            return result;
+    }
+}
+function soak_throwIfInterrupted(signal) {
+    if (signal?.aborted)
+        throw new Interrupted(abortReason(signal));
+}
+/** Resolves as `work` does, or rejects with Interrupted as soon as the signal aborts. */
+function unlessInterrupted(work, signal) {
+    if (!signal)
+        return work;
+    return abortable(work, signal).catch((error) => {
+        throw signal.aborted ? new Interrupted(abortReason(signal)) : error;
+    });
+}
+function abortReason(signal) {
+    const reason = signal.reason;
+    if (typeof reason === 'string')
+        return reason;
+    if (reason instanceof Error && !(reason.name === 'AbortError'))
+        return reason.message;
+    return 'Interrupted';
+}
+
 ;// CONCATENATED MODULE: ./src/rollout/engine.ts
 
 
@@ -62580,9 +62800,6 @@ function events(observation) {
 
 
 
-/** Thrown inside the engine when the signal aborts; never escapes runRollout. */
-class Interrupted extends Error {
-}
 async function runRollout(spec, deps, options = {}) {
     const { deployer, router, sampler, judge, clock, log, signal } = deps;
     const now = () => new Date(clock.now());
@@ -62621,9 +62838,21 @@ async function runRollout(spec, deps, options = {}) {
     };
     const end = (ending) => finishRecord(record, ending, outcomeDeps);
     const finish = (decision, reason, finalWeight) => end({ decision, reason, finalWeight });
-    const throwIfInterrupted = () => {
-        if (signal?.aborted)
-            throw new Interrupted(abortReason(signal));
+    const throwIfInterrupted = () => soak_throwIfInterrupted(signal);
+    const soakContext = {
+        spec,
+        judge,
+        sampler,
+        clock,
+        log,
+        signal,
+        record,
+        stableData,
+        rolloutStart,
+        onTick: () => {
+            persist();
+            reports.update(record);
+        }
     };
     try {
         record.previousVersion = await deployer.stableVersion().catch(() => undefined);
@@ -62668,7 +62897,7 @@ async function runRollout(spec, deps, options = {}) {
             setPhase(record, 'soaking');
             persist();
             reports.update(record);
-            const result = await soak(step, index, weight);
+            const result = await soakStep(soakContext, step, index, weight);
             if (result.kind === 'rollback' || result.kind === 'fail') {
                 endStep(step, result.kind === 'rollback' ? 'rolled-back' : 'failed', now(), result.reason);
                 return await rollBack(result.kind === 'rollback' ? 'rolled-back' : 'failed', result.reason);
@@ -62706,97 +62935,6 @@ async function runRollout(spec, deps, options = {}) {
         if (running?.outcome === 'running')
             endStep(running, 'failed', now(), reason);
         return rollBack('failed', reason);
-    }
-    async function soak(step, index, weight) {
-        const stepStart = clock.now();
-        const maxSoakSeconds = spec.soakSeconds + spec.analysis.maxExtraSoakSeconds;
-        judge.startStep({ index, weight, soakSeconds: spec.soakSeconds, maxSoakSeconds });
-        let failures = 0;
-        let samples = 0;
-        let unanswered = 0;
-        let warningSeen;
-        for (;;) {
-            await clock.sleep(spec.intervalSeconds * 1000, signal);
-            throwIfInterrupted();
-            const at = clock.now();
-            const tick = {
-                at: new Date(at).toISOString(),
-                elapsedSeconds: (at - rolloutStart) / 1000,
-                stepIndex: index,
-                weight,
-                stepElapsedSeconds: (at - stepStart) / 1000,
-                requests: { canary: null, stable: null },
-                metrics: {}
-            };
-            try {
-                // A slow or retrying query must not hold up a cancellation: stop waiting the moment the signal comes.
-                const sample = await unlessInterrupted(sampler.sample(), signal);
-                tick.requests = sample.requests;
-                tick.metrics = sample.metrics;
-                failures = 0;
-            }
-            catch (error) {
-                if (error instanceof Interrupted)
-                    throw error;
-                // Any sampling error is missing data, never health: the judge is told, and a run of them fails the step.
-                failures++;
-                tick.unavailable = errorMessage(error);
-                log.warning(`Metrics unavailable (${failures} in a row): ${tick.unavailable}`);
-            }
-            samples++;
-            if (tick.unavailable)
-                unanswered++;
-            stableData.observe(tick);
-            const verdict = judge.evaluate(tick);
-            addTick(record, step, tick, verdict);
-            persist();
-            reports.update(record);
-            if (failures > spec.analysis.maxMetricFailures) {
-                return {
-                    kind: 'fail',
-                    reason: `Prometheus did not answer for ${failures} consecutive samples (limit ${spec.analysis.maxMetricFailures}): ${tick.unavailable}`
-                };
-            }
-            const metricFailed = verdict.metrics.some((m) => m.status === 'fail');
-            if (verdict.action === 'rollback' && !metricFailed && unanswered > 0) {
-                // Too little evidence because Prometheus was down is an outage, not the canary's fault.
-                return {
-                    kind: 'fail',
-                    reason: `Prometheus did not answer for ${unanswered} of ${samples} samples in step ${index + 1}, so the canary could not be judged (${verdict.reason})`
-                };
-            }
-            if (verdict.action === 'rollback')
-                return { kind: 'rollback', reason: verdict.reason };
-            if (verdict.warning)
-                warningSeen = verdict.warning;
-            if (verdict.action === 'pass') {
-                const gap = stableGap(weight, verdict.metrics);
-                if (gap && spec.analysis.noData !== 'pass')
-                    return { kind: 'fail', reason: gap };
-                const warning = gap ? `${gap}; passed because the no-data policy is 'pass'` : undefined;
-                return { kind: 'pass', warning: warning ?? verdict.warning ?? warningSeen };
-            }
-            if (tick.stepElapsedSeconds > maxSoakSeconds + 3 * spec.intervalSeconds) {
-                return {
-                    kind: 'fail',
-                    reason: `Step ${index + 1} soaked ${formatDuration(tick.stepElapsedSeconds)} without a verdict (limit ${formatDuration(maxSoakSeconds)})`
-                };
-            }
-        }
-    }
-    /**
-     * "stable has no data for 5xx rate since 12:03:10" when a step would pass while stable shows
-     * nothing for a metric the judge compares. At 100% stable has no traffic by design, and the
-     * threshold judge compares nothing: no gap then.
-     */
-    function stableGap(weight, metrics) {
-        if (weight >= 100 || spec.judge === 'threshold')
-            return undefined;
-        const gaps = stableData.current();
-        if (gaps.length === 0)
-            return undefined;
-        const title = (name) => metrics.find((m) => m.metric === name)?.title ?? name;
-        return `stable has no data for ${gaps.map((g) => `${title(g.metric)} since ${formatClock(g.since)}`).join(', ')}`;
     }
     /** Why to stop after a passed step, or undefined to go on. */
     function manualGate(index, warning) {
@@ -62882,22 +63020,6 @@ async function runRollout(spec, deps, options = {}) {
         await removeCanaryRelease(deps);
         return finish('none', 'Dry run: nothing was changed.', 0);
     }
-}
-/** Resolves as `work` does, or rejects with Interrupted as soon as the signal aborts. */
-function unlessInterrupted(work, signal) {
-    if (!signal)
-        return work;
-    return abortable(work, signal).catch((error) => {
-        throw signal.aborted ? new Interrupted(abortReason(signal)) : error;
-    });
-}
-function abortReason(signal) {
-    const reason = signal.reason;
-    if (typeof reason === 'string')
-        return reason;
-    if (reason instanceof Error && !(reason.name === 'AbortError'))
-        return reason.message;
-    return 'Interrupted';
 }
 
 ;// CONCATENATED MODULE: ./src/rollout/preflight-step.ts
@@ -63052,21 +63174,16 @@ async function deploy(requested, engineDeps, context, lease) {
     const stepSeconds = spec.soakSeconds + spec.analysis.maxExtraSoakSeconds + 4 * spec.intervalSeconds + spec.helmTimeoutSeconds;
     // Weight steps do not write the lease, so it covers every step of the rollout.
     const leaseSeconds = stepSeconds * spec.steps.length + 60;
-    const marks = (phase) => {
-        const written = makeMarks({
-            version: spec.version,
-            holder: context.holder,
-            stableRelease: spec.release,
-            phase,
-            now: clock.now(),
-            leaseSeconds,
-            startedAt
-        });
-        const checkRunId = context.checkRunId?.();
-        if (checkRunId)
-            written.checkRunId = String(checkRunId);
-        return written;
-    };
+    const marks = (phase) => makeMarks({
+        version: spec.version,
+        holder: context.holder,
+        stableRelease: spec.release,
+        phase,
+        now: clock.now(),
+        leaseSeconds,
+        startedAt,
+        checkRunId: context.checkRunId?.()
+    });
     const engine = { marks, lock: lease, preflight: checked.preflight };
     if (!state.exists) {
         // No stable release yet: nothing to canary against (first-release.ts).
@@ -63275,6 +63392,933 @@ function createMasker() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/action-step.ts
+// What the main step does the same way for one release (main.ts) and for a group (group-main.ts):
+// read the configuration with the secrets masked first, turn the runner's signals into an abort,
+// and fail the step the way the decision calls for.
+
+
+
+
+/**
+ * Masks the raw secret inputs (so even a validation error cannot echo one), then reads the
+ * configuration; on a problem sets `decision: failed`, fails the step and returns undefined.
+ */
+function readConfigOrFail(read) {
+    const mask = createMasker();
+    mask(secretInputValues((name) => getInput(name)));
+    try {
+        return { config: read(), mask };
+    }
+    catch (error) {
+        // Nothing has touched the cluster yet: validation runs before any adapter is built.
+        setOutput('decision', 'failed');
+        setFailed(errorMessage(error));
+        return undefined;
+    }
+}
+/** Runs `work` with SIGINT/SIGTERM as an abort signal; an error escaping it fails the step. */
+async function withStopSignal(what, work) {
+    const controller = new AbortController();
+    const onSignal = (signal) => {
+        warning(`Received ${signal}: stopping the ${what}`);
+        controller.abort(`Received ${signal}`);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+        await work(controller.signal);
+    }
+    catch (error) {
+        setOutput('decision', 'failed');
+        setFailed(errorMessage(error));
+    }
+    finally {
+        process.removeListener('SIGINT', onSignal);
+        process.removeListener('SIGTERM', onSignal);
+    }
+}
+/** A rollback, a failure, a refusal or something left to do by hand fails the step. */
+function failStepUnlessClean(record) {
+    if (record.incomplete) {
+        // The decision stands (e.g. stable was promoted), but something is left to do by hand.
+        warning(record.incomplete, { title: `canary / ${record.release}: left to do` });
+        process.exitCode = ExitCode.Failure;
+    }
+    else if (record.decision === 'rolled-back') {
+        // The reporter already wrote the error annotation on the workflow step; just fail the step.
+        process.exitCode = ExitCode.Failure;
+    }
+    else if (record.decision === 'failed' || record.decision === 'refused') {
+        setFailed(record.reason ?? `Canary ${record.decision}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/config/group.ts
+// The `group` input: a YAML file listing several releases that are released as one canary
+// (docs/groups.md). Each member's RolloutSpec comes from the one reader, readRolloutSpec, through a
+// getter that takes the member's key first and the action's input otherwise, so a member is
+// validated exactly like a single release. Every problem of the file is reported at once, naming
+// the file, the entry and the key, before anything touches the cluster.
+
+
+
+
+
+
+
+
+/** The keys an entry may have; all but `after` and `metrics` are the action inputs of the same name. */
+const MEMBER_KEYS = [
+    'release',
+    'chart',
+    'version',
+    'version-key',
+    'values',
+    'set',
+    'routing',
+    'route',
+    'weight-values',
+    'canary-release',
+    'chart-version',
+    'metrics-source',
+    'config',
+    'metrics',
+    'after'
+];
+/** Keys that take a list (or one text, as a list of one): values files, --set lines, weight values, `after`. */
+const LIST_KEYS = ['values', 'set', 'weight-values', 'after'];
+/** Inputs that name one release: in a group they belong in the file's entries. */
+const PER_RELEASE_INPUTS = ['release', 'chart', 'version', 'canary-release'];
+/** Whether the action runs a group (the `group` input is set). */
+function isGroupRun(getInput) {
+    return (getInput('group') ?? '').trim() !== '';
+}
+function readReleaseGroup(getInput, options = {}) {
+    const cwd = options.cwd ?? process.cwd();
+    const input = (name) => (getInput(name) ?? '').trim();
+    const file = input('group');
+    const where = `group file ${file}`;
+    const problems = new ProblemCollector();
+    for (const name of PER_RELEASE_INPUTS) {
+        if (input(name) !== '') {
+            problems.add(new ConfigError(`${inputLabel(name)} is set together with ${inputLabel('group')}: give \`${name}\` per release in ${file}, not as an input.`));
+        }
+    }
+    const command = input('command') || INPUT_DEFAULTS.command;
+    if (command !== 'deploy') {
+        problems.add(new ConfigError(`${inputLabel('command')} is ${command} with ${inputLabel('group')}: a group runs command: deploy (run again to continue a pause); promote, roll back or ask the status of one release with its own \`release\` and \`chart\` inputs.`));
+    }
+    const alpha = problems.attempt(() => parseOpenFraction(input('alpha') || INPUT_DEFAULTS.alpha, inputLabel('alpha'))) ??
+        0.05;
+    const entries = problems.attempt(() => readEntries(file, cwd, where)) ?? [];
+    entries.forEach((entry, index) => checkEntry(entry, entryLabel(where, index, entry), problems));
+    const names = entries.map((entry) => (typeof entry.release === 'string' ? entry.release : ''));
+    checkNames(entries, names, where, problems);
+    const afters = entries.map((entry) => listOf(entry.after));
+    const depths = dependencyDepths(names, afters, where, problems);
+    const members = [];
+    entries.forEach((entry, index) => {
+        const label = entryLabel(where, index, entry);
+        const spec = problems.attempt(() => readRolloutSpec(memberInput(entry, getInput, alpha / entries.length), {
+            ...options,
+            // The file's key when the entry gives it, or must (release, chart, version); the input otherwise.
+            label: (name) => givenKey(entry, name) || PER_RELEASE_INPUTS.includes(name)
+                ? `${label}, key \`${keyOf(name)}\``
+                : inputLabel(name)
+        }));
+        if (spec)
+            members.push({ spec, after: afters[index], depth: depths[index] ?? 0 });
+    });
+    problems.throwIfAny();
+    const ordered = members
+        .map((member, index) => ({ member, index }))
+        .sort((a, b) => a.member.depth - b.member.depth || a.index - b.index)
+        .map(({ member }) => member);
+    const releases = ordered.map((m) => m.spec.release);
+    return {
+        file,
+        alpha,
+        members: ordered,
+        reportPath: external_node_path_default().join(external_node_path_default().dirname(ordered[0].spec.reportPath), `canary-group-${releases.join('-')}-report.json`),
+        checkName: input('check-name') || `canary / ${releases.join(' + ')}`
+    };
+}
+/** The file's `releases:` list, each entry a map. */
+function readEntries(file, cwd, where) {
+    const resolved = external_node_path_default().resolve(cwd, file);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(resolved) || !(0,external_node_fs_namespaceObject.statSync)(resolved).isFile()) {
+        throw new ConfigError(`${inputLabel('group')}: file ${file} not found (looked at ${resolved}); expected a YAML file with a \`releases:\` list.`);
+    }
+    const document = (0,dist/* parseDocument */.Tp)((0,external_node_fs_namespaceObject.readFileSync)(resolved, 'utf8'), { uniqueKeys: true });
+    if (document.errors.length > 0) {
+        throw new ConfigError(`${where}: not valid YAML: ${document.errors[0].message.split('\n')[0]}.`);
+    }
+    if (!(0,dist/* isMap */.jh)(document.contents))
+        throw expectedError(where, 'a YAML map with the key `releases`');
+    let root;
+    try {
+        root = document.toJS({ maxAliasCount: 100 });
+    }
+    catch (error) {
+        throw new ConfigError(`${where}: not valid YAML: ${errorMessage(error)}.`);
+    }
+    const unknown = Object.keys(root).filter((key) => key !== 'releases');
+    const problems = unknown.map((key) => `${where}: unknown key \`${key}\`; expected only \`releases\`.`);
+    const list = root.releases;
+    if (!(0,dist/* isSeq */.oP)(document.get('releases', true)) || !Array.isArray(list) || list.length === 0) {
+        problems.push(`${where}, key \`releases\`: expected a list of at least one release (release, chart, version...).`);
+    }
+    else {
+        list.forEach((entry, index) => {
+            if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+                problems.push(`${where}, entry ${index + 1}: expected a map with the keys release, chart and version.`);
+            }
+        });
+    }
+    if (problems.length > 0)
+        throw new ConfigError(problems);
+    return list;
+}
+/** Unknown keys, missing required keys, and values of the wrong shape. */
+function checkEntry(entry, label, problems) {
+    for (const key of Object.keys(entry)) {
+        if (!MEMBER_KEYS.includes(key)) {
+            problems.add(new ConfigError(`${label}: unknown key \`${key}\`; expected one of ${MEMBER_KEYS.join(', ')}.`));
+        }
+    }
+    for (const key of MEMBER_KEYS) {
+        const value = entry[key];
+        if (value === undefined || value === null)
+            continue;
+        const at = `${label}, key \`${key}\``;
+        if (key === 'metrics') {
+            if (!Array.isArray(value))
+                problems.add(expectedError(at, 'a list of metrics, as under `metrics:` in an analysis file'));
+        }
+        else if (LIST_KEYS.includes(key)) {
+            const items = Array.isArray(value) ? value : [value];
+            if (!items.every(isScalar))
+                problems.add(expectedError(at, 'a text or a list of texts'));
+        }
+        else if (!isScalar(value)) {
+            problems.add(expectedError(at, 'a single value (text or number)', JSON.stringify(value)));
+        }
+    }
+    if (entry.config !== undefined && entry.metrics !== undefined) {
+        problems.add(new ConfigError(`${label}: keys \`config\` and \`metrics\` are both set: give the metrics in one of them.`));
+    }
+}
+/** Two entries for one release, or a canary name that is another entry's release, would fight over it. */
+function checkNames(entries, names, where, problems) {
+    const seen = new Map();
+    names.forEach((name, index) => {
+        if (name === '')
+            return;
+        const first = seen.get(name);
+        if (first !== undefined) {
+            problems.add(new ConfigError(`${where}, entry ${index + 1}: release \`${name}\` is listed twice (also entry ${first + 1}); each release appears once.`));
+        }
+        else
+            seen.set(name, index);
+    });
+    entries.forEach((entry, index) => {
+        const canary = typeof entry['canary-release'] === 'string' ? entry['canary-release'] : `${names[index]}-canary`;
+        const clash = names.indexOf(canary);
+        if (names[index] !== '' && clash >= 0) {
+            problems.add(new ConfigError(`${entryLabel(where, index, entry)}: its canary release \`${canary}\` is entry ${clash + 1}'s release; choose another \`canary-release\`.`));
+        }
+    });
+}
+/**
+ * Each entry's depth (the longest `after:` chain to it), with a problem for an `after:` that names
+ * no release of the group and for every cycle, named in order ("a → b → a").
+ */
+function dependencyDepths(names, afters, where, problems) {
+    const indexOf = new Map(names.map((name, index) => [name, index]));
+    afters.forEach((after, index) => {
+        for (const name of after) {
+            if (!indexOf.has(name)) {
+                problems.add(new ConfigError(`${where}, entry ${index + 1} (${names[index]}), key \`after\`: \`${name}\` is not a release of this group; expected one of ${[...new Set(names.filter(Boolean))].join(', ')}.`));
+            }
+        }
+    });
+    const depths = [];
+    const cycles = new Set();
+    const visit = (index, path) => {
+        if (depths[index] !== undefined)
+            return depths[index];
+        const at = path.indexOf(index);
+        if (at >= 0) {
+            // The same cycle is met from each of its members: name it once, from the first listed.
+            const loop = path.slice(at);
+            const start = loop.indexOf(Math.min(...loop));
+            const rotated = [...loop.slice(start), ...loop.slice(0, start)];
+            cycles.add([...rotated, rotated[0]].map((i) => names[i]).join(' → '));
+            return undefined;
+        }
+        let depth = 0;
+        for (const name of afters[index]) {
+            const dependency = indexOf.get(name);
+            if (dependency === undefined)
+                continue;
+            const below = visit(dependency, [...path, index]);
+            if (below === undefined)
+                return undefined;
+            depth = Math.max(depth, below + 1);
+        }
+        depths[index] = depth;
+        return depth;
+    };
+    names.forEach((_, index) => visit(index, []));
+    for (const cycle of cycles) {
+        problems.add(new ConfigError(`${where}: the \`after:\` dependencies form a cycle: ${cycle}; a release cannot wait for itself.`));
+    }
+    return depths;
+}
+/** The getter readRolloutSpec reads a member through: its key first, the action's input otherwise. */
+function memberInput(entry, getInput, alpha) {
+    const ownMetrics = entry.metrics !== undefined || entry.config !== undefined;
+    return (name) => {
+        if (name === 'alpha')
+            return String(alpha);
+        if (name === 'group')
+            return '';
+        if (name === 'analysis') {
+            if (entry.metrics !== undefined)
+                return (0,dist/* stringify */.As)({ metrics: entry.metrics });
+            return ownMetrics ? '' : getInput(name);
+        }
+        if (name === 'config' && ownMetrics)
+            return textOf(entry.config);
+        const key = name;
+        if (MEMBER_KEYS.includes(key) && entry[key] !== undefined && entry[key] !== null) {
+            return LIST_KEYS.includes(key) ? listOf(entry[key]).join('\n') : textOf(entry[key]);
+        }
+        if (PER_RELEASE_INPUTS.includes(name))
+            return '';
+        return getInput(name);
+    };
+}
+/** Whether a setting of readRolloutSpec came from the entry (so a message names the file's key). */
+function givenKey(entry, name) {
+    const key = keyOf(name);
+    return entry[key] !== undefined && entry[key] !== null;
+}
+function keyOf(name) {
+    return name === 'analysis' ? 'metrics' : name;
+}
+function entryLabel(where, index, entry) {
+    const name = typeof entry?.release === 'string' ? ` (${entry.release})` : '';
+    return `${where}, entry ${index + 1}${name}`;
+}
+function isScalar(value) {
+    return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+function textOf(value) {
+    return value === undefined || value === null ? '' : String(value);
+}
+function listOf(value) {
+    if (value === undefined || value === null)
+        return [];
+    return (Array.isArray(value) ? value : [value]).filter(isScalar).map(String);
+}
+
+;// CONCATENATED MODULE: ./src/rollout/group-run.ts
+/** The member's deps for outcomes.ts: its own deployer, router and lease; the group saves and reports. */
+function memberOutcomeDeps(run, member) {
+    return {
+        deployer: member.ports.deployer,
+        router: member.ports.router,
+        clock: run.clock,
+        log: run.log,
+        lock: member.lease,
+        persist: () => run.persist(),
+        // The group reports once, with every member's section, when the group's record is finished.
+        report: async () => { }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/rollout/group-outcomes.ts
+// How a release group ends. Every member is finished through outcomes.ts (it removes, reads back
+// and records what is true), then the group's record is decided from what the members became:
+//   - a rollback or failure of one rolls back every member whose canary may exist, dependents first;
+//   - a promotion promotes every stable in dependency order (backends first), then removes the
+//     canaries; if a later promotion fails, the stables promoted before it are rolled back to their
+//     previous Helm revision and the group is `failed`, never a success;
+//   - a pause holds every installed canary at its weight, marked paused on its lease.
+
+
+
+
+/** The group's record decided from its members' records, saved and reported. */
+async function finishGroup(run, decision, reason) {
+    const { record, members } = run;
+    const now = new Date(run.clock.now());
+    const left = members
+        .map((m) => m.record.incomplete && `${m.spec.release}: ${m.record.incomplete}`)
+        .filter(Boolean);
+    record.incomplete = left.length > 0 ? left.join(' ') : undefined;
+    record.nothingDeployed = members.every((m) => m.record.nothingDeployed) || undefined;
+    const previous = members.map((m) => m.record.previousRevision);
+    record.previousRevision = previous.length === 1 ? previous[0] : undefined;
+    const each = members.map((m) => `${m.spec.release} ${m.record.decision ?? 'unknown'}`).join(', ');
+    // The group's weight: the most traffic any member's new version holds at the end.
+    const finalWeight = Math.max(0, ...members.map((m) => m.record.finalWeight));
+    const full = `${group_outcomes_sentence(reason)} Releases: ${each}.`;
+    decide(record, decision, full, decision === 'promoted' ? 100 : finalWeight, now);
+    record.currentWeight = finalWeight;
+    addEvent(record, now, 'decision', `Decision: ${decision}. ${full}`);
+    run.log.info(`Group decision: ${decision}. ${full}`);
+    run.persist();
+    run.reports.finish(record);
+    await run.reports.drain();
+    return record;
+}
+/**
+ * Rolls back every member whose canary may exist, dependents first; `culprit` is the release whose
+ * step failed (its reason leads, named). Members never installed end with nothing deployed.
+ */
+async function rollBackGroup(run, decision, reason, culprit) {
+    const named = culprit ? `${culprit.spec.release}: ${reason}` : reason;
+    // Saved first: if the runner kills us meanwhile, the post step finishes every member with this verdict.
+    run.record.pending = { decision, reason: named };
+    setPhase(run.record, 'rolling-back');
+    run.persist();
+    for (const member of [...run.members].reverse()) {
+        const own = member === culprit ? reason : `Rolled back with the group because ${named}`;
+        const ending = member.mayExist
+            ? { decision, reason: own, removeCanary: true }
+            : {
+                decision,
+                reason: `${own}. ${member.spec.canaryRelease} was never installed; nothing changed for ${member.spec.release}`,
+                finalWeight: 0,
+                nothingDeployed: true
+            };
+        addEvent(member.record, new Date(run.clock.now()), 'rollback', `Rolling back ${member.spec.canaryRelease}: ${own}`);
+        await finishRecord(member.record, ending, memberOutcomeDeps(run, member));
+    }
+    run.record.pending = undefined;
+    return finishGroup(run, decision, named);
+}
+/** Promotes every stable, backends first, then removes the canaries; see the file comment for a failure. */
+async function promoteGroup(run, summary) {
+    setPhase(run.record, 'promoting');
+    run.persist();
+    const promoted = [];
+    for (const member of run.members) {
+        setPhase(member.record, 'promoting');
+        addEvent(member.record, new Date(run.clock.now()), 'promote', `Promoting ${member.spec.release} to ${member.spec.version}`);
+        run.log.info(`Promoting ${member.spec.release} to ${member.spec.version}`);
+        run.persist();
+        try {
+            await promoteStable(member.ports, member.record);
+            promoted.push(member);
+        }
+        catch (error) {
+            return undoPromotion(run, promoted, member, errorMessage(error));
+        }
+    }
+    for (const member of run.members) {
+        await finishRecord(member.record, { decision: 'promoted', reason: summary, removeCanary: true }, memberOutcomeDeps(run, member));
+    }
+    return finishGroup(run, 'promoted', `${summary} Promoted ${run.members.map((m) => m.spec.release).join(', ')} in dependency order`);
+}
+/** A later member's promotion failed: the earlier stables go back to their previous revision; all canaries go. */
+async function undoPromotion(run, promoted, failed, why) {
+    const reason = `${failed.spec.release}: the promotion to ${failed.spec.version} failed: ${why}`;
+    run.record.pending = { decision: 'failed', reason };
+    setPhase(run.record, 'rolling-back');
+    run.persist();
+    const undone = new Map();
+    for (const member of [...promoted].reverse())
+        undone.set(member, await rollBackStable(run, member, reason));
+    for (const member of [...run.members].reverse()) {
+        const own = member === failed
+            ? `The promotion to ${member.spec.version} failed: ${why}`
+            : (undone.get(member)?.sentence ?? `Not promoted, because ${reason}`);
+        await finishRecord(member.record, { decision: 'failed', reason: own, removeCanary: true }, memberOutcomeDeps(run, member));
+        const stuck = undone.get(member)?.back === false;
+        if (stuck) {
+            const manual = `${member.spec.release} still runs ${member.spec.version}: run \`helm rollback ${member.spec.release} ${member.record.previousRevision ?? '<revision>'} --namespace ${member.spec.namespace}\`.`;
+            member.record.incomplete = member.record.incomplete ? `${member.record.incomplete} ${manual}` : manual;
+        }
+    }
+    run.record.pending = undefined;
+    return finishGroup(run, 'failed', reason);
+}
+/** Stable back to the revision it ran before this run promoted it; a sentence saying what happened. */
+async function rollBackStable(run, member, because) {
+    const { release, version } = member.spec;
+    const revision = member.record.previousRevision;
+    const rollback = member.ports.deployer.rollbackStable?.bind(member.ports.deployer);
+    if (revision === undefined || !rollback) {
+        return {
+            sentence: `Promoted to ${version}, but ${because}; ${release}'s previous revision is unknown, so it was not rolled back`,
+            back: false
+        };
+    }
+    try {
+        run.log.info(`Rolling ${release} back to revision ${revision}`);
+        await rollback(revision);
+        addEvent(member.record, new Date(run.clock.now()), 'stable-rollback', `Rolled ${release} back to revision ${revision}`);
+        return {
+            sentence: `Promoted to ${version}, then rolled back to revision ${revision} because ${because}`,
+            back: true
+        };
+    }
+    catch (error) {
+        return {
+            sentence: `Promoted to ${version}, but rolling ${release} back to revision ${revision} failed (${errorMessage(error)}) after ${because}`,
+            back: false
+        };
+    }
+}
+/** Holds every installed canary at its weight, marked paused; a member not started yet keeps nothing. */
+async function pauseGroup(run, reason, pausedMarks) {
+    for (const member of run.members) {
+        const deps = memberOutcomeDeps(run, member);
+        if (!member.mayExist) {
+            await finishRecord(member.record, {
+                decision: 'none',
+                reason: `Not started yet (it waits for ${member.after.join(', ')}). ${reason}`,
+                finalWeight: 0,
+                nothingDeployed: true
+            }, deps);
+            continue;
+        }
+        try {
+            await member.lease.mark(pausedMarks(member));
+        }
+        catch (error) {
+            run.log.warning(`Could not mark ${member.spec.canaryRelease} as paused: ${errorMessage(error)}`);
+        }
+        await finishRecord(member.record, { decision: 'paused', reason, finalWeight: member.record.currentWeight }, deps);
+    }
+    const failed = run.members.find((m) => m.record.decision === 'failed');
+    if (failed)
+        return rollBackGroup(run, 'failed', failed.record.reason ?? 'it failed while pausing', failed);
+    return finishGroup(run, 'paused', reason);
+}
+/** Nothing was changed: every member ends with `decision` (its own reason where it has one). */
+async function stopGroup(run, decision, reason, own = new Map()) {
+    for (const member of run.members) {
+        const ending = own.get(member) ?? {
+            decision,
+            reason,
+            finalWeight: 0,
+            nothingDeployed: decision !== 'none'
+        };
+        await finishRecord(member.record, ending, memberOutcomeDeps(run, member));
+    }
+    return finishGroup(run, decision, reason);
+}
+function group_outcomes_sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+;// CONCATENATED MODULE: ./src/rollout/group-engine.ts
+
+
+
+
+
+
+
+
+
+
+/** The group's record: the first member's settings, the group's names, and the members' records. */
+function newGroupRecord(group, at) {
+    const specs = group.members.map((m) => m.spec);
+    const record = newRecord({
+        ...specs[0],
+        release: specs.map((s) => s.release).join(' + '),
+        canaryRelease: specs.map((s) => s.canaryRelease).join(' + '),
+        chart: specs.map((s) => s.chart).join(' + '),
+        version: specs.map((s) => `${s.release} ${s.version}`).join(', ')
+    }, at);
+    record.routing = [...new Set(specs.map((s) => s.routing))].join(', ');
+    record.group = { file: group.file, alpha: group.alpha };
+    record.members = group.members.map((m) => memberRecord(m, at));
+    return record;
+}
+function memberRecord(member, at) {
+    return { ...newRecord(member.spec, at), after: [...member.after] };
+}
+async function runGroup(group, deps, context) {
+    const { clock, log, signal } = deps;
+    const record = newGroupRecord(group, new Date(clock.now()));
+    const reports = new ReportQueue(deps.reporter, log);
+    const steps = group.members[0].spec.steps;
+    const shared = group.members[0].spec;
+    const members = group.members.map((m, index) => ({
+        spec: m.spec,
+        after: m.after,
+        depth: m.depth,
+        ports: deps.members[index],
+        record: record.members[index],
+        lease: new CanaryLease(deps.members[index].marks, deps.members[index].deployer, () => clock.now()),
+        mayExist: false,
+        stableData: new StableDataWatch()
+    }));
+    const run = {
+        record,
+        members,
+        clock,
+        log,
+        reports,
+        persist: () => {
+            try {
+                deps.persist?.(record);
+            }
+            catch (error) {
+                log.warning(`Could not save the rollout state: ${errorMessage(error)}`);
+            }
+        }
+    };
+    const now = () => new Date(clock.now());
+    const event = (member, type, message) => {
+        addEvent(member?.record ?? record, now(), type, message);
+        log.info(message);
+    };
+    const engineDeps = (member) => ({
+        ...member.ports,
+        clock,
+        log,
+        signal,
+        reporter: { start: async () => { }, update: async () => { }, finish: async () => { } }
+    });
+    const stepSeconds = shared.soakSeconds +
+        shared.analysis.maxExtraSoakSeconds +
+        4 * shared.intervalSeconds +
+        shared.helmTimeoutSeconds;
+    const maxDepth = Math.max(...members.map((m) => m.depth));
+    const rounds = steps.length + maxDepth;
+    const leaseSeconds = stepSeconds * rounds + 60;
+    const startedAt = now().toISOString();
+    const marks = (member, phase) => makeMarks({
+        version: member.spec.version,
+        holder: context.holder,
+        stableRelease: member.spec.release,
+        phase,
+        now: clock.now(),
+        leaseSeconds,
+        startedAt,
+        checkRunId: context.checkRunId?.()
+    });
+    try {
+        // 1. Every member's preflight, before anything changes.
+        const stopped = new Map();
+        for (const member of members) {
+            const checked = await preflightStep(member.spec, engineDeps(member));
+            if (checked.kind === 'stop') {
+                if (checked.record.preflight)
+                    member.record.preflight = checked.record.preflight;
+                stopped.set(member, checked.ending);
+                continue;
+            }
+            member.spec = checked.spec;
+            member.ports = { ...member.ports, sampler: checked.deps.sampler };
+            if (checked.preflight)
+                member.record.preflight = checked.preflight;
+        }
+        if (stopped.size > 0) {
+            const [first, ending] = [...stopped][0];
+            const decision = ending.decision === 'none' ? 'none' : 'failed';
+            const why = decision === 'none'
+                ? ending.reason
+                : `${first.spec.release}: ${ending.reason} Nothing was changed for any release of the group`;
+            for (const member of members) {
+                if (!stopped.has(member))
+                    stopped.set(member, { decision: 'none', reason: `Not started: ${why}`, finalWeight: 0 });
+            }
+            return await stopGroup(run, decision, why, stopped);
+        }
+        // 2. Each member's canary and stable as the cluster has them: a new group, or one to continue.
+        let startRound = 0;
+        for (const member of members) {
+            member.record.previousVersion = await member.ports.deployer.stableVersion().catch(() => undefined);
+            const stable = await member.ports.deployer.stableState();
+            if (!stable.exists) {
+                return await stopGroup(run, 'failed', `${member.spec.release} has no stable release: a group canaries releases that exist; install ${member.spec.release} first. Nothing was changed`);
+            }
+            const state = await readCanary(member.ports, member.lease);
+            if (!state.exists)
+                continue;
+            const refusal = foreignRelease(state, member.spec.canaryRelease, member.spec.release) ??
+                lockConflict(state, context.holder, clock.now()) ??
+                (state.version !== member.spec.version
+                    ? `${member.spec.canaryRelease} already runs ${state.version ?? 'another version'}; finish it with command: rollback`
+                    : undefined);
+            if (refusal)
+                return await stopGroup(run, 'refused', `Refused: ${member.spec.release}: ${refusal}. Nothing was changed`);
+            member.mayExist = true;
+            const index = resumeStepIndex(steps, state.weight ?? 0, state.marks?.phase === 'paused');
+            startRound = Math.max(startRound, index + member.depth);
+            member.record.currentWeight = state.weight ?? 0;
+        }
+        if (startRound > 0)
+            log.info(`Continuing the group at round ${startRound + 1} of ${rounds}`);
+        // 3. Every counter before any canary exists: a Prometheus that does not answer stops us here.
+        reports.start(record);
+        for (const member of members) {
+            const baseline = await member.ports.sampler.baseline();
+            member.ports.judge.begin(member.spec.analysis, baseline);
+        }
+        soak_throwIfInterrupted(signal);
+        // 4. The group holds every member's lease before the first install, or none.
+        for (const member of members) {
+            const taken = await member.lease.take(marks(member, 'soaking'));
+            if (!taken.acquired) {
+                for (const held of members)
+                    await held.lease.release('held').catch(() => undefined);
+                return await stopGroup(run, 'refused', `Refused: ${member.spec.release}: ${taken.reason}. Nothing was changed for any release of the group`);
+            }
+        }
+        // 5. The rounds.
+        for (let round = startRound; round < rounds; round++) {
+            const active = members.filter((m) => round - m.depth >= 0 && round - m.depth < steps.length);
+            setPhase(record, 'deploying');
+            run.persist();
+            const soaks = [];
+            for (const member of active) {
+                const index = round - member.depth;
+                const weight = steps[index];
+                const step = beginStep(member.record, index, weight, now());
+                setPhase(member.record, 'deploying');
+                if (!member.mayExist) {
+                    event(member, 'deploy-canary', `Installing ${member.spec.canaryRelease} (${member.spec.version}) at ${weight}% of traffic`);
+                    member.mayExist = true;
+                    const installed = await installMember(member, weight).catch((error) => {
+                        // Nothing of this member was created: it has no canary to remove.
+                        if (error instanceof NothingDeployedError) {
+                            member.mayExist = false;
+                            member.record.stepRecords.pop();
+                            member.record.currentWeight = 0;
+                        }
+                        throw error;
+                    });
+                    if (!installed.acquired) {
+                        member.mayExist = false;
+                        member.record.stepRecords.pop();
+                        return await rollBackGroup(run, 'failed', `Refused: ${installed.reason}`, member);
+                    }
+                    await member.ports.router.prepare(weight);
+                }
+                else {
+                    event(member, 'set-weight', `Shifting ${weight}% of traffic to ${member.spec.canaryRelease}`);
+                    await member.ports.router.setWeight(weight);
+                }
+                await member.lease.refresh(marks(member, 'soaking')).catch((error) => {
+                    log.warning(`Could not update the marks on ${member.lease.where}: ${errorMessage(error)}`);
+                });
+                soak_throwIfInterrupted(signal);
+                setPhase(member.record, 'soaking');
+                soaks.push({ member, soak: new StepSoak(soakContext(member), step, index, weight) });
+            }
+            setPhase(record, 'soaking');
+            run.persist();
+            reports.update(record);
+            // Every active member is sampled at every tick, on one clock, until each step has a result. A
+            // member whose step passed is still watched while it waits for the others: the judge's
+            // evidence against it still rolls the group back (its other verdicts no longer change its step).
+            while (soaks.some((s) => !s.result)) {
+                await clock.sleep(shared.intervalSeconds * 1000, signal);
+                soak_throwIfInterrupted(signal);
+                for (const entry of soaks) {
+                    const result = await entry.soak.tick();
+                    if (!result || (entry.result && result.kind !== 'rollback'))
+                        continue;
+                    const step = entry.member.record.stepRecords.at(-1);
+                    if (result.kind === 'rollback' || result.kind === 'fail') {
+                        endStep(step, result.kind === 'rollback' ? 'rolled-back' : 'failed', now(), result.reason);
+                        stopOthers(soaks, entry.member);
+                        return await rollBackGroup(run, result.kind === 'rollback' ? 'rolled-back' : 'failed', result.reason, entry.member);
+                    }
+                    entry.result = result;
+                    endStep(step, 'passed', now());
+                    event(entry.member, 'step-passed', `${entry.member.spec.release}: step ${step.index + 1} of ${steps.length} passed at ${step.weight}%`);
+                }
+            }
+            event(undefined, 'round-passed', `Round ${round + 1} of ${rounds} passed`);
+            const warning = soaks
+                .map((s) => (s.result?.kind === 'pass' ? s.result.warning : undefined))
+                .find(Boolean);
+            const gate = manualGate(round, warning);
+            if (gate) {
+                for (const { member } of soaks) {
+                    const step = member.record.stepRecords.at(-1);
+                    step.outcome = 'paused';
+                    step.reason = gate;
+                }
+                return await pauseGroup(run, gate, (member) => marks(member, 'paused'));
+            }
+        }
+        const took = formatDuration((clock.now() - Date.parse(record.startedAt)) / 1000);
+        return await promoteGroup(run, `All ${rounds - startRound} round${rounds - startRound === 1 ? '' : 's'} passed in ${took}.`);
+    }
+    catch (error) {
+        if (error instanceof Interrupted)
+            return interrupted(error.message);
+        const reason = `The group failed: ${errorMessage(error)}`;
+        for (const member of members) {
+            const running = member.record.stepRecords.at(-1);
+            if (running?.outcome === 'running')
+                endStep(running, 'failed', now(), reason);
+            if (error instanceof NothingDeployedError &&
+                running?.outcome === 'failed' &&
+                member.record.stepRecords.length === 1) {
+                member.mayExist = false;
+            }
+        }
+        if (!members.some((m) => m.mayExist))
+            return stopGroup(run, 'failed', `${reason}. Nothing was deployed`);
+        return rollBackGroup(run, 'failed', reason);
+    }
+    function soakContext(member) {
+        return {
+            spec: member.spec,
+            judge: member.ports.judge,
+            sampler: member.ports.sampler,
+            clock,
+            log,
+            signal,
+            record: member.record,
+            stableData: member.stableData,
+            rolloutStart: Date.parse(record.startedAt),
+            onTick: () => {
+                run.persist();
+                reports.update(record);
+            }
+        };
+    }
+    /** Creates the member's canary under the lease it holds; a router with its own object weights it in prepare(). */
+    function installMember(member, weight) {
+        return member.lease.install(member.ports.router.carriesMarks ? weight : 0);
+    }
+    /** Why to stop after a passed round, or undefined to go on (the single engine's gate, per round). */
+    function manualGate(round, warning) {
+        if (round >= rounds - 1)
+            return undefined;
+        const hint = `Run this action again with the same \`group\` file and versions to continue to round ${round + 2} of ${rounds}, or command: rollback per release.`;
+        if (shared.decision === 'hybrid' && warning) {
+            return `Paused after round ${round + 1} of ${rounds} for a person because the judge raised a warning: ${warning} ${hint}`;
+        }
+        if (shared.decision !== 'manual')
+            return undefined;
+        if (shared.manualGate === 'before-final' && round !== rounds - 2)
+            return undefined;
+        return `Paused for approval after round ${round + 1} of ${rounds} passed. ${hint}`;
+    }
+    /** The other members' running steps end with the group's rollback. */
+    function stopOthers(soaks, culprit) {
+        for (const { member, result } of soaks) {
+            if (member === culprit || result)
+                continue;
+            const step = member.record.stepRecords.at(-1);
+            if (step?.outcome === 'running')
+                endStep(step, 'cancelled', now(), `${culprit.spec.release} failed its step`);
+        }
+    }
+    async function interrupted(why) {
+        // The runner kills us ~10 s after SIGINT; the post step removes every member's canary.
+        for (const member of members) {
+            const running = member.record.stepRecords.at(-1);
+            if (running?.outcome === 'running')
+                endStep(running, 'cancelled', now(), why);
+            if (member.mayExist)
+                setPhase(member.record, 'interrupted');
+        }
+        setPhase(record, 'interrupted');
+        event(undefined, 'signal', `${why}: stopped sampling; the post step removes every canary of the group`);
+        record.decision = 'cancelled';
+        record.reason = `${why}; every canary of the group is handed to the post step for removal.`;
+        record.finalWeight = Math.max(0, ...members.map((m) => m.record.currentWeight));
+        run.persist();
+        await reports.drain(2_000);
+        return record;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/group-main.ts
+// The main step for a release group (the `group` input): read and validate the group file, build
+// each member's adapters, run the group engine, set the outputs. The single-release path is main.ts.
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function runGroupAction() {
+    const read = readConfigOrFail(() => readReleaseGroup((name) => getInput(name)));
+    if (!read)
+        return;
+    const group = read.config;
+    for (const member of group.members)
+        read.mask(secretValues(member.spec));
+    await withStopSignal('group', async (signal) => {
+        const { members, reporter } = await groupAdapters(group);
+        saveState(STATE_KEYS.recordPath, group.reportPath);
+        const persist = (record) => {
+            // The post step reads the phase (and the check run id the reporter saves) if we get killed.
+            saveState(STATE_KEYS.phase, record.phase);
+            writeGroupRecord(group.reportPath, record);
+        };
+        const record = await runGroup(group, {
+            members,
+            clock: systemClock,
+            reporter,
+            log: { info: info, warning: warning, error: error },
+            signal,
+            persist
+        }, {
+            holder: process.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
+            checkRunId: () => reporter.checkRun()?.id
+        });
+        persist(record);
+        setRolloutOutputs(record, group.reportPath, reporter.checkRun());
+        failStepUnlessClean(record);
+    });
+}
+/** Each member's adapters (its Helm, router, lease, Prometheus queries, judge) and the group's one reporter. */
+async function groupAdapters(group, saved = {}) {
+    const adapters = [];
+    for (const member of group.members)
+        adapters.push(await createAdapters(member.spec));
+    const shared = group.members[0].spec;
+    const reporter = createReporter({
+        token: shared.githubToken,
+        checkName: group.checkName,
+        checkRunId: saved.checkRunId,
+        slackWebhookUrl: shared.slackWebhookUrl,
+        webhookUrl: shared.webhookUrl
+    });
+    const members = adapters.map((a) => ({
+        deployer: a.deployer,
+        router: a.router,
+        marks: a.marks,
+        sampler: a.sampler,
+        judge: a.judge,
+        preflight: a.preflight
+    }));
+    return { members, adapters, reporter };
+}
+/** The group's record with its `releases` (the same JSON as the output) and the run's links. */
+function writeGroupRecord(file, record) {
+    record.run ??= runInfoFromEnv(process.env, headSha(github_context));
+    record.releases = releaseOutcomes(record);
+    writeRecord(file, record);
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 // Entry of the main step: read inputs, build the adapters, run the command, set outputs.
 
@@ -63289,29 +64333,16 @@ function createMasker() {
 
 
 
+
 async function run() {
-    // Mask secrets from the raw inputs first, so even a validation error cannot echo one.
-    const mask = createMasker();
-    mask(secretInputValues((name) => getInput(name)));
-    let spec;
-    try {
-        spec = readRolloutSpec((name) => getInput(name));
-    }
-    catch (error) {
-        // Nothing has touched the cluster yet: validation runs before any adapter is built.
-        setOutput('decision', 'failed');
-        setFailed(errorMessage(error));
+    if (isGroupRun((name) => getInput(name)))
+        return runGroupAction();
+    const read = readConfigOrFail(() => readRolloutSpec((name) => getInput(name)));
+    if (!read)
         return;
-    }
-    mask(secretValues(spec));
-    const controller = new AbortController();
-    const onSignal = (signal) => {
-        warning(`Received ${signal}: stopping the rollout`);
-        controller.abort(`Received ${signal}`);
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    try {
+    const spec = read.config;
+    read.mask(secretValues(spec));
+    await withStopSignal('rollout', async (signal) => {
         const adapters = await createAdapters(spec);
         saveState(STATE_KEYS.recordPath, spec.reportPath);
         const persist = (record) => {
@@ -63330,7 +64361,7 @@ async function run() {
             reporter: adapters.reporter,
             preflight: adapters.preflight,
             log: { info: info, warning: warning, error: error },
-            signal: controller.signal,
+            signal,
             persist
         }, {
             holder: process.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
@@ -63345,27 +64376,8 @@ async function run() {
             setOutput('canary-weight', status.weight === undefined ? '' : String(status.weight));
             setOutput('canary-age-seconds', status.ageSeconds === undefined ? '' : String(status.ageSeconds));
         }
-        if (record.incomplete) {
-            // The decision stands (e.g. stable was promoted), but something is left to do by hand.
-            warning(record.incomplete, { title: `canary / ${record.release}: left to do` });
-            process.exitCode = ExitCode.Failure;
-        }
-        else if (record.decision === 'rolled-back') {
-            // The reporter already wrote the error annotation on the workflow step; just fail the step.
-            process.exitCode = ExitCode.Failure;
-        }
-        else if (record.decision === 'failed' || record.decision === 'refused') {
-            setFailed(record.reason ?? `Canary ${record.decision}`);
-        }
-    }
-    catch (error) {
-        setOutput('decision', 'failed');
-        setFailed(errorMessage(error));
-    }
-    finally {
-        process.removeListener('SIGINT', onSignal);
-        process.removeListener('SIGTERM', onSignal);
-    }
+        failStepUnlessClean(record);
+    });
 }
 
 
@@ -66282,7 +67294,7 @@ __webpack_unused_export__ = parser.Parser;
 exports.qg = publicApi.parse;
 exports.hR = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
-__webpack_unused_export__ = publicApi.stringify;
+exports.As = publicApi.stringify;
 __webpack_unused_export__ = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 

@@ -1,6 +1,6 @@
 // Entry of the main step: read inputs, build the adapters, run the command, set outputs.
 import * as core from '@actions/core';
-import { readRolloutSpec, secretInputValues, secretValues } from './config/index.js';
+import { readRolloutSpec, secretValues } from './config/index.js';
 import type { RolloutSpec } from './config/spec.js';
 import { systemClock } from './clock.js';
 import { createAdapters } from './wiring.js';
@@ -11,33 +11,18 @@ import { writeRecord } from './record-file.js';
 import { setRolloutOutputs } from './report/outputs.js';
 import { headSha, runInfoFromEnv } from './report/index.js';
 import { context } from '@actions/github';
-import { errorMessage } from './error-message.js';
-import { createMasker } from './mask.js';
+import { failStepUnlessClean, readConfigOrFail, withStopSignal } from './action-step.js';
+import { isGroupRun } from './config/group.js';
+import { runGroupAction } from './group-main.js';
 
 export async function run(): Promise<void> {
-  // Mask secrets from the raw inputs first, so even a validation error cannot echo one.
-  const mask = createMasker();
-  mask(secretInputValues((name) => core.getInput(name)));
-  let spec: RolloutSpec;
-  try {
-    spec = readRolloutSpec((name) => core.getInput(name));
-  } catch (error) {
-    // Nothing has touched the cluster yet: validation runs before any adapter is built.
-    core.setOutput('decision', 'failed');
-    core.setFailed(errorMessage(error));
-    return;
-  }
-  mask(secretValues(spec));
+  if (isGroupRun((name) => core.getInput(name))) return runGroupAction();
+  const read = readConfigOrFail(() => readRolloutSpec((name) => core.getInput(name)));
+  if (!read) return;
+  const spec: RolloutSpec = read.config;
+  read.mask(secretValues(spec));
 
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    core.warning(`Received ${signal}: stopping the rollout`);
-    controller.abort(`Received ${signal}`);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
-  try {
+  await withStopSignal('rollout', async (signal) => {
     const adapters = await createAdapters(spec);
     core.saveState(STATE_KEYS.recordPath, spec.reportPath);
     const persist = (record: RolloutRecord) => {
@@ -58,7 +43,7 @@ export async function run(): Promise<void> {
         reporter: adapters.reporter,
         preflight: adapters.preflight,
         log: { info: core.info, warning: core.warning, error: core.error },
-        signal: controller.signal,
+        signal,
         persist
       },
       {
@@ -75,21 +60,6 @@ export async function run(): Promise<void> {
       core.setOutput('canary-weight', status.weight === undefined ? '' : String(status.weight));
       core.setOutput('canary-age-seconds', status.ageSeconds === undefined ? '' : String(status.ageSeconds));
     }
-    if (record.incomplete) {
-      // The decision stands (e.g. stable was promoted), but something is left to do by hand.
-      core.warning(record.incomplete, { title: `canary / ${record.release}: left to do` });
-      process.exitCode = core.ExitCode.Failure;
-    } else if (record.decision === 'rolled-back') {
-      // The reporter already wrote the error annotation on the workflow step; just fail the step.
-      process.exitCode = core.ExitCode.Failure;
-    } else if (record.decision === 'failed' || record.decision === 'refused') {
-      core.setFailed(record.reason ?? `Canary ${record.decision}`);
-    }
-  } catch (error) {
-    core.setOutput('decision', 'failed');
-    core.setFailed(errorMessage(error));
-  } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-  }
+    failStepUnlessClean(record);
+  });
 }

@@ -15,6 +15,8 @@ import { finishInterrupted } from './rollout/interrupted.js';
 import { errorMessage } from './error-message.js';
 import { systemClock } from './clock.js';
 import { CanaryLease } from './rollout/lock.js';
+import { isGroupRun } from './config/group.js';
+import { postGroup } from './group-post.js';
 
 export async function post(): Promise<void> {
   const phase = core.getState(STATE_KEYS.phase);
@@ -26,6 +28,7 @@ export async function post(): Promise<void> {
     );
     return;
   }
+  if (isGroupRun((name) => core.getInput(name))) return postGroup(phase);
   try {
     const mask = createMasker();
     mask(secretInputValues((name) => core.getInput(name)));

@@ -45,7 +45,7 @@ describe('the sandbox Prometheus config', () => {
       .filter((r) => r.action === 'keep')
       .map((r) => `${r.source_labels[0]}=${r.regex}`);
     expect(keeps).toEqual([
-      '__meta_kubernetes_pod_label_app_kubernetes_io_name=storefront',
+      '__meta_kubernetes_pod_label_app_kubernetes_io_name=storefront|catalogue',
       '__meta_kubernetes_pod_label_release=.+',
       '__meta_kubernetes_pod_container_port_name=http'
     ]);

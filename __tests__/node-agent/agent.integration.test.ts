@@ -16,12 +16,14 @@ import {
   CoreV1Api,
   DiscoveryV1Api,
   KubeConfig,
+  NetworkingV1Api,
   type V1Deployment,
   type V1Pod
 } from '@kubernetes/client-node';
 import { cleanupStale, startNodeAgent } from '../../sandbox/node-agent/index.js';
 import { REGISTRY_DIR } from '../../sandbox/node-agent/agent-registry.js';
 import { linkNames, netnsNames } from '../../sandbox/node-agent/network.js';
+import { runCommand } from '../../sandbox/node-agent/run-command.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const builtManifest = path.join(repoRoot, '.tools', 'sandbox', 'manifest.json');
@@ -49,6 +51,7 @@ let core: CoreV1Api;
 let apps: AppsV1Api;
 let coordination: CoordinationV1Api;
 let discovery: DiscoveryV1Api;
+let networking: NetworkingV1Api;
 // Only this agent's Node: a control plane from NODE_AGENT_TEST_KUBECONFIG may have others.
 const nodeSelector = { 'kubernetes.io/hostname': nodeName };
 const gateway = podCidr.replace(/0\/24$/, '1');
@@ -182,6 +185,7 @@ describeIfCluster('node agent against a real control plane', () => {
     apps = config.makeApiClient(AppsV1Api);
     coordination = config.makeApiClient(CoordinationV1Api);
     discovery = config.makeApiClient(DiscoveryV1Api);
+    networking = config.makeApiClient(NetworkingV1Api);
     await core.createNamespace({ body: { metadata: { name: namespace } } });
     await until('the default service account', () =>
       core.readNamespacedServiceAccount({ name: 'default', namespace })
@@ -533,6 +537,59 @@ describeIfCluster('node agent against a real control plane', () => {
   );
 
   it(
+    "resolves the cluster's Ingress hosts in a pod to the gateway address, and removes the pod's hosts file with it",
+    async () => {
+      await apps.createNamespacedDeployment({ namespace, body: storefront('names', [], 1) });
+      const pod = await until('the names pod Ready', async () => {
+        const [found] = await podsOf('names');
+        return found && isReady(found) ? found : undefined;
+      });
+      const netns = `sandbox-${ourAgentId()}-${Number(pod.status!.podIP!.split('.')[3]).toString(36)}`;
+      await networking.createNamespacedIngress({
+        namespace,
+        body: {
+          metadata: { name: 'names' },
+          spec: {
+            rules: [
+              {
+                host: 'names-test.example.com',
+                http: {
+                  paths: [
+                    {
+                      path: '/',
+                      pathType: 'Prefix',
+                      backend: { service: { name: 'names', port: { number: 80 } } }
+                    }
+                  ]
+                }
+              }
+            ]
+          }
+        }
+      });
+      // As the pod's processes see it: `ip netns exec` mounts /etc/netns/<netns>/hosts over /etc/hosts.
+      const resolved = await until('the Ingress host resolving in the pod', async () => {
+        const { stdout } = await runCommand([
+          'ip',
+          'netns',
+          'exec',
+          netns,
+          'getent',
+          'hosts',
+          'names-test.example.com'
+        ]);
+        return stdout.trim() || undefined;
+      });
+      expect(resolved.split(/\s+/)).toEqual([gateway, 'names-test.example.com']);
+      await apps.deleteNamespacedDeployment({ name: 'names', namespace });
+      await until('its hosts file removed with its namespace', async () =>
+        fs.existsSync(path.join('/etc/netns', netns)) ? undefined : true
+      );
+    },
+    STEP_TIMEOUT_MS
+  );
+
+  it(
     'stop() removes every namespace and link it made and kills the pods',
     async () => {
       const pids = (await core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${nodeName}` })).items
@@ -546,6 +603,7 @@ describeIfCluster('node agent against a real control plane', () => {
       agent = undefined;
       expect((await linkNames()).filter(ours)).toEqual([]);
       expect((await netnsNames()).filter(ours)).toEqual([]);
+      expect(fs.existsSync('/etc/netns') ? fs.readdirSync('/etc/netns').filter(ours) : []).toEqual([]);
       for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
     },
     STEP_TIMEOUT_MS

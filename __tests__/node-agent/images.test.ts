@@ -9,6 +9,7 @@ import {
 
 const entryPoints: EntryPoints = {
   storefrontServer: '/repo/app/storefront/src/server.js',
+  catalogueServer: '/repo/app/catalogue/src/server.js',
   podinfo: '/tools/podinfo',
   podcli: '/tools/podcli',
   standIn: ['/usr/bin/node', '--import', '/tsx', '/repo/sandbox/node-agent/stand-in-server.ts'],
@@ -44,6 +45,21 @@ describe('programFor', () => {
       argv: ['/usr/bin/node', '/repo/app/storefront/src/server.js', '--x'],
       cwd: '/repo/app/storefront'
     });
+  });
+
+  it('runs the catalogue API server with node for the upcommerce/catalogue image', () => {
+    const program = programFor(
+      { name: 'catalogue', image: 'registry.local:5000/upcommerce/catalogue:2.0.0' },
+      entryPoints
+    );
+    expect(program).toEqual({
+      kind: 'catalogue',
+      argv: ['/usr/bin/node', '/repo/app/catalogue/src/server.js'],
+      cwd: '/repo/app/catalogue'
+    });
+    expect(() =>
+      programFor({ name: 'api', image: 'upcommerce/catalogue:2', command: ['node', 'x.js'] }, entryPoints)
+    ).toThrow('container "api": image upcommerce/catalogue:2 runs the catalogue server here');
   });
 
   it("takes podinfo's flags from a command that names ./podinfo, then args", () => {

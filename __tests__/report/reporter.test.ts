@@ -224,6 +224,18 @@ test('outputs: decision, reason, final weight, report path and the check run', (
     report: '/tmp/canary-report.json',
     'previous-version': fixture('rolled-back').previousVersion ?? '',
     'previous-revision': '',
+    // One release: an array of one, with what it ended as.
+    releases: JSON.stringify([
+      {
+        release: 'storefront',
+        canaryRelease: 'storefront-canary',
+        version: fixture('rolled-back').version,
+        decision: 'rolled-back',
+        reason: fixture('rolled-back').reason,
+        finalWeight: 0,
+        previousRevision: null
+      }
+    ]),
     'check-run-id': '5',
     'check-run-url': 'https://github.com/x/y/runs/5'
   });

@@ -5,8 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { parseAnalysisYaml } from '../../src/config/analysis.js';
+import { MEMBER_KEYS } from '../../src/config/group.js';
 
 const require = createRequire(import.meta.url);
 const validator = require('@action-validator/core') as {
@@ -98,6 +99,17 @@ describe('yaml in the README and docs', () => {
       expect(typeof doc.metadata?.name).toBe('string');
     } else if (workflow) {
       expect(validator.validateWorkflow(JSON.stringify(workflow)).errors).toEqual([]);
+    } else if (doc && typeof doc === 'object' && 'releases' in doc) {
+      // A release group file (docs/groups.md): known keys, the required ones, and valid inline metrics.
+      const entries = (doc as { releases: Record<string, unknown>[] }).releases;
+      for (const entry of entries) {
+        expect(Object.keys(entry).filter((k) => !(MEMBER_KEYS as readonly string[]).includes(k))).toEqual([]);
+        expect(entry).toEqual(
+          expect.objectContaining({ release: expect.anything(), chart: expect.anything() })
+        );
+        if (entry.metrics)
+          expect(() => parseAnalysisYaml(stringify({ metrics: entry.metrics }), name)).not.toThrow();
+      }
     } else {
       // Not a workflow: then it is an analysis config, checked by the action's own parser.
       expect(() => parseAnalysisYaml(text, name)).not.toThrow();

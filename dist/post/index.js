@@ -35781,7 +35781,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6724);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2126);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 
@@ -35790,7 +35790,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6724:
+/***/ 2126:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38825,7 +38825,7 @@ class ProblemCollector {
 // The one formatter for numbers, percentages, durations and times: config messages, engine
 // reasons, the judge's sentences, titles, tables and alerts all print a value the same way.
 /** Durations as people write them: `500ms`, `45s`, `2m10s`, `12m`, `1h05m`, `2h`. */
-function formatDuration(seconds) {
+function format_formatDuration(seconds) {
     if (!Number.isFinite(seconds) || seconds <= 0)
         return '0s';
     if (seconds < 1)
@@ -39221,7 +39221,7 @@ function defaultMetrics(names, guards) {
 
 ;// CONCATENATED MODULE: ./src/error-message.ts
 // The one way an unknown thrown value becomes text for a reason, a log line or a warning.
-function errorMessage(error) {
+function error_message_errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
@@ -39432,7 +39432,7 @@ function parseAnalysisYaml(text, source) {
     }
     catch (error) {
         // e.g. a "billion laughs" alias bomb: the yaml library refuses it; say where it came from.
-        throw new ConfigError(`${source}: not valid YAML: ${errorMessage(error)}.`);
+        throw new ConfigError(`${source}: not valid YAML: ${error_message_errorMessage(error)}.`);
     }
     if (Array.isArray(root.metrics) && root.metrics.length > MAX_METRICS) {
         throw new ConfigError(`${source}: \`metrics\` lists ${root.metrics.length} metrics; expected at most ${MAX_METRICS}.`);
@@ -39720,6 +39720,7 @@ function parseCount(text, where) {
 /** Every input with its default (`undefined`: no default). Defaults are applied here too, so local runs and tests behave as on a runner. */
 const INPUT_DEFAULTS = {
     release: undefined,
+    group: undefined,
     chart: undefined,
     'chart-version': undefined,
     namespace: 'default',
@@ -39784,7 +39785,8 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'canary-weight',
     'canary-age-seconds',
     'previous-version',
-    'previous-revision'
+    'previous-revision',
+    'releases'
 ]));
 
 ;// CONCATENATED MODULE: ./src/config/key-values.ts
@@ -40220,7 +40222,7 @@ function parseSteps(text, where) {
 // Values that must never appear in logs: main.ts passes each to core.setSecret before it logs
 // anything. `secretInputValues` works on raw inputs, so masking happens even when validation fails.
 
-function secretValues(spec) {
+function secrets_secretValues(spec) {
     return unique([
         ...Object.values(spec.prometheus.headers),
         urlPassword(spec.prometheus.url),
@@ -40229,7 +40231,7 @@ function secretValues(spec) {
         spec.webhookUrl
     ]);
 }
-function secretInputValues(getInput) {
+function secrets_secretInputValues(getInput) {
     const headersText = getInput('prometheus-headers');
     let headerValues = [];
     try {
@@ -40296,22 +40298,27 @@ const DEFAULT_QUERY_TIMEOUT_SECONDS = 10;
 function readRolloutSpec(getInput, options = {}) {
     const env = options.env ?? process.env;
     const cwd = options.cwd ?? process.cwd();
+    const label = options.label ?? inputLabel;
     const problems = new ProblemCollector();
     const raw = (name) => (getInput(name) ?? '').trim();
     const value = (name) => raw(name) || (INPUT_DEFAULTS[name] ?? '');
     /** Parses an input (its default when empty); on a problem records it and returns `fallback`. */
     function read(name, parse, fallback) {
-        return problems.attempt(() => parse(value(name), inputLabel(name))) ?? fallback;
+        return problems.attempt(() => parse(value(name), label(name))) ?? fallback;
     }
     /** Like `read`, for inputs without a default: undefined when empty. */
     function optional(name, parse) {
-        return value(name) === '' ? undefined : problems.attempt(() => parse(value(name), inputLabel(name)));
+        return value(name) === '' ? undefined : problems.attempt(() => parse(value(name), label(name)));
     }
     function requireInput(name, expected) {
         if (value(name) !== '')
             return true;
-        problems.add(new ConfigError(`${inputLabel(name)} is required: ${expected}.`));
+        problems.add(new ConfigError(`${label(name)} is required: ${expected}.`));
         return false;
+    }
+    if (value('group') !== '') {
+        // A group is read by readReleaseGroup (src/config/group.ts), which reads each member through here.
+        problems.add(new ConfigError(`${label('group')} is set: a release group is read from its file, not as one release.`));
     }
     const command = read('command', (t, w) => parseChoice(t, w, COMMANDS), 'deploy');
     const deploys = command === 'deploy';
@@ -40346,7 +40353,7 @@ function readRolloutSpec(getInput, options = {}) {
     const soakSeconds = read('soak', (t, w) => parseStepDuration(t, w), 600);
     const intervalSeconds = read('interval', (t, w) => parseStepDuration(t, w), 30);
     if (intervalSeconds > soakSeconds) {
-        problems.add(expectedError(inputLabel('interval'), `at most the soak time (${formatDuration(soakSeconds)}), so each step is sampled`, value('interval')));
+        problems.add(expectedError(label('interval'), `at most the soak time (${format_formatDuration(soakSeconds)}), so each step is sampled`, value('interval')));
     }
     const routing = read('routing', (t, w) => parseChoice(t, w, ROUTING_PRESETS), 'ingress-nginx');
     let weightValues = [];
@@ -40356,14 +40363,14 @@ function readRolloutSpec(getInput, options = {}) {
         }
     }
     else if (value('weight-values') !== '') {
-        problems.add(new ConfigError(`${inputLabel('weight-values')} is only used with routing: values (routing is ${routing}); remove it or set routing: values.`));
+        problems.add(new ConfigError(`${label('weight-values')} is only used with routing: values (routing is ${routing}); remove it or set routing: values.`));
     }
     let route;
     if (routing === 'gateway-api' || routing === 'istio') {
         route = optional('route', parseObjectName);
     }
     else if (value('route') !== '') {
-        problems.add(new ConfigError(`${inputLabel('route')} is only used with routing: gateway-api or istio (routing is ${routing}); remove it or set one of them.`));
+        problems.add(new ConfigError(`${label('route')} is only used with routing: gateway-api or istio (routing is ${routing}); remove it or set one of them.`));
     }
     // What to measure.
     let prometheusUrl = '';
@@ -40372,7 +40379,7 @@ function readRolloutSpec(getInput, options = {}) {
         prometheusUrl = optional('prometheus-url', parsePrometheusUrl) ?? '';
     }
     const headers = read('prometheus-headers', parsePrometheusHeaders, {});
-    const analysisConfig = readAnalysisConfig(value('config'), value('analysis'), cwd, problems);
+    const analysisConfig = readAnalysisConfig(value('config'), value('analysis'), cwd, problems, label);
     const guards = {
         maxErrorRate: read('max-error-rate', parsePositiveFraction, 0.05),
         maxLatencyMs: read('max-latency-p95', parseLatencyMs, 1000),
@@ -40381,14 +40388,14 @@ function readRolloutSpec(getInput, options = {}) {
     const judge = read('judge', (t, w) => parseChoice(t, w, JUDGES), 'sequential');
     if (deploys && steps.length === 1 && steps[0] === 100 && judge !== 'threshold') {
         // At 100% stable gets no traffic, so there is nothing to compare the canary with.
-        problems.add(expectedError(inputLabel('steps'), 'a ladder with a step below 100 (e.g. 20,100), because at 100% stable gets no traffic to compare with; or `judge: threshold` for guards on the canary alone', value('steps')));
+        problems.add(expectedError(label('steps'), 'a ladder with a step below 100 (e.g. 20,100), because at 100% stable gets no traffic to compare with; or `judge: threshold` for guards on the canary alone', value('steps')));
     }
     const alpha = read('alpha', parseOpenFraction, 0.05);
     const minCanaryRequests = read('min-canary-requests', parseCount, 50);
     const maxExtraSoakSeconds = read('max-extra-soak', (t, w) => parseStepDuration(t, w, true), 300);
     const noData = read('no-data', (t, w) => parseChoice(t, w, NO_DATA_POLICIES), 'fail');
     const strictPass = read('strict-pass', parseBoolean, false);
-    const source = readMetricsSource(value('metrics-source'), analysisConfig, routing, problems);
+    const source = readMetricsSource(value('metrics-source'), analysisConfig, routing, problems, label);
     const resolved = problems.attempt(() => resolveMetrics(analysisConfig, guards, alpha, source));
     // Everything else.
     const helmTimeoutSeconds = read('helm-timeout', parsePositiveDuration, 300);
@@ -40452,36 +40459,36 @@ function readRolloutSpec(getInput, options = {}) {
     };
 }
 /** The `config` file or the inline `analysis` YAML (not both: there would be two truths). */
-function readAnalysisConfig(configPath, inline, cwd, problems) {
+function readAnalysisConfig(configPath, inline, cwd, problems, label) {
     if (configPath !== '' && inline !== '') {
         problems.add(new ConfigError('inputs `config` and `analysis` are both set: give the metrics in one of them, not both.'));
         return undefined;
     }
     if (inline !== '')
-        return problems.attempt(() => parseAnalysisYaml(inline, inputLabel('analysis')));
+        return problems.attempt(() => parseAnalysisYaml(inline, label('analysis')));
     if (configPath === '')
         return undefined;
     return problems.attempt(() => {
         const file = external_node_path_default().resolve(cwd, configPath);
         if (!(0,external_node_fs_namespaceObject.existsSync)(file) || !(0,external_node_fs_namespaceObject.statSync)(file).isFile()) {
-            throw new ConfigError(`${inputLabel('config')}: file ${configPath} not found (looked at ${file}); expected a YAML file such as .github/canary.yml.`);
+            throw new ConfigError(`${label('config')}: file ${configPath} not found (looked at ${file}); expected a YAML file such as .github/canary.yml.`);
         }
         return parseAnalysisYaml((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'), `config file ${configPath}`);
     });
 }
 /** The input or the analysis key (both only if they agree: there would be two truths). */
-function readMetricsSource(input, analysis, routing, problems) {
+function readMetricsSource(input, analysis, routing, problems, label) {
     const fromYaml = analysis?.metricsSource;
     if (input === '') {
         return fromYaml
             ? { name: fromYaml, where: `${analysis.source}, key \`metrics-source\``, routing }
-            : { name: 'app', where: inputLabel('metrics-source'), routing };
+            : { name: 'app', where: label('metrics-source'), routing };
     }
-    const name = problems.attempt(() => parseChoice(input, inputLabel('metrics-source'), METRICS_SOURCES));
+    const name = problems.attempt(() => parseChoice(input, label('metrics-source'), METRICS_SOURCES));
     if (name && fromYaml && fromYaml !== name) {
-        problems.add(new ConfigError(`${inputLabel('metrics-source')} is ${name} but ${analysis.source} says \`metrics-source: ${fromYaml}\`; give it in one place.`));
+        problems.add(new ConfigError(`${label('metrics-source')} is ${name} but ${analysis.source} says \`metrics-source: ${fromYaml}\`; give it in one place.`));
     }
-    return { name: name ?? 'app', where: inputLabel('metrics-source'), routing };
+    return { name: name ?? 'app', where: label('metrics-source'), routing };
 }
 function parseCanaryRelease(text, where, release) {
     const name = parseReleaseName(text, where);
@@ -40531,7 +40538,7 @@ function parsePositiveFraction(text, where) {
 // Masks secrets in the runner's log, each value once (raw inputs first, then the values the
 // validated spec derives from them, such as a password inside a URL).
 
-function createMasker() {
+function mask_createMasker() {
     const masked = new Set();
     return (values) => {
         for (const value of values) {
@@ -41522,7 +41529,7 @@ function chartIngressRouter(spec, deps) {
                     await patchWeight(name, 0);
                 }
                 catch (error) {
-                    log(`warning: could not set Ingress ${ns}/${name} to weight 0, uninstalling anyway: ${errorMessage(error)}`);
+                    log(`warning: could not set Ingress ${ns}/${name} to weight 0, uninstalling anyway: ${error_message_errorMessage(error)}`);
                 }
             }
         },
@@ -41958,6 +41965,19 @@ function uninstallArgs(spec, major) {
         `${spec.helmTimeoutSeconds}s`
     ];
 }
+/** Stable back to an earlier revision (a group undoes a promotion when a later member's failed). */
+function stableRollbackArgs(spec, major, revision) {
+    return [
+        'rollback',
+        spec.release,
+        String(revision),
+        '--namespace',
+        spec.namespace,
+        major === 4 ? '--wait=watcher' : '--wait',
+        '--timeout',
+        `${spec.helmTimeoutSeconds}s`
+    ];
+}
 function statusArgs(release, namespace) {
     return ['status', release, '--namespace', namespace, '-o', 'json'];
 }
@@ -42166,6 +42186,10 @@ class HelmDeployer {
         }
         await this.mutate(promoteArgs(spec, major));
     }
+    async rollbackStable(revision) {
+        const { major } = await this.detect();
+        await this.mutate(stableRollbackArgs(this.spec, major, revision));
+    }
     async zeroWeight() {
         const { major } = await this.detect();
         if (this.spec.dryRun) {
@@ -42189,7 +42213,7 @@ class HelmDeployer {
             }
             catch (error) {
                 // Uninstalling removes the canary's routing too; a failed weight change must not block it.
-                this.log(`warning: could not set ${this.spec.canaryRelease} to weight 0, uninstalling anyway: ${errorMessage(error)}`);
+                this.log(`warning: could not set ${this.spec.canaryRelease} to weight 0, uninstalling anyway: ${error_message_errorMessage(error)}`);
             }
         }
     }
@@ -42314,7 +42338,7 @@ class HelmDeployer {
         }
         catch (error) {
             // The runner rejects only when the process cannot start at all (e.g. no helm on PATH).
-            throw new Error(`could not run \`${this.helmPath}\` (is Helm installed and on PATH?): ${errorMessage(error)}`);
+            throw new Error(`could not run \`${this.helmPath}\` (is Helm installed and on PATH?): ${error_message_errorMessage(error)}`);
         }
     }
     say(args, dryRun) {
@@ -52195,7 +52219,7 @@ class PrometheusProvider {
                 delayMs: this.backoffMs,
                 maxDelayMs: this.maxBackoffMs,
                 retryable: (error) => error instanceof AttemptError && error.retryable,
-                onRetry: (error, attempt, delay) => this.log(`Prometheus at ${this.displayUrl}: ${errorMessage(error)}; retry ${attempt}/${this.retries} in ${delay} ms`),
+                onRetry: (error, attempt, delay) => this.log(`Prometheus at ${this.displayUrl}: ${error_message_errorMessage(error)}; retry ${attempt}/${this.retries} in ${delay} ms`),
                 sleep: this.sleep
             });
         }
@@ -52306,7 +52330,7 @@ function networkReason(error, timeoutSeconds) {
     const code = error?.code;
     if (code === 'ECONNABORTED' || code === 'ETIMEDOUT')
         return `no answer within ${timeoutSeconds}s (timeout)`;
-    const message = errorMessage(error);
+    const message = error_message_errorMessage(error);
     return typeof code === 'string' ? `${code}: ${message}` : message;
 }
 /** Drop user:password from a URL shown in logs and errors. */
@@ -59219,7 +59243,7 @@ dist_bundle_retry.VERSION = plugin_retry_dist_bundle_VERSION;
 ;// CONCATENATED MODULE: ./src/state.ts
 // What the main step saves for the post step (core.saveState), so that an interrupted rollout
 // can be cleaned up even after the main process was killed.
-const STATE_KEYS = {
+const state_STATE_KEYS = {
     phase: 'phase',
     recordPath: 'record-path',
     checkRunId: 'check-run-id'
@@ -59296,7 +59320,7 @@ function renderTitle(record) {
             if (record.command === 'promote')
                 return `Promoted ${record.version} to 100% by hand`;
             const n = record.stepRecords.length || record.steps.length;
-            const took = formatDuration(secondsElapsed(record));
+            const took = format_formatDuration(secondsElapsed(record));
             return `Promoted ${record.version} to 100% after ${n} step${n === 1 ? '' : 's'} (${took})`;
         }
         case 'rolled-back': {
@@ -59304,7 +59328,7 @@ function renderTitle(record) {
             const why = m ? title_metricHeadline(m) : oneLine(record.reason, 120);
             // Time at the weight that failed: what a reader compares with the step's soak.
             const soaked = lastStep(record)?.soakedSeconds ?? secondsToDecision(record);
-            const head = `Rolled back at ${at}% after ${formatDuration(soaked)}`;
+            const head = `Rolled back at ${at}% after ${format_formatDuration(soaked)}`;
             return why ? `${head}: ${why}` : head;
         }
         case 'failed': {
@@ -59761,6 +59785,8 @@ const STATUS_LABELS = {
 };
 // ---------------------------------------------------------------- summary
 function renderSummary(record, options = {}) {
+    if (record.members)
+        return groupSummary(record, record.members, options);
     const parts = [
         decisionSection(record),
         preflightSection(record),
@@ -59792,7 +59818,7 @@ function stateSentence(record) {
         case 'promoted':
             if (record.incomplete)
                 return `Stable ${stable} now runs ${next}, but the canary ${canary} still holds ${record.finalWeight}% of traffic: remove it with \`command: rollback\`.${dry}`;
-            return `Stable ${stable} now runs ${next} at 100% after ${formatDuration(secondsToDecision(record))}; the canary release ${canary} was removed.${dry}`;
+            return `Stable ${stable} now runs ${next} at 100% after ${format_formatDuration(secondsToDecision(record))}; the canary release ${canary} was removed.${dry}`;
         case 'rolled-back':
         case 'failed':
             if (record.nothingDeployed)
@@ -59857,7 +59883,7 @@ function timelineSection(record) {
     ];
     for (const s of record.stepRecords) {
         const outcome = OUTCOME_LABELS[s.outcome] + (s.reason ? `: ${tableCell(s.reason)}` : '');
-        lines.push(`| ${s.index + 1} of ${record.steps.length} | ${s.weight}% | ${formatDuration(s.soakedSeconds)} of ${formatDuration(record.soakSeconds)} | ${formatCount(s.canaryRequests)} | ${formatCount(s.stableRequests)} | ${outcome} |`);
+        lines.push(`| ${s.index + 1} of ${record.steps.length} | ${s.weight}% | ${format_formatDuration(s.soakedSeconds)} of ${format_formatDuration(record.soakSeconds)} | ${formatCount(s.canaryRequests)} | ${formatCount(s.stableRequests)} | ${outcome} |`);
     }
     const pending = record.steps.slice(record.stepRecords.length);
     if (pending.length > 0 && !record.decision)
@@ -59919,7 +59945,7 @@ function trendSection(record) {
     const lines = [
         '### Trend',
         '',
-        `${formatCount(record.ticks.length)} ticks every ${formatDuration(record.intervalSeconds)}${per > 1 ? `, ${per} per cell` : ''}; a metric's two arms share one scale, lowest to highest value; requests are scaled per arm (\`·\` = no data).`,
+        `${formatCount(record.ticks.length)} ticks every ${format_formatDuration(record.intervalSeconds)}${per > 1 ? `, ${per} per cell` : ''}; a metric's two arms share one scale, lowest to highest value; requests are scaled per arm (\`·\` = no data).`,
         '',
         '| Metric | Stable | Canary |',
         '|---|---|---|'
@@ -59942,7 +59968,7 @@ function detailsSection(record) {
         ['Namespace', code(record.namespace)],
         [
             'Plan',
-            `${record.steps.map((w) => `${w}%`).join(' → ')}, soak ${formatDuration(record.soakSeconds)} per step, a sample every ${formatDuration(record.intervalSeconds)}`
+            `${record.steps.map((w) => `${w}%`).join(' → ')}, soak ${format_formatDuration(record.soakSeconds)} per step, a sample every ${format_formatDuration(record.intervalSeconds)}`
         ],
         ['Judge', `${record.judge}, decision ${record.decisionMode}, routing ${record.routing}`],
         ['Command', `${code(record.command)}${record.dryRun ? ' (dry run)' : ''}`]
@@ -59978,6 +60004,12 @@ function commitLink(record) {
 // ---------------------------------------------------------------- text (tick log)
 /** The tick-by-tick log, newest last; the oldest ticks go first when it would not fit. */
 function renderText(record, max = MAX_OUTPUT_CHARS) {
+    if (record.members) {
+        // A group: each release's tick log under its name, sharing the limit.
+        const share = Math.floor(max / record.members.length) - 100;
+        const logs = record.members.map((m) => `## ${markdownText(m.release)}\n\n${renderText(m, share)}`);
+        return capText(logs.join('\n'), max);
+    }
     const entries = logEntries(record);
     const head = `### Tick log\n\n${formatCount(record.ticks.length)} ticks, ${formatCount(record.events.length)} events, times in UTC.\n\n`;
     const open = '```text\n';
@@ -60003,7 +60035,7 @@ function eventLine(e) {
 function tickLine(t, record) {
     const parts = [
         formatClock(t.at),
-        `+${formatDuration(t.elapsedSeconds)}`.padEnd(8),
+        `+${format_formatDuration(t.elapsedSeconds)}`.padEnd(8),
         `step ${t.stepIndex + 1}/${record.steps.length} ${`${t.weight}%`.padStart(4)}`,
         `req ${formatCount(t.canaryRequests)}|${formatCount(t.stableRequests)}`,
         t.action.padEnd(8)
@@ -60035,6 +60067,26 @@ function fence(line) {
 function decisionHeadline(record) {
     const m = record.decision === 'rolled-back' ? decidingMetric(record) : undefined;
     return m ? metricHeadline(m) : (record.reason ?? '');
+}
+/** A release group: its decision, a table of the releases, then one section per release. */
+function groupSummary(record, members, options) {
+    const heading = record.decision ? DECISION_HEADINGS[record.decision] : `🔄 In progress: ${record.phase}`;
+    const lines = [`### ${heading}: release group ${code(record.group?.file ?? record.release)}`, ''];
+    if (record.reason)
+        lines.push(`> ${markdownText(record.reason)}`, '');
+    lines.push('| Release | Version | Decision | Final weight | Previous revision |', '| --- | --- | --- | --- | --- |');
+    for (const m of members) {
+        const decision = m.decision ? DECISION_HEADINGS[m.decision] : `🔄 ${m.phase}`;
+        const previous = m.previousRevision === undefined ? '' : String(m.previousRevision);
+        lines.push(`| ${tableCell(m.release)} | ${tableCell(m.version)} | ${decision} | ${m.finalWeight}% | ${previous} |`);
+    }
+    if (record.group) {
+        lines.push('', `Each release's judge runs at alpha ${record.group.alpha} / ${members.length}, so the group's false-rollback rate stays at most ${record.group.alpha}.`);
+    }
+    // Each release's own summary, within its share of GitHub's limit.
+    const share = Math.floor((MAX_OUTPUT_CHARS - 4_000) / members.length);
+    const sections = members.map((m) => `\n---\n\n## 📦 ${markdownText(m.release)}\n\n${capText(renderSummary(m, options), share)}`);
+    return capText([...lines, ...sections].join('\n'), MAX_OUTPUT_CHARS);
 }
 
 ;// CONCATENATED MODULE: ./src/report/request-body.ts
@@ -60332,7 +60384,7 @@ function progressKey(record) {
     ].join('|');
 }
 function messageOf(error) {
-    return errorMessage(error).split('\n')[0].slice(0, 200);
+    return error_message_errorMessage(error).split('\n')[0].slice(0, 200);
 }
 
 ;// CONCATENATED MODULE: ./src/abortable.ts
@@ -60398,7 +60450,7 @@ async function guarded(r, method, record, ms) {
             call.catch(() => undefined);
             return;
         }
-        warning(`Reporting to the ${r.name} failed (${method}): ${errorMessage(error)}; the rollout goes on.`);
+        warning(`Reporting to the ${r.name} failed (${method}): ${error_message_errorMessage(error)}; the rollout goes on.`);
     }
 }
 
@@ -60446,7 +60498,7 @@ class JobSummaryReporter {
             await summary.addRaw(renderJobSummary(record, this.options)).write();
         }
         catch (error) {
-            warning(`Could not write the job summary: ${errorMessage(error)}`);
+            warning(`Could not write the job summary: ${error_message_errorMessage(error)}`);
         }
     }
 }
@@ -60477,16 +60529,31 @@ class LogAnnotationReporter {
     }
 }
 
+;// CONCATENATED MODULE: ./src/report/releases.ts
+function releaseOutcomes(record) {
+    return (record.members ?? [record]).map((r) => ({
+        release: r.release,
+        canaryRelease: r.canaryRelease,
+        version: r.version,
+        decision: r.decision ?? '',
+        reason: r.reason ?? '',
+        finalWeight: r.finalWeight,
+        previousRevision: r.previousRevision ?? null
+    }));
+}
+
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 // The step outputs that describe the outcome; set once the rollout has decided.
 
-function setRolloutOutputs(record, reportPath, checkRun) {
+
+function outputs_setRolloutOutputs(record, reportPath, checkRun) {
     setOutput('decision', record.decision ?? '');
     setOutput('reason', record.reason ?? '');
     setOutput('final-weight', String(record.finalWeight));
     setOutput('report', reportPath);
     setOutput('previous-version', record.previousVersion ?? '');
     setOutput('previous-revision', record.previousRevision === undefined ? '' : String(record.previousRevision));
+    setOutput('releases', JSON.stringify(releaseOutcomes(record)));
     setCheckRunOutputs(checkRun);
 }
 /** Also called as soon as the check run exists, so the outputs are there even if the step dies. */
@@ -60584,7 +60651,7 @@ function workflow_location_escapeRegExp(text) {
 
 
 /** The state key under which the check run id is saved for the post step. */
-const CHECK_RUN_STATE_KEY = STATE_KEYS.checkRunId;
+const CHECK_RUN_STATE_KEY = state_STATE_KEYS.checkRunId;
 function createReporter(options) {
     const env = options.env ?? process.env;
     const location = locateWorkflowStep(env);
@@ -60816,7 +60883,7 @@ class KubectlObjects {
             return await this.run(this.kubectlPath, argv, input === undefined ? {} : { input });
         }
         catch (error) {
-            throw new Error(`could not run \`${this.kubectlPath}\` (is kubectl installed and on PATH?): ${errorMessage(error)}`);
+            throw new Error(`could not run \`${this.kubectlPath}\` (is kubectl installed and on PATH?): ${error_message_errorMessage(error)}`);
         }
     }
     failure(args, result, stdinResource) {
@@ -60851,7 +60918,7 @@ function kubectlInContext(run, context) {
 ;// CONCATENATED MODULE: ./src/clock.ts
 /** Node's timers hold at most this many milliseconds; a longer delay fires after 1 ms instead. */
 const MAX_TIMER_MS = 2_147_483_647;
-const systemClock = {
+const clock_systemClock = {
     now: () => Date.now(),
     sleep: (ms, signal) => new Promise((resolve) => {
         if (signal?.aborted)
@@ -60973,7 +61040,7 @@ class HelmPreflight {
             return await this.run(this.helmPath, args);
         }
         catch (error) {
-            throw new Error(`could not run \`${this.helmPath}\` (is Helm installed and on PATH?): ${errorMessage(error)}`);
+            throw new Error(`could not run \`${this.helmPath}\` (is Helm installed and on PATH?): ${error_message_errorMessage(error)}`);
         }
     }
 }
@@ -61035,7 +61102,7 @@ class KubectlApiResources {
             this.log(`kubectl api-resources failed (${result.stderr.trim() || `exit ${result.exitCode}`}); using the built-in list of cluster-scoped kinds`);
         }
         catch (error) {
-            this.log(`could not run kubectl (${errorMessage(error)}); using the built-in list of cluster-scoped kinds`);
+            this.log(`could not run kubectl (${error_message_errorMessage(error)}); using the built-in list of cluster-scoped kinds`);
         }
         return new Set(KNOWN_CLUSTER_SCOPED_KINDS);
     }
@@ -61257,7 +61324,7 @@ async function checkMetrics(input) {
             verdict = await checkMetric(metric, stableQuery, query);
         }
         catch (error) {
-            throw new PreflightError('preflight-read-failed', `metric ${metric.name}: ${errorMessage(error)}`);
+            throw new PreflightError('preflight-read-failed', `metric ${metric.name}: ${error_message_errorMessage(error)}`);
         }
         if (verdict.ok) {
             kept.push(metric);
@@ -61455,7 +61522,7 @@ async function checkRender(helm, canaryRelease, weight) {
         };
     }
     catch (error) {
-        const message = errorMessage(error);
+        const message = error_message_errorMessage(error);
         // Helm's own words (an adapter's error carries them as `stderr`), without the command line, whose
         // --set flags would name every key.
         const stderr = error.stderr;
@@ -61503,7 +61570,7 @@ async function schemaFindings(helm, canaryRelease, weight, message) {
     let named = actionKeysNamed(message, actionKeys);
     if (named.length === 0) {
         // Helm did not say which key: the user's own values alone tell whose keys the schema rejects.
-        const userValuesPass = await helm.templateUserValues().then(() => true, (e) => !isSchemaError(errorMessage(e)));
+        const userValuesPass = await helm.templateUserValues().then(() => true, (e) => !isSchemaError(error_message_errorMessage(e)));
         if (!userValuesPass) {
             return {
                 lines: [
@@ -61557,7 +61624,7 @@ async function runPreflight(spec, deps) {
         catch (error) {
             const failure = error instanceof PreflightError
                 ? error
-                : new PreflightError('preflight-read-failed', `${check}: ${errorMessage(error)}`);
+                : new PreflightError('preflight-read-failed', `${check}: ${error_message_errorMessage(error)}`);
             errors.push(failure);
             lines.push({ check, subject, status: 'fail', detail: failure.message, code: failure.code });
             return undefined;
@@ -61696,7 +61763,7 @@ async function runPreflight(spec, deps) {
     return { ok: errors.length === 0, lines, errors, stable, analysis, droppedMetrics };
 }
 /** "Preflight: 2 problems before anything changed: [status-label-missing] ...; [...] ...". */
-function preflightReason(result) {
+function run_preflightReason(result) {
     const n = result.errors.length;
     const list = result.errors.map((e) => `[${e.code}] ${e.message.replace(/\.$/, '')}`).join('; ');
     return `Preflight found ${n} problem${n === 1 ? '' : 's'} before anything changed: ${list}. Nothing was changed.`;
@@ -61709,7 +61776,7 @@ const STATUS_WORDS = {
     fail: 'FAIL',
     skip: 'skip'
 };
-function preflightTable(lines, maxDetail = 140) {
+function table_preflightTable(lines, maxDetail = 140) {
     const rows = lines.map((l) => [l.check, l.subject, STATUS_WORDS[l.status], table_clip(l.detail, maxDetail)]);
     const header = ['check', 'subject', 'status', 'found'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -61925,7 +61992,7 @@ async function createAdapters(inputSpec, saved = {}) {
         chart: deployer,
         services: deployer,
         kube,
-        sleep: (ms) => systemClock.sleep(ms),
+        sleep: (ms) => clock_systemClock.sleep(ms),
         log: (line) => info(line)
     });
     const provider = new PrometheusProvider({
@@ -61985,7 +62052,7 @@ async function withCanaryIngress(spec) {
         return { ...spec, canaryIngress: mode, canaryIngressSwitch: hasIngressSwitch(defaults) };
     }
     catch (error) {
-        warning(`Could not read the default values of ${spec.chart}: ${errorMessage(error)}`);
+        warning(`Could not read the default values of ${spec.chart}: ${error_message_errorMessage(error)}`);
         return spec;
     }
 }
@@ -62000,7 +62067,7 @@ async function withCanaryRouteSwitches(spec) {
         return { ...spec, canaryRouteSwitches: switches };
     }
     catch (error) {
-        warning(`Could not read the default values of ${spec.chart}: ${errorMessage(error)}`);
+        warning(`Could not read the default values of ${spec.chart}: ${error_message_errorMessage(error)}`);
         return spec;
     }
 }
@@ -62026,7 +62093,7 @@ function readRecord(file) {
 }
 
 ;// CONCATENATED MODULE: ./src/rollout/record-builder.ts
-function newRecord(spec, startedAt) {
+function record_builder_newRecord(spec, startedAt) {
     return {
         schemaVersion: 1,
         command: spec.command,
@@ -62053,13 +62120,13 @@ function newRecord(spec, startedAt) {
         metrics: []
     };
 }
-function addEvent(record, at, type, message) {
+function record_builder_addEvent(record, at, type, message) {
     record.events.push({ at: at.toISOString(), type, message });
 }
-function setPhase(record, phase) {
+function record_builder_setPhase(record, phase) {
     record.phase = phase;
 }
-function beginStep(record, index, weight, at) {
+function record_builder_beginStep(record, index, weight, at) {
     const step = {
         index,
         weight,
@@ -62073,7 +62140,7 @@ function beginStep(record, index, weight, at) {
     record.currentWeight = weight;
     return step;
 }
-function endStep(step, outcome, at, reason) {
+function record_builder_endStep(step, outcome, at, reason) {
     step.outcome = outcome;
     step.endedAt = at.toISOString();
     if (reason)
@@ -62111,7 +62178,7 @@ function decide(record, decision, reason, finalWeight, at) {
 
 /** How often and how patiently the canary's removal is tried before the outcome says it failed. */
 const REMOVAL_RETRY = { attempts: 3, delayMs: 2_000 };
-async function finishRecord(record, ending, deps) {
+async function outcomes_finishRecord(record, ending, deps) {
     const now = () => new Date(deps.clock.now());
     let decision = ending.decision;
     let reason = sentence(ending.reason);
@@ -62124,7 +62191,7 @@ async function finishRecord(record, ending, deps) {
     else if (ending.removeCanary) {
         // Saved first: if the runner kills us during the removal, the post step finishes this verdict.
         record.pending = { decision: ending.decision, reason: ending.reason };
-        setPhase(record, ending.decision === 'promoted' ? 'promoting' : 'rolling-back');
+        record_builder_setPhase(record, ending.decision === 'promoted' ? 'promoting' : 'rolling-back');
         save(record, deps);
         const removalError = await removeCanary(record, deps);
         const seen = await readBack(deps);
@@ -62167,7 +62234,7 @@ async function finishRecord(record, ending, deps) {
     }
     record.pending = undefined;
     decide(record, decision, reason, finalWeight, now());
-    addEvent(record, now(), 'decision', `Decision: ${decision}. ${reason}`);
+    record_builder_addEvent(record, now(), 'decision', `Decision: ${decision}. ${reason}`);
     deps.log.info(`Decision: ${decision}. ${reason}`);
     save(record, deps);
     await deps.report(record);
@@ -62185,7 +62252,7 @@ async function installedOutcome(record, ending, deps) {
         return { decision: 'installed', reason: `${sentence(ending.reason)} ${stable}.`, finalWeight: 100 };
     }
     const why = ending.installError !== undefined
-        ? `Installing ${record.release} ${record.version} as the first release failed: ${errorMessage(ending.installError)}`
+        ? `Installing ${record.release} ${record.version} as the first release failed: ${error_message_errorMessage(ending.installError)}`
         : sentence(ending.reason);
     const expected = `expected ${record.version}, deployed`;
     return {
@@ -62202,7 +62269,7 @@ async function releaseLock(deps, scope) {
         await deps.lock.release(scope);
     }
     catch (error) {
-        deps.log.warning(`Could not delete ${deps.lock.where}: ${errorMessage(error)}; it expires on its own`);
+        deps.log.warning(`Could not delete ${deps.lock.where}: ${error_message_errorMessage(error)}; it expires on its own`);
     }
 }
 /** Removes the canary with retries; the error of the last attempt, or undefined when it worked. */
@@ -62211,13 +62278,13 @@ async function removeCanary(record, deps) {
         await retry(() => removeCanaryRelease(deps), {
             ...REMOVAL_RETRY,
             sleep: (ms) => deps.clock.sleep(ms),
-            onRetry: (error, attempt) => deps.log.warning(`Removing ${record.canaryRelease} failed (attempt ${attempt} of ${REMOVAL_RETRY.attempts}): ${errorMessage(error)}`)
+            onRetry: (error, attempt) => deps.log.warning(`Removing ${record.canaryRelease} failed (attempt ${attempt} of ${REMOVAL_RETRY.attempts}): ${error_message_errorMessage(error)}`)
         });
-        addEvent(record, new Date(deps.clock.now()), 'canary-removed', `Removed ${record.canaryRelease}`);
+        record_builder_addEvent(record, new Date(deps.clock.now()), 'canary-removed', `Removed ${record.canaryRelease}`);
         return undefined;
     }
     catch (error) {
-        addEvent(record, new Date(deps.clock.now()), 'error', `Removing ${record.canaryRelease} failed ${REMOVAL_RETRY.attempts} times: ${errorMessage(error)}`);
+        record_builder_addEvent(record, new Date(deps.clock.now()), 'error', `Removing ${record.canaryRelease} failed ${REMOVAL_RETRY.attempts} times: ${error_message_errorMessage(error)}`);
         return error ?? new Error('removal failed');
     }
 }
@@ -62230,7 +62297,7 @@ async function removeCanaryRelease(deps) {
  * Stable upgraded to the new version. Its router first gets stable's objects back as rendered (a
  * route the action edited is restored and handed back to Helm), so the upgrade cannot conflict.
  */
-async function promoteStable(deps, record) {
+async function outcomes_promoteStable(deps, record) {
     // Stable's revision before the upgrade, for a later job that undoes it (the waves workflow). A
     // failed read leaves it unknown; the upgrade itself decides whether the promotion happens.
     const before = await deps.deployer.stableState().catch(() => undefined);
@@ -62255,7 +62322,7 @@ async function readBack({ deployer, router }) {
         }
     }
     catch (error) {
-        errors.push(`the canary could not be read back (${errorMessage(error)})`);
+        errors.push(`the canary could not be read back (${error_message_errorMessage(error)})`);
     }
     try {
         const stable = await deployer.stableState();
@@ -62264,14 +62331,14 @@ async function readBack({ deployer, router }) {
         seen.stableVersion = stable.version;
     }
     catch (error) {
-        errors.push(`the stable release could not be read back (${errorMessage(error)})`);
+        errors.push(`the stable release could not be read back (${error_message_errorMessage(error)})`);
     }
     return seen;
 }
 /** What is still in the cluster that should not be, as a sentence with what to do; undefined when clean. */
 function leftOver(record, seen, removalError) {
     const canary = record.canaryRelease;
-    const why = removalError ? ` (removal failed: ${errorMessage(removalError)})` : '';
+    const why = removalError ? ` (removal failed: ${error_message_errorMessage(removalError)})` : '';
     if (seen.canaryPresent === false)
         return undefined;
     if (seen.canaryPresent === null) {
@@ -62298,7 +62365,7 @@ function save(record, deps) {
         deps.persist?.(record);
     }
     catch (error) {
-        deps.log.warning(`Could not save the rollout state: ${errorMessage(error)}`);
+        deps.log.warning(`Could not save the rollout state: ${error_message_errorMessage(error)}`);
     }
 }
 /** Ends with a full stop, so sentences can follow it. */
@@ -62308,8 +62375,9 @@ function sentence(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/rollout/ownership.ts
-function makeMarks(input) {
+function ownership_makeMarks(input) {
     return {
+        ...(input.checkRunId ? { checkRunId: String(input.checkRunId) } : {}),
         version: input.version,
         holder: input.holder,
         stableRelease: input.stableRelease,
@@ -62323,7 +62391,7 @@ function makeMarks(input) {
  * carries this action's marks for `stableRelease`. A release without marks (another app, or a
  * canary made by hand) is never upgraded or removed.
  */
-function foreignRelease(state, canaryRelease, stableRelease) {
+function ownership_foreignRelease(state, canaryRelease, stableRelease) {
     if (!state.exists)
         return undefined;
     const marks = state.marks ?? {};
@@ -62336,7 +62404,7 @@ function foreignRelease(state, canaryRelease, stableRelease) {
     return undefined;
 }
 /** Why `holder` may not drive this canary now, or undefined when it may. */
-function lockConflict(state, holder, now) {
+function ownership_lockConflict(state, holder, now) {
     const marks = state.marks ?? {};
     const other = marks.holder;
     if (!state.exists || !other || other === holder || marks.phase === 'paused')
@@ -62355,7 +62423,7 @@ function heldBy(state) {
  * Where a deploy of the same version picks up: after a deliberate pause, the next step;
  * after a crash mid-soak, the step at the canary's current weight, soaked again from the start.
  */
-function resumeStepIndex(steps, weight, paused) {
+function ownership_resumeStepIndex(steps, weight, paused) {
     const index = steps.findIndex((step) => (paused ? step > weight : step >= weight));
     return index === -1 ? steps.length - 1 : index;
 }
@@ -62374,11 +62442,11 @@ async function finishInterrupted(spec, record, phase, holder, deps) {
     const marks = await deps.lock?.read();
     if (canary.exists || marks) {
         const foreign = canary.exists
-            ? foreignRelease({ ...canary, marks: marks ?? {} }, spec.canaryRelease, spec.release)
+            ? ownership_foreignRelease({ ...canary, marks: marks ?? {} }, spec.canaryRelease, spec.release)
             : undefined;
         const other = marks?.holder !== holder ? heldBy({ exists: true, marks }) : undefined;
         if (foreign || other) {
-            return finishRecord(record, {
+            return outcomes_finishRecord(record, {
                 decision: 'cancelled',
                 reason: `Cancelled during ${where}; ${spec.canaryRelease} was left alone: ${foreign ?? other}.`,
                 finalWeight: 0
@@ -62389,7 +62457,7 @@ async function finishInterrupted(spec, record, phase, holder, deps) {
     deps.lock?.adopt(holder);
     if (phase === 'installing') {
         await settledStable(deps, spec.helmTimeoutSeconds);
-        return finishRecord(record, {
+        return outcomes_finishRecord(record, {
             decision: 'installed',
             firstRelease: true,
             otherwise: 'cancelled',
@@ -62398,25 +62466,25 @@ async function finishInterrupted(spec, record, phase, holder, deps) {
     }
     if (record.pending) {
         // The verdict was in and only its removal was cut short: it stands.
-        return finishRecord(record, { decision: removing(record.pending.decision), reason: record.pending.reason, removeCanary: true }, deps);
+        return outcomes_finishRecord(record, { decision: removing(record.pending.decision), reason: record.pending.reason, removeCanary: true }, deps);
     }
     if (phase === 'promoting') {
         const stable = await settledStable(deps, spec.helmTimeoutSeconds);
         const seen = await readBack(deps);
         if (stable.status === 'deployed' && stable.version === record.version) {
-            return finishRecord(record, {
+            return outcomes_finishRecord(record, {
                 decision: 'promoted',
                 reason: `The run was interrupted during the promotion after ${spec.release} was upgraded; the post step finished it.`,
                 removeCanary: true
             }, deps);
         }
-        return finishRecord(record, {
+        return outcomes_finishRecord(record, {
             decision: 'cancelled',
             reason: `Cancelled during the promotion of ${record.version}, before ${stableSentence(spec.release, seen, false)} took it.`,
             removeCanary: true
         }, deps);
     }
-    return finishRecord(record, { decision: 'cancelled', reason: `Cancelled at ${weight}% during ${where}.`, removeCanary: true }, deps);
+    return outcomes_finishRecord(record, { decision: 'cancelled', reason: `Cancelled at ${weight}% during ${where}.`, removeCanary: true }, deps);
 }
 function removing(decision) {
     return decision === 'promoted' || decision === 'rolled-back' || decision === 'failed'
@@ -62432,7 +62500,7 @@ async function settledStable(deps, timeoutSeconds) {
             state = await deps.deployer.stableState();
         }
         catch (error) {
-            deps.log.warning(`Could not read the stable release back: ${errorMessage(error)}`);
+            deps.log.warning(`Could not read the stable release back: ${error_message_errorMessage(error)}`);
             return { exists: false };
         }
         if (!/^pending-/.test(state.status ?? '') || deps.clock.now() >= until)
@@ -62457,17 +62525,17 @@ function describeWhere(record, phase) {
 
 
 /** The create failed and no canary exists: nothing was deployed (the caller reports the error). */
-class NothingDeployedError extends Error {
+class lock_NothingDeployedError extends Error {
     failure;
     constructor(failure) {
-        super(errorMessage(failure));
+        super(error_message_errorMessage(failure));
         this.failure = failure;
         this.name = 'NothingDeployedError';
     }
 }
 /** Helm's answer to `helm install` of a name that exists: someone else created that release. */
 const NAME_IN_USE = /cannot re-use a name|still in use|already exists/i;
-class CanaryLease {
+class lock_CanaryLease {
     store;
     deployer;
     now;
@@ -62503,7 +62571,7 @@ class CanaryLease {
             if (existing.marks.stableRelease && existing.marks.stableRelease !== marks.stableRelease) {
                 return refused(`${this.where} is held for stable release ${existing.marks.stableRelease}`);
             }
-            const conflict = lockConflict(state, holder, this.now());
+            const conflict = ownership_lockConflict(state, holder, this.now());
             if (conflict)
                 return refused(conflict);
             try {
@@ -62525,17 +62593,24 @@ class CanaryLease {
         const taken = await this.take(marks);
         if (!taken.acquired)
             return taken;
+        return this.install(weight);
+    }
+    /**
+     * Creates the canary release at `weight` under the lease this run took (a group takes every
+     * member's lease first, then installs each member when its turn comes).
+     */
+    async install(weight) {
         try {
             await this.deployer.installCanary(weight);
         }
         catch (error) {
             const state = await this.deployer.canaryState();
             if (!state.exists)
-                throw new NothingDeployedError(error);
-            if (NAME_IN_USE.test(errorMessage(error))) {
+                throw new lock_NothingDeployedError(error);
+            if (NAME_IN_USE.test(error_message_errorMessage(error))) {
                 // A release of that name appeared meanwhile, made by someone else: not ours to change.
                 await this.release('held');
-                return refused(`a release of that name was created by someone else meanwhile (${errorMessage(error)})`);
+                return refused(`a release of that name was created by someone else meanwhile (${error_message_errorMessage(error)})`);
             }
             throw error; // our own install failed and left a release behind: the caller removes it
         }
@@ -62608,7 +62683,7 @@ class CanaryLease {
     }
 }
 /** The canary release as Helm shows it, with its marks from the lease and the weight where its router keeps it. */
-async function readCanary(deps, lease) {
+async function lock_readCanary(deps, lease) {
     const state = await deps.deployer.canaryState();
     if (!state.exists)
         return state;
@@ -62617,6 +62692,1172 @@ async function readCanary(deps, lease) {
 }
 function refused(reason) {
     return { acquired: false, reason };
+}
+
+;// CONCATENATED MODULE: ./src/config/group.ts
+// The `group` input: a YAML file listing several releases that are released as one canary
+// (docs/groups.md). Each member's RolloutSpec comes from the one reader, readRolloutSpec, through a
+// getter that takes the member's key first and the action's input otherwise, so a member is
+// validated exactly like a single release. Every problem of the file is reported at once, naming
+// the file, the entry and the key, before anything touches the cluster.
+
+
+
+
+
+
+
+
+/** The keys an entry may have; all but `after` and `metrics` are the action inputs of the same name. */
+const MEMBER_KEYS = [
+    'release',
+    'chart',
+    'version',
+    'version-key',
+    'values',
+    'set',
+    'routing',
+    'route',
+    'weight-values',
+    'canary-release',
+    'chart-version',
+    'metrics-source',
+    'config',
+    'metrics',
+    'after'
+];
+/** Keys that take a list (or one text, as a list of one): values files, --set lines, weight values, `after`. */
+const LIST_KEYS = ['values', 'set', 'weight-values', 'after'];
+/** Inputs that name one release: in a group they belong in the file's entries. */
+const PER_RELEASE_INPUTS = ['release', 'chart', 'version', 'canary-release'];
+/** Whether the action runs a group (the `group` input is set). */
+function isGroupRun(getInput) {
+    return (getInput('group') ?? '').trim() !== '';
+}
+function group_readReleaseGroup(getInput, options = {}) {
+    const cwd = options.cwd ?? process.cwd();
+    const input = (name) => (getInput(name) ?? '').trim();
+    const file = input('group');
+    const where = `group file ${file}`;
+    const problems = new ProblemCollector();
+    for (const name of PER_RELEASE_INPUTS) {
+        if (input(name) !== '') {
+            problems.add(new ConfigError(`${inputLabel(name)} is set together with ${inputLabel('group')}: give \`${name}\` per release in ${file}, not as an input.`));
+        }
+    }
+    const command = input('command') || INPUT_DEFAULTS.command;
+    if (command !== 'deploy') {
+        problems.add(new ConfigError(`${inputLabel('command')} is ${command} with ${inputLabel('group')}: a group runs command: deploy (run again to continue a pause); promote, roll back or ask the status of one release with its own \`release\` and \`chart\` inputs.`));
+    }
+    const alpha = problems.attempt(() => parseOpenFraction(input('alpha') || INPUT_DEFAULTS.alpha, inputLabel('alpha'))) ??
+        0.05;
+    const entries = problems.attempt(() => readEntries(file, cwd, where)) ?? [];
+    entries.forEach((entry, index) => checkEntry(entry, entryLabel(where, index, entry), problems));
+    const names = entries.map((entry) => (typeof entry.release === 'string' ? entry.release : ''));
+    checkNames(entries, names, where, problems);
+    const afters = entries.map((entry) => listOf(entry.after));
+    const depths = dependencyDepths(names, afters, where, problems);
+    const members = [];
+    entries.forEach((entry, index) => {
+        const label = entryLabel(where, index, entry);
+        const spec = problems.attempt(() => readRolloutSpec(memberInput(entry, getInput, alpha / entries.length), {
+            ...options,
+            // The file's key when the entry gives it, or must (release, chart, version); the input otherwise.
+            label: (name) => givenKey(entry, name) || PER_RELEASE_INPUTS.includes(name)
+                ? `${label}, key \`${keyOf(name)}\``
+                : inputLabel(name)
+        }));
+        if (spec)
+            members.push({ spec, after: afters[index], depth: depths[index] ?? 0 });
+    });
+    problems.throwIfAny();
+    const ordered = members
+        .map((member, index) => ({ member, index }))
+        .sort((a, b) => a.member.depth - b.member.depth || a.index - b.index)
+        .map(({ member }) => member);
+    const releases = ordered.map((m) => m.spec.release);
+    return {
+        file,
+        alpha,
+        members: ordered,
+        reportPath: external_node_path_default().join(external_node_path_default().dirname(ordered[0].spec.reportPath), `canary-group-${releases.join('-')}-report.json`),
+        checkName: input('check-name') || `canary / ${releases.join(' + ')}`
+    };
+}
+/** The file's `releases:` list, each entry a map. */
+function readEntries(file, cwd, where) {
+    const resolved = external_node_path_default().resolve(cwd, file);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(resolved) || !(0,external_node_fs_namespaceObject.statSync)(resolved).isFile()) {
+        throw new ConfigError(`${inputLabel('group')}: file ${file} not found (looked at ${resolved}); expected a YAML file with a \`releases:\` list.`);
+    }
+    const document = (0,dist/* parseDocument */.Tp)((0,external_node_fs_namespaceObject.readFileSync)(resolved, 'utf8'), { uniqueKeys: true });
+    if (document.errors.length > 0) {
+        throw new ConfigError(`${where}: not valid YAML: ${document.errors[0].message.split('\n')[0]}.`);
+    }
+    if (!(0,dist/* isMap */.jh)(document.contents))
+        throw expectedError(where, 'a YAML map with the key `releases`');
+    let root;
+    try {
+        root = document.toJS({ maxAliasCount: 100 });
+    }
+    catch (error) {
+        throw new ConfigError(`${where}: not valid YAML: ${error_message_errorMessage(error)}.`);
+    }
+    const unknown = Object.keys(root).filter((key) => key !== 'releases');
+    const problems = unknown.map((key) => `${where}: unknown key \`${key}\`; expected only \`releases\`.`);
+    const list = root.releases;
+    if (!(0,dist/* isSeq */.oP)(document.get('releases', true)) || !Array.isArray(list) || list.length === 0) {
+        problems.push(`${where}, key \`releases\`: expected a list of at least one release (release, chart, version...).`);
+    }
+    else {
+        list.forEach((entry, index) => {
+            if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+                problems.push(`${where}, entry ${index + 1}: expected a map with the keys release, chart and version.`);
+            }
+        });
+    }
+    if (problems.length > 0)
+        throw new ConfigError(problems);
+    return list;
+}
+/** Unknown keys, missing required keys, and values of the wrong shape. */
+function checkEntry(entry, label, problems) {
+    for (const key of Object.keys(entry)) {
+        if (!MEMBER_KEYS.includes(key)) {
+            problems.add(new ConfigError(`${label}: unknown key \`${key}\`; expected one of ${MEMBER_KEYS.join(', ')}.`));
+        }
+    }
+    for (const key of MEMBER_KEYS) {
+        const value = entry[key];
+        if (value === undefined || value === null)
+            continue;
+        const at = `${label}, key \`${key}\``;
+        if (key === 'metrics') {
+            if (!Array.isArray(value))
+                problems.add(expectedError(at, 'a list of metrics, as under `metrics:` in an analysis file'));
+        }
+        else if (LIST_KEYS.includes(key)) {
+            const items = Array.isArray(value) ? value : [value];
+            if (!items.every(isScalar))
+                problems.add(expectedError(at, 'a text or a list of texts'));
+        }
+        else if (!isScalar(value)) {
+            problems.add(expectedError(at, 'a single value (text or number)', JSON.stringify(value)));
+        }
+    }
+    if (entry.config !== undefined && entry.metrics !== undefined) {
+        problems.add(new ConfigError(`${label}: keys \`config\` and \`metrics\` are both set: give the metrics in one of them.`));
+    }
+}
+/** Two entries for one release, or a canary name that is another entry's release, would fight over it. */
+function checkNames(entries, names, where, problems) {
+    const seen = new Map();
+    names.forEach((name, index) => {
+        if (name === '')
+            return;
+        const first = seen.get(name);
+        if (first !== undefined) {
+            problems.add(new ConfigError(`${where}, entry ${index + 1}: release \`${name}\` is listed twice (also entry ${first + 1}); each release appears once.`));
+        }
+        else
+            seen.set(name, index);
+    });
+    entries.forEach((entry, index) => {
+        const canary = typeof entry['canary-release'] === 'string' ? entry['canary-release'] : `${names[index]}-canary`;
+        const clash = names.indexOf(canary);
+        if (names[index] !== '' && clash >= 0) {
+            problems.add(new ConfigError(`${entryLabel(where, index, entry)}: its canary release \`${canary}\` is entry ${clash + 1}'s release; choose another \`canary-release\`.`));
+        }
+    });
+}
+/**
+ * Each entry's depth (the longest `after:` chain to it), with a problem for an `after:` that names
+ * no release of the group and for every cycle, named in order ("a → b → a").
+ */
+function dependencyDepths(names, afters, where, problems) {
+    const indexOf = new Map(names.map((name, index) => [name, index]));
+    afters.forEach((after, index) => {
+        for (const name of after) {
+            if (!indexOf.has(name)) {
+                problems.add(new ConfigError(`${where}, entry ${index + 1} (${names[index]}), key \`after\`: \`${name}\` is not a release of this group; expected one of ${[...new Set(names.filter(Boolean))].join(', ')}.`));
+            }
+        }
+    });
+    const depths = [];
+    const cycles = new Set();
+    const visit = (index, path) => {
+        if (depths[index] !== undefined)
+            return depths[index];
+        const at = path.indexOf(index);
+        if (at >= 0) {
+            // The same cycle is met from each of its members: name it once, from the first listed.
+            const loop = path.slice(at);
+            const start = loop.indexOf(Math.min(...loop));
+            const rotated = [...loop.slice(start), ...loop.slice(0, start)];
+            cycles.add([...rotated, rotated[0]].map((i) => names[i]).join(' → '));
+            return undefined;
+        }
+        let depth = 0;
+        for (const name of afters[index]) {
+            const dependency = indexOf.get(name);
+            if (dependency === undefined)
+                continue;
+            const below = visit(dependency, [...path, index]);
+            if (below === undefined)
+                return undefined;
+            depth = Math.max(depth, below + 1);
+        }
+        depths[index] = depth;
+        return depth;
+    };
+    names.forEach((_, index) => visit(index, []));
+    for (const cycle of cycles) {
+        problems.add(new ConfigError(`${where}: the \`after:\` dependencies form a cycle: ${cycle}; a release cannot wait for itself.`));
+    }
+    return depths;
+}
+/** The getter readRolloutSpec reads a member through: its key first, the action's input otherwise. */
+function memberInput(entry, getInput, alpha) {
+    const ownMetrics = entry.metrics !== undefined || entry.config !== undefined;
+    return (name) => {
+        if (name === 'alpha')
+            return String(alpha);
+        if (name === 'group')
+            return '';
+        if (name === 'analysis') {
+            if (entry.metrics !== undefined)
+                return (0,dist/* stringify */.As)({ metrics: entry.metrics });
+            return ownMetrics ? '' : getInput(name);
+        }
+        if (name === 'config' && ownMetrics)
+            return textOf(entry.config);
+        const key = name;
+        if (MEMBER_KEYS.includes(key) && entry[key] !== undefined && entry[key] !== null) {
+            return LIST_KEYS.includes(key) ? listOf(entry[key]).join('\n') : textOf(entry[key]);
+        }
+        if (PER_RELEASE_INPUTS.includes(name))
+            return '';
+        return getInput(name);
+    };
+}
+/** Whether a setting of readRolloutSpec came from the entry (so a message names the file's key). */
+function givenKey(entry, name) {
+    const key = keyOf(name);
+    return entry[key] !== undefined && entry[key] !== null;
+}
+function keyOf(name) {
+    return name === 'analysis' ? 'metrics' : name;
+}
+function entryLabel(where, index, entry) {
+    const name = typeof entry?.release === 'string' ? ` (${entry.release})` : '';
+    return `${where}, entry ${index + 1}${name}`;
+}
+function isScalar(value) {
+    return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+function textOf(value) {
+    return value === undefined || value === null ? '' : String(value);
+}
+function listOf(value) {
+    if (value === undefined || value === null)
+        return [];
+    return (Array.isArray(value) ? value : [value]).filter(isScalar).map(String);
+}
+
+;// CONCATENATED MODULE: ./src/action-step.ts
+// What the main step does the same way for one release (main.ts) and for a group (group-main.ts):
+// read the configuration with the secrets masked first, turn the runner's signals into an abort,
+// and fail the step the way the decision calls for.
+
+
+
+
+/**
+ * Masks the raw secret inputs (so even a validation error cannot echo one), then reads the
+ * configuration; on a problem sets `decision: failed`, fails the step and returns undefined.
+ */
+function action_step_readConfigOrFail(read) {
+    const mask = createMasker();
+    mask(secretInputValues((name) => core.getInput(name)));
+    try {
+        return { config: read(), mask };
+    }
+    catch (error) {
+        // Nothing has touched the cluster yet: validation runs before any adapter is built.
+        core.setOutput('decision', 'failed');
+        core.setFailed(errorMessage(error));
+        return undefined;
+    }
+}
+/** Runs `work` with SIGINT/SIGTERM as an abort signal; an error escaping it fails the step. */
+async function action_step_withStopSignal(what, work) {
+    const controller = new AbortController();
+    const onSignal = (signal) => {
+        core.warning(`Received ${signal}: stopping the ${what}`);
+        controller.abort(`Received ${signal}`);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+        await work(controller.signal);
+    }
+    catch (error) {
+        core.setOutput('decision', 'failed');
+        core.setFailed(errorMessage(error));
+    }
+    finally {
+        process.removeListener('SIGINT', onSignal);
+        process.removeListener('SIGTERM', onSignal);
+    }
+}
+/** A rollback, a failure, a refusal or something left to do by hand fails the step. */
+function action_step_failStepUnlessClean(record) {
+    if (record.incomplete) {
+        // The decision stands (e.g. stable was promoted), but something is left to do by hand.
+        warning(record.incomplete, { title: `canary / ${record.release}: left to do` });
+        process.exitCode = ExitCode.Failure;
+    }
+    else if (record.decision === 'rolled-back') {
+        // The reporter already wrote the error annotation on the workflow step; just fail the step.
+        process.exitCode = ExitCode.Failure;
+    }
+    else if (record.decision === 'failed' || record.decision === 'refused') {
+        setFailed(record.reason ?? `Canary ${record.decision}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rollout/preflight-step.ts
+
+
+
+async function preflight_step_preflightStep(spec, deps) {
+    if (!deps.preflight) {
+        if (spec.dryRun)
+            return end(spec, deps, undefined, {
+                decision: 'none',
+                reason: 'Dry run: nothing was checked or changed (no preflight is wired).',
+                finalWeight: 0
+            });
+        return { kind: 'go-on', spec, deps };
+    }
+    let result;
+    try {
+        result = await deps.preflight(spec);
+    }
+    catch (error) {
+        return end(spec, deps, undefined, {
+            decision: 'failed',
+            reason: `The preflight could not run: ${errorMessage(error)}. Nothing was changed.`,
+            finalWeight: 0,
+            nothingDeployed: true
+        });
+    }
+    const record = {
+        ok: result.ok,
+        lines: result.lines,
+        droppedMetrics: result.droppedMetrics
+    };
+    deps.log.info(`Preflight (${result.ok ? 'passed' : `${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}`}):\n${preflightTable(result.lines)}`);
+    for (const line of result.lines.filter((l) => l.status === 'warn'))
+        deps.log.warning(`preflight ${line.check} ${line.subject}: ${line.detail}`);
+    if (!result.ok) {
+        return end(spec, deps, record, { decision: 'failed', reason: preflightReason(result), finalWeight: 0, nothingDeployed: true }, result);
+    }
+    if (spec.dryRun) {
+        return end(spec, deps, record, { decision: 'none', reason: 'Dry run: the preflight passed; nothing was changed.', finalWeight: 0 }, result);
+    }
+    const narrowed = { ...spec, analysis: result.analysis };
+    const sampler = result.droppedMetrics.length > 0
+        ? (deps.sampler.forAnalysis?.(result.analysis) ?? deps.sampler)
+        : deps.sampler;
+    return { kind: 'go-on', spec: narrowed, deps: { ...deps, sampler }, preflight: record, result };
+}
+function end(spec, deps, preflight, ending, result) {
+    const record = newRecord(spec, new Date(deps.clock.now()));
+    if (preflight)
+        record.preflight = preflight;
+    if (result?.stable.version)
+        record.previousVersion = result.stable.version;
+    addEvent(record, new Date(deps.clock.now()), 'preflight', preflight ? `Preflight ${preflight.ok ? 'passed' : 'failed'}` : 'Preflight not run');
+    return { kind: 'stop', record, ending };
+}
+
+;// CONCATENATED MODULE: ./src/rollout/group-outcomes.ts
+// How a release group ends. Every member is finished through outcomes.ts (it removes, reads back
+// and records what is true), then the group's record is decided from what the members became:
+//   - a rollback or failure of one rolls back every member whose canary may exist, dependents first;
+//   - a promotion promotes every stable in dependency order (backends first), then removes the
+//     canaries; if a later promotion fails, the stables promoted before it are rolled back to their
+//     previous Helm revision and the group is `failed`, never a success;
+//   - a pause holds every installed canary at its weight, marked paused on its lease.
+
+
+
+
+/** The group's record decided from its members' records, saved and reported. */
+async function finishGroup(run, decision, reason) {
+    const { record, members } = run;
+    const now = new Date(run.clock.now());
+    const left = members
+        .map((m) => m.record.incomplete && `${m.spec.release}: ${m.record.incomplete}`)
+        .filter(Boolean);
+    record.incomplete = left.length > 0 ? left.join(' ') : undefined;
+    record.nothingDeployed = members.every((m) => m.record.nothingDeployed) || undefined;
+    const previous = members.map((m) => m.record.previousRevision);
+    record.previousRevision = previous.length === 1 ? previous[0] : undefined;
+    const each = members.map((m) => `${m.spec.release} ${m.record.decision ?? 'unknown'}`).join(', ');
+    // The group's weight: the most traffic any member's new version holds at the end.
+    const finalWeight = Math.max(0, ...members.map((m) => m.record.finalWeight));
+    const full = `${group_outcomes_sentence(reason)} Releases: ${each}.`;
+    decide(record, decision, full, decision === 'promoted' ? 100 : finalWeight, now);
+    record.currentWeight = finalWeight;
+    record_builder_addEvent(record, now, 'decision', `Decision: ${decision}. ${full}`);
+    run.log.info(`Group decision: ${decision}. ${full}`);
+    run.persist();
+    run.reports.finish(record);
+    await run.reports.drain();
+    return record;
+}
+/**
+ * Rolls back every member whose canary may exist, dependents first; `culprit` is the release whose
+ * step failed (its reason leads, named). Members never installed end with nothing deployed.
+ */
+async function group_outcomes_rollBackGroup(run, decision, reason, culprit) {
+    const named = culprit ? `${culprit.spec.release}: ${reason}` : reason;
+    // Saved first: if the runner kills us meanwhile, the post step finishes every member with this verdict.
+    run.record.pending = { decision, reason: named };
+    setPhase(run.record, 'rolling-back');
+    run.persist();
+    for (const member of [...run.members].reverse()) {
+        const own = member === culprit ? reason : `Rolled back with the group because ${named}`;
+        const ending = member.mayExist
+            ? { decision, reason: own, removeCanary: true }
+            : {
+                decision,
+                reason: `${own}. ${member.spec.canaryRelease} was never installed; nothing changed for ${member.spec.release}`,
+                finalWeight: 0,
+                nothingDeployed: true
+            };
+        addEvent(member.record, new Date(run.clock.now()), 'rollback', `Rolling back ${member.spec.canaryRelease}: ${own}`);
+        await finishRecord(member.record, ending, memberOutcomeDeps(run, member));
+    }
+    run.record.pending = undefined;
+    return finishGroup(run, decision, named);
+}
+/** Promotes every stable, backends first, then removes the canaries; see the file comment for a failure. */
+async function group_outcomes_promoteGroup(run, summary) {
+    setPhase(run.record, 'promoting');
+    run.persist();
+    const promoted = [];
+    for (const member of run.members) {
+        setPhase(member.record, 'promoting');
+        addEvent(member.record, new Date(run.clock.now()), 'promote', `Promoting ${member.spec.release} to ${member.spec.version}`);
+        run.log.info(`Promoting ${member.spec.release} to ${member.spec.version}`);
+        run.persist();
+        try {
+            await promoteStable(member.ports, member.record);
+            promoted.push(member);
+        }
+        catch (error) {
+            return undoPromotion(run, promoted, member, errorMessage(error));
+        }
+    }
+    for (const member of run.members) {
+        await finishRecord(member.record, { decision: 'promoted', reason: summary, removeCanary: true }, memberOutcomeDeps(run, member));
+    }
+    return finishGroup(run, 'promoted', `${summary} Promoted ${run.members.map((m) => m.spec.release).join(', ')} in dependency order`);
+}
+/** A later member's promotion failed: the earlier stables go back to their previous revision; all canaries go. */
+async function undoPromotion(run, promoted, failed, why) {
+    const reason = `${failed.spec.release}: the promotion to ${failed.spec.version} failed: ${why}`;
+    run.record.pending = { decision: 'failed', reason };
+    setPhase(run.record, 'rolling-back');
+    run.persist();
+    const undone = new Map();
+    for (const member of [...promoted].reverse())
+        undone.set(member, await rollBackStable(run, member, reason));
+    for (const member of [...run.members].reverse()) {
+        const own = member === failed
+            ? `The promotion to ${member.spec.version} failed: ${why}`
+            : (undone.get(member)?.sentence ?? `Not promoted, because ${reason}`);
+        await finishRecord(member.record, { decision: 'failed', reason: own, removeCanary: true }, memberOutcomeDeps(run, member));
+        const stuck = undone.get(member)?.back === false;
+        if (stuck) {
+            const manual = `${member.spec.release} still runs ${member.spec.version}: run \`helm rollback ${member.spec.release} ${member.record.previousRevision ?? '<revision>'} --namespace ${member.spec.namespace}\`.`;
+            member.record.incomplete = member.record.incomplete ? `${member.record.incomplete} ${manual}` : manual;
+        }
+    }
+    run.record.pending = undefined;
+    return finishGroup(run, 'failed', reason);
+}
+/** Stable back to the revision it ran before this run promoted it; a sentence saying what happened. */
+async function rollBackStable(run, member, because) {
+    const { release, version } = member.spec;
+    const revision = member.record.previousRevision;
+    const rollback = member.ports.deployer.rollbackStable?.bind(member.ports.deployer);
+    if (revision === undefined || !rollback) {
+        return {
+            sentence: `Promoted to ${version}, but ${because}; ${release}'s previous revision is unknown, so it was not rolled back`,
+            back: false
+        };
+    }
+    try {
+        run.log.info(`Rolling ${release} back to revision ${revision}`);
+        await rollback(revision);
+        addEvent(member.record, new Date(run.clock.now()), 'stable-rollback', `Rolled ${release} back to revision ${revision}`);
+        return {
+            sentence: `Promoted to ${version}, then rolled back to revision ${revision} because ${because}`,
+            back: true
+        };
+    }
+    catch (error) {
+        return {
+            sentence: `Promoted to ${version}, but rolling ${release} back to revision ${revision} failed (${errorMessage(error)}) after ${because}`,
+            back: false
+        };
+    }
+}
+/** Holds every installed canary at its weight, marked paused; a member not started yet keeps nothing. */
+async function group_outcomes_pauseGroup(run, reason, pausedMarks) {
+    for (const member of run.members) {
+        const deps = memberOutcomeDeps(run, member);
+        if (!member.mayExist) {
+            await finishRecord(member.record, {
+                decision: 'none',
+                reason: `Not started yet (it waits for ${member.after.join(', ')}). ${reason}`,
+                finalWeight: 0,
+                nothingDeployed: true
+            }, deps);
+            continue;
+        }
+        try {
+            await member.lease.mark(pausedMarks(member));
+        }
+        catch (error) {
+            run.log.warning(`Could not mark ${member.spec.canaryRelease} as paused: ${errorMessage(error)}`);
+        }
+        await finishRecord(member.record, { decision: 'paused', reason, finalWeight: member.record.currentWeight }, deps);
+    }
+    const failed = run.members.find((m) => m.record.decision === 'failed');
+    if (failed)
+        return group_outcomes_rollBackGroup(run, 'failed', failed.record.reason ?? 'it failed while pausing', failed);
+    return finishGroup(run, 'paused', reason);
+}
+/** Nothing was changed: every member ends with `decision` (its own reason where it has one). */
+async function group_outcomes_stopGroup(run, decision, reason, own = new Map()) {
+    for (const member of run.members) {
+        const ending = own.get(member) ?? {
+            decision,
+            reason,
+            finalWeight: 0,
+            nothingDeployed: decision !== 'none'
+        };
+        await finishRecord(member.record, ending, memberOutcomeDeps(run, member));
+    }
+    return finishGroup(run, decision, reason);
+}
+function group_outcomes_sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+;// CONCATENATED MODULE: ./src/rollout/group-engine.ts
+
+
+
+
+
+
+
+
+
+
+/** The group's record: the first member's settings, the group's names, and the members' records. */
+function newGroupRecord(group, at) {
+    const specs = group.members.map((m) => m.spec);
+    const record = record_builder_newRecord({
+        ...specs[0],
+        release: specs.map((s) => s.release).join(' + '),
+        canaryRelease: specs.map((s) => s.canaryRelease).join(' + '),
+        chart: specs.map((s) => s.chart).join(' + '),
+        version: specs.map((s) => `${s.release} ${s.version}`).join(', ')
+    }, at);
+    record.routing = [...new Set(specs.map((s) => s.routing))].join(', ');
+    record.group = { file: group.file, alpha: group.alpha };
+    record.members = group.members.map((m) => memberRecord(m, at));
+    return record;
+}
+function memberRecord(member, at) {
+    return { ...record_builder_newRecord(member.spec, at), after: [...member.after] };
+}
+async function group_engine_runGroup(group, deps, context) {
+    const { clock, log, signal } = deps;
+    const record = newGroupRecord(group, new Date(clock.now()));
+    const reports = new ReportQueue(deps.reporter, log);
+    const steps = group.members[0].spec.steps;
+    const shared = group.members[0].spec;
+    const members = group.members.map((m, index) => ({
+        spec: m.spec,
+        after: m.after,
+        depth: m.depth,
+        ports: deps.members[index],
+        record: record.members[index],
+        lease: new CanaryLease(deps.members[index].marks, deps.members[index].deployer, () => clock.now()),
+        mayExist: false,
+        stableData: new StableDataWatch()
+    }));
+    const run = {
+        record,
+        members,
+        clock,
+        log,
+        reports,
+        persist: () => {
+            try {
+                deps.persist?.(record);
+            }
+            catch (error) {
+                log.warning(`Could not save the rollout state: ${errorMessage(error)}`);
+            }
+        }
+    };
+    const now = () => new Date(clock.now());
+    const event = (member, type, message) => {
+        addEvent(member?.record ?? record, now(), type, message);
+        log.info(message);
+    };
+    const engineDeps = (member) => ({
+        ...member.ports,
+        clock,
+        log,
+        signal,
+        reporter: { start: async () => { }, update: async () => { }, finish: async () => { } }
+    });
+    const stepSeconds = shared.soakSeconds +
+        shared.analysis.maxExtraSoakSeconds +
+        4 * shared.intervalSeconds +
+        shared.helmTimeoutSeconds;
+    const maxDepth = Math.max(...members.map((m) => m.depth));
+    const rounds = steps.length + maxDepth;
+    const leaseSeconds = stepSeconds * rounds + 60;
+    const startedAt = now().toISOString();
+    const marks = (member, phase) => makeMarks({
+        version: member.spec.version,
+        holder: context.holder,
+        stableRelease: member.spec.release,
+        phase,
+        now: clock.now(),
+        leaseSeconds,
+        startedAt,
+        checkRunId: context.checkRunId?.()
+    });
+    try {
+        // 1. Every member's preflight, before anything changes.
+        const stopped = new Map();
+        for (const member of members) {
+            const checked = await preflightStep(member.spec, engineDeps(member));
+            if (checked.kind === 'stop') {
+                if (checked.record.preflight)
+                    member.record.preflight = checked.record.preflight;
+                stopped.set(member, checked.ending);
+                continue;
+            }
+            member.spec = checked.spec;
+            member.ports = { ...member.ports, sampler: checked.deps.sampler };
+            if (checked.preflight)
+                member.record.preflight = checked.preflight;
+        }
+        if (stopped.size > 0) {
+            const [first, ending] = [...stopped][0];
+            const decision = ending.decision === 'none' ? 'none' : 'failed';
+            const why = decision === 'none'
+                ? ending.reason
+                : `${first.spec.release}: ${ending.reason} Nothing was changed for any release of the group`;
+            for (const member of members) {
+                if (!stopped.has(member))
+                    stopped.set(member, { decision: 'none', reason: `Not started: ${why}`, finalWeight: 0 });
+            }
+            return await stopGroup(run, decision, why, stopped);
+        }
+        // 2. Each member's canary and stable as the cluster has them: a new group, or one to continue.
+        let startRound = 0;
+        for (const member of members) {
+            member.record.previousVersion = await member.ports.deployer.stableVersion().catch(() => undefined);
+            const stable = await member.ports.deployer.stableState();
+            if (!stable.exists) {
+                return await stopGroup(run, 'failed', `${member.spec.release} has no stable release: a group canaries releases that exist; install ${member.spec.release} first. Nothing was changed`);
+            }
+            const state = await readCanary(member.ports, member.lease);
+            if (!state.exists)
+                continue;
+            const refusal = foreignRelease(state, member.spec.canaryRelease, member.spec.release) ??
+                lockConflict(state, context.holder, clock.now()) ??
+                (state.version !== member.spec.version
+                    ? `${member.spec.canaryRelease} already runs ${state.version ?? 'another version'}; finish it with command: rollback`
+                    : undefined);
+            if (refusal)
+                return await stopGroup(run, 'refused', `Refused: ${member.spec.release}: ${refusal}. Nothing was changed`);
+            member.mayExist = true;
+            const index = resumeStepIndex(steps, state.weight ?? 0, state.marks?.phase === 'paused');
+            startRound = Math.max(startRound, index + member.depth);
+            member.record.currentWeight = state.weight ?? 0;
+        }
+        if (startRound > 0)
+            log.info(`Continuing the group at round ${startRound + 1} of ${rounds}`);
+        // 3. Every counter before any canary exists: a Prometheus that does not answer stops us here.
+        reports.start(record);
+        for (const member of members) {
+            const baseline = await member.ports.sampler.baseline();
+            member.ports.judge.begin(member.spec.analysis, baseline);
+        }
+        throwIfInterrupted(signal);
+        // 4. The group holds every member's lease before the first install, or none.
+        for (const member of members) {
+            const taken = await member.lease.take(marks(member, 'soaking'));
+            if (!taken.acquired) {
+                for (const held of members)
+                    await held.lease.release('held').catch(() => undefined);
+                return await stopGroup(run, 'refused', `Refused: ${member.spec.release}: ${taken.reason}. Nothing was changed for any release of the group`);
+            }
+        }
+        // 5. The rounds.
+        for (let round = startRound; round < rounds; round++) {
+            const active = members.filter((m) => round - m.depth >= 0 && round - m.depth < steps.length);
+            setPhase(record, 'deploying');
+            run.persist();
+            const soaks = [];
+            for (const member of active) {
+                const index = round - member.depth;
+                const weight = steps[index];
+                const step = beginStep(member.record, index, weight, now());
+                setPhase(member.record, 'deploying');
+                if (!member.mayExist) {
+                    event(member, 'deploy-canary', `Installing ${member.spec.canaryRelease} (${member.spec.version}) at ${weight}% of traffic`);
+                    member.mayExist = true;
+                    const installed = await installMember(member, weight).catch((error) => {
+                        // Nothing of this member was created: it has no canary to remove.
+                        if (error instanceof NothingDeployedError) {
+                            member.mayExist = false;
+                            member.record.stepRecords.pop();
+                            member.record.currentWeight = 0;
+                        }
+                        throw error;
+                    });
+                    if (!installed.acquired) {
+                        member.mayExist = false;
+                        member.record.stepRecords.pop();
+                        return await rollBackGroup(run, 'failed', `Refused: ${installed.reason}`, member);
+                    }
+                    await member.ports.router.prepare(weight);
+                }
+                else {
+                    event(member, 'set-weight', `Shifting ${weight}% of traffic to ${member.spec.canaryRelease}`);
+                    await member.ports.router.setWeight(weight);
+                }
+                await member.lease.refresh(marks(member, 'soaking')).catch((error) => {
+                    log.warning(`Could not update the marks on ${member.lease.where}: ${errorMessage(error)}`);
+                });
+                throwIfInterrupted(signal);
+                setPhase(member.record, 'soaking');
+                soaks.push({ member, soak: new StepSoak(soakContext(member), step, index, weight) });
+            }
+            setPhase(record, 'soaking');
+            run.persist();
+            reports.update(record);
+            // Every active member is sampled at every tick, on one clock, until each step has a result. A
+            // member whose step passed is still watched while it waits for the others: the judge's
+            // evidence against it still rolls the group back (its other verdicts no longer change its step).
+            while (soaks.some((s) => !s.result)) {
+                await clock.sleep(shared.intervalSeconds * 1000, signal);
+                throwIfInterrupted(signal);
+                for (const entry of soaks) {
+                    const result = await entry.soak.tick();
+                    if (!result || (entry.result && result.kind !== 'rollback'))
+                        continue;
+                    const step = entry.member.record.stepRecords.at(-1);
+                    if (result.kind === 'rollback' || result.kind === 'fail') {
+                        endStep(step, result.kind === 'rollback' ? 'rolled-back' : 'failed', now(), result.reason);
+                        stopOthers(soaks, entry.member);
+                        return await rollBackGroup(run, result.kind === 'rollback' ? 'rolled-back' : 'failed', result.reason, entry.member);
+                    }
+                    entry.result = result;
+                    endStep(step, 'passed', now());
+                    event(entry.member, 'step-passed', `${entry.member.spec.release}: step ${step.index + 1} of ${steps.length} passed at ${step.weight}%`);
+                }
+            }
+            event(undefined, 'round-passed', `Round ${round + 1} of ${rounds} passed`);
+            const warning = soaks
+                .map((s) => (s.result?.kind === 'pass' ? s.result.warning : undefined))
+                .find(Boolean);
+            const gate = manualGate(round, warning);
+            if (gate) {
+                for (const { member } of soaks) {
+                    const step = member.record.stepRecords.at(-1);
+                    step.outcome = 'paused';
+                    step.reason = gate;
+                }
+                return await pauseGroup(run, gate, (member) => marks(member, 'paused'));
+            }
+        }
+        const took = formatDuration((clock.now() - Date.parse(record.startedAt)) / 1000);
+        return await promoteGroup(run, `All ${rounds - startRound} round${rounds - startRound === 1 ? '' : 's'} passed in ${took}.`);
+    }
+    catch (error) {
+        if (error instanceof Interrupted)
+            return interrupted(error.message);
+        const reason = `The group failed: ${errorMessage(error)}`;
+        for (const member of members) {
+            const running = member.record.stepRecords.at(-1);
+            if (running?.outcome === 'running')
+                endStep(running, 'failed', now(), reason);
+            if (error instanceof NothingDeployedError &&
+                running?.outcome === 'failed' &&
+                member.record.stepRecords.length === 1) {
+                member.mayExist = false;
+            }
+        }
+        if (!members.some((m) => m.mayExist))
+            return stopGroup(run, 'failed', `${reason}. Nothing was deployed`);
+        return rollBackGroup(run, 'failed', reason);
+    }
+    function soakContext(member) {
+        return {
+            spec: member.spec,
+            judge: member.ports.judge,
+            sampler: member.ports.sampler,
+            clock,
+            log,
+            signal,
+            record: member.record,
+            stableData: member.stableData,
+            rolloutStart: Date.parse(record.startedAt),
+            onTick: () => {
+                run.persist();
+                reports.update(record);
+            }
+        };
+    }
+    /** Creates the member's canary under the lease it holds; a router with its own object weights it in prepare(). */
+    function installMember(member, weight) {
+        return member.lease.install(member.ports.router.carriesMarks ? weight : 0);
+    }
+    /** Why to stop after a passed round, or undefined to go on (the single engine's gate, per round). */
+    function manualGate(round, warning) {
+        if (round >= rounds - 1)
+            return undefined;
+        const hint = `Run this action again with the same \`group\` file and versions to continue to round ${round + 2} of ${rounds}, or command: rollback per release.`;
+        if (shared.decision === 'hybrid' && warning) {
+            return `Paused after round ${round + 1} of ${rounds} for a person because the judge raised a warning: ${warning} ${hint}`;
+        }
+        if (shared.decision !== 'manual')
+            return undefined;
+        if (shared.manualGate === 'before-final' && round !== rounds - 2)
+            return undefined;
+        return `Paused for approval after round ${round + 1} of ${rounds} passed. ${hint}`;
+    }
+    /** The other members' running steps end with the group's rollback. */
+    function stopOthers(soaks, culprit) {
+        for (const { member, result } of soaks) {
+            if (member === culprit || result)
+                continue;
+            const step = member.record.stepRecords.at(-1);
+            if (step?.outcome === 'running')
+                endStep(step, 'cancelled', now(), `${culprit.spec.release} failed its step`);
+        }
+    }
+    async function interrupted(why) {
+        // The runner kills us ~10 s after SIGINT; the post step removes every member's canary.
+        for (const member of members) {
+            const running = member.record.stepRecords.at(-1);
+            if (running?.outcome === 'running')
+                endStep(running, 'cancelled', now(), why);
+            if (member.mayExist)
+                setPhase(member.record, 'interrupted');
+        }
+        setPhase(record, 'interrupted');
+        event(undefined, 'signal', `${why}: stopped sampling; the post step removes every canary of the group`);
+        record.decision = 'cancelled';
+        record.reason = `${why}; every canary of the group is handed to the post step for removal.`;
+        record.finalWeight = Math.max(0, ...members.map((m) => m.record.currentWeight));
+        run.persist();
+        await reports.drain(2_000);
+        return record;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/group-main.ts
+// The main step for a release group (the `group` input): read and validate the group file, build
+// each member's adapters, run the group engine, set the outputs. The single-release path is main.ts.
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function runGroupAction() {
+    const read = readConfigOrFail(() => readReleaseGroup((name) => core.getInput(name)));
+    if (!read)
+        return;
+    const group = read.config;
+    for (const member of group.members)
+        read.mask(secretValues(member.spec));
+    await withStopSignal('group', async (signal) => {
+        const { members, reporter } = await groupAdapters(group);
+        core.saveState(STATE_KEYS.recordPath, group.reportPath);
+        const persist = (record) => {
+            // The post step reads the phase (and the check run id the reporter saves) if we get killed.
+            core.saveState(STATE_KEYS.phase, record.phase);
+            writeGroupRecord(group.reportPath, record);
+        };
+        const record = await runGroup(group, {
+            members,
+            clock: systemClock,
+            reporter,
+            log: { info: core.info, warning: core.warning, error: core.error },
+            signal,
+            persist
+        }, {
+            holder: process.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
+            checkRunId: () => reporter.checkRun()?.id
+        });
+        persist(record);
+        setRolloutOutputs(record, group.reportPath, reporter.checkRun());
+        failStepUnlessClean(record);
+    });
+}
+/** Each member's adapters (its Helm, router, lease, Prometheus queries, judge) and the group's one reporter. */
+async function groupAdapters(group, saved = {}) {
+    const adapters = [];
+    for (const member of group.members)
+        adapters.push(await createAdapters(member.spec));
+    const shared = group.members[0].spec;
+    const reporter = createReporter({
+        token: shared.githubToken,
+        checkName: group.checkName,
+        checkRunId: saved.checkRunId,
+        slackWebhookUrl: shared.slackWebhookUrl,
+        webhookUrl: shared.webhookUrl
+    });
+    const members = adapters.map((a) => ({
+        deployer: a.deployer,
+        router: a.router,
+        marks: a.marks,
+        sampler: a.sampler,
+        judge: a.judge,
+        preflight: a.preflight
+    }));
+    return { members, adapters, reporter };
+}
+/** The group's record with its `releases` (the same JSON as the output) and the run's links. */
+function writeGroupRecord(file, record) {
+    record.run ??= runInfoFromEnv(process.env, headSha(github_context));
+    record.releases = releaseOutcomes(record);
+    writeRecord(file, record);
+}
+
+;// CONCATENATED MODULE: ./src/rollout/group-run.ts
+/** The member's deps for outcomes.ts: its own deployer, router and lease; the group saves and reports. */
+function group_run_memberOutcomeDeps(run, member) {
+    return {
+        deployer: member.ports.deployer,
+        router: member.ports.router,
+        clock: run.clock,
+        log: run.log,
+        lock: member.lease,
+        persist: () => run.persist(),
+        // The group reports once, with every member's section, when the group's record is finished.
+        report: async () => { }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/rollout/report-queue.ts
+
+
+const CALL_TIMEOUT_MS = 15_000;
+/** The call, or a "timed out" error after `ms`: the call itself is left to finish in the background. */
+function withTimeout(promise, ms, what) {
+    return abortable(promise, AbortSignal.timeout(ms)).catch((error) => {
+        throw isTimeout(error) ? new Error(`${what} timed out after ${ms} ms`) : error;
+    });
+}
+class report_queue_ReportQueue {
+    reporter;
+    log;
+    chain = Promise.resolve();
+    constructor(reporter, log) {
+        this.reporter = reporter;
+        this.log = log;
+    }
+    start(record) {
+        this.enqueue('start', () => this.reporter.start(record));
+    }
+    update(record) {
+        this.enqueue('update', () => this.reporter.update(record));
+    }
+    finish(record) {
+        this.enqueue('finish', () => this.reporter.finish(record));
+    }
+    /** Waits for queued reports, but never longer than `capMs`. */
+    async drain(capMs = CALL_TIMEOUT_MS * 2) {
+        await abortable(this.chain, AbortSignal.timeout(capMs)).catch(() => undefined);
+    }
+    enqueue(what, call) {
+        this.chain = this.chain
+            .then(() => withTimeout(Promise.resolve().then(call), CALL_TIMEOUT_MS, `reporting (${what})`))
+            .catch((error) => {
+            this.log.warning(`Reporting (${what}) failed, the rollout goes on: ${error_message_errorMessage(error)}`);
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rollout/stable-data.ts
+/** A gap of fewer ticks is scrape jitter or a quiet moment, not missing data. */
+const MIN_GAP_TICKS = 3;
+class stable_data_StableDataWatch {
+    gaps = new Map();
+    observe(tick) {
+        if (tick.unavailable)
+            return; // Prometheus did not answer: counted as an outage, not as a gap
+        for (const [metric, pair] of Object.entries(tick.metrics)) {
+            const stableHas = events(pair.stable) > 0;
+            const canaryHas = events(pair.canary) > 0;
+            if (stableHas || (!canaryHas && pair.stable !== null))
+                this.gaps.delete(metric);
+            else {
+                const gap = this.gaps.get(metric) ?? { since: tick.at, ticks: 0 };
+                gap.ticks++;
+                this.gaps.set(metric, gap);
+            }
+        }
+    }
+    /** Metrics for which stable has had no data for the last MIN_GAP_TICKS ticks or more. */
+    current() {
+        return [...this.gaps]
+            .filter(([, gap]) => gap.ticks >= MIN_GAP_TICKS)
+            .map(([metric, gap]) => ({ metric, since: gap.since }));
+    }
+}
+function events(observation) {
+    if (!observation)
+        return 0;
+    switch (observation.kind) {
+        case 'errors':
+            return observation.total;
+        case 'latency':
+            return observation.histogram.count;
+        case 'ratio':
+            return observation.denominator;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rollout/group-interrupted.ts
+
+
+
+
+
+
+
+async function finishGroupInterrupted(group, saved, phase, deps) {
+    const record = saved?.members ? saved : newGroupRecord(group, new Date(deps.clock.now()));
+    const members = group.members.map((m, index) => ({
+        spec: m.spec,
+        after: m.after,
+        depth: m.depth,
+        ports: deps.members[index],
+        record: memberRecordOf(record, m.spec.release, group, deps.clock),
+        lease: new lock_CanaryLease(deps.members[index].marks, deps.members[index].deployer, () => deps.clock.now()),
+        mayExist: true,
+        stableData: new stable_data_StableDataWatch()
+    }));
+    record.members = members.map((m) => m.record);
+    const run = {
+        record,
+        members,
+        clock: deps.clock,
+        log: deps.log,
+        reports: new report_queue_ReportQueue(deps.reporter, deps.log),
+        persist: () => deps.persist?.(record)
+    };
+    const during = phase === 'interrupted' ? '' : ` during ${phase}`;
+    deps.log.warning(`The group's run was interrupted${during}: finishing every release, dependents first`);
+    for (const member of [...members].reverse()) {
+        if (member.record.decision && member.record.phase === 'done')
+            continue; // finished before the kill
+        // A verdict the group reached stands for the members it had not finished yet.
+        if (record.pending)
+            member.record.pending ??= record.pending;
+        const memberPhase = member.record.phase === 'validating' ? phase : member.record.phase;
+        await finishInterrupted(member.spec, member.record, memberPhase, deps.holder, group_run_memberOutcomeDeps(run, member));
+    }
+    const decision = groupDecision(members.map((m) => m.record.decision));
+    const reason = record.pending
+        ? `${record.pending.reason} (finished by the post step)`
+        : `The group's run was interrupted${during}; the post step finished every release`;
+    record.pending = undefined;
+    return finishGroup(run, decision, reason);
+}
+/** The members' decision when they agree; `failed` when they do not (some promoted, some not). */
+function groupDecision(decisions) {
+    const distinct = [...new Set(decisions)];
+    return distinct.length === 1 && distinct[0] ? distinct[0] : 'failed';
+}
+function memberRecordOf(record, release, group, clock) {
+    const found = record.members?.find((m) => m.release === release);
+    if (found)
+        return found;
+    const fresh = newGroupRecord(group, new Date(clock.now())).members;
+    return fresh.find((m) => m.release === release);
+}
+
+;// CONCATENATED MODULE: ./src/group-post.ts
+// The post step for a release group: when the main step was cancelled or killed, finish every
+// member (rollout/interrupted.ts, dependents first) so no canary of the group is left, then decide
+// the group's record from what the members became.
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function postGroup(phase) {
+    try {
+        const mask = mask_createMasker();
+        mask(secrets_secretInputValues((name) => getInput(name)));
+        const group = group_readReleaseGroup((name) => getInput(name));
+        for (const member of group.members)
+            mask(secrets_secretValues(member.spec));
+        const { members, reporter } = await groupAdapters(group, { checkRunId: savedCheckRunId() });
+        const recordPath = getState(state_STATE_KEYS.recordPath) || group.reportPath;
+        const finished = await finishGroupInterrupted(group, readRecord(recordPath), phase, {
+            members,
+            holder: process.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
+            clock: clock_systemClock,
+            reporter,
+            log: { info: info, warning: warning, error: error },
+            persist: (r) => writeGroupRecord(recordPath, r)
+        });
+        outputs_setRolloutOutputs(finished, recordPath, reporter.checkRun());
+        info(finished.reason ?? '');
+        action_step_failStepUnlessClean(finished);
+    }
+    catch (error) {
+        setFailed(`Post step: ${error_message_errorMessage(error)}`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/post.ts
@@ -62637,33 +63878,37 @@ function refused(reason) {
 
 
 
+
+
 async function post() {
-    const phase = getState(STATE_KEYS.phase);
+    const phase = getState(state_STATE_KEYS.phase);
     if (!needsCleanup(phase)) {
         info(phase
             ? `Canary finished in phase "${phase}": nothing to clean up.`
             : 'No rollout state: nothing to clean up.');
         return;
     }
+    if (isGroupRun((name) => getInput(name)))
+        return postGroup(phase);
     try {
-        const mask = createMasker();
-        mask(secretInputValues((name) => getInput(name)));
+        const mask = mask_createMasker();
+        mask(secrets_secretInputValues((name) => getInput(name)));
         const spec = readRolloutSpec((name) => getInput(name));
-        mask(secretValues(spec));
+        mask(secrets_secretValues(spec));
         const adapters = await createAdapters(spec, { checkRunId: savedCheckRunId() });
-        const recordPath = getState(STATE_KEYS.recordPath) || spec.reportPath;
-        const record = readRecord(recordPath) ?? newRecord(spec, new Date());
+        const recordPath = getState(state_STATE_KEYS.recordPath) || spec.reportPath;
+        const record = readRecord(recordPath) ?? record_builder_newRecord(spec, new Date());
         const log = { info: info, warning: warning, error: error };
         const finished = await finishInterrupted(spec, record, phase, process.env.GITHUB_RUN_ID ?? `local-${process.pid}`, {
             deployer: adapters.deployer,
             router: adapters.router,
-            clock: systemClock,
-            lock: new CanaryLease(adapters.marks, adapters.deployer, () => systemClock.now()),
+            clock: clock_systemClock,
+            lock: new lock_CanaryLease(adapters.marks, adapters.deployer, () => clock_systemClock.now()),
             log,
             persist: (r) => writeRecord(recordPath, r),
-            report: (r) => adapters.reporter.finish(r).catch((e) => log.warning(`Reporting failed: ${errorMessage(e)}`))
+            report: (r) => adapters.reporter.finish(r).catch((e) => log.warning(`Reporting failed: ${error_message_errorMessage(e)}`))
         });
-        setRolloutOutputs(finished, recordPath, adapters.checkRun());
+        outputs_setRolloutOutputs(finished, recordPath, adapters.checkRun());
         info(finished.reason ?? '');
         if (finished.incomplete) {
             warning(finished.incomplete, { title: `canary / ${finished.release}: left to do` });
@@ -62674,7 +63919,7 @@ async function post() {
         }
     }
     catch (error) {
-        setFailed(`Post step: ${errorMessage(error)}`);
+        setFailed(`Post step: ${error_message_errorMessage(error)}`);
     }
 }
 
@@ -65592,7 +66837,7 @@ __webpack_unused_export__ = parser.Parser;
 exports.qg = publicApi.parse;
 exports.hR = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
-__webpack_unused_export__ = publicApi.stringify;
+exports.As = publicApi.stringify;
 __webpack_unused_export__ = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 

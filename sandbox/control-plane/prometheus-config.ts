@@ -39,10 +39,11 @@ export function prometheusConfig(
           }
         ],
         relabel_configs: [
-          // The PodMonitor's selector: app.kubernetes.io/name=storefront and a release label.
+          // The PodMonitor's selector: app.kubernetes.io/name=storefront and a release label; the
+          // catalogue API's pods (charts/catalogue) carry the same labels and metric names.
           {
             source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'],
-            regex: 'storefront',
+            regex: 'storefront|catalogue',
             action: 'keep'
           },
           { source_labels: ['__meta_kubernetes_pod_label_release'], regex: '.+', action: 'keep' },

@@ -5,6 +5,7 @@
 //   evidence: what the job summary must name (the metric or cause behind a rollback).
 
 import { GATEWAY_API_BYO } from './gateway-api-byo.js';
+import { GROUP_SCENARIOS } from './group-scenarios.js';
 import { OUTCOME_SCENARIOS } from './outcome-scenarios.js';
 import { PREFLIGHT_SCENARIOS } from './preflight-scenarios.js';
 import { firstRelease } from './first-release-scenario.js';
@@ -173,6 +174,7 @@ export const SCENARIOS: Record<string, Scenario> = {
   ...PREFLIGHT_SCENARIOS,
   'gateway-api-byo': GATEWAY_API_BYO,
   'first-release': firstRelease,
+  ...GROUP_SCENARIOS,
   ...PODINFO_SCENARIOS,
   ...WAVE_SCENARIOS
 };

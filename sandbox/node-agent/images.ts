@@ -6,6 +6,8 @@ import type { V1Container } from '@kubernetes/client-node';
 export interface EntryPoints {
   /** app/storefront/src/server.js */
   storefrontServer: string;
+  /** app/catalogue/src/server.js */
+  catalogueServer: string;
   /** The podinfo binary from the build manifest, when the build made one. */
   podinfo?: string;
   /** podinfo's CLI (its chart's exec probes run `podcli check http ...`), when the build made one. */
@@ -15,7 +17,7 @@ export interface EntryPoints {
   nodeBinary: string;
 }
 
-export type ProgramKind = 'storefront' | 'podinfo' | 'stand-in';
+export type ProgramKind = 'storefront' | 'catalogue' | 'podinfo' | 'stand-in';
 
 export interface ContainerProgram {
   kind: ProgramKind;
@@ -81,16 +83,22 @@ export function programFor(
   const command = container.command ?? [];
   const args = container.args ?? [];
 
-  if (repository === 'upcommerce/storefront') {
+  // Our Node apps: the image's program is the app's server.js, run by this machine's node.
+  const nodeApps: Record<string, { kind: ProgramKind; server: string }> = {
+    'upcommerce/storefront': { kind: 'storefront', server: entryPoints.storefrontServer },
+    'upcommerce/catalogue': { kind: 'catalogue', server: entryPoints.catalogueServer }
+  };
+  const app = nodeApps[repository];
+  if (app) {
     if (command.length > 0) {
       throw new UnrunnableContainerError(
-        `container "${container.name}": image ${image} runs the storefront server here; its command ${JSON.stringify(command)} cannot be run in the sandbox (leave command unset)`
+        `container "${container.name}": image ${image} runs the ${app.kind} server here; its command ${JSON.stringify(command)} cannot be run in the sandbox (leave command unset)`
       );
     }
     return {
-      kind: 'storefront',
-      argv: [entryPoints.nodeBinary, entryPoints.storefrontServer, ...args],
-      cwd: path.dirname(path.dirname(entryPoints.storefrontServer))
+      kind: app.kind,
+      argv: [entryPoints.nodeBinary, app.server, ...args],
+      cwd: path.dirname(path.dirname(app.server))
     };
   }
 

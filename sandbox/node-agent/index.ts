@@ -18,6 +18,9 @@ import { PREFIX, randomAgentId } from './names.js';
 import { NodeRegistration } from './node-registration.js';
 import { parsePodCidr, PodIpAllocator } from './pod-cidr.js';
 import { podKey, PodWorker } from './pod-worker.js';
+import { startGatewayProxy, ingressPortOf, type GatewayProxy } from './gateway-proxy.js';
+import { pollRoutedHosts } from './routed-hosts.js';
+import { GATEWAY_NAME, GATEWAY_NAMESPACE } from '../control-plane/traefik-config.js';
 
 export { cleanupStale } from './network.js';
 
@@ -42,6 +45,7 @@ function entryPoints(podinfo: string | undefined, podcli: string | undefined): E
   const tsxLoader = createRequire(import.meta.url).resolve('tsx');
   return {
     storefrontServer: path.join(repoRoot, 'app', 'storefront', 'src', 'server.js'),
+    catalogueServer: path.join(repoRoot, 'app', 'catalogue', 'src', 'server.js'),
     podinfo,
     podcli,
     standIn: [process.execPath, '--import', tsxLoader, path.join(here, 'stand-in-server.ts')],
@@ -160,6 +164,25 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   });
   await informer.start();
 
+  // Names in pods (docs/sandbox.md): routed hosts resolve to the bridge address, where the gateway
+  // proxy forwards to Traefik. Without the proxy (port taken) pods still run; their calls to routed
+  // hosts then fail, which the log says.
+  const routedHosts = pollRoutedHosts(
+    clients.config,
+    (hosts) => {
+      if (network.hosts.setNames(hosts)) log(`pods' hosts files: ${hosts.length} routed host(s)`);
+    },
+    log
+  );
+  const gatewayProxy: GatewayProxy | undefined = await startGatewayProxy({
+    host: block.gateway,
+    ingressPort: () => ingressPortOf(clients.config, { namespace: GATEWAY_NAMESPACE, name: GATEWAY_NAME }),
+    log
+  }).catch((error: Error) => {
+    log(`gateway proxy on ${block.gateway} not served: ${error.message}`);
+    return undefined;
+  });
+
   const kubeletApi = await startKubeletApi({
     host: block.gateway,
     tlsDir: path.join(stateDir, 'kubelet-tls'),
@@ -187,6 +210,8 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
         process.off('exit', onExit);
         await informer.stop();
         registration.stop();
+        routedHosts.stop();
+        await gatewayProxy?.close();
         await kubeletApi?.close();
         await Promise.all([...workers.values()].map((w) => w.shutdown(SHUTDOWN_GRACE_MS)));
         await network.destroy();

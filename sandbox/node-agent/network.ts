@@ -1,12 +1,14 @@
 // The pod network, made with iproute2: one bridge per agent holding the pod CIDR's first address (so
 // the host, Traefik and Prometheus reach pod IPs through it), and per pod a network namespace with
 // loopback up and one end of a veth pair as eth0, the other end on the bridge. No default route and
-// no forwarding: pods reach each other and the bridge address, nothing else.
+// no forwarding: pods reach each other and the bridge address, nothing else. Each pod's namespace also
+// gets a hosts file (pod-hosts.ts), removed with the namespace.
 import { spawnSync } from 'node:child_process';
 import { agentIdOf, bridgeName, hostVethName, PREFIX, podNetnsName, podVethName } from './names.js';
 import { cidrsOverlap, ipToNumber, type PodAddress, type PodCidr } from './pod-cidr.js';
 import { ip, runCommand } from './run-command.js';
 import { liveAgentIds } from './agent-registry.js';
+import { PodHostsFiles, removeStaleHostsDirs } from './pod-hosts.js';
 
 export interface PodNetwork {
   netns: string;
@@ -53,12 +55,16 @@ async function assertCidrFree(block: PodCidr): Promise<void> {
 
 export class NodeNetwork {
   private readonly pods = new Map<string, PodNetwork>();
+  /** The pods' hosts files: the cluster's routed hosts resolve to the bridge address (gateway-proxy.ts). */
+  readonly hosts: PodHostsFiles;
 
   private constructor(
     readonly agentId: string,
     readonly block: PodCidr,
     readonly bridge: string
-  ) {}
+  ) {
+    this.hosts = new PodHostsFiles(block.gateway);
+  }
 
   static async create(agentId: string, block: PodCidr): Promise<NodeNetwork> {
     await assertCidrFree(block);
@@ -83,6 +89,7 @@ export class NodeNetwork {
     this.pods.set(netns, network);
     try {
       await ip('netns', 'add', netns);
+      this.hosts.add(netns);
       await ip('-n', netns, 'link', 'set', 'lo', 'up');
       await ip('link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', podEnd, 'netns', netns);
       await ip('link', 'set', hostEnd, 'master', this.bridge);
@@ -100,6 +107,7 @@ export class NodeNetwork {
   /** Deletes the namespace; its veth end goes with it, and so does the host end. */
   async removePod(network: PodNetwork): Promise<void> {
     this.pods.delete(network.netns);
+    this.hosts.remove(network.netns);
     await ip('netns', 'del', network.netns).catch(() => undefined);
     const hostEnd = hostVethName(this.agentId, network.address.offset);
     if ((await linkNames()).includes(hostEnd)) await ip('link', 'del', hostEnd).catch(() => undefined);
@@ -108,6 +116,7 @@ export class NodeNetwork {
   /** removePod for the process's exit, when only synchronous work runs. */
   removePodSync(network: PodNetwork): void {
     this.pods.delete(network.netns);
+    this.hosts.remove(network.netns);
     spawnSync('ip', ['netns', 'del', network.netns]);
   }
 
@@ -134,10 +143,14 @@ async function killProcessesIn(netns: string): Promise<void> {
 }
 
 /**
- * Removes the sandbox- network namespaces and links that no live agent owns, and kills the
+ * Removes the sandbox- network namespaces, links and /etc/netns entries that no live agent owns, and kills the
  * processes still running in those namespaces: what a run that died left behind.
  */
-export async function cleanupStale(): Promise<{ namespaces: string[]; links: string[] }> {
+export async function cleanupStale(): Promise<{
+  namespaces: string[];
+  links: string[];
+  hostsDirs: string[];
+}> {
   const live = liveAgentIds();
   const isStale = (name: string) => name.startsWith(PREFIX) && !live.has(agentIdOf(name) ?? '');
   const namespaces = (await netnsNames()).filter(isStale);
@@ -150,5 +163,7 @@ export async function cleanupStale(): Promise<{ namespaces: string[]; links: str
     // A veth end disappears with its peer; only what is still there is deleted.
     if ((await linkNames()).includes(link)) await ip('link', 'del', link);
   }
-  return { namespaces, links };
+  // The hosts files of those namespaces (/etc/netns/NAME), which `ip netns del` leaves behind.
+  const hostsDirs = removeStaleHostsDirs(isStale);
+  return { namespaces, links, hostsDirs };
 }

@@ -73,29 +73,38 @@ export interface ReadOptions {
   env?: NodeJS.ProcessEnv;
   /** Base for relative paths (chart, values, config). Default process.cwd(). */
   cwd?: string;
+  /** How messages name a setting; default "input `x`" (a release group names its file's keys). */
+  label?: (name: InputName) => string;
 }
 
 export function readRolloutSpec(getInput: (name: string) => string, options: ReadOptions = {}): RolloutSpec {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
+  const label = options.label ?? inputLabel;
   const problems = new ProblemCollector();
 
   const raw = (name: InputName): string => (getInput(name) ?? '').trim();
   const value = (name: InputName): string => raw(name) || (INPUT_DEFAULTS[name] ?? '');
   /** Parses an input (its default when empty); on a problem records it and returns `fallback`. */
   function read<T>(name: InputName, parse: (text: string, where: string) => T, fallback: T): T {
-    return problems.attempt(() => parse(value(name), inputLabel(name))) ?? fallback;
+    return problems.attempt(() => parse(value(name), label(name))) ?? fallback;
   }
   /** Like `read`, for inputs without a default: undefined when empty. */
   function optional<T>(name: InputName, parse: (text: string, where: string) => T): T | undefined {
-    return value(name) === '' ? undefined : problems.attempt(() => parse(value(name), inputLabel(name)));
+    return value(name) === '' ? undefined : problems.attempt(() => parse(value(name), label(name)));
   }
   function requireInput(name: InputName, expected: string): boolean {
     if (value(name) !== '') return true;
-    problems.add(new ConfigError(`${inputLabel(name)} is required: ${expected}.`));
+    problems.add(new ConfigError(`${label(name)} is required: ${expected}.`));
     return false;
   }
 
+  if (value('group') !== '') {
+    // A group is read by readReleaseGroup (src/config/group.ts), which reads each member through here.
+    problems.add(
+      new ConfigError(`${label('group')} is set: a release group is read from its file, not as one release.`)
+    );
+  }
   const command = read('command', (t, w) => parseChoice(t, w, COMMANDS), 'deploy');
   const deploys = command === 'deploy';
 
@@ -133,7 +142,7 @@ export function readRolloutSpec(getInput: (name: string) => string, options: Rea
   if (intervalSeconds > soakSeconds) {
     problems.add(
       expectedError(
-        inputLabel('interval'),
+        label('interval'),
         `at most the soak time (${formatDuration(soakSeconds)}), so each step is sampled`,
         value('interval')
       )
@@ -153,7 +162,7 @@ export function readRolloutSpec(getInput: (name: string) => string, options: Rea
   } else if (value('weight-values') !== '') {
     problems.add(
       new ConfigError(
-        `${inputLabel('weight-values')} is only used with routing: values (routing is ${routing}); remove it or set routing: values.`
+        `${label('weight-values')} is only used with routing: values (routing is ${routing}); remove it or set routing: values.`
       )
     );
   }
@@ -164,7 +173,7 @@ export function readRolloutSpec(getInput: (name: string) => string, options: Rea
   } else if (value('route') !== '') {
     problems.add(
       new ConfigError(
-        `${inputLabel('route')} is only used with routing: gateway-api or istio (routing is ${routing}); remove it or set one of them.`
+        `${label('route')} is only used with routing: gateway-api or istio (routing is ${routing}); remove it or set one of them.`
       )
     );
   }
@@ -178,7 +187,7 @@ export function readRolloutSpec(getInput: (name: string) => string, options: Rea
     prometheusUrl = optional('prometheus-url', parsePrometheusUrl) ?? '';
   }
   const headers = read('prometheus-headers', parsePrometheusHeaders, {});
-  const analysisConfig = readAnalysisConfig(value('config'), value('analysis'), cwd, problems);
+  const analysisConfig = readAnalysisConfig(value('config'), value('analysis'), cwd, problems, label);
 
   const guards = {
     maxErrorRate: read('max-error-rate', parsePositiveFraction, 0.05),
@@ -190,7 +199,7 @@ export function readRolloutSpec(getInput: (name: string) => string, options: Rea
     // At 100% stable gets no traffic, so there is nothing to compare the canary with.
     problems.add(
       expectedError(
-        inputLabel('steps'),
+        label('steps'),
         'a ladder with a step below 100 (e.g. 20,100), because at 100% stable gets no traffic to compare with; or `judge: threshold` for guards on the canary alone',
         value('steps')
       )
@@ -201,7 +210,7 @@ export function readRolloutSpec(getInput: (name: string) => string, options: Rea
   const maxExtraSoakSeconds = read('max-extra-soak', (t, w) => parseStepDuration(t, w, true), 300);
   const noData = read('no-data', (t, w) => parseChoice(t, w, NO_DATA_POLICIES), 'fail');
   const strictPass = read('strict-pass', parseBoolean, false);
-  const source = readMetricsSource(value('metrics-source'), analysisConfig, routing, problems);
+  const source = readMetricsSource(value('metrics-source'), analysisConfig, routing, problems, label);
   const resolved = problems.attempt(() => resolveMetrics(analysisConfig, guards, alpha, source));
 
   // Everything else.
@@ -273,7 +282,8 @@ function readAnalysisConfig(
   configPath: string,
   inline: string,
   cwd: string,
-  problems: ProblemCollector
+  problems: ProblemCollector,
+  label: (name: InputName) => string
 ): AnalysisConfig | undefined {
   if (configPath !== '' && inline !== '') {
     problems.add(
@@ -283,13 +293,13 @@ function readAnalysisConfig(
     );
     return undefined;
   }
-  if (inline !== '') return problems.attempt(() => parseAnalysisYaml(inline, inputLabel('analysis')));
+  if (inline !== '') return problems.attempt(() => parseAnalysisYaml(inline, label('analysis')));
   if (configPath === '') return undefined;
   return problems.attempt(() => {
     const file = path.resolve(cwd, configPath);
     if (!existsSync(file) || !statSync(file).isFile()) {
       throw new ConfigError(
-        `${inputLabel('config')}: file ${configPath} not found (looked at ${file}); expected a YAML file such as .github/canary.yml.`
+        `${label('config')}: file ${configPath} not found (looked at ${file}); expected a YAML file such as .github/canary.yml.`
       );
     }
     return parseAnalysisYaml(readFileSync(file, 'utf8'), `config file ${configPath}`);
@@ -301,23 +311,24 @@ function readMetricsSource(
   input: string,
   analysis: AnalysisConfig | undefined,
   routing: RoutingPreset,
-  problems: ProblemCollector
+  problems: ProblemCollector,
+  label: (name: InputName) => string
 ): SourceChoice {
   const fromYaml = analysis?.metricsSource;
   if (input === '') {
     return fromYaml
       ? { name: fromYaml, where: `${analysis!.source}, key \`metrics-source\``, routing }
-      : { name: 'app', where: inputLabel('metrics-source'), routing };
+      : { name: 'app', where: label('metrics-source'), routing };
   }
-  const name = problems.attempt(() => parseChoice(input, inputLabel('metrics-source'), METRICS_SOURCES));
+  const name = problems.attempt(() => parseChoice(input, label('metrics-source'), METRICS_SOURCES));
   if (name && fromYaml && fromYaml !== name) {
     problems.add(
       new ConfigError(
-        `${inputLabel('metrics-source')} is ${name} but ${analysis!.source} says \`metrics-source: ${fromYaml}\`; give it in one place.`
+        `${label('metrics-source')} is ${name} but ${analysis!.source} says \`metrics-source: ${fromYaml}\`; give it in one place.`
       )
     );
   }
-  return { name: name ?? 'app', where: inputLabel('metrics-source'), routing };
+  return { name: name ?? 'app', where: label('metrics-source'), routing };
 }
 
 function parseCanaryRelease(text: string, where: string, release: string): string {

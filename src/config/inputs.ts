@@ -4,6 +4,7 @@
 /** Every input with its default (`undefined`: no default). Defaults are applied here too, so local runs and tests behave as on a runner. */
 export const INPUT_DEFAULTS = {
   release: undefined,
+  group: undefined,
   chart: undefined,
   'chart-version': undefined,
   namespace: 'default',
@@ -72,7 +73,8 @@ export const OUTPUT_NAMES = [
   'canary-weight',
   'canary-age-seconds',
   'previous-version',
-  'previous-revision'
+  'previous-revision',
+  'releases'
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];

@@ -147,3 +147,24 @@ export interface RolloutSpec {
   /** Where the JSON rollout record is written. */
   reportPath: string;
 }
+
+/** One release of a release group (the `group` input, src/config/group.ts). */
+export interface GroupMember {
+  spec: RolloutSpec;
+  /** The releases of the group this one waits for. */
+  after: string[];
+  /** The longest `after:` chain to it: 0 for a release that waits for none. */
+  depth: number;
+}
+
+export interface ReleaseGroup {
+  /** The file as the `group` input gives it. */
+  file: string;
+  /** The group's false-rollback bound; each member's judge gets alpha / members. */
+  alpha: number;
+  /** In dependency order: by depth, then as listed (backends first). */
+  members: GroupMember[];
+  /** The group's record (the `report` output). */
+  reportPath: string;
+  checkName: string;
+}

@@ -182,6 +182,20 @@ export function uninstallArgs(spec: RolloutSpec, major: HelmMajor): string[] {
   ];
 }
 
+/** Stable back to an earlier revision (a group undoes a promotion when a later member's failed). */
+export function stableRollbackArgs(spec: RolloutSpec, major: HelmMajor, revision: number): string[] {
+  return [
+    'rollback',
+    spec.release,
+    String(revision),
+    '--namespace',
+    spec.namespace,
+    major === 4 ? '--wait=watcher' : '--wait',
+    '--timeout',
+    `${spec.helmTimeoutSeconds}s`
+  ];
+}
+
 export function statusArgs(release: string, namespace: string): string[] {
   return ['status', release, '--namespace', namespace, '-o', 'json'];
 }

@@ -11,6 +11,7 @@ import {
   getValuesArgs,
   parseHelmVersion,
   promoteArgs,
+  stableRollbackArgs,
   stableInstallArgs,
   statusArgs,
   uninstallArgs,
@@ -102,6 +103,11 @@ export class HelmDeployer implements Deployer {
       spec = { ...spec, version: version ?? '<canary version>' };
     }
     await this.mutate(promoteArgs(spec, major));
+  }
+
+  async rollbackStable(revision: number): Promise<void> {
+    const { major } = await this.detect();
+    await this.mutate(stableRollbackArgs(this.spec, major, revision));
   }
 
   async zeroWeight(): Promise<void> {

@@ -56,6 +56,8 @@ export interface Deployer {
   zeroWeight(): Promise<void>;
   /** Upgrade stable to the new version and wait. The canary is removed separately afterwards. */
   promoteStable(): Promise<void>;
+  /** `helm rollback` of stable to `revision` and wait (a release group undoes an earlier member's promotion). */
+  rollbackStable?(revision: number): Promise<void>;
   /** Uninstall the canary release (the router took its traffic away first). Never touches stable. Safe to repeat. */
   removeCanary(): Promise<void>;
   canaryState(): Promise<CanaryState>;

@@ -63,6 +63,7 @@ const STATUS_LABELS: Record<MetricStatus, string> = {
 // ---------------------------------------------------------------- summary
 
 export function renderSummary(record: RolloutRecord, options: RenderOptions = {}): string {
+  if (record.members) return groupSummary(record, record.members, options);
   const parts = [
     decisionSection(record),
     preflightSection(record),
@@ -289,6 +290,12 @@ function commitLink(record: RolloutRecord): string {
 
 /** The tick-by-tick log, newest last; the oldest ticks go first when it would not fit. */
 export function renderText(record: RolloutRecord, max = MAX_OUTPUT_CHARS): string {
+  if (record.members) {
+    // A group: each release's tick log under its name, sharing the limit.
+    const share = Math.floor(max / record.members.length) - 100;
+    const logs = record.members.map((m) => `## ${markdownText(m.release)}\n\n${renderText(m, share)}`);
+    return capText(logs.join('\n'), max);
+  }
   const entries = logEntries(record);
   const head = `### Tick log\n\n${formatCount(record.ticks.length)} ticks, ${formatCount(record.events.length)} events, times in UTC.\n\n`;
   const open = '```text\n';
@@ -358,4 +365,34 @@ function fence(line: string): string {
 export function decisionHeadline(record: RolloutRecord): string {
   const m = record.decision === 'rolled-back' ? decidingMetric(record) : undefined;
   return m ? metricHeadline(m) : (record.reason ?? '');
+}
+
+/** A release group: its decision, a table of the releases, then one section per release. */
+function groupSummary(record: RolloutRecord, members: RolloutRecord[], options: RenderOptions): string {
+  const heading = record.decision ? DECISION_HEADINGS[record.decision] : `🔄 In progress: ${record.phase}`;
+  const lines = [`### ${heading}: release group ${code(record.group?.file ?? record.release)}`, ''];
+  if (record.reason) lines.push(`> ${markdownText(record.reason)}`, '');
+  lines.push(
+    '| Release | Version | Decision | Final weight | Previous revision |',
+    '| --- | --- | --- | --- | --- |'
+  );
+  for (const m of members) {
+    const decision = m.decision ? DECISION_HEADINGS[m.decision] : `🔄 ${m.phase}`;
+    const previous = m.previousRevision === undefined ? '' : String(m.previousRevision);
+    lines.push(
+      `| ${tableCell(m.release)} | ${tableCell(m.version)} | ${decision} | ${m.finalWeight}% | ${previous} |`
+    );
+  }
+  if (record.group) {
+    lines.push(
+      '',
+      `Each release's judge runs at alpha ${record.group.alpha} / ${members.length}, so the group's false-rollback rate stays at most ${record.group.alpha}.`
+    );
+  }
+  // Each release's own summary, within its share of GitHub's limit.
+  const share = Math.floor((MAX_OUTPUT_CHARS - 4_000) / members.length);
+  const sections = members.map(
+    (m) => `\n---\n\n## 📦 ${markdownText(m.release)}\n\n${capText(renderSummary(m, options), share)}`
+  );
+  return capText([...lines, ...sections].join('\n'), MAX_OUTPUT_CHARS);
 }

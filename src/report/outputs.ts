@@ -2,6 +2,7 @@
 import * as core from '@actions/core';
 import type { RolloutRecord } from '../rollout/record.js';
 import type { CheckRunInfo } from './check-run.js';
+import { releaseOutcomes } from './releases.js';
 
 export function setRolloutOutputs(record: RolloutRecord, reportPath: string, checkRun?: CheckRunInfo): void {
   core.setOutput('decision', record.decision ?? '');
@@ -13,6 +14,7 @@ export function setRolloutOutputs(record: RolloutRecord, reportPath: string, che
     'previous-revision',
     record.previousRevision === undefined ? '' : String(record.previousRevision)
   );
+  core.setOutput('releases', JSON.stringify(releaseOutcomes(record)));
   setCheckRunOutputs(checkRun);
 }
 

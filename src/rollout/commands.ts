@@ -91,20 +91,17 @@ async function deploy(
     spec.soakSeconds + spec.analysis.maxExtraSoakSeconds + 4 * spec.intervalSeconds + spec.helmTimeoutSeconds;
   // Weight steps do not write the lease, so it covers every step of the rollout.
   const leaseSeconds = stepSeconds * spec.steps.length + 60;
-  const marks = (phase: MarkPhase) => {
-    const written: Record<string, string> = makeMarks({
+  const marks = (phase: MarkPhase) =>
+    makeMarks({
       version: spec.version,
       holder: context.holder,
       stableRelease: spec.release,
       phase,
       now: clock.now(),
       leaseSeconds,
-      startedAt
+      startedAt,
+      checkRunId: context.checkRunId?.()
     });
-    const checkRunId = context.checkRunId?.();
-    if (checkRunId) written.checkRunId = String(checkRunId);
-    return written;
-  };
   const engine = { marks, lock: lease, preflight: checked.preflight };
 
   if (!state.exists) {

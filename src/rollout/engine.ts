@@ -3,18 +3,17 @@
 // Invariant: once the canary release may exist, every exit path either promotes it, removes it,
 // pauses it on purpose, or (on a signal) hands it to the post step with the phase saved.
 import type { RolloutSpec } from '../config/spec.js';
-import type { TickObservation } from '../metrics/types.js';
-import type { Decision, PreflightRecord, RolloutRecord, StepRecord } from './record.js';
+import type { Decision, PreflightRecord, RolloutRecord } from './record.js';
 import type { EngineDeps } from './ports.js';
 import { ReportQueue } from './report-queue.js';
 import { errorMessage } from '../error-message.js';
-import { addEvent, addTick, beginStep, endStep, newRecord, setPhase } from './record-builder.js';
-import { formatClock, formatDuration } from '../format.js';
+import { addEvent, beginStep, endStep, newRecord, setPhase } from './record-builder.js';
+import { formatDuration } from '../format.js';
 import type { MarkPhase } from './ownership.js';
 import { finishRecord, promoteStable, removeCanaryRelease, type Ending } from './outcomes.js';
 import { CanaryLease, NothingDeployedError } from './lock.js';
 import { StableDataWatch } from './stable-data.js';
-import { abortable } from '../abortable.js';
+import { Interrupted, soakStep, throwIfInterrupted as checkSignal, type SoakContext } from './soak.js';
 
 export interface EngineOptions {
   /** Index into spec.steps to start from (resume, or continue after a manual pause). */
@@ -28,15 +27,6 @@ export interface EngineOptions {
   /** What the preflight found, kept in the record for the summary. */
   preflight?: PreflightRecord;
 }
-
-/** Thrown inside the engine when the signal aborts; never escapes runRollout. */
-class Interrupted extends Error {}
-
-type SoakResult =
-  | { kind: 'pass'; warning?: string }
-  | { kind: 'rollback'; reason: string }
-  | { kind: 'fail'; reason: string }
-  | { kind: 'pause'; reason: string };
 
 export async function runRollout(
   spec: RolloutSpec,
@@ -80,8 +70,21 @@ export async function runRollout(
   const end = (ending: Ending): Promise<RolloutRecord> => finishRecord(record, ending, outcomeDeps);
   const finish = (decision: Decision, reason: string, finalWeight: number): Promise<RolloutRecord> =>
     end({ decision, reason, finalWeight });
-  const throwIfInterrupted = (): void => {
-    if (signal?.aborted) throw new Interrupted(abortReason(signal));
+  const throwIfInterrupted = (): void => checkSignal(signal);
+  const soakContext: SoakContext = {
+    spec,
+    judge,
+    sampler,
+    clock,
+    log,
+    signal,
+    record,
+    stableData,
+    rolloutStart,
+    onTick: () => {
+      persist();
+      reports.update(record);
+    }
   };
 
   try {
@@ -128,7 +131,7 @@ export async function runRollout(
       persist();
       reports.update(record);
 
-      const result = await soak(step, index, weight);
+      const result = await soakStep(soakContext, step, index, weight);
       if (result.kind === 'rollback' || result.kind === 'fail') {
         endStep(step, result.kind === 'rollback' ? 'rolled-back' : 'failed', now(), result.reason);
         return await rollBack(result.kind === 'rollback' ? 'rolled-back' : 'failed', result.reason);
@@ -163,91 +166,6 @@ export async function runRollout(
     }
     if (running?.outcome === 'running') endStep(running, 'failed', now(), reason);
     return rollBack('failed', reason);
-  }
-
-  async function soak(step: StepRecord, index: number, weight: number): Promise<SoakResult> {
-    const stepStart = clock.now();
-    const maxSoakSeconds = spec.soakSeconds + spec.analysis.maxExtraSoakSeconds;
-    judge.startStep({ index, weight, soakSeconds: spec.soakSeconds, maxSoakSeconds });
-    let failures = 0;
-    let samples = 0;
-    let unanswered = 0;
-    let warningSeen: string | undefined;
-    for (;;) {
-      await clock.sleep(spec.intervalSeconds * 1000, signal);
-      throwIfInterrupted();
-      const at = clock.now();
-      const tick: TickObservation = {
-        at: new Date(at).toISOString(),
-        elapsedSeconds: (at - rolloutStart) / 1000,
-        stepIndex: index,
-        weight,
-        stepElapsedSeconds: (at - stepStart) / 1000,
-        requests: { canary: null, stable: null },
-        metrics: {}
-      };
-      try {
-        // A slow or retrying query must not hold up a cancellation: stop waiting the moment the signal comes.
-        const sample = await unlessInterrupted(sampler.sample(), signal);
-        tick.requests = sample.requests;
-        tick.metrics = sample.metrics;
-        failures = 0;
-      } catch (error) {
-        if (error instanceof Interrupted) throw error;
-        // Any sampling error is missing data, never health: the judge is told, and a run of them fails the step.
-        failures++;
-        tick.unavailable = errorMessage(error);
-        log.warning(`Metrics unavailable (${failures} in a row): ${tick.unavailable}`);
-      }
-      samples++;
-      if (tick.unavailable) unanswered++;
-      stableData.observe(tick);
-      const verdict = judge.evaluate(tick);
-      addTick(record, step, tick, verdict);
-      persist();
-      reports.update(record);
-      if (failures > spec.analysis.maxMetricFailures) {
-        return {
-          kind: 'fail',
-          reason: `Prometheus did not answer for ${failures} consecutive samples (limit ${spec.analysis.maxMetricFailures}): ${tick.unavailable}`
-        };
-      }
-      const metricFailed = verdict.metrics.some((m) => m.status === 'fail');
-      if (verdict.action === 'rollback' && !metricFailed && unanswered > 0) {
-        // Too little evidence because Prometheus was down is an outage, not the canary's fault.
-        return {
-          kind: 'fail',
-          reason: `Prometheus did not answer for ${unanswered} of ${samples} samples in step ${index + 1}, so the canary could not be judged (${verdict.reason})`
-        };
-      }
-      if (verdict.action === 'rollback') return { kind: 'rollback', reason: verdict.reason };
-      if (verdict.warning) warningSeen = verdict.warning;
-      if (verdict.action === 'pass') {
-        const gap = stableGap(weight, verdict.metrics);
-        if (gap && spec.analysis.noData !== 'pass') return { kind: 'fail', reason: gap };
-        const warning = gap ? `${gap}; passed because the no-data policy is 'pass'` : undefined;
-        return { kind: 'pass', warning: warning ?? verdict.warning ?? warningSeen };
-      }
-      if (tick.stepElapsedSeconds > maxSoakSeconds + 3 * spec.intervalSeconds) {
-        return {
-          kind: 'fail',
-          reason: `Step ${index + 1} soaked ${formatDuration(tick.stepElapsedSeconds)} without a verdict (limit ${formatDuration(maxSoakSeconds)})`
-        };
-      }
-    }
-  }
-
-  /**
-   * "stable has no data for 5xx rate since 12:03:10" when a step would pass while stable shows
-   * nothing for a metric the judge compares. At 100% stable has no traffic by design, and the
-   * threshold judge compares nothing: no gap then.
-   */
-  function stableGap(weight: number, metrics: { metric: string; title: string }[]): string | undefined {
-    if (weight >= 100 || spec.judge === 'threshold') return undefined;
-    const gaps = stableData.current();
-    if (gaps.length === 0) return undefined;
-    const title = (name: string) => metrics.find((m) => m.metric === name)?.title ?? name;
-    return `stable has no data for ${gaps.map((g) => `${title(g.metric)} since ${formatClock(g.since)}`).join(', ')}`;
   }
 
   /** Why to stop after a passed step, or undefined to go on. */
@@ -335,19 +253,4 @@ export async function runRollout(
     await removeCanaryRelease(deps);
     return finish('none', 'Dry run: nothing was changed.', 0);
   }
-}
-
-/** Resolves as `work` does, or rejects with Interrupted as soon as the signal aborts. */
-function unlessInterrupted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  return abortable(work, signal).catch((error: unknown) => {
-    throw signal.aborted ? new Interrupted(abortReason(signal)) : error;
-  });
-}
-
-function abortReason(signal: AbortSignal): string {
-  const reason: unknown = signal.reason;
-  if (typeof reason === 'string') return reason;
-  if (reason instanceof Error && !(reason.name === 'AbortError')) return reason.message;
-  return 'Interrupted';
 }

@@ -77,6 +77,14 @@ export class CanaryLease {
   async acquire(weight: number, marks: Record<string, string>): Promise<LockResult> {
     const taken = await this.take(marks);
     if (!taken.acquired) return taken;
+    return this.install(weight);
+  }
+
+  /**
+   * Creates the canary release at `weight` under the lease this run took (a group takes every
+   * member's lease first, then installs each member when its turn comes).
+   */
+  async install(weight: number): Promise<LockResult> {
     try {
       await this.deployer.installCanary(weight);
     } catch (error) {

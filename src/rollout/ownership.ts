@@ -26,10 +26,13 @@ export interface MarkInput {
   now: number;
   leaseSeconds: number;
   startedAt: string;
+  /** The run's check run id once it exists, so a later run can continue that check run. */
+  checkRunId?: number;
 }
 
 export function makeMarks(input: MarkInput): Marks {
   return {
+    ...(input.checkRunId ? { checkRunId: String(input.checkRunId) } : {}),
     version: input.version,
     holder: input.holder,
     stableRelease: input.stableRelease,

@@ -114,6 +114,27 @@ export interface RolloutRecord {
   events: EventRecord[];
   /** Latest evidence per metric (the last tick's). */
   metrics: MetricEvidence[];
+  /** A release group (the `group` input): the file, and one record per release in dependency order. */
+  group?: { file: string; alpha: number };
+  members?: MemberRecord[];
+  /** A group's `releases` output, also in the report file: per release, what it ended as. */
+  releases?: ReleaseOutcome[];
   /** Links and ids from the workflow run, when known. */
   run?: { url?: string; sha?: string; repository?: string; runId?: string; workflow?: string; job?: string };
+}
+
+/** One release of a group: its own record, and the releases it waited for. */
+export interface MemberRecord extends RolloutRecord {
+  after: string[];
+}
+
+/** One line of the `releases` output. */
+export interface ReleaseOutcome {
+  release: string;
+  canaryRelease: string;
+  version: string;
+  decision: string;
+  reason: string;
+  finalWeight: number;
+  previousRevision: number | null;
 }

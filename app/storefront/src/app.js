@@ -8,6 +8,7 @@ import { createMetrics } from './metrics.js';
 import { createFaults, sleep } from './faults.js';
 import { layout } from './html.js';
 import { findRoute, messagePage } from './routes.js';
+import { productSource } from './product-source.js';
 import {
   HttpError,
   SESSION_COOKIE,
@@ -55,6 +56,8 @@ export function createStorefront(options = {}) {
     collectDefaultMetrics: config.collectDefaultMetrics
   });
   const faults = createFaults(config.faults, config.random);
+  // The built-in catalogue, or the catalogue API at config.catalogueUrl (an injected one in tests).
+  const products = config.products ?? productSource(config);
 
   let ready = false;
   let shuttingDown = false;
@@ -131,6 +134,7 @@ export function createStorefront(options = {}) {
       store,
       metrics,
       faults,
+      products,
       cartCookies,
       // The cart this request carries (empty when absent, tampered or another session's).
       cart: cartCookies.readCart(readCookie(req, CART_COOKIE), sessionId),
@@ -147,7 +151,7 @@ export function createStorefront(options = {}) {
     } catch (error) {
       if (res.headersSent) throw error;
       const status = error instanceof HttpError ? error.status : 500;
-      if (status === 500) log({ level: 'error', msg: 'request failed', route: label, error: String(error) });
+      if (status >= 500) log({ level: 'error', msg: 'request failed', route: label, error: String(error) });
       sendHtml(
         res,
         status,
@@ -184,10 +188,15 @@ export function createStorefront(options = {}) {
       server.listen(port, host, () => {
         server.off('error', reject);
         const address = server.address();
-        // The warm-up stands in for real start-up work (caches, connections) that gates readiness.
+        // The warm-up stands in for real start-up work (caches, connections) that gates readiness. With the
+        // catalogue API it is real: calls that open connections and warm the client's code, so a new pod's
+        // first shoppers are not slower than a running pod's (a canary would be judged on that).
         warmUpTimer = setTimeout(() => {
-          ready = true;
-          log({ level: 'info', msg: 'ready', version, release, track });
+          void Promise.resolve(products.warmUp?.(() => shuttingDown)).then(() => {
+            if (shuttingDown) return;
+            ready = true;
+            log({ level: 'info', msg: 'ready', version, release, track });
+          });
         }, config.startupDelayMs);
         cancelCrash = faults.scheduleCrash(() => {
           log({ level: 'error', msg: 'crashing on purpose (FAULT_CRASH_AFTER_SECONDS)' });

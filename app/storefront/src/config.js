@@ -1,6 +1,7 @@
 // Reads the storefront's settings from the environment (the chart's contract) and checks them,
 // so a typo in a fault knob fails at start-up instead of silently playing a healthy release.
 import os from 'node:os';
+import { DEFAULT_CATALOGUE_TIMEOUT_MS, DEFAULT_CATALOGUE_WARMUP_CALLS } from './product-source.js';
 
 // Signs the cart cookies when CART_SECRET is unset: fine on a laptop, and the same in every pod, so
 // stable and canary read each other's carts. Deployments set their own through the chart.
@@ -29,6 +30,24 @@ function number(env, name, fallback, { min = -Infinity, max = Infinity, integer 
   return value;
 }
 
+// CATALOGUE_URL: the catalogue API's base URL; empty = the built-in catalogue.
+function httpUrl(env, name) {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.search || url.hash) {
+    throw new Error(
+      `Environment variable ${name}="${raw}" is invalid: expected an http(s) URL without query or fragment, e.g. http://catalogue.example.com`
+    );
+  }
+  return raw;
+}
+
 export function readConfig(env = process.env) {
   return {
     port: number(env, 'PORT', 8080, { min: 0, max: 65535, integer: true }),
@@ -42,6 +61,15 @@ export function readConfig(env = process.env) {
     shutdownDrainMs: number(env, 'SHUTDOWN_DRAIN_MS', 0, { min: 0 }),
     shutdownTimeoutMs: number(env, 'SHUTDOWN_TIMEOUT_MS', 20000, { min: 0 }),
     cartSecret: secret(env, 'CART_SECRET', DEV_CART_SECRET),
+    catalogueUrl: httpUrl(env, 'CATALOGUE_URL'),
+    catalogueTimeoutMs: number(env, 'CATALOGUE_TIMEOUT_MS', DEFAULT_CATALOGUE_TIMEOUT_MS, {
+      min: 1,
+      integer: true
+    }),
+    catalogueWarmUpCalls: number(env, 'CATALOGUE_WARMUP_CALLS', DEFAULT_CATALOGUE_WARMUP_CALLS, {
+      min: 0,
+      integer: true
+    }),
     faults: {
       errorRate: number(env, 'FAULT_ERROR_RATE', 0, { min: 0, max: 1 }),
       latencyMs: number(env, 'FAULT_LATENCY_MS', 0, { min: 0 }),

@@ -1,6 +1,5 @@
 // The shop's routes: method + path template -> handler. The template (e.g. /product/:id) is the
 // `route` label of the HTTP metrics, so label cardinality stays bounded whatever the URL.
-import { listProducts, findProduct } from './catalogue.js';
 import {
   cataloguePage,
   productPage,
@@ -27,27 +26,29 @@ function compile(template) {
   };
 }
 
-// [{ productId, qty }] -> [{ product, qty }]; ids this version's catalogue does not know are dropped.
-function withProducts(lines) {
+// [{ productId, qty }] -> [{ product, qty }]; ids the catalogue does not know are dropped.
+async function withProducts(ctx, lines) {
+  const byId = new Map((await ctx.products.list()).map((product) => [product.id, product]));
   return lines
-    .map(({ productId, qty }) => ({ product: findProduct(productId), qty }))
+    .map(({ productId, qty }) => ({ product: byId.get(productId), qty }))
     .filter((line) => line.product);
 }
 
-// Each handler gets ctx = { req, res, params, sessionId, headers, cart, cartCookies,
-// page(status, title, body), store, metrics, faults }. ctx.cart is the cart the request's cookie carries.
+// Each handler gets ctx = { req, res, params, sessionId, headers, cart, cartCookies, products,
+// page(status, title, body), store, metrics, faults }. ctx.cart is the cart the request's cookie carries;
+// ctx.products the catalogue (built in, or the catalogue API: product-source.js).
 const table = [
-  ['GET', '/', (ctx) => ctx.page(200, 'Catalogue', cataloguePage(listProducts()))],
+  ['GET', '/', async (ctx) => ctx.page(200, 'Catalogue', cataloguePage(await ctx.products.list()))],
   [
     'GET',
     '/product/:id',
-    (ctx) => {
-      const product = findProduct(ctx.params.id);
+    async (ctx) => {
+      const product = await ctx.products.find(ctx.params.id);
       if (!product) throw new HttpError(404, `No product "${ctx.params.id}"`);
       ctx.page(200, product.name, productPage(product));
     }
   ],
-  ['GET', '/cart', (ctx) => ctx.page(200, 'Cart', cartPage(withProducts(ctx.cart)))],
+  ['GET', '/cart', async (ctx) => ctx.page(200, 'Cart', cartPage(await withProducts(ctx, ctx.cart)))],
   [
     'POST',
     '/cart/add',
@@ -55,7 +56,7 @@ const table = [
       const form = await readForm(ctx.req);
       const productId = form.get('productId') ?? '';
       const qty = Number(form.get('qty') ?? '1');
-      if (!findProduct(productId)) throw new HttpError(400, `Unknown productId "${productId}"`);
+      if (!(await ctx.products.find(productId))) throw new HttpError(400, `Unknown productId "${productId}"`);
       if (!Number.isInteger(qty) || qty < 1 || qty > MAX_QTY) {
         throw new HttpError(400, `qty must be a whole number from 1 to ${MAX_QTY}, got "${form.get('qty')}"`);
       }
@@ -65,13 +66,17 @@ const table = [
       redirect(ctx.res, '/cart', ctx.headers);
     }
   ],
-  ['GET', '/checkout', (ctx) => ctx.page(200, 'Checkout', checkoutPage(withProducts(ctx.cart)))],
+  [
+    'GET',
+    '/checkout',
+    async (ctx) => ctx.page(200, 'Checkout', checkoutPage(await withProducts(ctx, ctx.cart)))
+  ],
   [
     'POST',
     '/checkout',
     async (ctx) => {
       await readForm(ctx.req);
-      const lines = withProducts(ctx.cart);
+      const lines = await withProducts(ctx, ctx.cart);
       if (lines.length === 0) return redirect(ctx.res, '/cart', ctx.headers);
       // The checkout fault answers 200: conversion drops while the error rate stays clean. The cart
       // cookie is left alone, so the shopper can try again.
@@ -95,12 +100,12 @@ const table = [
   [
     'GET',
     '/order/:id',
-    (ctx) => {
+    async (ctx) => {
       const order =
         ctx.store.findOrder(ctx.params.id) ??
         ctx.cartCookies.readOrder(readCookie(ctx.req, ORDER_COOKIE), ctx.sessionId, ctx.params.id);
       if (!order) throw new HttpError(404, `No order "${ctx.params.id}"`);
-      ctx.page(200, 'Order complete', orderPage(order, withProducts(order.lines)));
+      ctx.page(200, 'Order complete', orderPage(order, await withProducts(ctx, order.lines)));
     }
   ]
 ];
