@@ -24,7 +24,6 @@ const WORKFLOW = '.github/workflows/waves.yml';
 /** How the workflow names the action it runs (`uses: upcommerce/canary-action@v1`): the bundle here. */
 const ACTION = 'upcommerce/canary-action';
 const BAKE_SECONDS = 10;
-const ANALYSIS = 'sandbox/demo/waves-analysis.yaml';
 
 interface WaveSettings {
   readonly version: string;
@@ -76,8 +75,8 @@ function callerOf(ctx: DemoContext, set: DemoClusterSet, settings: WaveSettings)
       version: settings.version,
       steps: '50,100',
       soak: '30s',
-      // Per-metric alpha shares, 1% together (the workflow has no alpha input); the action's `config`.
-      analysis: ANALYSIS
+      // The strict false-rollback rate the rest of the demo uses (JUDGE.md): a healthy wave must promote.
+      alpha: '0.01'
     },
     // The action's own identity in both clusters, so each audit log tells its writes apart.
     secrets: { kubeconfig: fs.readFileSync(set.actionKubeconfig).toString('base64') }
