@@ -52783,7 +52783,8 @@ function defaultAlphaShares(metrics, alpha) {
 /**
  * SRM takes SRM_ALPHA_FRACTION of `analysis.alpha`. Metrics with their own `alpha` keep it; the
  * rest share what is left by kind (defaultAlphaShares). If the given shares exceed what is left
- * after SRM, they are scaled down proportionally so that the total stays `analysis.alpha`.
+ * after SRM, they are scaled down proportionally so that the total stays `analysis.alpha`. When every
+ * metric has its own share and they sum to less, the rest is left unused: the rollout is as strict as asked.
  */
 function alpha_splitAlpha(analysis) {
     const total = analysis.alpha;
@@ -52792,7 +52793,9 @@ function alpha_splitAlpha(analysis) {
     const hasOwn = (alpha) => alpha !== undefined && alpha > 0;
     const givenSum = analysis.metrics.reduce((sum, m) => sum + (hasOwn(m.alpha) ? m.alpha : 0), 0);
     const others = analysis.metrics.filter((m) => !hasOwn(m.alpha));
-    const scale = givenSum > forMetrics || (others.length === 0 && givenSum > 0) ? forMetrics / givenSum : 1;
+    // Given shares are kept as written, so a stricter test than alpha is never loosened; only shares that
+    // would exceed what is left after SRM are scaled down to fit.
+    const scale = givenSum > forMetrics ? forMetrics / givenSum : 1;
     const left = Math.max(0, forMetrics - givenSum * scale);
     const shares = defaultAlphaShares(others, left);
     const perMetric = new Map();

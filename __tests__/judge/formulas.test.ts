@@ -197,5 +197,25 @@ describe('guards, SRM and alpha split', () => {
     expect(mixed.perMetric.get('r')).toBeCloseTo(0.0177, 6);
     const sum = [...three.perMetric.values()].reduce((a, b) => a + b, three.srm);
     expect(sum).toBeCloseTo(0.05, 12);
+    // Every metric with its own share, 1% together: kept as written, never loosened to fill alpha.
+    const strict = splitAlpha({
+      alpha: 0.05,
+      metrics: [
+        { ...errors, alpha: 0.004 },
+        { ...latency, alpha: 0.003 },
+        { ...ratio, alpha: 0.003 }
+      ]
+    });
+    expect([...strict.perMetric.values()]).toEqual([0.004, 0.003, 0.003]);
+    // Shares that would exceed what SRM leaves are scaled down to fit: 0.0495 * 4/5 and * 1/5.
+    const over = splitAlpha({
+      alpha: 0.05,
+      metrics: [
+        { ...errors, alpha: 0.04 },
+        { ...latency, alpha: 0.01 }
+      ]
+    });
+    expect(over.perMetric.get('e')).toBeCloseTo(0.0396, 12);
+    expect(over.perMetric.get('l')).toBeCloseTo(0.0099, 12);
   });
 });
