@@ -1,7 +1,7 @@
 // The catalogue API over real HTTP on loopback: its JSON routes, probes, metrics and fault switch.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { readConfig } from '../../app/catalogue/src/config.js';
-import { createFaults } from '../../app/catalogue/src/faults.js';
+import { createRequestFaults } from '../../app/shared/request-faults.js';
 import { metricsText, sample } from '../storefront/helpers.js';
 import { startCatalogue, stopAllCatalogues } from './helpers.js';
 
@@ -106,11 +106,11 @@ describe('catalogue API fault switch', () => {
 
   it('fails when random() falls under the rate, delays only the configured fraction', () => {
     const fixed = (value: number) => () => value;
-    expect(createFaults({ errorRate: 0.3 }, fixed(0.29)).shouldFailRequest()).toBe(true);
-    expect(createFaults({ errorRate: 0.3 }, fixed(0.3)).shouldFailRequest()).toBe(false);
-    expect(createFaults({ errorRate: 0 }, fixed(0)).shouldFailRequest()).toBe(false);
-    expect(createFaults({ latencyMs: 250, latencyFraction: 0.2 }, fixed(0.1)).delayMs()).toBe(250);
-    expect(createFaults({ latencyMs: 250, latencyFraction: 0.2 }, fixed(0.2)).delayMs()).toBe(0);
+    expect(createRequestFaults({ errorRate: 0.3 }, fixed(0.29)).shouldFailRequest()).toBe(true);
+    expect(createRequestFaults({ errorRate: 0.3 }, fixed(0.3)).shouldFailRequest()).toBe(false);
+    expect(createRequestFaults({ errorRate: 0 }, fixed(0)).shouldFailRequest()).toBe(false);
+    expect(createRequestFaults({ latencyMs: 250, latencyFraction: 0.2 }, fixed(0.1)).delayMs()).toBe(250);
+    expect(createRequestFaults({ latencyMs: 250, latencyFraction: 0.2 }, fixed(0.2)).delayMs()).toBe(0);
   });
 });
 

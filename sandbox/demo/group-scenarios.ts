@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import { stringify } from 'yaml';
 import { readRelease } from './cluster-reads.js';
+import { storefrontHelmArgs } from './storefront-helm.js';
 import type { ReleaseEvent, WeightEntry } from './cluster-watch.js';
 import type { DemoContext, Scenario, StepResult } from './types.js';
 
@@ -106,22 +107,13 @@ async function setUpStables(ctx: DemoContext, catalogueSet: string[]): Promise<v
     '--timeout',
     '60s'
   ]);
-  await helmOk(ctx, 'pointing the storefront stable at the catalogue API', [
-    'upgrade',
-    ctx.stableRelease,
-    ctx.chart,
-    '--namespace',
-    ctx.namespace,
-    '-f',
-    ctx.valuesFile,
-    '--set',
-    `image.tag=${STABLE_VERSION}`,
-    '--set',
-    `catalogue.url=${CATALOGUE_URL}`,
-    '--wait',
-    '--timeout',
-    '60s'
-  ]);
+  await helmOk(
+    ctx,
+    'pointing the storefront stable at the catalogue API',
+    storefrontHelmArgs(ctx, ['upgrade'], ctx.stableRelease, STABLE_VERSION, [
+      `catalogue.url=${CATALOGUE_URL}`
+    ])
+  );
   ctx.note(
     `catalogue ${STABLE_VERSION} installed; storefront ${STABLE_VERSION} calls it at ${CATALOGUE_URL}`
   );
@@ -140,20 +132,11 @@ async function setUpStables(ctx: DemoContext, catalogueSet: string[]): Promise<v
 async function tearDown(ctx: DemoContext): Promise<void> {
   const stable = await readRelease(ctx, ctx.stableRelease);
   const version = stable.exists && stable.version ? stable.version : STABLE_VERSION;
-  await helmOk(ctx, 'restoring the storefront stable', [
-    'upgrade',
-    ctx.stableRelease,
-    ctx.chart,
-    '--namespace',
-    ctx.namespace,
-    '-f',
-    ctx.valuesFile,
-    '--set',
-    `image.tag=${version}`,
-    '--wait',
-    '--timeout',
-    '60s'
-  ]);
+  await helmOk(
+    ctx,
+    'restoring the storefront stable',
+    storefrontHelmArgs(ctx, ['upgrade'], ctx.stableRelease, version)
+  );
   for (const release of [CATALOGUE_CANARY, CATALOGUE]) {
     if ((await readRelease(ctx, release)).exists) {
       await helmOk(ctx, `removing ${release}`, [

@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readRelease, readCanaryWeight, type ReleaseRead } from './cluster-reads.js';
 import { startMetricsFilter } from './metrics-filter.js';
+import { storefrontHelmArgs } from './storefront-helm.js';
 import type { DemoContext, Scenario, StepResult } from './types.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -197,24 +198,11 @@ const foreignRelease: Scenario = {
   set: [],
   inputs: { command: 'rollback', 'canary-release': FOREIGN },
   async setup(ctx) {
-    const install = await ctx.helm([
-      'install',
-      FOREIGN,
-      ctx.chart,
-      '--namespace',
-      ctx.namespace,
-      '-f',
-      ctx.valuesFile,
-      '--set',
-      'image.tag=9.9.9',
+    const install = await ctx.helm(
       // Another app has its own host: a second plain Ingress for the storefront's host would take part of
       // its traffic in a real ingress controller (Traefik routed some to otherapp before its pods were Ready).
-      '--set',
-      'ingress.host=otherapp.example.com',
-      '--wait',
-      '--timeout',
-      '60s'
-    ]);
+      storefrontHelmArgs(ctx, ['install'], FOREIGN, '9.9.9', ['ingress.host=otherapp.example.com'])
+    );
     if (install.status !== 0) throw new Error(`installing ${FOREIGN} failed: ${install.stderr}`);
     ctx.foreignBefore = await readRelease(ctx, FOREIGN);
   },

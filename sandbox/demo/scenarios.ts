@@ -10,6 +10,7 @@ import { OUTCOME_SCENARIOS } from './outcome-scenarios.js';
 import { PREFLIGHT_SCENARIOS } from './preflight-scenarios.js';
 import { firstRelease } from './first-release-scenario.js';
 import { PODINFO_SCENARIOS } from './podinfo-scenarios.js';
+import { storefrontHelmArgs } from './storefront-helm.js';
 import type { DemoContext, Scenario } from './types.js';
 import { WAVE_SCENARIOS } from './wave-scenarios.js';
 import { WORKFLOW_SCENARIOS } from './workflow-scenarios.js';
@@ -95,24 +96,11 @@ export const SCENARIOS: Record<string, Scenario> = {
     inputs: { steps: '50,100', soak: '15s' },
     /** Canary at weight 0 with internal users sending X-Canary: always; counts the arms from the storefront's answers. */
     async before(ctx) {
-      const args = [
-        'upgrade',
-        '--install',
-        ctx.canaryRelease,
-        ctx.chart,
-        '--namespace',
-        ctx.namespace,
-        '-f',
-        ctx.valuesFile,
-        '--set',
-        `image.tag=${this.version}`,
-        '--set',
-        `canary.enabled=true,canary.weight=0,canary.stableRelease=${ctx.stableRelease}`,
-        '--wait',
-        '--timeout',
-        '60s'
-      ];
-      const install = await ctx.helm(args);
+      const install = await ctx.helm(
+        storefrontHelmArgs(ctx, ['upgrade', '--install'], ctx.canaryRelease, this.version, [
+          `canary.enabled=true,canary.weight=0,canary.stableRelease=${ctx.stableRelease}`
+        ])
+      );
       if (install.status !== 0) throw new Error(`dark launch install failed: ${install.stderr}`);
       const start = ctx.loadgen.snapshot();
       ctx.loadgen.setTargeting({ share: 0.2, headers: { 'x-canary': 'always' } });

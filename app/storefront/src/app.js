@@ -1,11 +1,13 @@
-// createStorefront(): the HTTP server with its probes, metrics, sessions, fault injection and
-// graceful shutdown. server.js wires it to the environment and to signals; tests start it in-process.
-import http from 'node:http';
+// createStorefront(): the shop's HTTP server: its pages, sessions, carts and fault injection. Probes,
+// metrics scrape and graceful shutdown come from ../../shared/http-service.js; server.js wires it to the
+// environment and to signals; tests start it in-process.
+import { createHttpService, serviceDefaults } from '../../shared/http-service.js';
+import { sleep } from '../../shared/request-faults.js';
 import { createStore, isSessionId } from './store.js';
 import { CART_COOKIE, createCartCookies } from './cart-cookie.js';
 import { DEV_CART_SECRET } from './config.js';
 import { createMetrics } from './metrics.js';
-import { createFaults, sleep } from './faults.js';
+import { createFaults } from './faults.js';
 import { layout } from './html.js';
 import { findRoute, messagePage } from './routes.js';
 import { productSource } from './product-source.js';
@@ -23,24 +25,11 @@ const UNMATCHED_ROUTE = 'unmatched';
 
 const cartCount = (lines) => lines.reduce((sum, line) => sum + line.qty, 0);
 
-function defaultLog(event) {
-  console.log(JSON.stringify({ time: new Date().toISOString(), ...event }));
-}
-
 export function createStorefront(options = {}) {
   const config = {
-    port: 8080,
-    host: '127.0.0.1',
-    version: '0.0.0-dev',
+    ...serviceDefaults,
     release: 'storefront',
-    track: 'stable',
     pod: 'storefront-local',
-    startupDelayMs: 200,
-    shutdownDrainMs: 0,
-    shutdownTimeoutMs: 20000,
-    collectDefaultMetrics: true,
-    random: Math.random,
-    log: defaultLog,
     onCrash: () => process.exit(1),
     cartSecret: DEV_CART_SECRET,
     ...options,
@@ -59,44 +48,12 @@ export function createStorefront(options = {}) {
   // The built-in catalogue, or the catalogue API at config.catalogueUrl (an injected one in tests).
   const products = config.products ?? productSource(config);
 
-  let ready = false;
-  let shuttingDown = false;
-  let warmUpTimer;
-  let cancelCrash = () => {};
-  let stopping;
-
-  // Probes and scrapes: never faulted, never counted in the HTTP metrics (they would dilute error rates).
-  async function handleOps(pathname, res) {
-    if (pathname === '/healthz') return (send(res, 200, 'ok\n', { 'Content-Type': 'text/plain' }), true);
-    if (pathname === '/readyz') {
-      const [status, body] = shuttingDown
-        ? [503, 'shutting down\n']
-        : ready
-          ? [200, 'ready\n']
-          : [503, 'starting\n'];
-      return (send(res, status, body, { 'Content-Type': 'text/plain' }), true);
-    }
-    if (pathname === '/metrics') {
-      send(res, 200, await metrics.exposition(), { 'Content-Type': metrics.contentType });
-      return true;
-    }
-    return false;
-  }
-
-  async function handleShop(req, res, pathname, headers) {
+  async function handleShop(req, res, pathname) {
     const { route, params, allowed } = findRoute(req.method, pathname);
     const label = route ? route.template : UNMATCHED_ROUTE;
-    const started = process.hrtime.bigint();
-    metrics.requestStarted();
-    res.once('close', () => {
-      metrics.requestFinished();
-      metrics.observeRequest(
-        req.method,
-        label,
-        res.statusCode,
-        Number(process.hrtime.bigint() - started) / 1e9
-      );
-    });
+    metrics.measureRequest(req, res, label);
+    // The response's headers, for handlers to add cookies to (Connection: close while draining is set on res).
+    const headers = {};
 
     await sleep(faults.delayMs());
     if (faults.shouldFailRequest()) {
@@ -165,91 +122,21 @@ export function createStorefront(options = {}) {
     return layout({ title, body, cartCount, version, track });
   }
 
-  const server = http.createServer((req, res) => {
-    const pathname = new URL(req.url ?? '/', 'http://storefront.local').pathname;
-    // Every answer says who gave it, so a client can count requests per arm from the answers alone.
-    res.setHeader('X-Storefront-Release', release);
-    res.setHeader('X-Storefront-Track', track);
-    res.setHeader('X-Storefront-Pod', config.pod);
-    // While draining, ask keep-alive clients to reconnect (to a pod that is not going away).
-    const headers = shuttingDown ? { Connection: 'close' } : {};
-    handleOps(pathname, res)
-      .then((handled) => (handled ? undefined : handleShop(req, res, pathname, headers)))
-      .catch((error) => {
-        log({ level: 'error', msg: 'unhandled request error', error: String(error) });
-        if (!res.headersSent) send(res, 500, 'internal error\n', { 'Content-Type': 'text/plain' });
-        else res.destroy();
-      });
+  const service = createHttpService({
+    config,
+    metrics,
+    headerPrefix: 'X-Storefront',
+    handle: handleShop,
+    internalError: (res) => send(res, 500, 'internal error\n', { 'Content-Type': 'text/plain' }),
+    // With the catalogue API the warm-up is real work: calls that open connections and warm the client's
+    // code, so a new pod's first shoppers are not slower than a running pod's (a canary would be judged on that).
+    warmUp: (isStopping) => products.warmUp?.(isStopping),
+    onListening: () =>
+      faults.scheduleCrash(() => {
+        log({ level: 'error', msg: 'crashing on purpose (FAULT_CRASH_AFTER_SECONDS)' });
+        config.onCrash();
+      })
   });
 
-  function start(port = config.port, host = config.host) {
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        const address = server.address();
-        // The warm-up stands in for real start-up work (caches, connections) that gates readiness. With the
-        // catalogue API it is real: calls that open connections and warm the client's code, so a new pod's
-        // first shoppers are not slower than a running pod's (a canary would be judged on that).
-        warmUpTimer = setTimeout(() => {
-          void Promise.resolve(products.warmUp?.(() => shuttingDown)).then(() => {
-            if (shuttingDown) return;
-            ready = true;
-            log({ level: 'info', msg: 'ready', version, release, track });
-          });
-        }, config.startupDelayMs);
-        cancelCrash = faults.scheduleCrash(() => {
-          log({ level: 'error', msg: 'crashing on purpose (FAULT_CRASH_AFTER_SECONDS)' });
-          config.onCrash();
-        });
-        log({
-          level: 'info',
-          msg: 'listening',
-          host: address.address,
-          port: address.port,
-          version,
-          release,
-          track
-        });
-        resolve({ host: address.address, port: address.port });
-      });
-    });
-  }
-
-  // Readiness goes 503 first, then (after the optional drain delay) the listener closes and in-flight
-  // requests finish. Past shutdownTimeoutMs the remaining connections are cut. Resolves { forced }.
-  function stop() {
-    if (stopping) return stopping;
-    shuttingDown = true;
-    clearTimeout(warmUpTimer);
-    cancelCrash();
-    stopping = (async () => {
-      await sleep(config.shutdownDrainMs);
-      if (!server.listening) return { forced: false };
-      let forced = false;
-      const closed = new Promise((resolve) => server.close(() => resolve()));
-      // Keep-alive sockets go idle as their last response ends; close them then rather than at their timeout.
-      server.closeIdleConnections();
-      const sweeper = setInterval(() => server.closeIdleConnections(), 50);
-      const deadline = setTimeout(() => {
-        forced = true;
-        server.closeAllConnections();
-      }, config.shutdownTimeoutMs);
-      await closed;
-      clearInterval(sweeper);
-      clearTimeout(deadline);
-      log({ level: 'info', msg: 'stopped', forced });
-      return { forced };
-    })();
-    return stopping;
-  }
-
-  return {
-    server,
-    start,
-    stop,
-    metrics,
-    config,
-    isReady: () => ready && !shuttingDown
-  };
+  return { ...service, metrics, config };
 }

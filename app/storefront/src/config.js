@@ -1,6 +1,7 @@
 // Reads the storefront's settings from the environment (the chart's contract) and checks them,
-// so a typo in a fault knob fails at start-up instead of silently playing a healthy release.
-import os from 'node:os';
+// so a typo in a fault knob fails at start-up instead of silently playing a healthy release. The
+// variables it shares with the catalogue API are read in ../../shared/env-settings.js.
+import { number, readRequestFaultSettings, readServiceSettings } from '../../shared/env-settings.js';
 import { DEFAULT_CATALOGUE_TIMEOUT_MS, DEFAULT_CATALOGUE_WARMUP_CALLS } from './product-source.js';
 
 // Signs the cart cookies when CART_SECRET is unset: fine on a laptop, and the same in every pod, so
@@ -17,17 +18,6 @@ function secret(env, name, fallback) {
     );
   }
   return raw;
-}
-
-function number(env, name, fallback, { min = -Infinity, max = Infinity, integer = false } = {}) {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    const range = `${integer ? 'an integer' : 'a number'} in [${min}, ${max}]`;
-    throw new Error(`Environment variable ${name}="${raw}" is invalid: expected ${range}`);
-  }
-  return value;
 }
 
 // CATALOGUE_URL: the catalogue API's base URL; empty = the built-in catalogue.
@@ -50,16 +40,8 @@ function httpUrl(env, name) {
 
 export function readConfig(env = process.env) {
   return {
-    port: number(env, 'PORT', 8080, { min: 0, max: 65535, integer: true }),
-    host: env.HOST || '127.0.0.1',
-    version: env.APP_VERSION || '0.0.0-dev',
-    release: env.RELEASE || 'storefront',
-    track: env.TRACK || 'stable',
-    // The pod's name (the chart sets it from the downward API); the host name outside Kubernetes.
-    pod: env.POD_NAME || os.hostname(),
-    startupDelayMs: number(env, 'STARTUP_DELAY_MS', 200, { min: 0 }),
+    ...readServiceSettings(env, { release: 'storefront' }),
     shutdownDrainMs: number(env, 'SHUTDOWN_DRAIN_MS', 0, { min: 0 }),
-    shutdownTimeoutMs: number(env, 'SHUTDOWN_TIMEOUT_MS', 20000, { min: 0 }),
     cartSecret: secret(env, 'CART_SECRET', DEV_CART_SECRET),
     catalogueUrl: httpUrl(env, 'CATALOGUE_URL'),
     catalogueTimeoutMs: number(env, 'CATALOGUE_TIMEOUT_MS', DEFAULT_CATALOGUE_TIMEOUT_MS, {
@@ -71,9 +53,7 @@ export function readConfig(env = process.env) {
       integer: true
     }),
     faults: {
-      errorRate: number(env, 'FAULT_ERROR_RATE', 0, { min: 0, max: 1 }),
-      latencyMs: number(env, 'FAULT_LATENCY_MS', 0, { min: 0 }),
-      latencyFraction: number(env, 'FAULT_LATENCY_FRACTION', 1, { min: 0, max: 1 }),
+      ...readRequestFaultSettings(env),
       checkoutFailureRate: number(env, 'FAULT_CHECKOUT_FAILURE_RATE', 0, { min: 0, max: 1 }),
       crashAfterSeconds: number(env, 'FAULT_CRASH_AFTER_SECONDS', 0, { min: 0 })
     }

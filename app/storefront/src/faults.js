@@ -1,16 +1,15 @@
-// Fault injection, to play a bad release on purpose: a share of 5xx answers, extra latency on a share
-// of requests, a drop in checkout success and a crash some time after start-up. All off by default.
-// `random` is injectable so tests can force each branch.
+// Fault injection, to play a bad release on purpose: the request faults every app has (a share of 5xx
+// answers, extra latency; ../../shared/request-faults.js), plus a drop in checkout success and a crash
+// some time after start-up. All off by default. `random` is injectable so tests can force each branch.
+import { createRequestFaults } from '../../shared/request-faults.js';
 
 export function createFaults(
   { errorRate = 0, latencyMs = 0, latencyFraction = 1, checkoutFailureRate = 0, crashAfterSeconds = 0 } = {},
   random = Math.random
 ) {
   return {
-    // A rate of 1 must always fire and a rate of 0 never, whatever random() returns in [0, 1).
-    shouldFailRequest: () => errorRate > 0 && random() < errorRate,
+    ...createRequestFaults({ errorRate, latencyMs, latencyFraction }, random),
     shouldFailCheckout: () => checkoutFailureRate > 0 && random() < checkoutFailureRate,
-    delayMs: () => (latencyMs > 0 && latencyFraction > 0 && random() < latencyFraction ? latencyMs : 0),
     // Returns a cancel function; onCrash is process.exit(1) in production.
     scheduleCrash(onCrash) {
       if (!(crashAfterSeconds > 0)) return () => {};
@@ -19,9 +18,4 @@ export function createFaults(
       return () => clearTimeout(timer);
     }
   };
-}
-
-// Unref'd: a delayed request whose connection was cut at shutdown must not hold the process open.
-export function sleep(ms) {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms).unref()) : Promise.resolve();
 }

@@ -1,27 +1,12 @@
-// Prometheus metrics, named as the canary action's default queries expect. Each storefront instance
-// gets its own registry so several can run in one process (tests) without clashing.
+// Prometheus metrics: the HTTP ones every app has (../../shared/http-metrics.js) and the shop's own
+// business counters, which a canary can be judged on too.
+import { createHttpMetrics } from '../../shared/http-metrics.js';
 import client from 'prom-client';
 
 export function createMetrics({ version, track, release, collectDefaultMetrics = true }) {
-  const register = new client.Registry();
+  const http = createHttpMetrics({ app: 'storefront', version, track, release });
+  const { register } = http;
 
-  const requests = new client.Counter({
-    name: 'http_requests_total',
-    help: 'HTTP requests answered, by method, route template and status code (probes and scrapes excluded).',
-    labelNames: ['method', 'route', 'code'],
-    registers: [register]
-  });
-  const duration = new client.Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Time to answer an HTTP request, by method and route template (probes and scrapes excluded).',
-    labelNames: ['method', 'route'],
-    registers: [register]
-  });
-  const inFlight = new client.Gauge({
-    name: 'http_requests_in_flight',
-    help: 'HTTP requests being answered right now.',
-    registers: [register]
-  });
   const sessions = new client.Counter({
     name: 'storefront_sessions_total',
     help: 'Sessions started: first visits without an sf_session cookie.',
@@ -37,13 +22,6 @@ export function createMetrics({ version, track, release, collectDefaultMetrics =
     help: 'Checkout attempts that failed at payment (answered with a 200 page, not a 5xx).',
     registers: [register]
   });
-  const buildInfo = new client.Gauge({
-    name: 'storefront_build_info',
-    help: 'Always 1; the labels say which version, track and release this process runs.',
-    labelNames: ['version', 'track', 'release'],
-    registers: [register]
-  });
-  buildInfo.set({ version, track, release }, 1);
 
   // Zero the business counters up front, so each arm exposes a series before its first session
   // (a missing series and a zero are different things to the judge).
@@ -51,21 +29,10 @@ export function createMetrics({ version, track, release, collectDefaultMetrics =
   checkouts.inc(0);
   checkoutFailures.inc(0);
 
-  if (collectDefaultMetrics) client.collectDefaultMetrics({ register });
+  if (collectDefaultMetrics) http.collectDefaultMetrics();
 
   return {
-    register,
-    contentType: register.contentType,
-    observeRequest(method, route, code, seconds) {
-      requests.inc({ method, route, code: String(code) });
-      duration.observe({ method, route }, seconds);
-    },
-    requestStarted() {
-      inFlight.inc();
-    },
-    requestFinished() {
-      inFlight.dec();
-    },
+    ...http,
     sessionStarted() {
       sessions.inc();
     },
@@ -74,9 +41,6 @@ export function createMetrics({ version, track, release, collectDefaultMetrics =
     },
     checkoutFailed() {
       checkoutFailures.inc();
-    },
-    exposition() {
-      return register.metrics();
     }
   };
 }

@@ -1,6 +1,6 @@
 // Page bodies. Each returns an HTML fragment that layout() wraps; every dynamic value is escaped.
 import { escapeHtml as e } from './html.js';
-import { formatPrice } from './catalogue.js';
+import { formatPrice } from './prices.js';
 
 export function cataloguePage(products) {
   const cards = products

@@ -1,8 +1,8 @@
-// Where the storefront's products come from: its built-in list (catalogue.js), or the catalogue API
+// Where the storefront's products come from: its built-in list (shared/products.js), or the catalogue API
 // (app/catalogue) when CATALOGUE_URL is set. A call to the API that fails, times out or answers
 // something that is not a product list is an HttpError 502 for the page that needed it, so a bad API
 // shows up in the storefront's own 5xx rate.
-import { findProduct, listProducts } from './catalogue.js';
+import { findProduct, listProducts } from '../../shared/products.js';
 import { HttpError } from './http-utils.js';
 
 export const DEFAULT_CATALOGUE_TIMEOUT_MS = 2000;

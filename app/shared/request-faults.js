@@ -1,7 +1,7 @@
-// Fault injection, to play a bad release of the API on purpose: a share of 5xx answers and extra latency
-// on a share of requests. Both off by default. `random` is injectable so tests can force each branch.
+// Fault injection on every request, to play a bad release on purpose: a share of 5xx answers and extra
+// latency on a share of requests. Both off by default. `random` is injectable so tests can force each branch.
 
-export function createFaults(
+export function createRequestFaults(
   { errorRate = 0, latencyMs = 0, latencyFraction = 1 } = {},
   random = Math.random
 ) {

@@ -1,5 +1,6 @@
-// The products and prices the API serves. Static on purpose: the catalogue exists to exercise releases of
-// a backend, not a database. Prices are in cents.
+// The products and prices both apps know: the storefront's built-in catalogue and what the catalogue API
+// serves, so the shop looks the same with or without the API. Static on purpose: the apps exist to
+// exercise releases, not a database. Prices are in cents.
 
 const products = [
   {
