@@ -412,8 +412,8 @@ async function runScenario(name: string): Promise<boolean> {
     weightLog: routerLog,
     lastServedAt,
     window,
-    canaryRelease,
-    stableRelease,
+    canaryRelease: scenario.figuresFollow?.canaryRelease ?? canaryRelease,
+    stableRelease: scenario.figuresFollow?.stableRelease ?? stableRelease,
     since,
     decisionSince: outcome.decisionSince
   });

@@ -28,6 +28,8 @@ const STABLE_VERSION = '1.0.0';
 const CATALOGUE_VERSION = '2.0.0';
 const STOREFRONT_VERSION = '2.1.0';
 const STEPS = [10, 50, 100];
+/** The common figures follow the catalogue: its install starts the group, and its canary decides a bad API. */
+const FIGURES_FOLLOW = { stableRelease: CATALOGUE, canaryRelease: CATALOGUE_CANARY };
 
 interface ReleaseOutput {
   release: string;
@@ -264,6 +266,7 @@ const groupHealthy: Scenario = {
   version: STOREFRONT_VERSION,
   expected: ['promoted'],
   set: [],
+  figuresFollow: FIGURES_FOLLOW,
   inputs: { steps: STEPS.join(','), soak: '20s' },
   async setup(ctx) {
     await setUpStables(ctx, []);
@@ -299,6 +302,7 @@ const groupFaultyApi: Scenario = {
   version: STOREFRONT_VERSION,
   expected: ['rolled-back'],
   set: [],
+  figuresFollow: FIGURES_FOLLOW,
   inputs: { steps: STEPS.join(','), soak: '20s' },
   // The setup points the storefront's stable at the API (a Helm revision before the run); that the
   // action changed neither stable is checked below, per release, from the revisions after the setup.

@@ -101,6 +101,11 @@ export interface Scenario {
   readonly expected: readonly string[];
   /** `set` lines of the canary. */
   readonly set: readonly string[];
+  /**
+   * The releases the common figures (time to decision, to zero weight) follow, when not the storefront's:
+   * a group follows its first release, whose install starts the group.
+   */
+  readonly figuresFollow?: { readonly stableRelease: string; readonly canaryRelease: string };
   /** How many clusters the scenario needs (default 1); the demo then starts a set (ctx.clusterSet). */
   readonly clusters?: number;
   readonly inputs?: Inputs;
