@@ -249,6 +249,23 @@ describe('release group engine', () => {
     expect(timeline).toEqual(['catalogue weight 50', 'storefront install 20']);
   });
 
+  it('pauses the whole group in hybrid mode only when a member raises a warning', async () => {
+    const quiet = wireGroup({ decision: 'hybrid' });
+    expect((await quiet.run()).decision).toBe('promoted');
+
+    // storefront's canary errs at 3% (0.6 of 20 requests a tick), under its 5% rollback limit, over its 1% warning.
+    const { run, deps, deployers, stores } = wireGroup({ decision: 'hybrid', errors: { storefront: 0.6 } });
+    deps.members[1].judge = new RuleJudge(0.05, 0.01);
+    const paused = await run();
+    expect(paused.decision).toBe('paused');
+    expect(paused.reason).toMatch(
+      /^Paused after round 2 of 3 for a person because the judge raised a warning/
+    );
+    expect(paused.members!.map((m) => m.decision)).toEqual(['paused', 'paused']);
+    expect(stores.map((store) => store.marks?.phase)).toEqual(['paused', 'paused']);
+    expect(deployers.map((d) => d.weight)).toEqual([50, 20]);
+  });
+
   it('hands every canary to the post step on a signal, which removes all, dependents first', async () => {
     const { run, deps, group, timeline, deployers } = wireGroup();
     const controller = new AbortController();
