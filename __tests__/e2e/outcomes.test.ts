@@ -62,17 +62,20 @@ beforeAll(
   async () => {
     const run = await runDemo(SCENARIOS, {
       killAfterMs: 25 * 60 * 1000,
-      extraArgs: ['--rounds', String(ROUNDS), '--keep']
+      extraArgs: ['--rounds', String(ROUNDS), '--keep'],
+      // With the demo lock still held, so no other suite's demo runs in the cluster meanwhile.
+      afterEnd: async (cluster) => {
+        ingressWeightLeft = await new ClusterReads(cluster).canaryIngressWeight('storefront-canary');
+        // Leave the shared cluster as the next suite expects it: no canary, and no Lease of one.
+        const env = { ...process.env, KUBECONFIG: cluster.kubeconfig };
+        spawnSync(helmBinaryPath(4), ['uninstall', 'storefront-canary', '--namespace', NAMESPACE, '--wait'], {
+          env
+        });
+        await new ClusterReads(cluster).deleteLease('storefront-canary.canary-action');
+      }
     });
     demo = run;
     for (const r of run.results) results.set(r.scenario, r as Outcome);
-    ingressWeightLeft = await new ClusterReads(run.cluster).canaryIngressWeight('storefront-canary');
-    // Leave the shared cluster as the next suite expects it: no canary, and no Lease of one.
-    const env = { ...process.env, KUBECONFIG: run.cluster.kubeconfig };
-    spawnSync(helmBinaryPath(4), ['uninstall', 'storefront-canary', '--namespace', NAMESPACE, '--wait'], {
-      env
-    });
-    await new ClusterReads(run.cluster).deleteLease('storefront-canary.canary-action');
   },
   26 * 60 * 1000 + DEMO_LOCK_WAIT_MS
 );

@@ -136,12 +136,18 @@ export async function runDemo(
   {
     killAfterMs,
     extraArgs = [],
-    beforeStart
+    beforeStart,
+    afterEnd
   }: {
     killAfterMs: number;
     extraArgs?: string[];
     /** Runs with the cluster up and the demo lock held, before the demo starts (e.g. a snapshot). */
     beforeStart?: (cluster: ClusterInfo) => Promise<void>;
+    /**
+     * Runs once the demo ended, with the lock still held: what a suite reads from or undoes in the shared
+     * cluster must happen here, before the next suite's demo installs stable v1 again.
+     */
+    afterEnd?: (cluster: ClusterInfo, run: DemoRun) => Promise<void>;
   }
 ): Promise<DemoRun & { cluster: ClusterInfo }> {
   assertBundle();
@@ -155,7 +161,9 @@ export async function runDemo(
     throw error;
   }
   try {
-    return { cluster, ...(await demoProcess(E2E_STATE_DIR, scenarios, extraArgs, killAfterMs)) };
+    const run = await demoProcess(E2E_STATE_DIR, scenarios, extraArgs, killAfterMs);
+    await afterEnd?.(cluster, run);
+    return { cluster, ...run };
   } finally {
     release();
   }

@@ -98,22 +98,24 @@ beforeAll(
   async () => {
     for (const name of SCENARIOS) {
       let podsBefore: PodFacts[] = [];
+      let after: Pick<ScenarioRun, 'podsAfter' | 'history' | 'httpRoutesAfter'> | undefined;
       const demo = await runDemo([name], {
         killAfterMs: 5 * 60 * 1000,
         beforeStart: async (cluster) => {
           installStableV1(cluster);
           podsBefore = await new ClusterReads(cluster).settledPods();
+        },
+        // Read while the demo lock is held: the next suite's demo installs stable v1 in this cluster again.
+        afterEnd: async (cluster) => {
+          const reads = new ClusterReads(cluster);
+          after = {
+            podsAfter: await reads.settledPods(),
+            history: await reads.helmHistory('storefront'),
+            httpRoutesAfter: await reads.httpRoutes()
+          };
         }
       });
-      const reads = new ClusterReads(demo.cluster);
-      runs.set(name, {
-        demo,
-        figures: demo.results.find((r) => r.scenario === name),
-        podsBefore,
-        podsAfter: await reads.settledPods(),
-        history: await reads.helmHistory('storefront'),
-        httpRoutesAfter: await reads.httpRoutes()
-      });
+      runs.set(name, { demo, figures: demo.results.find((r) => r.scenario === name), podsBefore, ...after! });
     }
   },
   SCENARIOS.length * 6 * 60 * 1000 + DEMO_LOCK_WAIT_MS
