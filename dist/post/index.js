@@ -63112,7 +63112,7 @@ async function finishGroup(run, decision, reason) {
     // The group's weight: the most traffic any member's new version holds at the end.
     const finalWeight = Math.max(0, ...members.map((m) => m.record.finalWeight));
     const full = `${group_outcomes_sentence(reason)} Releases: ${each}.`;
-    decide(record, decision, full, decision === 'promoted' ? 100 : finalWeight, now);
+    decide(record, decision, full, finalWeight, now);
     record.currentWeight = finalWeight;
     record_builder_addEvent(record, now, 'decision', `Decision: ${decision}. ${full}`);
     run.log.info(`Group decision: ${decision}. ${full}`);

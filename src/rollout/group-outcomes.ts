@@ -26,7 +26,7 @@ export async function finishGroup(run: GroupRun, decision: Decision, reason: str
   // The group's weight: the most traffic any member's new version holds at the end.
   const finalWeight = Math.max(0, ...members.map((m) => m.record.finalWeight));
   const full = `${sentence(reason)} Releases: ${each}.`;
-  decide(record, decision, full, decision === 'promoted' ? 100 : finalWeight, now);
+  decide(record, decision, full, finalWeight, now);
   record.currentWeight = finalWeight;
   addEvent(record, now, 'decision', `Decision: ${decision}. ${full}`);
   run.log.info(`Group decision: ${decision}. ${full}`);
