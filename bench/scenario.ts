@@ -193,6 +193,14 @@ export function hasRegression(s: Scenario): boolean {
   );
 }
 
+/** The plan the action would give the judge: the ladder's steps, the last one soaking to the horizon. */
+export function scenarioPlan(s: Scenario): Array<{ weight: number; seconds: number }> {
+  return s.weights.map((w, i) => ({
+    weight: w.weight,
+    seconds: (i + 1 < s.weights.length ? s.weights[i + 1].atSecond : s.horizonSeconds) - w.atSecond
+  }));
+}
+
 export function weightAt(s: Scenario, second: number): number {
   let w = s.weights[0].weight;
   for (const step of s.weights) if (step.atSecond <= second) w = step.weight;

@@ -4,7 +4,7 @@
 import type { AnalysisSpec } from '../src/config/spec.js';
 import { SequentialJudge } from '../src/judge/index.js';
 import type { HistogramCounts, TickObservation } from '../src/metrics/types.js';
-import { inScrapeGap, type Scenario } from './scenario.js';
+import { inScrapeGap, scenarioPlan, type Scenario } from './scenario.js';
 import { histogramOver, sumOver, type Streams } from './streams.js';
 
 export const TICK_SECONDS = 10;
@@ -77,12 +77,16 @@ export function sequentialDetect(
   baselineErrors: { bad: number; total: number }
 ): number | null {
   const judge = new SequentialJudge();
-  judge.begin(benchAnalysis(s.alpha), {
-    stable: {
-      'latency-p95': { kind: 'latency', histogram: baseline },
-      'error-rate': { kind: 'errors', ...baselineErrors }
-    }
-  });
+  judge.begin(
+    benchAnalysis(s.alpha),
+    {
+      stable: {
+        'latency-p95': { kind: 'latency', histogram: baseline },
+        'error-rate': { kind: 'errors', ...baselineErrors }
+      }
+    },
+    scenarioPlan(s)
+  );
   let stepIndex = -1;
   let lastDelivered = 0;
   for (let at = TICK_SECONDS; at <= s.horizonSeconds; at += TICK_SECONDS) {

@@ -11,12 +11,26 @@ import { readFileSync } from 'node:fs';
 import { splitAlpha } from '../src/judge/alpha.js';
 import { canaryOnlyShare, MAX_CANARY_ONLY_SHARE } from '../src/judge/baseline-prior.js';
 import { CANARY_ONLY, CountEProcess, type CountTest } from '../src/judge/count-eprocess.js';
-import { ERRORS_GRID, ERRORS_GRID_WEIGHTS, ERRORS_PLUGINS } from '../src/judge/errors-test.js';
+import {
+  ERRORS_GRID,
+  ERRORS_GRID_WEIGHTS,
+  ERRORS_PLUGIN,
+  ERRORS_PLUGIN_SHARE,
+  PLUGIN_PRIOR_FACTOR
+} from '../src/judge/errors-test.js';
 import { logSumExp, normalCdf } from '../src/judge/math.js';
 import { PluginCountEProcess, type PluginOptions } from '../src/judge/plugin-eprocess.js';
+import { smallestDetectableRatio, type ErrorsOutlook } from '../src/judge/detectable-ratio.js';
 import { BUILT_IN_SCENARIOS } from './builtin.js';
 import { Random, runSeed } from './random.js';
-import { errorRatesAt, hasRegression, normalizeScenario, weightAt, type Scenario } from './scenario.js';
+import {
+  errorRatesAt,
+  hasRegression,
+  normalizeScenario,
+  scenarioPlan,
+  weightAt,
+  type Scenario
+} from './scenario.js';
 import { benchAnalysis, TICK_SECONDS } from './sequential.js';
 import { scenarioWaldBound } from './wald.js';
 
@@ -28,6 +42,8 @@ const flag = (name: string, fallback: number): number => {
 const RUNS = flag('--runs', 300);
 /** --objective-goal: search for the most classes meeting the goal, not the best worst class. */
 const GOAL_OBJECTIVE = args.includes('--objective-goal');
+/** --objective-margin: search for the widest margin over the goal in the thinnest class. */
+const MARGIN_OBJECTIVE = args.includes('--objective-margin');
 const SEARCH = flag('--search', 0);
 const STREAM_SEED = flag('--stream-seed', 7919);
 /** Seconds per tick; the benchmark's judge looks every TICK_SECONDS (10 s, the action's default is 30 s). */
@@ -42,11 +58,18 @@ const PLUGINS: PluginOptions[] = [];
 for (const priorRatio of [3, 5, 10, 30])
   for (const priorEvents of [0.5, 2])
     for (const maxRatio of [100, 1000]) PLUGINS.push({ priorRatio, priorEvents, maxRatio });
-for (const p of ERRORS_PLUGINS)
-  if (!PLUGINS.some((q) => JSON.stringify(q) === JSON.stringify(p.options))) PLUGINS.push(p.options);
+// --planned: the plug-in's prior follows the plan's smallest detectable ratio, so draw a fine ladder.
+const PLANNED = args.includes('--planned');
+const PRIOR_FACTOR = flag('--prior-factor', PLUGIN_PRIOR_FACTOR);
+const PRIOR_FLOOR = flag('--prior-floor', 1);
+if (PLANNED)
+  for (const priorRatio of [2, 2.5, 3, 4, 5, 6, 7, 8, 10, 12, 15, 20, 25, 30, 40, 50, 70, 100])
+    if (!PLUGINS.some((q) => q.priorRatio === priorRatio && q.priorEvents === 2 && q.maxRatio === 100))
+      PLUGINS.push({ priorRatio, priorEvents: 2, maxRatio: 100 });
+if (!PLUGINS.some((q) => JSON.stringify(q) === JSON.stringify(ERRORS_PLUGIN))) PLUGINS.push(ERRORS_PLUGIN);
 
 /** Candidate grid ratios: the shipped grid plus ratios it dropped, so they can be weighed again. */
-const CANDIDATE_RATIOS: readonly number[] = [...new Set([1.5, ...ERRORS_GRID])].sort((a, b) => a - b);
+const CANDIDATE_RATIOS: readonly number[] = [...new Set([1.5, 4, 7, ...ERRORS_GRID])].sort((a, b) => a - b);
 
 const COMPONENTS: Array<{ label: string; make: () => CountTest }> = [
   ...CANDIDATE_RATIOS.map((r) => ({ label: `r=${r}`, make: () => new CountEProcess([r]) })),
@@ -69,6 +92,20 @@ interface ClassPaths {
   paths: Float64Array[][];
   /** [run] stable's baseline (10 minutes of all traffic before the canary, as in the benchmark). */
   baselines: Array<{ bad: number; total: number }>;
+  /** The smallest ratio the class's plan can confirm (--planned), from its true parameters. */
+  rLo: number;
+}
+
+/** The class's plan as the judge sees it: its ladder's steps up to the horizon. */
+function outlookOf(s: Scenario, alphaFraction: number): ErrorsOutlook {
+  // A clean baseline reads as Jeffreys' (0 + 0.5) / (total + 1), as the judge estimates it.
+  const stableRate = s.errors.stable > 0 ? s.errors.stable : 0.5 / (s.rps * 600 + 1);
+  return {
+    requestsPerSecond: s.rps,
+    stableRate,
+    plan: scenarioPlan(s),
+    logThreshold: Math.log(1 / (s.alpha * alphaFraction))
+  };
 }
 
 function drawPaths(s: Scenario): ClassPaths {
@@ -102,7 +139,8 @@ function drawPaths(s: Scenario): ClassPaths {
     bound,
     targetTick: Math.floor((1.3 * bound) / TICK + 1e-9),
     paths,
-    baselines
+    baselines,
+    rLo: smallestDetectableRatio(outlookOf(s, ALPHA_FRACTION))
   };
 }
 
@@ -119,8 +157,10 @@ function detectTicks(
   c: ClassPaths,
   weights: Weights,
   alphaFraction: number,
-  prior = BASELINE_PRIOR
+  prior = BASELINE_PRIOR,
+  planned = PLANNED
 ): number[] {
+  if (planned) weights = plannedWeights(c, weights);
   const total = weights.reduce((a, b) => a + b, 0);
   const threshold = Math.log(1 / (0.05 * alphaFraction));
   return c.paths.map((comps, run) => {
@@ -136,6 +176,27 @@ function detectTicks(
   });
 }
 
+/** --planned: grid ratios the plan cannot confirm get nothing; plug-ins bet from PRIOR_FACTOR x rLo. */
+function plannedWeights(c: ClassPaths, weights: Weights): Weights {
+  const out = weights.map((w, j) => (j < GRID_COUNT && CANDIDATE_RATIOS[j] < c.rLo ? 0 : w));
+  const prior = Math.min(100, Math.max(PRIOR_FLOOR, PRIOR_FACTOR * c.rLo));
+  PLUGINS.forEach((o, i) => {
+    const j = GRID_COUNT + i;
+    if (!(out[j] > 0) || o.priorEvents !== 2 || o.maxRatio !== 100) return;
+    // The drawn variant with the nearest prior (in log terms) takes this plug-in's weight.
+    let best = i;
+    PLUGINS.forEach((q, k) => {
+      if (q.priorEvents !== 2 || q.maxRatio !== 100) return;
+      if (Math.abs(Math.log(q.priorRatio / prior)) < Math.abs(Math.log(PLUGINS[best].priorRatio / prior)))
+        best = k;
+    });
+    if (best === i) return;
+    out[GRID_COUNT + best] += out[j];
+    out[j] = 0;
+  });
+  return out;
+}
+
 const caughtShare = (c: ClassPaths, t: number[]): number =>
   t.filter((x) => x <= c.targetTick).length / t.length;
 const oracleCache = new Map<string, number>();
@@ -147,7 +208,7 @@ function oracle(c: ClassPaths, alphaFraction: number): number {
     COMPONENTS.forEach((_, j) => {
       if (j === OLD_GRID_INDEX) return; // a mixture, not a single ratio
       const single = COMPONENTS.map((__, i) => (i === j ? 1 : 0));
-      best = Math.max(best, caughtShare(c, detectTicks(c, single, alphaFraction, false)));
+      best = Math.max(best, caughtShare(c, detectTicks(c, single, alphaFraction, false, false)));
     });
     oracleCache.set(key, best);
   }
@@ -167,6 +228,14 @@ function score(classes: ClassPaths[], weights: Weights, alphaFraction: number) {
       ratio: median / c.bound
     };
   });
+  if (MARGIN_OBJECTIVE) {
+    // The thinnest margin over the goal decides (caught share above 50%); the mean breaks ties.
+    const margins = rows.map((r) => r.caught - 0.5);
+    return {
+      rows,
+      objective: Math.min(...margins) + 0.1 * (margins.reduce((a, b) => a + b, 0) / margins.length)
+    };
+  }
   if (GOAL_OBJECTIVE) {
     // A smooth count of classes meeting the goal: sum of P(caught share > 50%) under its sampling error.
     const se = Math.sqrt(0.25 / RUNS);
@@ -206,12 +275,12 @@ const pluginIndex = (o: PluginOptions): number =>
 /** The shipped default as component weights: the grid part's share spread by its weights. */
 function defaultWeights(): Weights {
   const w = COMPONENTS.map(() => 0);
-  const pluginShare = ERRORS_PLUGINS.reduce((a, p) => a + p.share, 0);
+  const pluginShare = ERRORS_PLUGIN_SHARE;
   const gridTotal = ERRORS_GRID_WEIGHTS.reduce((a, b) => a + b, 0);
   ERRORS_GRID_WEIGHTS.forEach(
     (x, j) => (w[CANDIDATE_RATIOS.indexOf(ERRORS_GRID[j])] = ((1 - pluginShare) * x) / gridTotal)
   );
-  for (const p of ERRORS_PLUGINS) w[pluginIndex(p.options)] += p.share;
+  w[pluginIndex(ERRORS_PLUGIN)] += pluginShare;
   return w;
 }
 show('shipped default', defaultWeights());

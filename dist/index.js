@@ -35781,7 +35781,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1702);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3140);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35790,7 +35790,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1702:
+/***/ 3140:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52761,15 +52761,16 @@ const SRM_ALPHA_FRACTION = 0.01;
  * release and the costliest per second, and its evidence arrives in a few discrete events per
  * tick, so a lower threshold lets it stop a tick earlier. Latency evidence comes from every
  * request, so a higher threshold costs it less time. Chosen on the benchmark (docs/judge.md,
- * "Combining metrics"): 90/10 with SRM at 1% puts the 5xx threshold at 22.4 (two metrics), under
- * the 25 that two canary errors against a clean stable can reach at a 20% canary, so a new error
- * is rolled back at its second occurrence; it costs each latency class one 10 s tick.
+ * "Combining metrics"): 95/5 with SRM at 1% puts the 5xx threshold at 21.3 with two metrics and
+ * 24.5 with the three defaults, under the 25 that two canary errors against a clean stable reach at
+ * a 20% canary, so a new error is rolled back at its second occurrence. Against 90/10 it costs the
+ * 10%-slower latency class one 10 s tick and leaves the other latency classes' medians as they were.
  * A conversion sequence only catches gross drops at ordinary traffic (see JUDGE.md); its weight
  * was not re-tuned (the benchmark does not simulate it).
  */
 const KIND_ALPHA_WEIGHTS = {
-    errors: 0.9,
-    latency: 0.1,
+    errors: 0.95,
+    latency: 0.05,
     ratio: 0.15
 };
 /**
@@ -53042,6 +53043,54 @@ function canaryOnlyShare(baseline, maxShare = MAX_CANARY_ONLY_SHARE) {
     return maxShare * errorFree;
 }
 
+;// CONCATENATED MODULE: ./src/judge/detectable-ratio.ts
+// How small an error regression the rollout's plan can confirm at all. The errors test conditions on
+// error events: under a canary r times as bad as stable, an event comes from the canary with
+// probability theta_r instead of theta0 = w, and each event carries KL(theta_r || theta0) nats on
+// average. Over the plan's steps that adds up to the expected log e-value of the test that knew r.
+// A ratio whose expected total stays under the threshold cannot be confirmed within the plan even by
+// that test, so weight the errors test puts on it is wasted (errors-test.ts).
+
+
+/**
+ * Expected log e-value, over the whole plan, of the count test betting exactly on ratio r when the
+ * canary is r times as bad as stable: events per second times nats per event, summed over steps.
+ * A step at 0% or 100% has no split to learn from and adds nothing.
+ */
+function planInformation(r, outlook) {
+    let nats = 0;
+    for (const step of outlook.plan) {
+        const w = step.weight;
+        if (!(w > 0 && w < 1) || !(step.seconds > 0))
+            continue;
+        const eventsPerSecond = outlook.requestsPerSecond * outlook.stableRate * (r * w + 1 - w);
+        nats += step.seconds * eventsPerSecond * bernoulliKl(alternativeShare(r, w), w);
+    }
+    return nats;
+}
+/** The largest ratio looked at: past it every plan with events confirms (the limit is "canary only"). */
+const MAX_RATIO = 1e6;
+/**
+ * The smallest canary/stable ratio whose expected information over the plan reaches the threshold
+ * (planInformation grows with r), to 0.1%; about 1 when even a ratio just above 1 would, Infinity when no
+ * ratio would (no traffic, no stable errors, or no step with both arms).
+ */
+function smallestDetectableRatio(outlook) {
+    const enough = (r) => planInformation(r, outlook) >= outlook.logThreshold;
+    if (!enough(MAX_RATIO))
+        return Infinity;
+    let low = 1;
+    let high = MAX_RATIO;
+    while (high / low > 1.001) {
+        const mid = Math.sqrt(low * high);
+        if (enough(mid))
+            high = mid;
+        else
+            low = mid;
+    }
+    return high;
+}
+
 ;// CONCATENATED MODULE: ./src/judge/plugin-eprocess.ts
 // A predictable plug-in alternative to the grid mixture for the count test: each tick's factor is the
 // likelihood ratio at a ratio r_hat estimated from the PAST ticks only, so it is fixed before the tick
@@ -53089,36 +53138,68 @@ class PluginCountEProcess {
 
 ;// CONCATENATED MODULE: ./src/judge/errors-test.ts
 // The errors metric's e-process: an average of a grid mixture over canary/stable ratios (including
-// "errors only on the canary") and predictable plug-ins of the ratio. Every part is an e-process for
-// the same ticks, so their average is one (docs/judge.md). The weights were chosen with
-// bench/tune-errors.ts on the benchmark's error classes, not by hand.
+// "errors only on the canary") and a predictable plug-in of the ratio. Every part is an e-process for
+// the same ticks, so their average is one (docs/judge.md). Where the test is sharpest follows what the
+// rollout can confirm at all: given the traffic, stable's error rate and the planned steps, ratios too
+// small to be confirmed within the plan get no weight, and the plug-in bets from a multiple of the
+// smallest ratio that can. The weights were chosen with bench/tune-errors.ts on the benchmark's error
+// classes, not by hand.
+
 
 
 
 
 /** Canary-to-stable error ratios the mixture weighs; CANARY_ONLY is "stable has no errors at all". */
-const ERRORS_GRID = [2, 3, 5, 10, 30, 100, CANARY_ONLY];
+const ERRORS_GRID = [2, 3, 5, 10, 100, CANARY_ONLY];
 /**
- * The grid part's weights (normalised): most on 2x and 10x, a seventh on "only the canary errs"
- * (which keeps the zero baseline at its earliest possible rollback, docs/judge.md).
+ * The grid part's weights (normalised): nearly all on 2x and 3x, the ratios that take longest to
+ * confirm at ordinary traffic, where the plug-in has not learnt the ratio yet when the test could stop.
  */
-const ERRORS_GRID_WEIGHTS = [2.4, 1.4, 0.4, 1.75, 0.1, 0.35, 1.1];
-/** Plug-ins and their shares of the average (the grid mixture has the rest). */
-const ERRORS_PLUGINS = [
-    { options: { priorRatio: 5, priorEvents: 2, maxRatio: 100 }, share: 0.62 }
-];
+const ERRORS_GRID_WEIGHTS = [15, 13, 1, 1, 0.5, 0.5];
+/** The plug-in's share of the average (the grid mixture has the rest). */
+const ERRORS_PLUGIN_SHARE = 0.69;
+/** The plug-in without an outlook (and its prior's weight and ceiling with one). */
+const ERRORS_PLUGIN = { priorRatio: 5, priorEvents: 2, maxRatio: 100 };
+/**
+ * With an outlook, the plug-in's first bet is this multiple of the smallest ratio the plan can
+ * confirm: about 5x at 50 rps, a 20% canary and 0.5% errors over 30 minutes, 10x at a 1% canary,
+ * 16x at 1 rps, 45x when stable had no error in 30,000 requests before the canary.
+ */
+const PLUGIN_PRIOR_FACTOR = 4;
+/**
+ * The design for an outlook (or the fixed one without). Grid ratios below the smallest the plan can
+ * confirm are left out: the test that knew the ratio could not confirm them before the plan ends,
+ * so weight there is never collected. CANARY_ONLY is always kept.
+ */
+function designErrorsTest(outlook) {
+    if (!outlook)
+        return {
+            grid: [...ERRORS_GRID],
+            gridWeights: [...ERRORS_GRID_WEIGHTS],
+            plugin: ERRORS_PLUGIN,
+            pluginShare: ERRORS_PLUGIN_SHARE
+        };
+    const smallest = smallestDetectableRatio(outlook);
+    const kept = ERRORS_GRID.map((r, j) => ({ r, w: ERRORS_GRID_WEIGHTS[j] })).filter(({ r }) => r === CANARY_ONLY || r >= smallest);
+    const { maxRatio } = ERRORS_PLUGIN;
+    const priorRatio = Math.min(maxRatio, Math.max(1, PLUGIN_PRIOR_FACTOR * smallest));
+    return {
+        grid: kept.map(({ r }) => r),
+        gridWeights: kept.map(({ w }) => w),
+        plugin: { ...ERRORS_PLUGIN, priorRatio },
+        pluginShare: ERRORS_PLUGIN_SHARE
+    };
+}
 /**
  * The errors test. `baseline` is stable's record before the canary existed (cumulative bad and total
  * events): when it is clean, canaryOnlyShare of the test is moved onto "only the canary errs" before
  * the first tick, so a new error the old version never threw is caught at the fewest canary errors
- * the threshold allows. A choice made from pre-rollout data only, so the test stays an e-process.
+ * the threshold allows. `outlook` shapes the mixture (designErrorsTest). Both are fixed before the
+ * test is fed a split of errors between the arms, so it stays an e-process (docs/judge.md).
  */
-function createErrorsTest(baseline) {
-    const pluginShare = ERRORS_PLUGINS.reduce((sum, p) => sum + p.share, 0);
-    const mixture = new AverageEProcess([
-        new CountEProcess(ERRORS_GRID, ERRORS_GRID_WEIGHTS),
-        ...ERRORS_PLUGINS.map((p) => new PluginCountEProcess(p.options))
-    ], [1 - pluginShare, ...ERRORS_PLUGINS.map((p) => p.share)]);
+function createErrorsTest(baseline, outlook) {
+    const design = designErrorsTest(outlook);
+    const mixture = new AverageEProcess([new CountEProcess(design.grid, design.gridWeights), new PluginCountEProcess(design.plugin)], [1 - design.pluginShare, design.pluginShare]);
     const share = canaryOnlyShare(baseline);
     if (!(share > 0))
         return mixture;
@@ -53295,20 +53376,51 @@ function finiteEValue(e) {
 
 class ErrorsMetric {
     spec;
+    options;
+    plan;
     /** Bad events (num) out of events (den) per arm over the rollout. */
     tally = new FractionTally();
-    test;
+    /** Made at the first tick with requests in both arms, from what is known before its split. */
+    test = null;
     threshold;
+    baseline;
     now = 0;
+    /** When the counts delivered so far end: a tick after a gap carries the gap's requests too. */
+    countedUntil = 0;
     missing = null;
-    /** `baseline`: stable's cumulative counters before the canary existed (Judge.begin), if read. */
-    constructor(spec, options, baseline) {
+    /**
+     * `baseline`: stable's cumulative counters before the canary existed (Judge.begin), if read.
+     * `plan`: the steps still to soak; without it the test's mixture is the fixed one.
+     */
+    constructor(spec, options, baseline, plan) {
         this.spec = spec;
+        this.options = options;
+        this.plan = plan;
         const base = armOf(baseline, 'errors');
-        this.test = options.sequential
-            ? createErrorsTest(base ? { bad: base.bad, total: base.total } : null)
-            : null;
+        this.baseline = base ? { bad: base.bad, total: base.total } : null;
         this.threshold = 1 / options.alpha;
+    }
+    /**
+     * The test, made from the first tick whose arms both had requests: its request rate, and stable's
+     * error rate from the baseline (or, without one, from the tick's total errors). Neither depends on
+     * how the tick's errors split between the arms, the only thing the test is a bet on.
+     */
+    testFor(canary, stable, seconds) {
+        if (this.test)
+            return this.test;
+        const requests = canary.total + stable.total;
+        const outlook = this.plan && seconds > 0
+            ? {
+                requestsPerSecond: requests / seconds,
+                stableRate: this.baseline && this.baseline.total > 0
+                    ? (this.baseline.bad + 0.5) / (this.baseline.total + 1)
+                    : (canary.bad + stable.bad + 0.5) / (requests + 1),
+                plan: this.plan,
+                logThreshold: Math.log(this.threshold)
+            }
+            : null;
+        this.test = createErrorsTest(this.baseline, outlook);
+        return this.test;
     }
     observe(tick) {
         this.now = tick.elapsedSeconds;
@@ -53319,8 +53431,12 @@ class ErrorsMetric {
         const counts = (arm) => (arm ? { num: arm.bad, den: arm.total } : null);
         this.tally.add(tick.elapsedSeconds, counts(c), counts(s));
         // Every tick with both arms counts, the first of a step included (only SRM skips that one).
-        if (c && s && this.test)
-            this.test.update(c.bad, s.bad, c.total / (c.total + s.total));
+        if (!c || !s)
+            return;
+        const seconds = tick.elapsedSeconds - this.countedUntil;
+        this.countedUntil = tick.elapsedSeconds;
+        if (this.options.sequential && c.total > 0 && s.total > 0)
+            this.testFor(c, s, seconds).update(c.bad, s.bad, c.total / (c.total + s.total));
     }
     guard() {
         if (this.spec.max === undefined)
@@ -53331,7 +53447,8 @@ class ErrorsMetric {
         const canaryRate = fractionValue(this.tally.canary);
         const stableRate = fractionValue(this.tally.stable);
         const guard = this.guard();
-        const e = this.test?.eValue;
+        // Before its first tick the test has bet nothing: its e-value is 1.
+        const e = this.options.sequential ? (this.test?.eValue ?? 1) : undefined;
         const crossed = e !== undefined && e >= this.threshold;
         const warn = (e !== undefined && e >= warningLevel(this.threshold)) || (guard?.near ?? false);
         const both = `${this.spec.title} ${formatPercent(canaryRate)} on canary vs ${formatPercent(stableRate)} on stable`;
@@ -54094,19 +54211,19 @@ class CanaryJudge {
     traffic = null;
     policy = null;
     strictPass = false;
-    begin(analysis, baseline) {
+    begin(analysis, baseline, plan) {
         const alpha = alpha_splitAlpha(analysis);
-        this.trackers = analysis.metrics.map((spec) => this.trackerFor(spec, alpha.perMetric.get(spec.name) ?? analysis.alpha, baseline));
+        this.trackers = analysis.metrics.map((spec) => this.trackerFor(spec, alpha.perMetric.get(spec.name) ?? analysis.alpha, baseline, plan));
         this.traffic = new TrafficMetric({ sequential: this.sequential, alpha: alpha.srm });
         // Only the sequential judge has confidence sequences to hold a step to.
         this.strictPass = this.sequential && analysis.strictPass === true;
         this.policy = new StepPolicy(analysis, this.strictPass);
     }
-    trackerFor(spec, alpha, baseline) {
+    trackerFor(spec, alpha, baseline, plan) {
         const options = { sequential: this.sequential, alpha };
         switch (spec.kind) {
             case 'errors':
-                return new ErrorsMetric(spec, options, baseline.stable[spec.name]);
+                return new ErrorsMetric(spec, options, baseline.stable[spec.name], plan);
             case 'latency':
                 return new LatencyMetric(spec, options, baseline.stable[spec.name]);
             case 'ratio':
@@ -62654,6 +62771,10 @@ function events(observation) {
 
 
 
+/** The steps still to soak from `fromIndex` on, as the judge plans with them (shares as fractions). */
+function plannedSteps(spec, fromIndex) {
+    return spec.steps.slice(fromIndex).map((weight) => ({ weight: weight / 100, seconds: spec.soakSeconds }));
+}
 /** Thrown when the signal aborts; the engines catch it and hand the canary to the post step. */
 class Interrupted extends Error {
 }
@@ -62865,7 +62986,7 @@ async function runRollout(spec, deps, options = {}) {
         // Read every counter before the canary exists: a Prometheus that does not answer stops us here,
         // with nothing touched, and later samples are deltas from this baseline.
         const baseline = await sampler.baseline();
-        judge.begin(spec.analysis, baseline);
+        judge.begin(spec.analysis, baseline, plannedSteps(spec, startIndex));
         throwIfInterrupted();
         for (let index = startIndex; index < spec.steps.length; index++) {
             const weight = spec.steps[index];
@@ -64068,7 +64189,9 @@ async function runGroup(group, deps, context) {
         reports.start(record);
         for (const member of members) {
             const baseline = await member.ports.sampler.baseline();
-            member.ports.judge.begin(member.spec.analysis, baseline);
+            // A member starts its steps at round depth; a continued group resumes them where it stands.
+            const from = Math.max(0, startRound - member.depth);
+            member.ports.judge.begin(member.spec.analysis, baseline, plannedSteps(member.spec, from));
         }
         soak_throwIfInterrupted(signal);
         // 4. The group holds every member's lease before the first install, or none.

@@ -1,9 +1,9 @@
 // Fakes for engine tests: a clock that jumps instead of waiting, a deployer that records calls,
 // a sampler fed from a script, and a judge with simple static rules.
 import type { Clock } from '../../src/clock.js';
-import type { RolloutSpec } from '../../src/config/spec.js';
+import type { AnalysisSpec, RolloutSpec } from '../../src/config/spec.js';
 import type { CanaryState, Deployer, HelmInfo, ReleaseState } from '../../src/deploy/types.js';
-import type { Baseline, Judge, StepContext, Verdict } from '../../src/judge/types.js';
+import type { Baseline, Judge, PlannedStep, StepContext, Verdict } from '../../src/judge/types.js';
 import type { Reporter } from '../../src/report/types.js';
 import type { RolloutRecord } from '../../src/rollout/record.js';
 import { rolloutSpec } from './rollout-spec.js';
@@ -216,11 +216,15 @@ export function healthySample(canaryErrors = 0, requests = 100): Sample {
 export class RuleJudge implements Judge {
   readonly name = 'rule';
   private step?: StepContext;
+  /** The plan each begin() was given. */
+  readonly plans: Array<readonly PlannedStep[] | undefined> = [];
   constructor(
     private readonly maxErrorRate = 0.05,
     private readonly warnAbove?: number
   ) {}
-  begin(): void {}
+  begin(_analysis: AnalysisSpec, _baseline: Baseline, plan?: readonly PlannedStep[]): void {
+    this.plans.push(plan);
+  }
   startStep(step: StepContext): void {
     this.step = step;
   }

@@ -169,7 +169,7 @@ describe('guards, SRM and alpha split', () => {
     expect(total).toBeCloseTo(0.05, 12);
   });
 
-  it('by default weighs the shares by kind: errors 90, latency 10, ratio 15, normalised', () => {
+  it('by default weighs the shares by kind: errors 95, latency 5, ratio 15, normalised', () => {
     const errors = { kind: 'errors', name: 'e', title: 'e', bad: '', total: '' } as const;
     const latency = { kind: 'latency', name: 'l', title: 'l', buckets: '', quantile: 0.95 } as const;
     const ratio = {
@@ -180,21 +180,21 @@ describe('guards, SRM and alpha split', () => {
       denominator: '',
       margin: 0.1
     } as const;
-    // SRM takes 1%; errors + latency: 0.0495 * 90/100 = 0.04455 and 0.0495 * 10/100 = 0.00495
+    // SRM takes 1%; errors + latency: 0.0495 * 95/100 = 0.047025 and 0.0495 * 5/100 = 0.002475
     const two = splitAlpha({ alpha: 0.05, metrics: [errors, latency] });
     expect(two.srm).toBeCloseTo(0.0005, 12);
-    expect(two.perMetric.get('e')).toBeCloseTo(0.04455, 9);
-    expect(two.perMetric.get('l')).toBeCloseTo(0.00495, 9);
-    // all three: 0.0495 * 90/115, 10/115, 15/115
+    expect(two.perMetric.get('e')).toBeCloseTo(0.047025, 9);
+    expect(two.perMetric.get('l')).toBeCloseTo(0.002475, 9);
+    // all three: 0.0495 * 95/115, 5/115, 15/115
     const three = splitAlpha({ alpha: 0.05, metrics: [errors, latency, ratio] });
-    expect(three.perMetric.get('e')).toBeCloseTo(0.038739, 6);
-    expect(three.perMetric.get('l')).toBeCloseTo(0.004304, 6);
+    expect(three.perMetric.get('e')).toBeCloseTo(0.040891, 6);
+    expect(three.perMetric.get('l')).toBeCloseTo(0.002152, 6);
     expect(three.perMetric.get('r')).toBeCloseTo(0.006457, 6);
-    // a given share is kept; the rest is split by kind: 0.0495 - 0.02 = 0.0295 -> 10/25 and 15/25
+    // a given share is kept; the rest is split by kind: 0.0495 - 0.02 = 0.0295 -> 5/20 and 15/20
     const mixed = splitAlpha({ alpha: 0.05, metrics: [{ ...errors, alpha: 0.02 }, latency, ratio] });
     expect(mixed.perMetric.get('e')).toBeCloseTo(0.02, 12);
-    expect(mixed.perMetric.get('l')).toBeCloseTo(0.0118, 6);
-    expect(mixed.perMetric.get('r')).toBeCloseTo(0.0177, 6);
+    expect(mixed.perMetric.get('l')).toBeCloseTo(0.007375, 6);
+    expect(mixed.perMetric.get('r')).toBeCloseTo(0.022125, 6);
     const sum = [...three.perMetric.values()].reduce((a, b) => a + b, three.srm);
     expect(sum).toBeCloseTo(0.05, 12);
     // Every metric with its own share, 1% together: kept as written, never loosened to fill alpha.

@@ -213,6 +213,13 @@ describe('rollout engine', () => {
     };
     const record = await runRollout(spec, deps, { startStepIndex: 1, canaryExists: true });
     expect(record.decision).toBe('promoted');
+    // The judge plans with the steps still to soak: the errors test bets on what they can confirm.
+    expect(deps.judge.plans).toEqual([
+      [
+        { weight: 0.5, seconds: 60 },
+        { weight: 1, seconds: 60 }
+      ]
+    ]);
     expect(deps.deployer.calls).toEqual([
       'setWeight 50',
       'setWeight 100',

@@ -92,15 +92,18 @@ function wireGroup(options: { errors?: Record<string, number>; decision?: Rollou
   const clock = new FakeClock();
   const deps: GroupDeps = { members, clock, reporter, log: new MemoryLogger() };
   const run = (extra: Partial<GroupDeps> = {}) => runGroup(group, { ...deps, ...extra }, { holder: 'run-1' });
-  return { group, deps, run, timeline, deployers, stores, samplers, reporter };
+  return { group, deps, run, timeline, deployers, stores, samplers, reporter, members };
 }
 
 describe('release group engine', () => {
   it('installs the dependent only after its dependency passed step 1, promotes backends first', async () => {
-    const { run, timeline, deployers, stores, reporter } = wireGroup();
+    const { run, timeline, deployers, stores, reporter, members } = wireGroup();
     const record = await run();
     expect(record.decision).toBe('promoted');
     expect(record.finalWeight).toBe(100);
+    // Each member's judge plans with all of its own steps (the dependent's start later, not fewer).
+    const plan = STEPS.steps.map((weight) => ({ weight: weight / 100, seconds: STEPS.soakSeconds }));
+    expect(members.map((m) => (m.judge as RuleJudge).plans)).toEqual([[plan], [plan]]);
     expect(timeline).toEqual([
       'catalogue install 20',
       // round 2: catalogue steps to 50 and only now storefront is installed, at its first step

@@ -9,7 +9,7 @@ import { RatioMetric } from './ratio-metric.js';
 import { StepPolicy } from './step-policy.js';
 import type { MetricTracker } from './tracker.js';
 import { TrafficMetric } from './traffic-metric.js';
-import type { Baseline, Judge, StepContext, Verdict } from './types.js';
+import type { Baseline, Judge, PlannedStep, StepContext, Verdict } from './types.js';
 
 export abstract class CanaryJudge implements Judge {
   abstract readonly name: string;
@@ -21,10 +21,10 @@ export abstract class CanaryJudge implements Judge {
   /** true: the anytime-valid tests run (sequential judge); false: static guards only. */
   protected abstract readonly sequential: boolean;
 
-  begin(analysis: AnalysisSpec, baseline: Baseline): void {
+  begin(analysis: AnalysisSpec, baseline: Baseline, plan?: readonly PlannedStep[]): void {
     const alpha = splitAlpha(analysis);
     this.trackers = analysis.metrics.map((spec) =>
-      this.trackerFor(spec, alpha.perMetric.get(spec.name) ?? analysis.alpha, baseline)
+      this.trackerFor(spec, alpha.perMetric.get(spec.name) ?? analysis.alpha, baseline, plan)
     );
     this.traffic = new TrafficMetric({ sequential: this.sequential, alpha: alpha.srm });
     // Only the sequential judge has confidence sequences to hold a step to.
@@ -32,11 +32,16 @@ export abstract class CanaryJudge implements Judge {
     this.policy = new StepPolicy(analysis, this.strictPass);
   }
 
-  private trackerFor(spec: MetricSpec, alpha: number, baseline: Baseline): MetricTracker {
+  private trackerFor(
+    spec: MetricSpec,
+    alpha: number,
+    baseline: Baseline,
+    plan: readonly PlannedStep[] | undefined
+  ): MetricTracker {
     const options = { sequential: this.sequential, alpha };
     switch (spec.kind) {
       case 'errors':
-        return new ErrorsMetric(spec, options, baseline.stable[spec.name]);
+        return new ErrorsMetric(spec, options, baseline.stable[spec.name], plan);
       case 'latency':
         return new LatencyMetric(spec, options, baseline.stable[spec.name]);
       case 'ratio':

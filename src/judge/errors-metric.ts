@@ -9,27 +9,61 @@ import { formatEValue, formatPercent } from './format.js';
 import { FractionTally, fractionValue } from './fraction-tally.js';
 import { fractionGuard, type Fraction, type GuardResult } from './guards.js';
 import { armOf, finiteEValue, metricPair, type MetricTracker, type TrackerOptions } from './tracker.js';
-import type { MetricEvidence } from './types.js';
+import type { MetricEvidence, PlannedStep } from './types.js';
 
 export class ErrorsMetric implements MetricTracker {
   /** Bad events (num) out of events (den) per arm over the rollout. */
   private readonly tally = new FractionTally();
-  private readonly test: CountTest | null;
+  /** Made at the first tick with requests in both arms, from what is known before its split. */
+  private test: CountTest | null = null;
   private readonly threshold: number;
+  private readonly baseline: { bad: number; total: number } | null;
   private now = 0;
+  /** When the counts delivered so far end: a tick after a gap carries the gap's requests too. */
+  private countedUntil = 0;
   private missing: string | null = null;
 
-  /** `baseline`: stable's cumulative counters before the canary existed (Judge.begin), if read. */
+  /**
+   * `baseline`: stable's cumulative counters before the canary existed (Judge.begin), if read.
+   * `plan`: the steps still to soak; without it the test's mixture is the fixed one.
+   */
   constructor(
     private readonly spec: ErrorsMetricSpec,
-    options: TrackerOptions,
-    baseline?: ArmObservation | null
+    private readonly options: TrackerOptions,
+    baseline?: ArmObservation | null,
+    private readonly plan?: readonly PlannedStep[]
   ) {
     const base = armOf(baseline, 'errors');
-    this.test = options.sequential
-      ? createErrorsTest(base ? { bad: base.bad, total: base.total } : null)
-      : null;
+    this.baseline = base ? { bad: base.bad, total: base.total } : null;
     this.threshold = 1 / options.alpha;
+  }
+
+  /**
+   * The test, made from the first tick whose arms both had requests: its request rate, and stable's
+   * error rate from the baseline (or, without one, from the tick's total errors). Neither depends on
+   * how the tick's errors split between the arms, the only thing the test is a bet on.
+   */
+  private testFor(
+    canary: { bad: number; total: number },
+    stable: { bad: number; total: number },
+    seconds: number
+  ): CountTest {
+    if (this.test) return this.test;
+    const requests = canary.total + stable.total;
+    const outlook =
+      this.plan && seconds > 0
+        ? {
+            requestsPerSecond: requests / seconds,
+            stableRate:
+              this.baseline && this.baseline.total > 0
+                ? (this.baseline.bad + 0.5) / (this.baseline.total + 1)
+                : (canary.bad + stable.bad + 0.5) / (requests + 1),
+            plan: this.plan,
+            logThreshold: Math.log(this.threshold)
+          }
+        : null;
+    this.test = createErrorsTest(this.baseline, outlook);
+    return this.test;
   }
 
   observe(tick: TickObservation): void {
@@ -41,7 +75,11 @@ export class ErrorsMetric implements MetricTracker {
     const counts = (arm: typeof c): Fraction | null => (arm ? { num: arm.bad, den: arm.total } : null);
     this.tally.add(tick.elapsedSeconds, counts(c), counts(s));
     // Every tick with both arms counts, the first of a step included (only SRM skips that one).
-    if (c && s && this.test) this.test.update(c.bad, s.bad, c.total / (c.total + s.total));
+    if (!c || !s) return;
+    const seconds = tick.elapsedSeconds - this.countedUntil;
+    this.countedUntil = tick.elapsedSeconds;
+    if (this.options.sequential && c.total > 0 && s.total > 0)
+      this.testFor(c, s, seconds).update(c.bad, s.bad, c.total / (c.total + s.total));
   }
 
   private guard(): GuardResult | undefined {
@@ -53,7 +91,8 @@ export class ErrorsMetric implements MetricTracker {
     const canaryRate = fractionValue(this.tally.canary);
     const stableRate = fractionValue(this.tally.stable);
     const guard = this.guard();
-    const e = this.test?.eValue;
+    // Before its first tick the test has bet nothing: its e-value is 1.
+    const e = this.options.sequential ? (this.test?.eValue ?? 1) : undefined;
     const crossed = e !== undefined && e >= this.threshold;
     const warn = (e !== undefined && e >= warningLevel(this.threshold)) || (guard?.near ?? false);
     const both = `${this.spec.title} ${formatPercent(canaryRate)} on canary vs ${formatPercent(stableRate)} on stable`;

@@ -10,6 +10,12 @@ export interface StepContext {
   maxSoakSeconds: number;
 }
 
+/** One step the rollout plans to soak: the canary's share of requests (0..1) and the soak's length. */
+export interface PlannedStep {
+  weight: number;
+  seconds: number;
+}
+
 /** Cumulative stable-arm counters read before the canary exists (e.g. to fix latency bounds). */
 export interface Baseline {
   stable: Record<string, ArmObservation | null>;
@@ -54,7 +60,8 @@ export interface Verdict {
 
 export interface Judge {
   readonly name: string;
-  begin(analysis: AnalysisSpec, baseline: Baseline): void;
+  /** `plan`: the steps still to soak, in order (the errors test bets on what they can confirm). */
+  begin(analysis: AnalysisSpec, baseline: Baseline, plan?: readonly PlannedStep[]): void;
   startStep(step: StepContext): void;
   /** Called once per tick, in order. Must never throw on missing data: report it instead. */
   evaluate(tick: TickObservation): Verdict;

@@ -13,7 +13,13 @@ import type { MarkPhase } from './ownership.js';
 import { finishRecord, promoteStable, removeCanaryRelease, type Ending } from './outcomes.js';
 import { CanaryLease, NothingDeployedError } from './lock.js';
 import { StableDataWatch } from './stable-data.js';
-import { Interrupted, soakStep, throwIfInterrupted as checkSignal, type SoakContext } from './soak.js';
+import {
+  Interrupted,
+  plannedSteps,
+  soakStep,
+  throwIfInterrupted as checkSignal,
+  type SoakContext
+} from './soak.js';
 
 export interface EngineOptions {
   /** Index into spec.steps to start from (resume, or continue after a manual pause). */
@@ -95,7 +101,7 @@ export async function runRollout(
     // Read every counter before the canary exists: a Prometheus that does not answer stops us here,
     // with nothing touched, and later samples are deltas from this baseline.
     const baseline = await sampler.baseline();
-    judge.begin(spec.analysis, baseline);
+    judge.begin(spec.analysis, baseline, plannedSteps(spec, startIndex));
     throwIfInterrupted();
 
     for (let index = startIndex; index < spec.steps.length; index++) {

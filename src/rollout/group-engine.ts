@@ -11,7 +11,7 @@ import { addEvent, beginStep, endStep, newRecord, setPhase } from './record-buil
 import type { MemberRecord, RolloutRecord } from './record.js';
 import { ReportQueue } from './report-queue.js';
 import { StableDataWatch } from './stable-data.js';
-import { Interrupted, StepSoak, throwIfInterrupted, type SoakResult } from './soak.js';
+import { Interrupted, plannedSteps, StepSoak, throwIfInterrupted, type SoakResult } from './soak.js';
 import { preflightStep } from './preflight-step.js';
 import type { EngineDeps } from './ports.js';
 import type { Ending } from './outcomes.js';
@@ -182,7 +182,9 @@ export async function runGroup(
     reports.start(record);
     for (const member of members) {
       const baseline = await member.ports.sampler.baseline();
-      member.ports.judge.begin(member.spec.analysis, baseline);
+      // A member starts its steps at round depth; a continued group resumes them where it stands.
+      const from = Math.max(0, startRound - member.depth);
+      member.ports.judge.begin(member.spec.analysis, baseline, plannedSteps(member.spec, from));
     }
     throwIfInterrupted(signal);
 

@@ -3,7 +3,7 @@
 // engine ticks several StepSoaks together on one clock. There is one soak, so both judge alike.
 import type { Clock } from '../clock.js';
 import type { RolloutSpec } from '../config/spec.js';
-import type { Judge } from '../judge/types.js';
+import type { Judge, PlannedStep } from '../judge/types.js';
 import type { TickObservation } from '../metrics/types.js';
 import type { Logger, Sampler } from './ports.js';
 import type { RolloutRecord, StepRecord } from './record.js';
@@ -18,6 +18,14 @@ export type SoakResult =
   | { kind: 'rollback'; reason: string }
   | { kind: 'fail'; reason: string }
   | { kind: 'pause'; reason: string };
+
+/** The steps still to soak from `fromIndex` on, as the judge plans with them (shares as fractions). */
+export function plannedSteps(
+  spec: Pick<RolloutSpec, 'steps' | 'soakSeconds'>,
+  fromIndex: number
+): PlannedStep[] {
+  return spec.steps.slice(fromIndex).map((weight) => ({ weight: weight / 100, seconds: spec.soakSeconds }));
+}
 
 /** Thrown when the signal aborts; the engines catch it and hand the canary to the post step. */
 export class Interrupted extends Error {}
