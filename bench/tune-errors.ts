@@ -5,7 +5,8 @@
 // class's score is the share of runs caught by 1.3 x max(Wald, one tick), next to the best single
 // component's share (about what a test that knew the ratio could do). Usage:
 //   npx tsx bench/tune-errors.ts [--runs N] [--stream-seed S] [--alpha-fraction F] [--search N]
-//                                [--tick SECONDS] [--singles]
+//                                [--tick SECONDS] [--singles] [--fixed] [--prior-factor K]
+//                                [--baseline-prior] [--objective-goal | --objective-margin]
 //                                [--compare FILE.json]
 import { readFileSync } from 'node:fs';
 import { splitAlpha } from '../src/judge/alpha.js';
@@ -58,8 +59,10 @@ const PLUGINS: PluginOptions[] = [];
 for (const priorRatio of [3, 5, 10, 30])
   for (const priorEvents of [0.5, 2])
     for (const maxRatio of [100, 1000]) PLUGINS.push({ priorRatio, priorEvents, maxRatio });
-// --planned: the plug-in's prior follows the plan's smallest detectable ratio, so draw a fine ladder.
-const PLANNED = args.includes('--planned');
+// As the judge does, the design follows each class's plan (designErrorsTest): grid ratios below the
+// smallest the plan can confirm get nothing, the plug-in bets from a multiple of it, so draw a fine
+// ladder of plug-in priors. --fixed scores the weights as they are, as without a plan.
+const PLANNED = !args.includes('--fixed');
 const PRIOR_FACTOR = flag('--prior-factor', PLUGIN_PRIOR_FACTOR);
 const PRIOR_FLOOR = flag('--prior-floor', 1);
 if (PLANNED)
@@ -92,7 +95,7 @@ interface ClassPaths {
   paths: Float64Array[][];
   /** [run] stable's baseline (10 minutes of all traffic before the canary, as in the benchmark). */
   baselines: Array<{ bad: number; total: number }>;
-  /** The smallest ratio the class's plan can confirm (--planned), from its true parameters. */
+  /** The smallest ratio the class's plan can confirm, from its true parameters (the judge estimates them). */
   rLo: number;
 }
 
@@ -176,7 +179,7 @@ function detectTicks(
   });
 }
 
-/** --planned: grid ratios the plan cannot confirm get nothing; plug-ins bet from PRIOR_FACTOR x rLo. */
+/** designErrorsTest's rule: grid ratios the plan cannot confirm get nothing; plug-ins bet from PRIOR_FACTOR x rLo. */
 function plannedWeights(c: ClassPaths, weights: Weights): Weights {
   const out = weights.map((w, j) => (j < GRID_COUNT && CANDIDATE_RATIOS[j] < c.rLo ? 0 : w));
   const prior = Math.min(100, Math.max(PRIOR_FLOOR, PRIOR_FACTOR * c.rLo));

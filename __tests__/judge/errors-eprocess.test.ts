@@ -121,7 +121,7 @@ describe('the errors test (grid mixture + plug-in)', () => {
     avg.update(2, 0, 0.2);
     // r = 2: (0.4/1.2/0.2)^2 = (5/3)^2; canary only: 25
     expect(avg.eValue).toBeCloseTo(0.75 * (5 / 3) ** 2 + 0.25 * 25, 9);
-    expect(ERRORS_GRID).toEqual(expect.arrayContaining([10, 100, CANARY_ONLY]));
+    expect(ERRORS_GRID).toEqual(expect.arrayContaining([30, 100, CANARY_ONLY]));
   });
 
   /** A seeded past: ticks of (canary, stable, theta0) with equal error rates. */

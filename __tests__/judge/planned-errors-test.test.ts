@@ -93,7 +93,7 @@ describe('the errors test designed from the outlook', () => {
     expect(designErrorsTest(outlook(0.2)).grid).toEqual([...ERRORS_GRID]);
     // Stable clean over 30,000 requests reads as 0.5 / 30001: only ratios past 10 can be confirmed.
     const clean = designErrorsTest(outlook(0.2, 50, 0.5 / 30001));
-    expect(clean.grid).toEqual([100, CANARY_ONLY]);
+    expect(clean.grid).toEqual([30, 100, CANARY_ONLY]);
     expect(clean.plugin.priorRatio).toBeGreaterThan(40);
     expect(designErrorsTest(outlook(0.2, 50, 1e-7)).plugin.priorRatio).toBe(ERRORS_PLUGIN.maxRatio);
   });

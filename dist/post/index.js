@@ -53139,12 +53139,12 @@ class PluginCountEProcess {
 
 
 /** Canary-to-stable error ratios the mixture weighs; CANARY_ONLY is "stable has no errors at all". */
-const ERRORS_GRID = [2, 3, 5, 10, 100, CANARY_ONLY];
+const ERRORS_GRID = [2, 3, 5, 10, 30, 100, CANARY_ONLY];
 /**
  * The grid part's weights (normalised): nearly all on 2x and 3x, the ratios that take longest to
  * confirm at ordinary traffic, where the plug-in has not learnt the ratio yet when the test could stop.
  */
-const ERRORS_GRID_WEIGHTS = [15, 13, 1, 1, 0.5, 0.5];
+const ERRORS_GRID_WEIGHTS = [15, 13, 1, 1, 0.5, 0.5, 0.5];
 /** The plug-in's share of the average (the grid mixture has the rest). */
 const ERRORS_PLUGIN_SHARE = 0.69;
 /** The plug-in without an outlook (and its prior's weight and ceiling with one). */
