@@ -6,18 +6,8 @@ import { canaryOnlyShare, MAX_CANARY_ONLY_SHARE } from '../../src/judge/baseline
 import { CANARY_ONLY, CountEProcess, tickLogFactor, type CountTest } from '../../src/judge/count-eprocess.js';
 import { createErrorsTest, ERRORS_GRID } from '../../src/judge/errors-test.js';
 import { PluginCountEProcess } from '../../src/judge/plugin-eprocess.js';
+import { binomialPmf, drawCountTick, nextTickMean } from './helpers/martingale.js';
 import { Random } from './helpers/streams.js';
-
-/** Binomial(k, p) probabilities. */
-function binomialPmf(k: number, p: number): number[] {
-  const out: number[] = [];
-  let c = 1;
-  for (let x = 0; x <= k; x++) {
-    out.push(c * p ** x * (1 - p) ** (k - x));
-    c = (c * (k - x)) / (x + 1);
-  }
-  return out;
-}
 
 /** E[one tick's factor] when each of k events is the canary's with probability theta. */
 function expectedFactor(r: number, theta0: number, theta: number, k: number): number {
@@ -25,23 +15,6 @@ function expectedFactor(r: number, theta0: number, theta: number, k: number): nu
     (sum, p, x) => sum + p * Math.exp(tickLogFactor(r, theta0, x, k - x)),
     0
   );
-}
-
-/** E[E_{t+1} | past] / E_t, exactly: replay the past, then every outcome of the next tick's k errors. */
-function nextTickMean(
-  make: () => CountTest,
-  past: Array<[number, number, number]>,
-  k: number,
-  theta0: number,
-  theta: number
-) {
-  const replay = (extra?: [number, number, number]): number => {
-    const e = make();
-    for (const tick of extra ? [...past, extra] : past) e.update(...tick);
-    return e.logEValue;
-  };
-  const now = replay();
-  return binomialPmf(k, theta).reduce((sum, p, x) => sum + p * Math.exp(replay([x, k - x, theta0]) - now), 0);
 }
 
 describe('"errors only on the canary" (r = Infinity, theta -> 1)', () => {
@@ -251,11 +224,7 @@ describe('stable\'s clean baseline moves weight onto "only the canary errs"', ()
     let sum = 0;
     for (let i = 0; i < runs; i++) {
       const e = createErrorsTest(clean);
-      for (let t = 0; t < 40; t++) {
-        const nc = rng.poisson(100);
-        const ns = rng.poisson(400);
-        e.update(rng.binomial(nc, 0.0002), rng.binomial(ns, 0.0002), nc / (nc + ns));
-      }
+      for (let t = 0; t < 40; t++) e.update(...drawCountTick(rng, 100, 400, 0.0002));
       sum += e.eValue;
     }
     // The mean of a test martingale is 1; its sample mean here has a standard error of about 0.2.

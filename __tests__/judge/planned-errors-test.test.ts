@@ -18,6 +18,7 @@ import {
 } from '../../src/judge/errors-test.js';
 import { bernoulliKl } from '../../src/judge/math.js';
 import type { TickObservation } from '../../src/metrics/types.js';
+import { drawCountTick, nextTickMean } from './helpers/martingale.js';
 import { Random } from './helpers/streams.js';
 
 const L = Math.log(1 / 0.047);
@@ -98,29 +99,6 @@ describe('the errors test designed from the outlook', () => {
     expect(designErrorsTest(outlook(0.2, 50, 1e-7)).plugin.priorRatio).toBe(ERRORS_PLUGIN.maxRatio);
   });
 
-  /** E[E_{t+1} | past] / E_t exactly, over every split of the next tick's k errors at canary share theta. */
-  function nextTickMean(
-    make: () => CountTest,
-    past: Array<[number, number, number]>,
-    k: number,
-    theta0: number,
-    theta: number
-  ): number {
-    const replay = (extra?: [number, number, number]): number => {
-      const e = make();
-      for (const tick of extra ? [...past, extra] : past) e.update(...tick);
-      return e.logEValue;
-    };
-    const now = replay();
-    let sum = 0;
-    let c = 1;
-    for (let x = 0; x <= k; x++) {
-      sum += c * theta ** x * (1 - theta) ** (k - x) * Math.exp(replay([x, k - x, theta0]) - now);
-      c = (c * (k - x)) / (x + 1);
-    }
-    return sum;
-  }
-
   it('is a martingale under H0 and a supermartingale for a better canary, whatever the outlook', () => {
     const rng = new Random(20261202);
     const outlooks = [outlook(0.2), outlook(0.01), outlook(0.2, 1), outlook(0.2, 50, 1e-5)];
@@ -149,9 +127,7 @@ describe('the errors test designed from the outlook', () => {
     for (let i = 0; i < runs; i++) {
       const e = createErrorsTest(null, outlook(0.01));
       for (let t = 0; t < 180; t++) {
-        const nc = rng.poisson(5);
-        const ns = rng.poisson(495);
-        e.update(rng.binomial(nc, 0.005), rng.binomial(ns, 0.005), nc / (nc + ns));
+        e.update(...drawCountTick(rng, 5, 495, 0.005));
         if (e.logEValue >= L) {
           crossed++;
           break;
