@@ -1,6 +1,6 @@
 // The rendered check-run output for each kind of record: specific content, not whole snapshots.
 import type { RolloutRecord } from '../../src/rollout/record.js';
-import { renderCheckOutput, renderSummary, renderText } from '../../src/report/markdown.js';
+import { evidenceCell, renderCheckOutput, renderSummary, renderText } from '../../src/report/markdown.js';
 import { MAX_OUTPUT_CHARS } from '../../src/report/limits.js';
 import { renderTitle } from '../../src/report/title.js';
 import { fixture, longRecord } from './records.js';
@@ -242,6 +242,16 @@ describe('limits', () => {
     const rows = table(summary, 'Trend');
     expect(rows[0][1]).toMatch(/^`[▁▂▃▄▅▆▇█·]{48}`$/);
     expect(summary).toContain('1,000 ticks every 30s, 21 per cell');
+  });
+});
+
+describe('the evidence cell', () => {
+  test('names the smallest regression the plan can confirm, when the errors test was made from one', () => {
+    const base = fixture('rolled-back').metrics[0];
+    expect(evidenceCell({ ...base, eValue: 3, eThreshold: 21.3, smallestDetectableRatio: 2.387 })).toBe(
+      'e-value 3 < 21; plan confirms ≥ 2.39× stable'
+    );
+    expect(evidenceCell({ ...base, eValue: 3, eThreshold: 21.3 })).toBe('e-value 3 < 21');
   });
 });
 

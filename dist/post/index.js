@@ -52968,6 +52968,54 @@ class CountEProcess {
     }
 }
 
+;// CONCATENATED MODULE: ./src/judge/detectable-ratio.ts
+// How small an error regression the rollout's plan can confirm at all. The errors test conditions on
+// error events: under a canary r times as bad as stable, an event comes from the canary with
+// probability theta_r instead of theta0 = w, and each event carries KL(theta_r || theta0) nats on
+// average. Over the plan's steps that adds up to the expected log e-value of the test that knew r.
+// A ratio whose expected total stays under the threshold cannot be confirmed within the plan even by
+// that test, so weight the errors test puts on it is wasted (errors-test.ts).
+
+
+/**
+ * Expected log e-value, over the whole plan, of the count test betting exactly on ratio r when the
+ * canary is r times as bad as stable: events per second times nats per event, summed over steps.
+ * A step at 0% or 100% has no split to learn from and adds nothing.
+ */
+function planInformation(r, outlook) {
+    let nats = 0;
+    for (const step of outlook.plan) {
+        const w = step.weight;
+        if (!(w > 0 && w < 1) || !(step.seconds > 0))
+            continue;
+        const eventsPerSecond = outlook.requestsPerSecond * outlook.stableRate * (r * w + 1 - w);
+        nats += step.seconds * eventsPerSecond * bernoulliKl(alternativeShare(r, w), w);
+    }
+    return nats;
+}
+/** The largest ratio looked at: past it every plan with events confirms (the limit is "canary only"). */
+const MAX_RATIO = 1e6;
+/**
+ * The smallest canary/stable ratio whose expected information over the plan reaches the threshold
+ * (planInformation grows with r), to 0.1%; about 1 when even a ratio just above 1 would, Infinity when no
+ * ratio would (no traffic, no stable errors, or no step with both arms).
+ */
+function smallestDetectableRatio(outlook) {
+    const enough = (r) => planInformation(r, outlook) >= outlook.logThreshold;
+    if (!enough(MAX_RATIO))
+        return Infinity;
+    let low = 1;
+    let high = MAX_RATIO;
+    while (high / low > 1.001) {
+        const mid = Math.sqrt(low * high);
+        if (enough(mid))
+            high = mid;
+        else
+            low = mid;
+    }
+    return high;
+}
+
 ;// CONCATENATED MODULE: ./src/judge/average-eprocess.ts
 // A weighted average of count e-processes fed the same ticks. Each part is a test supermartingale
 // for the same filtration, so the average is one too (linearity of conditional expectation), and
@@ -53030,54 +53078,6 @@ function canaryOnlyShare(baseline, maxShare = MAX_CANARY_ONLY_SHARE) {
     const { bad, total } = baseline;
     const errorFree = (total / (total + CANARY_ONLY_HORIZON_REQUESTS)) ** (bad + 0.5);
     return maxShare * errorFree;
-}
-
-;// CONCATENATED MODULE: ./src/judge/detectable-ratio.ts
-// How small an error regression the rollout's plan can confirm at all. The errors test conditions on
-// error events: under a canary r times as bad as stable, an event comes from the canary with
-// probability theta_r instead of theta0 = w, and each event carries KL(theta_r || theta0) nats on
-// average. Over the plan's steps that adds up to the expected log e-value of the test that knew r.
-// A ratio whose expected total stays under the threshold cannot be confirmed within the plan even by
-// that test, so weight the errors test puts on it is wasted (errors-test.ts).
-
-
-/**
- * Expected log e-value, over the whole plan, of the count test betting exactly on ratio r when the
- * canary is r times as bad as stable: events per second times nats per event, summed over steps.
- * A step at 0% or 100% has no split to learn from and adds nothing.
- */
-function planInformation(r, outlook) {
-    let nats = 0;
-    for (const step of outlook.plan) {
-        const w = step.weight;
-        if (!(w > 0 && w < 1) || !(step.seconds > 0))
-            continue;
-        const eventsPerSecond = outlook.requestsPerSecond * outlook.stableRate * (r * w + 1 - w);
-        nats += step.seconds * eventsPerSecond * bernoulliKl(alternativeShare(r, w), w);
-    }
-    return nats;
-}
-/** The largest ratio looked at: past it every plan with events confirms (the limit is "canary only"). */
-const MAX_RATIO = 1e6;
-/**
- * The smallest canary/stable ratio whose expected information over the plan reaches the threshold
- * (planInformation grows with r), to 0.1%; about 1 when even a ratio just above 1 would, Infinity when no
- * ratio would (no traffic, no stable errors, or no step with both arms).
- */
-function smallestDetectableRatio(outlook) {
-    const enough = (r) => planInformation(r, outlook) >= outlook.logThreshold;
-    if (!enough(MAX_RATIO))
-        return Infinity;
-    let low = 1;
-    let high = MAX_RATIO;
-    while (high / low > 1.001) {
-        const mid = Math.sqrt(low * high);
-        if (enough(mid))
-            high = mid;
-        else
-            low = mid;
-    }
-    return high;
 }
 
 ;// CONCATENATED MODULE: ./src/judge/plugin-eprocess.ts
@@ -53363,6 +53363,9 @@ function finiteEValue(e) {
 
 
 
+
+/** From this ratio up, the evidence sentence says that only gross regressions can be confirmed. */
+const COARSE_RATIO = 3;
 class ErrorsMetric {
     spec;
     options;
@@ -53371,6 +53374,8 @@ class ErrorsMetric {
     tally = new FractionTally();
     /** Made at the first tick with requests in both arms, from what is known before its split. */
     test = null;
+    /** The smallest ratio the plan can confirm, once the test is made from an outlook. */
+    smallest = null;
     threshold;
     baseline;
     now = 0;
@@ -53409,6 +53414,8 @@ class ErrorsMetric {
             }
             : null;
         this.test = createErrorsTest(this.baseline, outlook);
+        if (outlook)
+            this.smallest = smallestDetectableRatio(outlook);
         return this.test;
     }
     observe(tick) {
@@ -53454,7 +53461,11 @@ class ErrorsMetric {
         else {
             const stat = e !== undefined ? `e-value ${formatEValue(e)} < ${formatEValue(this.threshold)}` : undefined;
             const limit = guard ? `limit ${formatPercent(guard.limit)}` : undefined;
-            const detail = [stat, limit].filter(Boolean).join(', ');
+            // Say so when the traffic only allows gross regressions to be confirmed (JUDGE.md: never pretend).
+            const coarse = this.smallest !== null && this.smallest >= COARSE_RATIO
+                ? `at this traffic the plan can confirm only ${formatRatio(this.smallest)}× stable's rate or worse`
+                : undefined;
+            const detail = [stat, limit, coarse].filter(Boolean).join(', ');
             ({ status, sentence } = withDataState(warn ? 'warn' : 'ok', detail ? `${both} (${detail})` : both, {
                 title: this.spec.title,
                 hasData: canaryRate !== null || stableRate !== null,
@@ -53472,6 +53483,9 @@ class ErrorsMetric {
             canaryEvents: this.tally.canary.den,
             stableEvents: this.tally.stable.den,
             ...(e !== undefined ? { eValue: finiteEValue(e), eThreshold: this.threshold } : {}),
+            ...(this.smallest !== null && Number.isFinite(this.smallest)
+                ? { smallestDetectableRatio: this.smallest }
+                : {}),
             ...guardField(guard),
             status,
             sentence
@@ -60044,6 +60058,9 @@ function evidenceCell(m) {
         else
             parts.push(`e-value ${formatEValue(m.eValue)}`);
     }
+    // The smallest regression the plan can confirm: below it, "no regression found" says little.
+    if (m.smallestDetectableRatio !== undefined)
+        parts.push(`plan confirms ≥ ${formatRatio(m.smallestDetectableRatio)}× stable`);
     if (m.lower !== undefined || m.upper !== undefined) {
         const lo = m.lower !== undefined ? m.lower.toFixed(3) : '–';
         const hi = m.upper !== undefined ? m.upper.toFixed(3) : '–';

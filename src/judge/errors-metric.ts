@@ -3,19 +3,25 @@ import type { ErrorsMetricSpec } from '../config/spec.js';
 import type { ArmObservation, TickObservation } from '../metrics/types.js';
 import { warningLevel } from './alpha.js';
 import type { CountTest } from './count-eprocess.js';
+import { smallestDetectableRatio } from './detectable-ratio.js';
 import { createErrorsTest } from './errors-test.js';
 import { guardBreachSentence, guardField, withDataState } from './evidence-row.js';
-import { formatEValue, formatPercent } from './format.js';
+import { formatEValue, formatPercent, formatRatio } from './format.js';
 import { FractionTally, fractionValue } from './fraction-tally.js';
 import { fractionGuard, type Fraction, type GuardResult } from './guards.js';
 import { armOf, finiteEValue, metricPair, type MetricTracker, type TrackerOptions } from './tracker.js';
 import type { MetricEvidence, PlannedStep } from './types.js';
+
+/** From this ratio up, the evidence sentence says that only gross regressions can be confirmed. */
+const COARSE_RATIO = 3;
 
 export class ErrorsMetric implements MetricTracker {
   /** Bad events (num) out of events (den) per arm over the rollout. */
   private readonly tally = new FractionTally();
   /** Made at the first tick with requests in both arms, from what is known before its split. */
   private test: CountTest | null = null;
+  /** The smallest ratio the plan can confirm, once the test is made from an outlook. */
+  private smallest: number | null = null;
   private readonly threshold: number;
   private readonly baseline: { bad: number; total: number } | null;
   private now = 0;
@@ -63,6 +69,7 @@ export class ErrorsMetric implements MetricTracker {
           }
         : null;
     this.test = createErrorsTest(this.baseline, outlook);
+    if (outlook) this.smallest = smallestDetectableRatio(outlook);
     return this.test;
   }
 
@@ -108,7 +115,12 @@ export class ErrorsMetric implements MetricTracker {
       const stat =
         e !== undefined ? `e-value ${formatEValue(e)} < ${formatEValue(this.threshold)}` : undefined;
       const limit = guard ? `limit ${formatPercent(guard.limit)}` : undefined;
-      const detail = [stat, limit].filter(Boolean).join(', ');
+      // Say so when the traffic only allows gross regressions to be confirmed (JUDGE.md: never pretend).
+      const coarse =
+        this.smallest !== null && this.smallest >= COARSE_RATIO
+          ? `at this traffic the plan can confirm only ${formatRatio(this.smallest)}× stable's rate or worse`
+          : undefined;
+      const detail = [stat, limit, coarse].filter(Boolean).join(', ');
       ({ status, sentence } = withDataState(warn ? 'warn' : 'ok', detail ? `${both} (${detail})` : both, {
         title: this.spec.title,
         hasData: canaryRate !== null || stableRate !== null,
@@ -126,6 +138,9 @@ export class ErrorsMetric implements MetricTracker {
       canaryEvents: this.tally.canary.den,
       stableEvents: this.tally.stable.den,
       ...(e !== undefined ? { eValue: finiteEValue(e), eThreshold: this.threshold } : {}),
+      ...(this.smallest !== null && Number.isFinite(this.smallest)
+        ? { smallestDetectableRatio: this.smallest }
+        : {}),
       ...guardField(guard),
       status,
       sentence

@@ -39,6 +39,11 @@ export interface MetricEvidence {
   /** Statistical evidence, when the judge computes it. */
   eValue?: number;
   eThreshold?: number;
+  /**
+   * Errors metrics: the smallest canary/stable ratio the rollout's plan can confirm at the traffic
+   * seen (docs/judge.md); a smaller regression is unlikely to be caught before the plan ends.
+   */
+  smallestDetectableRatio?: number;
   /** Confidence bounds on canary/stable (ratio metrics). */
   lower?: number;
   upper?: number;

@@ -9,6 +9,7 @@ import {
   formatCount,
   formatDuration,
   formatEValue,
+  formatRatio,
   formatValue
 } from '../format.js';
 import { capText, keepNewest, MAX_OUTPUT_CHARS } from './limits.js';
@@ -209,6 +210,9 @@ export function evidenceCell(m: MetricEvidence): string {
       );
     } else parts.push(`e-value ${formatEValue(m.eValue)}`);
   }
+  // The smallest regression the plan can confirm: below it, "no regression found" says little.
+  if (m.smallestDetectableRatio !== undefined)
+    parts.push(`plan confirms ≥ ${formatRatio(m.smallestDetectableRatio)}× stable`);
   if (m.lower !== undefined || m.upper !== undefined) {
     const lo = m.lower !== undefined ? m.lower.toFixed(3) : '–';
     const hi = m.upper !== undefined ? m.upper.toFixed(3) : '–';
