@@ -192,17 +192,18 @@ describe('the errors metric builds its test from the first tick with traffic in 
   const plan = [{ weight: 0.01, seconds: 1800 }];
   const baseline = { kind: 'errors' as const, bad: 150, total: 30000 };
 
-  it("uses that tick's request rate (over the time since the last counts) and stable's baseline rate", () => {
+  it("uses that tick's request rate (each arm over the time since its last counts) and stable's baseline rate", () => {
     const metric = new ErrorsMetric(spec, { sequential: true, alpha: 0.047 }, baseline, plan);
     expect(metric.evidence().eValue).toBe(1);
-    // Nothing from the canary at 10 s: no test yet. At 20 s both arms, 1000 requests over 20 s.
+    // Nothing from the canary at 10 s: no test yet. At 20 s both arms: the canary's 10 requests cover
+    // 20 s (its first counts), stable's 990 the 10 s since its last: 0.5 + 99 requests a second.
     metric.observe(tick(10, null, [1, 500]));
     metric.observe(tick(20, [1, 10], [2, 990]));
     metric.observe(tick(30, [1, 5], [3, 495]));
     const expected = createErrorsTest(
       { bad: 150, total: 30000 },
       {
-        requestsPerSecond: 1000 / 20,
+        requestsPerSecond: 10 / 20 + 990 / 10,
         stableRate: 150.5 / 30001,
         plan,
         logThreshold: Math.log(1 / 0.047)

@@ -52968,54 +52968,6 @@ class CountEProcess {
     }
 }
 
-;// CONCATENATED MODULE: ./src/judge/detectable-ratio.ts
-// How small an error regression the rollout's plan can confirm at all. The errors test conditions on
-// error events: under a canary r times as bad as stable, an event comes from the canary with
-// probability theta_r instead of theta0 = w, and each event carries KL(theta_r || theta0) nats on
-// average. Over the plan's steps that adds up to the expected log e-value of the test that knew r.
-// A ratio whose expected total stays under the threshold cannot be confirmed within the plan even by
-// that test, so weight the errors test puts on it is wasted (errors-test.ts).
-
-
-/**
- * Expected log e-value, over the whole plan, of the count test betting exactly on ratio r when the
- * canary is r times as bad as stable: events per second times nats per event, summed over steps.
- * A step at 0% or 100% has no split to learn from and adds nothing.
- */
-function planInformation(r, outlook) {
-    let nats = 0;
-    for (const step of outlook.plan) {
-        const w = step.weight;
-        if (!(w > 0 && w < 1) || !(step.seconds > 0))
-            continue;
-        const eventsPerSecond = outlook.requestsPerSecond * outlook.stableRate * (r * w + 1 - w);
-        nats += step.seconds * eventsPerSecond * bernoulliKl(alternativeShare(r, w), w);
-    }
-    return nats;
-}
-/** The largest ratio looked at: past it every plan with events confirms (the limit is "canary only"). */
-const MAX_RATIO = 1e6;
-/**
- * The smallest canary/stable ratio whose expected information over the plan reaches the threshold
- * (planInformation grows with r), to 0.1%; about 1 when even a ratio just above 1 would, Infinity when no
- * ratio would (no traffic, no stable errors, or no step with both arms).
- */
-function smallestDetectableRatio(outlook) {
-    const enough = (r) => planInformation(r, outlook) >= outlook.logThreshold;
-    if (!enough(MAX_RATIO))
-        return Infinity;
-    let low = 1;
-    let high = MAX_RATIO;
-    while (high / low > 1.001) {
-        const mid = Math.sqrt(low * high);
-        if (enough(mid))
-            high = mid;
-        else
-            low = mid;
-    }
-    return high;
-}
-
 ;// CONCATENATED MODULE: ./src/judge/average-eprocess.ts
 // A weighted average of count e-processes fed the same ticks. Each part is a test supermartingale
 // for the same filtration, so the average is one too (linearity of conditional expectation), and
@@ -53078,6 +53030,54 @@ function canaryOnlyShare(baseline, maxShare = MAX_CANARY_ONLY_SHARE) {
     const { bad, total } = baseline;
     const errorFree = (total / (total + CANARY_ONLY_HORIZON_REQUESTS)) ** (bad + 0.5);
     return maxShare * errorFree;
+}
+
+;// CONCATENATED MODULE: ./src/judge/detectable-ratio.ts
+// How small an error regression the rollout's plan can confirm at all. The errors test conditions on
+// error events: under a canary r times as bad as stable, an event comes from the canary with
+// probability theta_r instead of theta0 = w, and each event carries KL(theta_r || theta0) nats on
+// average. Over the plan's steps that adds up to the expected log e-value of the test that knew r.
+// A ratio whose expected total stays under the threshold cannot be confirmed within the plan even by
+// that test, so weight the errors test puts on it is wasted (errors-test.ts).
+
+
+/**
+ * Expected log e-value, over the whole plan, of the count test betting exactly on ratio r when the
+ * canary is r times as bad as stable: events per second times nats per event, summed over steps.
+ * A step at 0% or 100% has no split to learn from and adds nothing.
+ */
+function planInformation(r, outlook) {
+    let nats = 0;
+    for (const step of outlook.plan) {
+        const w = step.weight;
+        if (!(w > 0 && w < 1) || !(step.seconds > 0))
+            continue;
+        const eventsPerSecond = outlook.requestsPerSecond * outlook.stableRate * (r * w + 1 - w);
+        nats += step.seconds * eventsPerSecond * bernoulliKl(alternativeShare(r, w), w);
+    }
+    return nats;
+}
+/** The largest ratio looked at: past it every plan with events confirms (the limit is "canary only"). */
+const MAX_RATIO = 1e6;
+/**
+ * The smallest canary/stable ratio whose expected information over the plan reaches the threshold
+ * (planInformation grows with r), to 0.1%; about 1 when even a ratio just above 1 would, Infinity when no
+ * ratio would (no traffic, no stable errors, or no step with both arms).
+ */
+function smallestDetectableRatio(outlook) {
+    const enough = (r) => planInformation(r, outlook) >= outlook.logThreshold;
+    if (!enough(MAX_RATIO))
+        return Infinity;
+    let low = 1;
+    let high = MAX_RATIO;
+    while (high / low > 1.001) {
+        const mid = Math.sqrt(low * high);
+        if (enough(mid))
+            high = mid;
+        else
+            low = mid;
+    }
+    return high;
 }
 
 ;// CONCATENATED MODULE: ./src/judge/plugin-eprocess.ts
@@ -53176,7 +53176,8 @@ function designErrorsTest(outlook) {
         grid: kept.map(({ r }) => r),
         gridWeights: kept.map(({ w }) => w),
         plugin: { ...ERRORS_PLUGIN, priorRatio },
-        pluginShare: ERRORS_PLUGIN_SHARE
+        pluginShare: ERRORS_PLUGIN_SHARE,
+        smallestDetectableRatio: smallest
     };
 }
 /**
@@ -53187,7 +53188,10 @@ function designErrorsTest(outlook) {
  * test is fed a split of errors between the arms, so it stays an e-process (docs/judge.md).
  */
 function createErrorsTest(baseline, outlook) {
-    const design = designErrorsTest(outlook);
+    return buildErrorsTest(designErrorsTest(outlook), baseline);
+}
+/** The errors test of a design (createErrorsTest, when the design is needed too). */
+function buildErrorsTest(design, baseline) {
     const mixture = new AverageEProcess([new CountEProcess(design.grid, design.gridWeights), new PluginCountEProcess(design.plugin)], [1 - design.pluginShare, design.pluginShare]);
     const share = canaryOnlyShare(baseline);
     if (!(share > 0))
@@ -53363,7 +53367,6 @@ function finiteEValue(e) {
 
 
 
-
 /** From this ratio up, the evidence sentence says that only gross regressions can be confirmed. */
 const COARSE_RATIO = 3;
 class ErrorsMetric {
@@ -53379,8 +53382,8 @@ class ErrorsMetric {
     threshold;
     baseline;
     now = 0;
-    /** When the counts delivered so far end: a tick after a gap carries the gap's requests too. */
-    countedUntil = 0;
+    /** When each arm's counts delivered so far end: a tick after a gap carries the gap's requests too. */
+    countedUntil = { canary: 0, stable: 0 };
     missing = null;
     /**
      * `baseline`: stable's cumulative counters before the canary existed (Judge.begin), if read.
@@ -53395,17 +53398,18 @@ class ErrorsMetric {
         this.threshold = 1 / options.alpha;
     }
     /**
-     * The test, made from the first tick whose arms both had requests: its request rate, and stable's
-     * error rate from the baseline (or, without one, from the tick's total errors). Neither depends on
-     * how the tick's errors split between the arms, the only thing the test is a bet on.
+     * The test, made from the first tick whose arms both had requests: its request rate (each arm's
+     * requests over the seconds they cover), and stable's error rate from the baseline (or, without one,
+     * from the tick's total errors). Neither depends on how the tick's errors split between the arms,
+     * the only thing the test is a bet on.
      */
     testFor(canary, stable, seconds) {
         if (this.test)
             return this.test;
         const requests = canary.total + stable.total;
-        const outlook = this.plan && seconds > 0
+        const outlook = this.plan && seconds.canary > 0 && seconds.stable > 0
             ? {
-                requestsPerSecond: requests / seconds,
+                requestsPerSecond: canary.total / seconds.canary + stable.total / seconds.stable,
                 stableRate: this.baseline && this.baseline.total > 0
                     ? (this.baseline.bad + 0.5) / (this.baseline.total + 1)
                     : (canary.bad + stable.bad + 0.5) / (requests + 1),
@@ -53413,9 +53417,9 @@ class ErrorsMetric {
                 logThreshold: Math.log(this.threshold)
             }
             : null;
-        this.test = createErrorsTest(this.baseline, outlook);
-        if (outlook)
-            this.smallest = smallestDetectableRatio(outlook);
+        const design = designErrorsTest(outlook);
+        this.smallest = design.smallestDetectableRatio ?? null;
+        this.test = buildErrorsTest(design, this.baseline);
         return this.test;
     }
     observe(tick) {
@@ -53427,11 +53431,15 @@ class ErrorsMetric {
         const counts = (arm) => (arm ? { num: arm.bad, den: arm.total } : null);
         this.tally.add(tick.elapsedSeconds, counts(c), counts(s));
         // Every tick with both arms counts, the first of a step included (only SRM skips that one).
-        if (!c || !s)
-            return;
-        const seconds = tick.elapsedSeconds - this.countedUntil;
-        this.countedUntil = tick.elapsedSeconds;
-        if (this.options.sequential && c.total > 0 && s.total > 0)
+        const seconds = {
+            canary: tick.elapsedSeconds - this.countedUntil.canary,
+            stable: tick.elapsedSeconds - this.countedUntil.stable
+        };
+        if (c)
+            this.countedUntil.canary = tick.elapsedSeconds;
+        if (s)
+            this.countedUntil.stable = tick.elapsedSeconds;
+        if (c && s && this.options.sequential && c.total > 0 && s.total > 0)
             this.testFor(c, s, seconds).update(c.bad, s.bad, c.total / (c.total + s.total));
     }
     guard() {

@@ -3,8 +3,7 @@ import type { ErrorsMetricSpec } from '../config/spec.js';
 import type { ArmObservation, TickObservation } from '../metrics/types.js';
 import { warningLevel } from './alpha.js';
 import type { CountTest } from './count-eprocess.js';
-import { smallestDetectableRatio } from './detectable-ratio.js';
-import { createErrorsTest } from './errors-test.js';
+import { buildErrorsTest, designErrorsTest } from './errors-test.js';
 import { guardBreachSentence, guardField, withDataState } from './evidence-row.js';
 import { formatEValue, formatPercent, formatRatio } from './format.js';
 import { FractionTally, fractionValue } from './fraction-tally.js';
@@ -25,8 +24,8 @@ export class ErrorsMetric implements MetricTracker {
   private readonly threshold: number;
   private readonly baseline: { bad: number; total: number } | null;
   private now = 0;
-  /** When the counts delivered so far end: a tick after a gap carries the gap's requests too. */
-  private countedUntil = 0;
+  /** When each arm's counts delivered so far end: a tick after a gap carries the gap's requests too. */
+  private readonly countedUntil = { canary: 0, stable: 0 };
   private missing: string | null = null;
 
   /**
@@ -45,21 +44,22 @@ export class ErrorsMetric implements MetricTracker {
   }
 
   /**
-   * The test, made from the first tick whose arms both had requests: its request rate, and stable's
-   * error rate from the baseline (or, without one, from the tick's total errors). Neither depends on
-   * how the tick's errors split between the arms, the only thing the test is a bet on.
+   * The test, made from the first tick whose arms both had requests: its request rate (each arm's
+   * requests over the seconds they cover), and stable's error rate from the baseline (or, without one,
+   * from the tick's total errors). Neither depends on how the tick's errors split between the arms,
+   * the only thing the test is a bet on.
    */
   private testFor(
     canary: { bad: number; total: number },
     stable: { bad: number; total: number },
-    seconds: number
+    seconds: { canary: number; stable: number }
   ): CountTest {
     if (this.test) return this.test;
     const requests = canary.total + stable.total;
     const outlook =
-      this.plan && seconds > 0
+      this.plan && seconds.canary > 0 && seconds.stable > 0
         ? {
-            requestsPerSecond: requests / seconds,
+            requestsPerSecond: canary.total / seconds.canary + stable.total / seconds.stable,
             stableRate:
               this.baseline && this.baseline.total > 0
                 ? (this.baseline.bad + 0.5) / (this.baseline.total + 1)
@@ -68,8 +68,9 @@ export class ErrorsMetric implements MetricTracker {
             logThreshold: Math.log(this.threshold)
           }
         : null;
-    this.test = createErrorsTest(this.baseline, outlook);
-    if (outlook) this.smallest = smallestDetectableRatio(outlook);
+    const design = designErrorsTest(outlook);
+    this.smallest = design.smallestDetectableRatio ?? null;
+    this.test = buildErrorsTest(design, this.baseline);
     return this.test;
   }
 
@@ -82,10 +83,13 @@ export class ErrorsMetric implements MetricTracker {
     const counts = (arm: typeof c): Fraction | null => (arm ? { num: arm.bad, den: arm.total } : null);
     this.tally.add(tick.elapsedSeconds, counts(c), counts(s));
     // Every tick with both arms counts, the first of a step included (only SRM skips that one).
-    if (!c || !s) return;
-    const seconds = tick.elapsedSeconds - this.countedUntil;
-    this.countedUntil = tick.elapsedSeconds;
-    if (this.options.sequential && c.total > 0 && s.total > 0)
+    const seconds = {
+      canary: tick.elapsedSeconds - this.countedUntil.canary,
+      stable: tick.elapsedSeconds - this.countedUntil.stable
+    };
+    if (c) this.countedUntil.canary = tick.elapsedSeconds;
+    if (s) this.countedUntil.stable = tick.elapsedSeconds;
+    if (c && s && this.options.sequential && c.total > 0 && s.total > 0)
       this.testFor(c, s, seconds).update(c.bad, s.bad, c.total / (c.total + s.total));
   }
 

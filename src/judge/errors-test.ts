@@ -35,6 +35,8 @@ export interface ErrorsTestDesign {
   gridWeights: number[];
   plugin: PluginOptions;
   pluginShare: number;
+  /** The smallest ratio the plan can confirm (with an outlook): what the report shows. */
+  smallestDetectableRatio?: number;
 }
 
 /**
@@ -60,7 +62,8 @@ export function designErrorsTest(outlook?: ErrorsOutlook | null): ErrorsTestDesi
     grid: kept.map(({ r }) => r),
     gridWeights: kept.map(({ w }) => w),
     plugin: { ...ERRORS_PLUGIN, priorRatio },
-    pluginShare: ERRORS_PLUGIN_SHARE
+    pluginShare: ERRORS_PLUGIN_SHARE,
+    smallestDetectableRatio: smallest
   };
 }
 
@@ -75,7 +78,14 @@ export function createErrorsTest(
   baseline?: { bad: number; total: number } | null,
   outlook?: ErrorsOutlook | null
 ): CountTest {
-  const design = designErrorsTest(outlook);
+  return buildErrorsTest(designErrorsTest(outlook), baseline);
+}
+
+/** The errors test of a design (createErrorsTest, when the design is needed too). */
+export function buildErrorsTest(
+  design: ErrorsTestDesign,
+  baseline?: { bad: number; total: number } | null
+): CountTest {
   const mixture = new AverageEProcess(
     [new CountEProcess(design.grid, design.gridWeights), new PluginCountEProcess(design.plugin)],
     [1 - design.pluginShare, design.pluginShare]
