@@ -78,12 +78,25 @@ async function acquireDemoLock(): Promise<() => void> {
       return () => fs.rmSync(LOCK_DIR, { recursive: true, force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(fs.readFileSync(path.join(LOCK_DIR, 'pid'), { encoding: 'utf8', flag: 'a+' }));
+      const owner = lockOwner();
       if (owner > 0 && !alive(owner)) fs.rmSync(LOCK_DIR, { recursive: true, force: true });
       else if (Date.now() > until)
         throw new Error(`another sandbox demo (pid ${owner}) held ${LOCK_DIR} too long`);
       else await new Promise((resolve) => setTimeout(resolve, 1000));
     }
+  }
+}
+
+/**
+ * The lock's owner, or 0 while it is being taken or given back (no pid file yet, or no more). Read
+ * only: a waiter must never create a file in the lock, or the owner's removal of it fails.
+ */
+function lockOwner(): number {
+  try {
+    return Number(fs.readFileSync(path.join(LOCK_DIR, 'pid'), 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
   }
 }
 
