@@ -79,7 +79,9 @@ async function acquireDemoLock(): Promise<() => void> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = lockOwner();
-      if (owner > 0 && !alive(owner)) fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+      // A dead owner's lock, or one left without a pid (its owner died between mkdir and write).
+      if ((owner > 0 && !alive(owner)) || (owner === 0 && lockAgeMs() > ORPHAN_LOCK_MS))
+        fs.rmSync(LOCK_DIR, { recursive: true, force: true });
       else if (Date.now() > until)
         throw new Error(`another sandbox demo (pid ${owner}) held ${LOCK_DIR} too long`);
       else await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -97,6 +99,17 @@ function lockOwner(): number {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw error;
+  }
+}
+
+/** A lock without a pid this long after it was made is an orphan (taking it writes the pid at once). */
+const ORPHAN_LOCK_MS = 10_000;
+
+function lockAgeMs(): number {
+  try {
+    return Date.now() - fs.statSync(LOCK_DIR).mtimeMs;
+  } catch {
+    return 0;
   }
 }
 
