@@ -75,6 +75,17 @@ function ourBridges(): string[] {
     .map((f) => `sandbox-${f.slice(0, -'.json'.length)}br`);
 }
 
+/** Whether pid runs: gone, or a zombie its new parent has not reaped yet, is not running. */
+function running(pid: number): boolean {
+  try {
+    // The state is the field after the command's closing parenthesis: Z and X are dead.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
+  }
+}
+
 describeIfBuilt('two sandbox clusters at once', () => {
   test('a bad --clusters is refused before anything starts, naming the flag', async () => {
     const bad = await cli(['up', '--clusters', 'two', '--state-dir', path.join(stateDir, 'bad')]);
@@ -172,7 +183,7 @@ describeIfBuilt('two sandbox clusters at once', () => {
     expect(down.stdout).toContain('stopped clusters a, b');
     for (const state of states)
       for (const pid of [state.daemonPid, ...state.processes.map((p) => p.pid)])
-        expect(existsSync(`/proc/${pid}`)).toBe(false);
+        expect(running(pid)).toBe(false);
     const left = await linkNames();
     expect(bridges.filter((l) => left.includes(l))).toEqual([]);
     expect((await cli(['status', '--state-dir', stateDir])).stdout).toContain('not running');

@@ -122,5 +122,13 @@ export async function stopDaemon(stateDir: string, graceMs = 60_000): Promise<bo
   // Children run under setpriv --pdeathsig KILL, but a process that outlived a crashed daemon is ended here.
   for (const child of state.processes)
     if (processIsOurs(child.pid, child.command)) process.kill(child.pid, 'SIGKILL');
+  // Return only once they are gone: a KILL is delivered asynchronously, and "down" means stopped.
+  await waitUntil(
+    async () => {
+      const left = state.processes.filter((child) => processIsOurs(child.pid, child.command));
+      return left.length > 0 ? `still running: ${left.map((c) => c.pid).join(', ')}` : undefined;
+    },
+    { what: `the daemon's processes to end`, timeoutMs: 10_000 }
+  );
   return true;
 }
