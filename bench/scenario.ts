@@ -1,5 +1,6 @@
 // The benchmark's scenario format (a contract: others run their own scenarios through it) and its
 // defaults. `normalizeScenario` fills the defaults and names the field when something is wrong.
+import type { PlannedStep } from '../src/judge/types.js';
 
 export interface ScenarioInput {
   name: string;
@@ -194,7 +195,7 @@ export function hasRegression(s: Scenario): boolean {
 }
 
 /** The plan the action would give the judge: the ladder's steps, the last one soaking to the horizon. */
-export function scenarioPlan(s: Scenario): Array<{ weight: number; seconds: number }> {
+export function scenarioPlan(s: Scenario): PlannedStep[] {
   return s.weights.map((w, i) => ({
     weight: w.weight,
     seconds: (i + 1 < s.weights.length ? s.weights[i + 1].atSecond : s.horizonSeconds) - w.atSecond

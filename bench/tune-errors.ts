@@ -17,11 +17,13 @@ import {
   ERRORS_GRID_WEIGHTS,
   ERRORS_PLUGIN,
   ERRORS_PLUGIN_SHARE,
-  PLUGIN_PRIOR_FACTOR
+  isConfirmable,
+  PLUGIN_PRIOR_FACTOR,
+  pluginPriorRatio
 } from '../src/judge/errors-test.js';
 import { logSumExp, normalCdf } from '../src/judge/math.js';
 import { PluginCountEProcess, type PluginOptions } from '../src/judge/plugin-eprocess.js';
-import { smallestDetectableRatio, type ErrorsOutlook } from '../src/judge/detectable-ratio.js';
+import { jeffreysRate, smallestDetectableRatio, type ErrorsOutlook } from '../src/judge/detectable-ratio.js';
 import { BUILT_IN_SCENARIOS } from './builtin.js';
 import { Random, runSeed } from './random.js';
 import {
@@ -64,7 +66,6 @@ for (const priorRatio of [3, 5, 10, 30])
 // ladder of plug-in priors. --fixed scores the weights as they are, as without a plan.
 const PLANNED = !args.includes('--fixed');
 const PRIOR_FACTOR = flag('--prior-factor', PLUGIN_PRIOR_FACTOR);
-const PRIOR_FLOOR = flag('--prior-floor', 1);
 if (PLANNED)
   for (const priorRatio of [2, 2.5, 3, 4, 5, 6, 7, 8, 10, 12, 15, 20, 25, 30, 40, 50, 70, 100])
     if (!PLUGINS.some((q) => q.priorRatio === priorRatio && q.priorEvents === 2 && q.maxRatio === 100))
@@ -101,8 +102,8 @@ interface ClassPaths {
 
 /** The class's plan as the judge sees it: its ladder's steps up to the horizon. */
 function outlookOf(s: Scenario, alphaFraction: number): ErrorsOutlook {
-  // A clean baseline reads as Jeffreys' (0 + 0.5) / (total + 1), as the judge estimates it.
-  const stableRate = s.errors.stable > 0 ? s.errors.stable : 0.5 / (s.rps * 600 + 1);
+  // A clean baseline (10 minutes of traffic) reads as the judge estimates it.
+  const stableRate = s.errors.stable > 0 ? s.errors.stable : jeffreysRate(0, s.rps * 600);
   return {
     requestsPerSecond: s.rps,
     stableRate,
@@ -181,8 +182,8 @@ function detectTicks(
 
 /** designErrorsTest's rule: grid ratios the plan cannot confirm get nothing; plug-ins bet from PRIOR_FACTOR x rLo. */
 function plannedWeights(c: ClassPaths, weights: Weights): Weights {
-  const out = weights.map((w, j) => (j < GRID_COUNT && CANDIDATE_RATIOS[j] < c.rLo ? 0 : w));
-  const prior = Math.min(100, Math.max(PRIOR_FLOOR, PRIOR_FACTOR * c.rLo));
+  const out = weights.map((w, j) => (j < GRID_COUNT && !isConfirmable(CANDIDATE_RATIOS[j], c.rLo) ? 0 : w));
+  const prior = pluginPriorRatio(c.rLo, PRIOR_FACTOR);
   PLUGINS.forEach((o, i) => {
     const j = GRID_COUNT + i;
     if (!(out[j] > 0) || o.priorEvents !== 2 || o.maxRatio !== 100) return;

@@ -52979,6 +52979,58 @@ class CountEProcess {
     }
 }
 
+;// CONCATENATED MODULE: ./src/judge/detectable-ratio.ts
+// How small an error regression the rollout's plan can confirm at all. The errors test conditions on
+// error events: under a canary r times as bad as stable, an event comes from the canary with
+// probability theta_r instead of theta0 = w, and each event carries KL(theta_r || theta0) nats on
+// average. Over the plan's steps that adds up to the expected log e-value of the test that knew r.
+// A ratio whose expected total stays under the threshold cannot be confirmed within the plan even by
+// that test, so weight the errors test puts on it is wasted (errors-test.ts).
+
+
+/**
+ * Expected log e-value, over the whole plan, of the count test betting exactly on ratio r when the
+ * canary is r times as bad as stable: events per second times nats per event, summed over steps.
+ * A step at 0% or 100% has no split to learn from and adds nothing.
+ */
+function planInformation(r, outlook) {
+    let nats = 0;
+    for (const step of outlook.plan) {
+        const w = step.weight;
+        if (!(w > 0 && w < 1) || !(step.seconds > 0))
+            continue;
+        const eventsPerSecond = outlook.requestsPerSecond * outlook.stableRate * (r * w + 1 - w);
+        nats += step.seconds * eventsPerSecond * bernoulliKl(alternativeShare(r, w), w);
+    }
+    return nats;
+}
+/** A rate from `bad` of `total` events with Jeffreys' half event, so a clean record is small, never 0. */
+function jeffreysRate(bad, total) {
+    return (bad + 0.5) / (total + 1);
+}
+/** The largest ratio looked at: past it every plan with events confirms (the limit is "canary only"). */
+const MAX_RATIO = 1e6;
+/**
+ * The smallest canary/stable ratio whose expected information over the plan reaches the threshold
+ * (planInformation grows with r), to 0.1%; about 1 when even a ratio just above 1 would, Infinity when no
+ * ratio would (no traffic, no stable errors, or no step with both arms).
+ */
+function smallestDetectableRatio(outlook) {
+    const enough = (r) => planInformation(r, outlook) >= outlook.logThreshold;
+    if (!enough(MAX_RATIO))
+        return Infinity;
+    let low = 1;
+    let high = MAX_RATIO;
+    while (high / low > 1.001) {
+        const mid = Math.sqrt(low * high);
+        if (enough(mid))
+            high = mid;
+        else
+            low = mid;
+    }
+    return high;
+}
+
 ;// CONCATENATED MODULE: ./src/judge/average-eprocess.ts
 // A weighted average of count e-processes fed the same ticks. Each part is a test supermartingale
 // for the same filtration, so the average is one too (linearity of conditional expectation), and
@@ -53041,54 +53093,6 @@ function canaryOnlyShare(baseline, maxShare = MAX_CANARY_ONLY_SHARE) {
     const { bad, total } = baseline;
     const errorFree = (total / (total + CANARY_ONLY_HORIZON_REQUESTS)) ** (bad + 0.5);
     return maxShare * errorFree;
-}
-
-;// CONCATENATED MODULE: ./src/judge/detectable-ratio.ts
-// How small an error regression the rollout's plan can confirm at all. The errors test conditions on
-// error events: under a canary r times as bad as stable, an event comes from the canary with
-// probability theta_r instead of theta0 = w, and each event carries KL(theta_r || theta0) nats on
-// average. Over the plan's steps that adds up to the expected log e-value of the test that knew r.
-// A ratio whose expected total stays under the threshold cannot be confirmed within the plan even by
-// that test, so weight the errors test puts on it is wasted (errors-test.ts).
-
-
-/**
- * Expected log e-value, over the whole plan, of the count test betting exactly on ratio r when the
- * canary is r times as bad as stable: events per second times nats per event, summed over steps.
- * A step at 0% or 100% has no split to learn from and adds nothing.
- */
-function planInformation(r, outlook) {
-    let nats = 0;
-    for (const step of outlook.plan) {
-        const w = step.weight;
-        if (!(w > 0 && w < 1) || !(step.seconds > 0))
-            continue;
-        const eventsPerSecond = outlook.requestsPerSecond * outlook.stableRate * (r * w + 1 - w);
-        nats += step.seconds * eventsPerSecond * bernoulliKl(alternativeShare(r, w), w);
-    }
-    return nats;
-}
-/** The largest ratio looked at: past it every plan with events confirms (the limit is "canary only"). */
-const MAX_RATIO = 1e6;
-/**
- * The smallest canary/stable ratio whose expected information over the plan reaches the threshold
- * (planInformation grows with r), to 0.1%; about 1 when even a ratio just above 1 would, Infinity when no
- * ratio would (no traffic, no stable errors, or no step with both arms).
- */
-function smallestDetectableRatio(outlook) {
-    const enough = (r) => planInformation(r, outlook) >= outlook.logThreshold;
-    if (!enough(MAX_RATIO))
-        return Infinity;
-    let low = 1;
-    let high = MAX_RATIO;
-    while (high / low > 1.001) {
-        const mid = Math.sqrt(low * high);
-        if (enough(mid))
-            high = mid;
-        else
-            low = mid;
-    }
-    return high;
 }
 
 ;// CONCATENATED MODULE: ./src/judge/plugin-eprocess.ts
@@ -53166,6 +53170,14 @@ const ERRORS_PLUGIN = { priorRatio: 5, priorEvents: 2, maxRatio: 100 };
  * 16x at 1 rps, 45x when stable had no error in 30,000 requests before the canary.
  */
 const PLUGIN_PRIOR_FACTOR = 4;
+/** Whether grid ratio r keeps its weight when the plan confirms `smallest` or worse (CANARY_ONLY always). */
+function isConfirmable(r, smallest) {
+    return r === CANARY_ONLY || r >= smallest;
+}
+/** The plug-in's first bet for a plan that confirms `smallest` or worse: `factor` times it, within [1, its ceiling]. */
+function pluginPriorRatio(smallest, factor = PLUGIN_PRIOR_FACTOR) {
+    return Math.min(ERRORS_PLUGIN.maxRatio, Math.max(1, factor * smallest));
+}
 /**
  * The design for an outlook (or the fixed one without). Grid ratios below the smallest the plan can
  * confirm are left out: the test that knew the ratio could not confirm them before the plan ends,
@@ -53180,13 +53192,11 @@ function designErrorsTest(outlook) {
             pluginShare: ERRORS_PLUGIN_SHARE
         };
     const smallest = smallestDetectableRatio(outlook);
-    const kept = ERRORS_GRID.map((r, j) => ({ r, w: ERRORS_GRID_WEIGHTS[j] })).filter(({ r }) => r === CANARY_ONLY || r >= smallest);
-    const { maxRatio } = ERRORS_PLUGIN;
-    const priorRatio = Math.min(maxRatio, Math.max(1, PLUGIN_PRIOR_FACTOR * smallest));
+    const kept = ERRORS_GRID.map((r, j) => ({ r, w: ERRORS_GRID_WEIGHTS[j] })).filter(({ r }) => isConfirmable(r, smallest));
     return {
         grid: kept.map(({ r }) => r),
         gridWeights: kept.map(({ w }) => w),
-        plugin: { ...ERRORS_PLUGIN, priorRatio },
+        plugin: { ...ERRORS_PLUGIN, priorRatio: pluginPriorRatio(smallest) },
         pluginShare: ERRORS_PLUGIN_SHARE,
         smallestDetectableRatio: smallest
     };
@@ -53378,6 +53388,7 @@ function finiteEValue(e) {
 
 
 
+
 /** From this ratio up, the evidence sentence says that only gross regressions can be confirmed. */
 const COARSE_RATIO = 3;
 class ErrorsMetric {
@@ -53422,8 +53433,8 @@ class ErrorsMetric {
             ? {
                 requestsPerSecond: canary.total / seconds.canary + stable.total / seconds.stable,
                 stableRate: this.baseline && this.baseline.total > 0
-                    ? (this.baseline.bad + 0.5) / (this.baseline.total + 1)
-                    : (canary.bad + stable.bad + 0.5) / (requests + 1),
+                    ? jeffreysRate(this.baseline.bad, this.baseline.total)
+                    : jeffreysRate(canary.bad + stable.bad, requests),
                 plan: this.plan,
                 logThreshold: Math.log(this.threshold)
             }

@@ -36,6 +36,11 @@ export function planInformation(r: number, outlook: ErrorsOutlook): number {
   return nats;
 }
 
+/** A rate from `bad` of `total` events with Jeffreys' half event, so a clean record is small, never 0. */
+export function jeffreysRate(bad: number, total: number): number {
+  return (bad + 0.5) / (total + 1);
+}
+
 /** The largest ratio looked at: past it every plan with events confirms (the limit is "canary only"). */
 const MAX_RATIO = 1e6;
 

@@ -3,6 +3,7 @@ import type { ErrorsMetricSpec } from '../config/spec.js';
 import type { ArmObservation, TickObservation } from '../metrics/types.js';
 import { warningLevel } from './alpha.js';
 import type { CountTest } from './count-eprocess.js';
+import { jeffreysRate } from './detectable-ratio.js';
 import { buildErrorsTest, designErrorsTest } from './errors-test.js';
 import { guardBreachSentence, guardField, withDataState } from './evidence-row.js';
 import { formatEValue, formatPercent, formatRatio } from './format.js';
@@ -62,8 +63,8 @@ export class ErrorsMetric implements MetricTracker {
             requestsPerSecond: canary.total / seconds.canary + stable.total / seconds.stable,
             stableRate:
               this.baseline && this.baseline.total > 0
-                ? (this.baseline.bad + 0.5) / (this.baseline.total + 1)
-                : (canary.bad + stable.bad + 0.5) / (requests + 1),
+                ? jeffreysRate(this.baseline.bad, this.baseline.total)
+                : jeffreysRate(canary.bad + stable.bad, requests),
             plan: this.plan,
             logThreshold: Math.log(this.threshold)
           }

@@ -29,6 +29,16 @@ export const ERRORS_PLUGIN: PluginOptions = { priorRatio: 5, priorEvents: 2, max
  */
 export const PLUGIN_PRIOR_FACTOR = 4;
 
+/** Whether grid ratio r keeps its weight when the plan confirms `smallest` or worse (CANARY_ONLY always). */
+export function isConfirmable(r: number, smallest: number): boolean {
+  return r === CANARY_ONLY || r >= smallest;
+}
+
+/** The plug-in's first bet for a plan that confirms `smallest` or worse: `factor` times it, within [1, its ceiling]. */
+export function pluginPriorRatio(smallest: number, factor = PLUGIN_PRIOR_FACTOR): number {
+  return Math.min(ERRORS_PLUGIN.maxRatio, Math.max(1, factor * smallest));
+}
+
 /** The mixture the errors test is made of: grid ratios and weights, and the plug-in. */
 export interface ErrorsTestDesign {
   grid: number[];
@@ -53,15 +63,13 @@ export function designErrorsTest(outlook?: ErrorsOutlook | null): ErrorsTestDesi
       pluginShare: ERRORS_PLUGIN_SHARE
     };
   const smallest = smallestDetectableRatio(outlook);
-  const kept = ERRORS_GRID.map((r, j) => ({ r, w: ERRORS_GRID_WEIGHTS[j] })).filter(
-    ({ r }) => r === CANARY_ONLY || r >= smallest
+  const kept = ERRORS_GRID.map((r, j) => ({ r, w: ERRORS_GRID_WEIGHTS[j] })).filter(({ r }) =>
+    isConfirmable(r, smallest)
   );
-  const { maxRatio } = ERRORS_PLUGIN;
-  const priorRatio = Math.min(maxRatio, Math.max(1, PLUGIN_PRIOR_FACTOR * smallest));
   return {
     grid: kept.map(({ r }) => r),
     gridWeights: kept.map(({ w }) => w),
-    plugin: { ...ERRORS_PLUGIN, priorRatio },
+    plugin: { ...ERRORS_PLUGIN, priorRatio: pluginPriorRatio(smallest) },
     pluginShare: ERRORS_PLUGIN_SHARE,
     smallestDetectableRatio: smallest
   };
