@@ -18,7 +18,21 @@ export async function startStorefront(options: Record<string, unknown> = {}) {
   });
   running.push(storefront);
   const { port } = await storefront.start(0, '127.0.0.1');
+  // With nothing to warm up and no start-up delay it is ready one timer tick after listening: wait for
+  // that tick, or a test that probes /readyz at once races it on a busy machine. Warm-up calls to a
+  // catalogue API are left to the tests that watch them.
+  if (options.startupDelayMs === undefined && options.catalogueUrl === undefined)
+    await untilReady(storefront);
   return { storefront, base: `http://127.0.0.1:${port}` };
+}
+
+// Waits until a service started in-process says it is ready; fails the test after timeoutMs.
+export async function untilReady(service: { isReady(): boolean }, timeoutMs = 5000) {
+  const until = Date.now() + timeoutMs;
+  while (!service.isReady()) {
+    if (Date.now() > until) throw new Error(`service not ready within ${timeoutMs} ms of listening`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 export async function stopAllStorefronts() {
