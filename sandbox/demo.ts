@@ -400,6 +400,11 @@ async function runScenario(name: string): Promise<boolean> {
   const reportPath = reportFile ? path.resolve(repoRoot, reportFile) : undefined;
   const summaryPath = outcome.summaryPath ?? result?.files.summary ?? path.join(dir, 'step_summary.md');
   const record = reportPath ? readRecord(reportPath) : undefined;
+  // The releases whose Helm operations time the figures and the timeline (a scenario may name others).
+  const followed = {
+    canaryRelease: scenario.figuresFollow?.canaryRelease ?? canaryRelease,
+    stableRelease: scenario.figuresFollow?.stableRelease ?? stableRelease
+  };
   const window = diffSnapshots(before, after);
   const figures = scenarioFigures({
     scenario: name,
@@ -412,8 +417,7 @@ async function runScenario(name: string): Promise<boolean> {
     weightLog: routerLog,
     lastServedAt,
     window,
-    canaryRelease: scenario.figuresFollow?.canaryRelease ?? canaryRelease,
-    stableRelease: scenario.figuresFollow?.stableRelease ?? stableRelease,
+    ...followed,
     since,
     decisionSince: outcome.decisionSince
   });
@@ -479,15 +483,12 @@ async function runScenario(name: string): Promise<boolean> {
 
   // Human report: the job summary as the action wrote it, then the timeline.
   human(`\n  ── job summary (${summaryPath})\n${summary.trim() || '  (empty)'}`);
-  const installedAt = canaryInstalledAt({ events, canaryRelease, since: outcome.decisionSince ?? since });
-  const decided = decisionAt({
-    record,
+  const installedAt = canaryInstalledAt({
     events,
-    decision: figures.decision,
-    canaryRelease,
-    stableRelease,
-    installedAt
+    canaryRelease: followed.canaryRelease,
+    since: outcome.decisionSince ?? since
   });
+  const decided = decisionAt({ record, events, decision: figures.decision, ...followed, installedAt });
   human(
     `\n  ── timeline\n${renderTimeline({
       since,
@@ -496,8 +497,7 @@ async function runScenario(name: string): Promise<boolean> {
       weightLog: routerLog,
       events,
       notes,
-      canaryRelease,
-      stableRelease,
+      ...followed,
       decision: Number.isFinite(decided.at)
         ? { at: decided.at, text: `DECISION: ${figures.decision}` }
         : undefined

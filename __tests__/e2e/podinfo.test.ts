@@ -40,6 +40,8 @@ describe('podinfo, its own chart and metrics, in the sandbox', () => {
     expect([...results.keys()]).toEqual([...SCENARIOS]);
     for (const r of results.values()) expect(Object.keys(r)).toEqual(expect.arrayContaining(FIGURE_FIELDS));
     for (const name of SCENARIOS) expect(demo!.details<{ problems: string[] }>(name).problems).toEqual([]);
+    // Timed from the scenario's own releases (podinfo-canary, plain-canary), not the storefront's.
+    for (const r of results.values()) expect(r.secondsToDecision).toBeGreaterThan(0);
   });
 
   it('podinfo: promoted on its own metrics (arms by pod name), stable runs the new version', () => {

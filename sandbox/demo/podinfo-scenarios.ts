@@ -176,6 +176,7 @@ function podinfoScenario(
     expected: s.expected,
     set: s.set,
     ...(s.evidence && { evidence: s.evidence }),
+    figuresFollow: { stableRelease: app.release, canaryRelease: app.canary },
     inputs: { steps: '50,100', soak: '20s', analysis: s.analysis },
     setup: (ctx) => setup(ctx, run, app),
     async fields(ctx) {
