@@ -1,7 +1,7 @@
 // npm run sandbox:build's guarantees that need no Go build: downloads only through the module proxy, and a
 // manifest naming paths that do not exist is a named error.
-import { describe, expect, test } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { goEnvironment } from '../../sandbox/build/go.js';
@@ -20,6 +20,7 @@ describe('goEnvironment', () => {
 
 describe('readManifest', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sandbox-manifest-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('names a missing manifest and says how to build', () => {
     const file = path.join(dir, 'absent.json');

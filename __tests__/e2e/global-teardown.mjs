@@ -40,4 +40,13 @@ export default async function stopSharedCluster() {
   const until = Date.now() + 60_000;
   while (daemonPid() === pid && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
   if (daemonPid() === pid) process.kill(pid, 'SIGKILL');
+  removeClusterState(stateDir);
+}
+
+/**
+ * The stopped cluster's etcd data, certificates and logs (about 100 MB) go too, unless
+ * KEEP_E2E_CLUSTER_STATE=1 asks to keep them for a look at the control plane's logs.
+ */
+export function removeClusterState(dir) {
+  if (process.env.KEEP_E2E_CLUSTER_STATE !== '1') fs.rmSync(dir, { recursive: true, force: true });
 }

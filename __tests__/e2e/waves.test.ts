@@ -6,9 +6,11 @@
 import { spawnSync } from 'node:child_process';
 import { helmBinaryPath } from '../../scripts/helm-paths.mjs';
 import type { LaunchedClusterSet } from '../../sandbox/control-plane/cluster-set.js';
+import { removeClusterState } from './global-teardown.mjs';
 import {
   DEMO_LOCK_WAIT_MS,
   FIGURE_FIELDS,
+  E2E_SET_STATE_DIR,
   cleanUp,
   runDemoOnClusterSet,
   type DemoRun,
@@ -73,6 +75,7 @@ beforeAll(
 
 afterAll(async () => {
   await set?.stop();
+  removeClusterState(E2E_SET_STATE_DIR);
   cleanUp(demo);
 });
 
