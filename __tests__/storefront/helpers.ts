@@ -2,6 +2,7 @@
 // stop every one of them afterwards; parse the Prometheus text exposition.
 import http from 'node:http';
 import { createStorefront } from '../../app/storefront/src/app.js';
+import { waitUntil } from '../../sandbox/control-plane/wait.js';
 
 type Storefront = ReturnType<typeof createStorefront>;
 const running: Storefront[] = [];
@@ -26,13 +27,13 @@ export async function startStorefront(options: Record<string, unknown> = {}) {
   return { storefront, base: `http://127.0.0.1:${port}` };
 }
 
-// Waits until a service started in-process says it is ready; fails the test after timeoutMs.
-export async function untilReady(service: { isReady(): boolean }, timeoutMs = 5000) {
-  const until = Date.now() + timeoutMs;
-  while (!service.isReady()) {
-    if (Date.now() > until) throw new Error(`service not ready within ${timeoutMs} ms of listening`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+// Waits until a service started in-process says it is ready; fails the test after 5 s.
+export function untilReady(service: { isReady(): boolean }): Promise<void> {
+  return waitUntil(async () => (service.isReady() ? undefined : 'not ready'), {
+    what: 'the service to be ready after listening',
+    timeoutMs: 5000,
+    intervalMs: 5
+  });
 }
 
 export async function stopAllStorefronts() {
